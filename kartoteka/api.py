@@ -1,0 +1,96 @@
+"""The public Python API: what the CLI, the web UI and exports call. No SQL outside the stages.
+
+    from kartoteka import KB
+    kb = KB("kartoteka.db")
+    kb.ingest(["texts/"])
+    kb.search("Kirov murder")
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from kartoteka.config import default_db_path
+from kartoteka.query.ask import AskQueries
+from kartoteka.query.conflicts import ConflictQueries
+from kartoteka.query.entities import EntityQueries
+from kartoteka.query.factoids import FactoidQueries
+from kartoteka.store.db import connect
+
+
+class KB(EntityQueries, FactoidQueries, ConflictQueries, AskQueries):
+    """A knowledge base: one SQLite file. Each capability's queries live in its own module
+    under ``kartoteka/query`` as a mixin; this class holds the connection and documents."""
+
+    def __init__(self, path: str | Path | None = None, *, create: bool = True) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        self._create = create
+        self._conn: sqlite3.Connection | None = None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = connect(self.path, create=self._create)
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> KB:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- building -------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        packs: list[str] | None = None,
+        n_process: int | None = None,
+        on_start: Callable[[int], None] | None = None,
+        on_result: Callable[[Any], None] | None = None,
+    ) -> list[Any]:
+        """Add files and folders; returns one IngestResult per file found."""
+        from kartoteka.ingest.pipeline import ingest_paths
+        from kartoteka.pipeline import Context, finish_run
+
+        ctx = Context(conn=self.conn, packs=packs, n_process=n_process or default_processes())
+        results = ingest_paths(ctx, paths, on_start=on_start, on_result=on_result)
+        finish_run(ctx, changed=any(r.status in ("added", "updated") for r in results))
+        return results
+
+    # -- documents ------------------------------------------------------------------------
+
+    def sources(self) -> list[dict[str, Any]]:
+        from kartoteka.query.documents import list_sources
+
+        return list_sources(self.conn)
+
+    def text(self, doc: str) -> str:
+        from kartoteka.query.documents import document_text
+
+        return document_text(self.conn, doc)
+
+    def segments(self, doc: str, kind: str | None = None) -> list[dict[str, Any]]:
+        from kartoteka.query.documents import segments
+
+        return segments(self.conn, doc, kind)
+
+    def search(self, query: str, limit: int = 10, source: str | None = None) -> list[dict[str, Any]]:
+        from kartoteka.query.search import search
+
+        return search(self.conn, query, limit=limit, source=source)
+
+
+def default_processes() -> int:
+    import os
+
+    return max(1, min(2, os.cpu_count() or 1))

@@ -1,0 +1,140 @@
+"""Commands over documents: ingest, sources, text, search."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from kartoteka.cli.main import cli
+from kartoteka.cli.output import State, common_options, console, emit_json, err_console
+from kartoteka.errors import UsageError
+
+STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "rejected": "red"}
+
+
+def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str] | None) -> int:
+    """Ingest with a progress bar on a terminal; returns the exit code (2 if anything was rejected)."""
+    kb = state.kb(create=True)
+    show_progress = not state.json and sys.stderr.isatty()
+    progress = Progress(
+        TextColumn("[bold]ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=err_console, transient=True, disable=not show_progress,
+    )
+    task = progress.add_task("", total=None)
+    with progress:
+        results = kb.ingest(
+            paths, packs=packs,
+            on_start=lambda n: progress.update(task, total=n),
+            on_result=lambda r: progress.update(task, advance=1, description=escape(r.doc)),
+        )
+    rejected = [r for r in results if r.status == "rejected"]
+    if state.json:
+        counts = {s: sum(r.status == s for r in results) for s in STATUS_STYLE}
+        emit_json({"documents": [r.to_json() for r in results], "counts": counts, "db": str(kb.path)})
+    else:
+        print_ingest_summary(results)
+        for r in rejected:
+            err_console.print(f"rejected {r.path}: {r.reason}", style="red", highlight=False, markup=False)
+    return 2 if rejected else 0
+
+
+def print_ingest_summary(results: list) -> None:
+    table = Table(title="Ingest summary", show_lines=False)
+    table.add_column("document")
+    table.add_column("status")
+    table.add_column("reason")
+    for r in results:
+        table.add_row(escape(r.doc), Text(r.status, style=STATUS_STYLE[r.status]), escape(r.reason or ""))
+    console.print(table)
+    counts = {s: sum(r.status == s for r in results) for s in STATUS_STYLE}
+    console.print(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--pack", "packs", multiple=True, help="Domain pack to use (repeatable; default: all installed).")
+@common_options
+def ingest(state: State, paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
+    """Add files and folders (recursively) to the knowledge base."""
+    code = run_ingest(state, paths, list(packs) or None)
+    sys.exit(code)
+
+
+@cli.command()
+@common_options
+def sources(state: State) -> None:
+    """List the documents in the knowledge base."""
+    rows = state.kb().sources()
+    if state.json:
+        emit_json(rows)
+        return
+    table = Table(title=f"{len(rows)} sources")
+    for col in ("doc", "title", "format", "chars", "genre", "structure"):
+        table.add_column(col)
+    for r in rows:
+        structure = ", ".join(f"{n} {k}" for k, n in sorted(r["structure"].items()) if k != "paragraph")
+        table.add_row(escape(r["doc"]), escape(r["title"][:60]), r["format"], f"{r['chars']:,}",
+                      r.get("genre") or "", escape(structure))
+    console.print(table)
+
+
+@cli.command()
+@click.argument("doc")
+@common_options
+def text(state: State, doc: str) -> None:
+    """Print a document's stored text, exactly."""
+    body = state.kb().text(doc)
+    if state.json:
+        emit_json({"doc": doc, "text": body})
+    else:
+        sys.stdout.write(body)
+        sys.stdout.flush()
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--source", default=None, help="Only this document.")
+@common_options
+def search(state: State, query: str, limit: int, source: str | None) -> None:
+    """Full-text search over passages (BM25; "phrases" and prefix* work)."""
+    if not query.strip():
+        raise UsageError("empty search query")
+    hits = state.kb().search(query, limit=limit, source=source)
+    if state.json:
+        emit_json([{k: h[k] for k in ("doc", "start", "end", "text", "score", "page", "highlights")} for h in hits])
+        return
+    if not hits:
+        console.print("no matches")
+        sys.exit(3)
+    for h in hits:
+        where = f"{h['doc']} [{h['start']}:{h['end']}]" + (f" p. {h['page']}" if h.get("page") else "")
+        console.print(Text(f"{h['score']:.2f}  {where}", style="bold"))
+        console.print(snippet(h["text"], h["start"], h["highlights"]))
+        console.print()
+
+
+def snippet(text: str, base: int, highlights: list[list[int]], width: int = 300) -> Text:
+    """A window of the passage around its first match, matched terms in bold yellow."""
+    first = highlights[0][0] - base if highlights else 0
+    lo = max(0, first - width // 3)
+    hi = min(len(text), lo + width)
+    out = Text("…" if lo > 0 else "")
+    pos = lo
+    for s, e in highlights:
+        s, e = s - base, e - base
+        if e <= lo or s >= hi:
+            continue
+        s, e = max(s, lo), min(e, hi)
+        out.append(" ".join(text[pos:s].split(" ")).replace("\n", " "))
+        out.append(text[s:e], style="bold yellow")
+        pos = e
+    out.append(text[pos:hi].replace("\n", " "))
+    if hi < len(text):
+        out.append("…")
+    return out

@@ -1,0 +1,77 @@
+"""The `kartoteka` command line (CONTRACT.md): global --db/--json, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sqlite3
+import sys
+
+import click
+
+from kartoteka.cli.output import State, err_console
+from kartoteka.errors import KartotekaError
+
+# Modules that add commands to the group, in help order.
+COMMAND_MODULES = [
+    "kartoteka.cli.document_commands",
+    "kartoteka.cli.entity_commands",
+    "kartoteka.cli.factoid_commands",
+    "kartoteka.cli.ask_commands",
+    "kartoteka.cli.web_commands",
+]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", default=None, help="Knowledge base file (default: $KARTOTEKA_DB or ./kartoteka.db).")
+@click.option("--json", "json_", is_flag=True, help="Machine output on stdout: exactly one JSON value.")
+@click.version_option(package_name="kartoteka")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, json_: bool) -> None:
+    """Kartoteka: a source-critical, cited knowledge base from historical texts."""
+    state = ctx.ensure_object(State)
+    state.db = db
+    state.json = json_
+
+
+def _load_commands() -> None:
+    for module in COMMAND_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            if e.name != module:
+                raise
+
+
+def main(argv: list[str] | None = None) -> None:
+    _load_commands()
+    try:
+        code = cli.main(args=argv, standalone_mode=False)
+    except click.exceptions.Abort:
+        err_console.print("aborted", style="red", highlight=False)
+        sys.exit(130)
+    except click.ClickException as e:
+        err_console.print(f"error: {e.format_message()}", style="red", highlight=False, markup=False)
+        sys.exit(e.exit_code)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except KartotekaError as e:
+        err_console.print(f"error: {e}", style="red", highlight=False, markup=False)
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted", style="red", highlight=False)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except (sqlite3.Error, OSError) as e:
+        if os.environ.get("KARTOTEKA_DEBUG"):
+            raise
+        err_console.print(f"error: {type(e).__name__}: {e}", style="red", highlight=False, markup=False)
+        sys.exit(1)
+    except Exception as e:  # a bug: still one line, the traceback on request
+        if os.environ.get("KARTOTEKA_DEBUG"):
+            raise
+        err_console.print(f"internal error: {type(e).__name__}: {e} (set KARTOTEKA_DEBUG=1 for details)",
+                          style="red", highlight=False, markup=False)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

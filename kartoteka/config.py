@@ -1,0 +1,16 @@
+"""Settings with their defaults, overridable from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_DB = "kartoteka.db"
+MAX_FILE_BYTES = int(os.environ.get("KARTOTEKA_MAX_FILE_BYTES", 200 * 1024 * 1024))
+# An EPUB or DOCX that would unpack past this many bytes is treated as a zip bomb.
+MAX_UNPACKED_BYTES = int(os.environ.get("KARTOTEKA_MAX_UNPACKED_BYTES", 500 * 1024 * 1024))
+MAX_COMPRESSION_RATIO = 200
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("KARTOTEKA_DB") or DEFAULT_DB)

@@ -1,0 +1,27 @@
+"""Errors that reach the user as one line and an exit code (CONTRACT.md)."""
+
+from __future__ import annotations
+
+
+class KartotekaError(Exception):
+    """A failure the user can act on: printed as one line, never as a traceback."""
+
+    exit_code = 1
+
+
+class UsageError(KartotekaError):
+    """Bad usage or bad input."""
+
+    exit_code = 2
+
+
+class NotFound(KartotekaError):
+    """The KB holds nothing that answers."""
+
+    exit_code = 3
+
+
+class RejectedInput(KartotekaError):
+    """A file that cannot be ingested; the reason is one line for the summary."""
+
+    exit_code = 2

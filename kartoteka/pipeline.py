@@ -1,0 +1,83 @@
+"""The ingestion pipeline: registered stages run in order over one document's Analysis.
+
+Like spaCy's components, a stage is a named callable registered here; the order is data
+(``DEFAULT_STAGES``). Stages read the Analysis built so far and add to it; only the store
+writes, once per document.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kartoteka.analysis import Analysis
+
+
+@dataclass
+class Context:
+    """What stages share across the documents of one ingest run."""
+
+    conn: sqlite3.Connection
+    packs: list[str] | None = None  # None: every installed pack
+    n_process: int = 1
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+Stage = Callable[[Analysis, Context], None]
+STAGES: dict[str, Stage] = {}
+
+# Stages run in this order; a name not registered (its module absent) is skipped.
+DEFAULT_STAGES = ["nlp", "resolve", "extract"]
+# Modules whose import registers the stages above.
+STAGE_MODULES = ["kartoteka.nlp.stage", "kartoteka.resolve.stage", "kartoteka.extract.stage"]
+
+
+def register(name: str) -> Callable[[Stage], Stage]:
+    def deco(fn: Stage) -> Stage:
+        STAGES[name] = fn
+        return fn
+
+    return deco
+
+
+def load_stages() -> list[tuple[str, Stage]]:
+    import importlib
+
+    for module in STAGE_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            if e.name != module:
+                raise
+    return [(name, STAGES[name]) for name in DEFAULT_STAGES if name in STAGES]
+
+
+# Run-level steps after every document of an ingest run is stored (recomputing corroboration
+# and conflicts, for instance), in order. Each takes the Context.
+FINISHERS: dict[str, Callable[[Context], None]] = {}
+FINISHER_MODULES = ["kartoteka.compare.stage"]
+
+
+def register_finisher(name: str) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
+    def deco(fn: Callable[[Context], None]) -> Callable[[Context], None]:
+        FINISHERS[name] = fn
+        return fn
+
+    return deco
+
+
+def finish_run(ctx: Context, changed: bool) -> None:
+    import importlib
+
+    if not changed:
+        return
+    for module in FINISHER_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            if e.name != module:
+                raise
+    for fn in FINISHERS.values():
+        fn(ctx)

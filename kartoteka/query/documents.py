@@ -1,0 +1,71 @@
+"""Documents and their structure, as the public API returns them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from kartoteka.errors import NotFound
+
+
+def doc_row(conn: sqlite3.Connection, doc: str) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM documents WHERE doc = ?", (doc,)).fetchone()
+    if row is None:
+        raise NotFound(f"no document named {doc!r} in this KB (see `kartoteka sources`)")
+    return row
+
+
+def list_sources(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    out = []
+    rows = conn.execute(
+        "SELECT d.id, d.doc, d.title, d.chars, d.format, d.genre, d.profile, d.path, d.ingested_at,"
+        " (SELECT COUNT(*) FROM passages p WHERE p.doc_id = d.id) AS passages"
+        " FROM documents d ORDER BY d.doc"
+    )
+    kinds = _segment_counts(conn)
+    for r in rows:
+        item: dict[str, Any] = {
+            "doc": r["doc"], "title": r["title"], "chars": r["chars"], "format": r["format"],
+            "path": r["path"], "ingested_at": r["ingested_at"], "passages": r["passages"],
+            "structure": kinds.get(r["id"], {}),
+        }
+        if r["genre"]:
+            item["genre"] = r["genre"]
+        if r["profile"]:
+            item["profile"] = json.loads(r["profile"])
+        out.append(item)
+    return out
+
+
+def _segment_counts(conn: sqlite3.Connection) -> dict[int, dict[str, int]]:
+    out: dict[int, dict[str, int]] = {}
+    for r in conn.execute("SELECT doc_id, kind, COUNT(*) AS n FROM segments GROUP BY doc_id, kind"):
+        out.setdefault(r["doc_id"], {})[r["kind"]] = r["n"]
+    return out
+
+
+def document_text(conn: sqlite3.Connection, doc: str) -> str:
+    return doc_row(conn, doc)["text"]
+
+
+def segments(conn: sqlite3.Connection, doc: str, kind: str | None = None) -> list[dict[str, Any]]:
+    row = doc_row(conn, doc)
+    sql = "SELECT kind, start, end, label, attrs FROM segments WHERE doc_id = ?"
+    args: list[Any] = [row["id"]]
+    if kind:
+        sql += " AND kind = ?"
+        args.append(kind)
+    sql += " ORDER BY start, end DESC"
+    return [
+        {"kind": r["kind"], "start": r["start"], "end": r["end"], "label": r["label"], **json.loads(r["attrs"])}
+        for r in conn.execute(sql, args)
+    ]
+
+
+def page_at(conn: sqlite3.Connection, doc_id: int, offset: int) -> str | None:
+    r = conn.execute(
+        "SELECT label FROM segments WHERE doc_id = ? AND kind = 'page' AND start <= ? AND ? < end ORDER BY start DESC LIMIT 1",
+        (doc_id, offset, offset),
+    ).fetchone()
+    return r["label"] if r else None

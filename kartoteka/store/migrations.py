@@ -1,0 +1,159 @@
+"""The KB schema as an ordered list of migrations; PRAGMA user_version records how far a KB is.
+
+Append new migrations; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: documents, their structure, and the passage index.
+    """
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        doc TEXT NOT NULL UNIQUE,          -- the file's base name: the public identifier
+        path TEXT NOT NULL,
+        format TEXT NOT NULL,              -- txt, md, html, epub, pdf, docx
+        sha256 TEXT NOT NULL,              -- of the file's bytes: idempotent re-ingest
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,                -- the stored text; every offset indexes it
+        chars INTEGER NOT NULL,
+        encoding TEXT,
+        genre TEXT,
+        profile TEXT,                      -- JSON, filled by source criticism
+        meta TEXT NOT NULL DEFAULT '{}',   -- JSON
+        ingested_at TEXT NOT NULL
+    );
+    -- Structure as offset ranges into documents.text. kind: part, chapter, section, heading,
+    -- paragraph, page, page_marker, boilerplate, comment, editorial, epigraph, blockquote, toc.
+    CREATE TABLE segments (
+        id INTEGER PRIMARY KEY,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        label TEXT,                        -- title, printed page number, speaker, author
+        attrs TEXT NOT NULL DEFAULT '{}'   -- JSON
+    );
+    CREATE INDEX segments_doc_kind ON segments(doc_id, kind, start);
+    -- Paragraph-sized units of analysis and search. body is the analysis view (page markers
+    -- dropped, hyphenation joined, quotes folded); start/end index the stored text.
+    CREATE TABLE passages (
+        id INTEGER PRIMARY KEY,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        layer TEXT NOT NULL DEFAULT 'main', -- main, comment, editorial, quote
+        section TEXT,
+        page TEXT,
+        body TEXT NOT NULL,
+        offsets BLOB                        -- packed map from body positions to stored offsets
+    );
+    CREATE INDEX passages_doc ON passages(doc_id, seq);
+    CREATE VIRTUAL TABLE passages_fts USING fts5(
+        body, content='passages', content_rowid='id',
+        tokenize="unicode61 remove_diacritics 2"
+    );
+    CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+        INSERT INTO passages_fts(rowid, body) VALUES (new.id, new.body);
+    END;
+    CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+    END;
+    """,
+    # 2: entities, mentions, relations, factoids, conflicts, embeddings.
+    """
+    CREATE TABLE entities (
+        id TEXT PRIMARY KEY,               -- 'soviet:stalin' for pack entries, 'u:...' unlinked
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,                -- person, organization, place, event, work, other
+        description TEXT,
+        pack TEXT,
+        qid TEXT,
+        linked INTEGER NOT NULL DEFAULT 0, -- 1 when backed by a pack entry
+        data TEXT NOT NULL DEFAULT '{}'    -- JSON: dates, offices, lineage from the pack
+    );
+    CREATE TABLE aliases (
+        id INTEGER PRIMARY KEY,
+        entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+        alias TEXT NOT NULL,
+        key TEXT NOT NULL,                 -- normalised lookup key (resolve.keys)
+        kind TEXT NOT NULL,                -- pack, surface, stated
+        doc_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER,
+        end INTEGER
+    );
+    CREATE INDEX aliases_key ON aliases(key);
+    CREATE INDEX aliases_entity ON aliases(entity_id);
+    CREATE TABLE mentions (
+        id INTEGER PRIMARY KEY,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        label TEXT NOT NULL,               -- PERSON, ORG, GPE, LOC, EVENT, WORK_OF_ART, ...
+        entity_id TEXT REFERENCES entities(id) ON DELETE SET NULL,
+        confidence REAL NOT NULL DEFAULT 1.0,
+        features TEXT NOT NULL DEFAULT '{}' -- JSON: title, role
+    );
+    CREATE INDEX mentions_doc ON mentions(doc_id, start);
+    CREATE INDEX mentions_entity ON mentions(entity_id);
+    CREATE TABLE relations (
+        id INTEGER PRIMARY KEY,
+        src_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+        dst_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+        type TEXT NOT NULL,                -- succeeded_by, renamed_to, part_of, ...
+        date_start TEXT,
+        date_end TEXT,
+        doc_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER,
+        end INTEGER,
+        attrs TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX relations_src ON relations(src_id);
+    CREATE INDEX relations_dst ON relations(dst_id);
+    CREATE TABLE factoids (
+        id TEXT PRIMARY KEY,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        subject_id TEXT REFERENCES entities(id) ON DELETE SET NULL,
+        roles TEXT NOT NULL DEFAULT '{}',  -- JSON: role -> entity id(s) or text
+        date_text TEXT,
+        date_start TEXT,
+        date_end TEXT,
+        date_precision TEXT,
+        date_flag TEXT,                    -- e.g. 'impossible' for "31 November"
+        value TEXT,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        voice TEXT NOT NULL DEFAULT 'author',
+        hedged INTEGER NOT NULL DEFAULT 0,
+        negated INTEGER NOT NULL DEFAULT 0,
+        fiction INTEGER NOT NULL DEFAULT 0,
+        confidence REAL NOT NULL DEFAULT 1.0,
+        attrs TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX factoids_subject ON factoids(subject_id, type);
+    CREATE INDEX factoids_doc ON factoids(doc_id);
+    CREATE INDEX factoids_date ON factoids(date_start);
+    -- Derived by the compare stage; recomputed as a whole.
+    CREATE TABLE factoid_groups (
+        factoid_id TEXT PRIMARY KEY REFERENCES factoids(id) ON DELETE CASCADE,
+        group_id TEXT NOT NULL,
+        corroboration INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE conflicts (
+        id TEXT PRIMARY KEY,
+        entity_id TEXT,
+        type TEXT NOT NULL,
+        field TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'sources', -- sources, self, reference
+        data TEXT NOT NULL                     -- JSON: values with factoid ids and spans
+    );
+    CREATE TABLE embeddings (
+        passage_id INTEGER PRIMARY KEY REFERENCES passages(id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        vector BLOB NOT NULL
+    );
+    """,
+]
