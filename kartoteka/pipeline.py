@@ -29,9 +29,15 @@ Stage = Callable[[Analysis, Context], None]
 STAGES: dict[str, Stage] = {}
 
 # Stages run in this order; a name not registered (its module absent) is skipped.
-DEFAULT_STAGES = ["nlp", "resolve", "extract"]
+DEFAULT_STAGES = ["genre", "nlp", "resolve", "extract", "embed"]
 # Modules whose import registers the stages above.
-STAGE_MODULES = ["kartoteka.nlp.stage", "kartoteka.resolve.stage", "kartoteka.extract.stage"]
+STAGE_MODULES = [
+    "kartoteka.compare.genre",
+    "kartoteka.nlp.stage",
+    "kartoteka.resolve.stage",
+    "kartoteka.extract.stage",
+    "kartoteka.nlp.embed",
+]
 
 
 def register(name: str) -> Callable[[Stage], Stage]:

@@ -15,8 +15,10 @@ from kartoteka.errors import KartotekaError
 # Modules that add commands to the group, in help order.
 COMMAND_MODULES = [
     "kartoteka.cli.document_commands",
+    "kartoteka.cli.demo_command",
     "kartoteka.cli.entity_commands",
     "kartoteka.cli.factoid_commands",
+    "kartoteka.cli.conflict_commands",
     "kartoteka.cli.ask_commands",
     "kartoteka.cli.web_commands",
 ]
