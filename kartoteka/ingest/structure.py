@@ -14,8 +14,9 @@ Decisions (see docs/architecture.md):
 * A passage most of which lies inside an editor's ``[...]`` interpolation has
   ``layer="editorial"``; block quotations and epigraphs have ``layer="quote"``.
 * Headings get segments, not passages; their titles reach passages as ``Passage.section``.
-* Paragraphs split by a page break mid-sentence are joined into one passage; paragraphs longer
-  than ``MAX_PASSAGE`` characters are split at sentence boundaries.
+* Paragraphs split by a page break mid-sentence are joined into one passage, and so is a short
+  paragraph (a quoted line) after one that ends with a colon; paragraphs longer than
+  ``MAX_PASSAGE`` characters are split at sentence boundaries.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from kartoteka.ingest.readers import RawDocument
 
 MAX_PASSAGE = 2000  # characters of analysis body; longer paragraphs are split at sentences
 TARGET_PASSAGE = 1200  # where a split paragraph's pieces aim to end
+SHORT_FOLLOWER = 300  # a paragraph this short after a colon-ended one joins it
 
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n")
 _LINE = re.compile(r"[^\n]+")
@@ -637,7 +639,9 @@ def _joins(prev: Unit, nxt: Unit, line_mode: bool) -> bool:
     if prev.kind != "para" or nxt.kind != "para" or prev.layer != nxt.layer or not prev.clean or not nxt.clean:
         return False
     last, first = prev.clean[-1], nxt.clean[0]
-    if last in _TERMINAL or prev.kind == "heading":
+    if last == ":" and len(nxt.clean) <= SHORT_FOLLOWER and len(prev.clean) >= 40:
+        return True  # "He said only this:" + a short quoted line: one sentence, one passage
+    if last in _TERMINAL:
         return False
     if not (last.isalnum() or last in ",-\u2013\u2014\u00ad"):
         return False
