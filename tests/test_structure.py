@@ -391,3 +391,27 @@ def test_offsets_and_segments_index_the_stored_text(text: str) -> None:
             src = text[p.offsets[i]]
             assert ch == src or ch in FOLD.get(src, "") or (ch == " " and src.isspace()), (p.seq, i, ch, src)
         assert "  " not in p.body and "\n" not in p.body
+
+
+def test_short_quoted_line_after_colon_joins_its_lead_in() -> None:
+    text = (
+        "The director turned to the captains and said only a few words, very quietly:\n\n"
+        "\"You will all wait until the storm has passed.\"\n\n"
+        "Nobody answered him, and the office emptied within the hour.\n"
+    )
+    _, _, passages = structure(text)
+    assert len(passages) == 2
+    assert passages[0].body.endswith("quietly: \"You will all wait until the storm has passed.\"")
+
+
+def test_reader_pages_and_regions_are_honoured() -> None:
+    text = "First page text about the pier.\n\nSecond page text about the boats.\n\nShare buttons and a footer."
+    p2 = text.index("Second")
+    foot = text.index("Share")
+    raw = RawDocument(text=text, format="pdf", pages=[(0, p2, "1"), (p2, len(text), "2")],
+                      regions=[("boilerplate", foot, len(text), None)])
+    segs, passages = detect_structure(raw)
+    assert [p.page for p in passages] == ["1", "2"]
+    assert not any("footer" in p.body for p in passages)
+    assert {s.label for s in kinds(segs, "page")} == {"1", "2"}
+    assert any(s.start == foot for s in kinds(segs, "boilerplate"))
