@@ -57,7 +57,18 @@ def load_stages() -> list[tuple[str, Stage]]:
         except ModuleNotFoundError as e:
             if e.name != module:
                 raise
-    return [(name, STAGES[name]) for name in DEFAULT_STAGES if name in STAGES]
+    return [(name, STAGES[name]) for name in stage_names() if name in STAGES]
+
+
+def stage_names() -> list[str]:
+    """The stages to run: ``DEFAULT_STAGES``, or ``$KARTOTEKA_STAGES`` (comma-separated names;
+    an empty value runs none, which leaves reading and structure only) where it is set."""
+    import os
+
+    override = os.environ.get("KARTOTEKA_STAGES")
+    if override is None:
+        return list(DEFAULT_STAGES)
+    return [name.strip() for name in override.split(",") if name.strip()]
 
 
 # Run-level steps after every document of an ingest run is stored (recomputing corroboration

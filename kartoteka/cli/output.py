@@ -14,7 +14,8 @@ from rich.console import Console
 from kartoteka.api import KB
 
 console = Console()
-err_console = Console(stderr=True)
+# Messages on stderr are one line each (CONTRACT): never wrapped at the terminal width.
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 class State:

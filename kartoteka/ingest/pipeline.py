@@ -83,7 +83,9 @@ def ingest_paths(
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
 ) -> list[IngestResult]:
-    files = expand_paths(paths)
+    # A KB kept inside the folder being ingested is not one of its documents.
+    own = _kb_files(ctx)
+    files = [(path, problem) for path, problem in expand_paths(paths) if path.resolve() not in own]
     if on_start:
         on_start(len(files))
     known = {r["doc"]: r["sha256"] for r in ctx.conn.execute("SELECT doc, sha256 FROM documents")}
@@ -95,6 +97,16 @@ def ingest_paths(
         if on_result:
             on_result(result)
     return results
+
+
+def _kb_files(ctx: Context) -> set[Path]:
+    """The KB's own files (the database and its -wal, -shm and -journal companions)."""
+    out: set[Path] = set()
+    for row in ctx.conn.execute("PRAGMA database_list"):
+        if row[2]:
+            base = Path(row[2]).resolve()
+            out |= {base, *(base.with_name(base.name + suffix) for suffix in ("-wal", "-shm", "-journal"))}
+    return out
 
 
 def _ingest_one(ctx: Context, path: Path, problem: str | None, known: dict[str, str], seen: dict[str, Path]) -> IngestResult:
