@@ -69,6 +69,12 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if best is None:
         raise RejectedInput("binary content, no text encoding fits")
     encoding = best.encoding
+    # Western text is cp1252 far more often than its near twins (cp1250, cp1257, DOS pages) that
+    # the detector can rank first on a small sample: prefer it where it reads as well.
+    if encoding != "cp1252":
+        western = from_bytes(data, cp_isolation=["cp1252"]).best()
+        if western is not None and western.chaos <= best.chaos + 0.01 and western.coherence >= best.coherence - 0.05:
+            encoding = "cp1252"
     # The detector's Latin family guesses are all read as cp1252, which is a superset of
     # Latin-1's printable range and what such files almost always are.
     if encoding in ("latin_1", "iso8859_1", "ascii"):
@@ -231,6 +237,39 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return decode_text(data)
 
 
+_COMMENT_AUTHOR_CLASSES = ("comment-author", "fn", "comment-author-name", "author")
+_COMMENT_BODY_CLASSES = ("comment-content", "comment-text", "comment-body")
+
+
+def _classes(el: Any) -> set[str]:
+    return set((el.get("class") or "").split())
+
+
+def html_comments(html: str) -> list[tuple[str | None, list[str]]]:
+    """Comments marked up the way blog engines do (``li.comment`` holding a ``.comment-author``
+    and a ``.comment-content``): (author line, paragraphs) each, in page order, replies after
+    the comment they answer. trafilatura keeps the bodies but drops who wrote them."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(html)
+    containers = [el for el in root.iter() if _local(el.tag) in ("li", "article", "div") and "comment" in _classes(el)]
+    is_container = set(map(id, containers))
+    out: list[tuple[str | None, list[str]]] = []
+    for c in containers:
+        def own(el: Any, c: Any = c) -> bool:
+            return next((a for a in el.iterancestors() if id(a) in is_container), None) is c
+
+        parts = [d for d in c.iterdescendants() if _local(d.tag) and own(d)]
+        author = next((d for cls in _COMMENT_AUTHOR_CLASSES for d in parts if cls in _classes(d)), None)
+        body = next((d for cls in _COMMENT_BODY_CLASSES for d in parts if cls in _classes(d)), None)
+        if body is None:
+            continue
+        paras = [t for _tag, t in html_blocks(lxml.html.tostring(body, encoding="unicode"))]
+        if paras:
+            out.append((one_line(author.text_content()) or None if author is not None else None, paras))
+    return out
+
+
 def read_html(path: Path, data: bytes) -> RawDocument:
     import trafilatura
 
@@ -263,6 +302,9 @@ def read_html(path: Path, data: bytes) -> RawDocument:
     for line in main:
         out.add(line)
     regions: list[tuple[str, int, int, str | None]] = []
+    marked = html_comments(html) if comments else []
+    if marked:  # the same comments with their authors
+        comments = [line for author, paras in marked for line in ([author] if author else []) + paras]
     if comments:
         first = None
         for line in comments:
@@ -382,7 +424,8 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
     regions: list[tuple[str, int, int, str | None]] = []
     top = min((lv for lv, *_ in headings), default=1)
     for k, (level, s, _e, label) in enumerate(headings):
-        end = next((hs for lv, hs, _he, _l in headings[k + 1:] if lv <= level), out.pos)
+        # (blocks are separated by one blank line: the range stops before it)
+        end = next((hs - 2 for lv, hs, _he, _l in headings[k + 1:] if lv <= level), out.pos)
         regions.append(("chapter" if level == top else "section", s, end, label))
     core = document.core_properties
     if core.title and core.title.strip():

@@ -1,0 +1,64 @@
+"""Shared test helpers: a fresh KB path and the command line run as a user runs it.
+
+    def test_x(tmp_kb, run_cli):
+        code, out, err = run_cli("--db", tmp_kb, "ingest", folder, stages="")
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class CliResult(NamedTuple):
+    code: int
+    stdout: str | bytes
+    stderr: str
+
+
+def cli_env(stages: str | None = None, **extra: str) -> dict[str, str]:
+    """The environment for a child ``kartoteka``: no inherited $KARTOTEKA_DB; ``stages`` sets
+    $KARTOTEKA_STAGES ("" runs reading and structure only, which is fast)."""
+    env = {k: v for k, v in os.environ.items() if k != "KARTOTEKA_DB"}
+    if stages is not None:
+        env["KARTOTEKA_STAGES"] = stages
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    *args: str | Path,
+    stages: str | None = None,
+    env: dict[str, str] | None = None,
+    cwd: str | Path | None = None,
+    binary: bool = False,
+    timeout: float = 300,
+) -> CliResult:
+    """Run ``python -m kartoteka ARGS`` in a child process: (exit code, stdout, stderr).
+
+    stdout is bytes when ``binary`` (for byte-exact comparisons), else UTF-8 text."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "kartoteka", *map(str, args)],
+        env=cli_env(stages, **(env or {})), cwd=cwd, capture_output=True, timeout=timeout,
+    )
+    out: str | bytes = proc.stdout if binary else proc.stdout.decode("utf-8")
+    return CliResult(proc.returncode, out, proc.stderr.decode("utf-8", "replace"))
+
+
+@pytest.fixture(name="run_cli")
+def run_cli_fixture() -> Callable[..., CliResult]:
+    return run_cli
+
+
+@pytest.fixture
+def tmp_kb(tmp_path: Path) -> Path:
+    """Where a test's KB goes (not yet created)."""
+    return tmp_path / "kb.db"
