@@ -1,9 +1,257 @@
-"""Queries over entities, mentions, packs: the KB methods for this capability."""
+"""Queries over entities, mentions, packs: the KB methods for this capability.
+
+``entity(NAME)`` resolves a name through every alias and spelling the KB knows: the exact folded
+key, the transliteration key, name parts (surname with agreeing first name / initials /
+patronymic), then bounded fuzzy matching; it prefers entities with mentions and never returns
+one whose name contradicts the initials or first name given. No NLP model is loaded here.
+"""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from typing import Any
+
+from kartoteka.errors import NotFound, UsageError
+
+CO_WINDOW = 400       # characters around a mention that count as co-mention
+CO_SAMPLE = 3000      # mentions sampled for co-mentions
+FUZZY_QUERY = 85
 
 
 class EntityQueries:
     conn: sqlite3.Connection
+
+    # -- resolving a name ------------------------------------------------------------------
+
+    def resolve_name(self, name: str) -> str | None:
+        """The id of the single best entity for ``name``, or None."""
+        from kartoteka.resolve.keys import alias_key, translit_key
+        from kartoteka.resolve.names import parse_person, strip_titles
+
+        q = " ".join(name.split())
+        if not q:
+            raise UsageError("empty entity name")
+        p = parse_person(q)
+        _, toks = strip_titles(q.split())
+        bare = " ".join(toks) or q
+        for col, key in (("key", alias_key(q)), ("key", alias_key(bare)), ("tkey", translit_key(q)),
+                         ("tkey", translit_key(bare))):
+            if not key:
+                continue
+            ids = [r[0] for r in self.conn.execute(f"SELECT DISTINCT entity_id FROM aliases WHERE {col} = ?", (key,))]
+            ids += [r[0] for r in self.conn.execute("SELECT id FROM entities WHERE lower(name) = ?", (q.lower(),))]
+            best = self._best(set(ids), p)
+            if best:
+                return best
+        best = self._best(self._by_parts(p), p)
+        if best:
+            return best
+        return self._best(self._fuzzy(bare, p), p)
+
+    def _forms(self, eid: str) -> list[Any]:
+        from kartoteka.resolve.names import parse_person
+
+        forms = []
+        for (alias,) in self.conn.execute("SELECT DISTINCT alias FROM aliases WHERE entity_id = ?", (eid,)):
+            f = parse_person(alias)
+            if len(f.tokens) >= 2 and (f.surname or f.patronymic):
+                forms.append(f)
+        row = self.conn.execute("SELECT data FROM entities WHERE id = ?", (eid,)).fetchone()
+        if row:
+            data = json.loads(row[0] or "{}")
+            full = " ".join(str(data[x]) for x in ("first", "patronymic", "surname") if data.get(x))
+            if len(full.split()) >= 2:
+                forms.append(parse_person(full))
+        return forms
+
+    def _agrees(self, eid: str, etype: str, p: Any) -> bool:
+        """False when the query's first name, initials, patronymic or gender contradict every full name form."""
+        from kartoteka.resolve.names import as_first_patronymic, compatible
+
+        if etype != "person" or not (p.first or p.initials or p.gender or p.patronymic):
+            return True
+        forms = self._forms(eid)
+        if not forms:
+            return True
+        if any(compatible(p, f) for f in forms):
+            return True
+        alt = as_first_patronymic(p)
+        if p.first and p.patronymic and not p.surname:
+            alt = p
+        return alt is not None and any(compatible(alt, f, need_surname=False) for f in forms)
+
+    def _best(self, ids: set[str], p: Any) -> str | None:
+        if not ids:
+            return None
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT e.id, e.type, e.linked, e.data, (SELECT COUNT(*) FROM mentions m WHERE m.entity_id = e.id) AS n"
+            f" FROM entities e WHERE e.id IN ({marks})", tuple(ids)).fetchall()
+        ranked = []
+        for r in rows:
+            if not self._agrees(r["id"], r["type"], p):
+                continue
+            roles = set(json.loads(r["data"] or "{}").get("roles") or [])
+            role_hit = bool(p.roles & roles)
+            ranked.append((role_hit, r["n"] > 0, r["n"], r["linked"], r["id"]))
+        if not ranked:
+            return None
+        ranked.sort(reverse=True)
+        return ranked[0][-1]
+
+    def _by_parts(self, p: Any) -> set[str]:
+        from kartoteka.resolve.names import as_first_patronymic
+
+        ids: set[str] = set()
+        if p.surname:
+            for part in p.surname_parts:
+                ids |= {r[0] for r in self.conn.execute(
+                    "SELECT DISTINCT entity_id FROM aliases WHERE tkey = ? OR tkey LIKE ?", (part, f"% {part}"))}
+        alt = as_first_patronymic(p) or (p if p.first and p.patronymic and not p.surname else None)
+        if alt is not None and alt.first:
+            ids |= {r[0] for r in self.conn.execute(
+                "SELECT DISTINCT entity_id FROM aliases WHERE tkey LIKE ?", (f"{alt.first} %",))}
+        return ids
+
+    def _fuzzy(self, bare: str, p: Any) -> set[str]:
+        from rapidfuzz import fuzz, process
+
+        from kartoteka.resolve.keys import translit_key
+
+        key = translit_key(bare)
+        if len(key) < 4:
+            return set()
+        pool = [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT tkey FROM aliases WHERE substr(tkey, 1, 1) = ?", (key[:1],)) if r[0]]
+        target = p.surname if p.surname and " " in key else key
+        if p.surname and " " in key:
+            pool = [t.split()[-1] for t in pool]
+        hits = process.extract(target, sorted(set(pool)), scorer=fuzz.ratio, score_cutoff=FUZZY_QUERY, limit=5)
+        ids: set[str] = set()
+        for cand, _score, _ in hits:
+            if cand.endswith("a") != target.endswith("a"):
+                continue
+            ids |= {r[0] for r in self.conn.execute(
+                "SELECT DISTINCT entity_id FROM aliases WHERE tkey = ? OR tkey LIKE ?", (cand, f"% {cand}"))}
+        return ids
+
+    # -- the dossier -----------------------------------------------------------------------
+
+    def entity(self, name: str, *, co_limit: int = 10) -> dict[str, Any]:
+        eid = self.resolve_name(name)
+        if eid is None:
+            raise NotFound(f"no entity matches {name!r}")
+        return self.entity_by_id(eid, co_limit=co_limit)
+
+    def entity_by_id(self, eid: str, *, co_limit: int = 10) -> dict[str, Any]:
+        e = self.conn.execute("SELECT * FROM entities WHERE id = ?", (eid,)).fetchone()
+        if e is None:
+            raise NotFound(f"no entity {eid!r}")
+        aliases: list[str] = []
+        seen: set[str] = {e["name"].lower()}
+        stated = []
+        for r in self.conn.execute(
+                "SELECT a.alias, a.kind, a.start, a.end, d.doc FROM aliases a LEFT JOIN documents d ON d.id = a.doc_id"
+                " WHERE a.entity_id = ? ORDER BY a.kind = 'pack' DESC, a.id", (eid,)):
+            if r["alias"].lower() not in seen:
+                seen.add(r["alias"].lower())
+                aliases.append(r["alias"])
+            if r["kind"] == "stated" and r["doc"]:
+                stated.append({"alias": r["alias"], "doc": r["doc"], "start": r["start"], "end": r["end"]})
+        per_source = [{"doc": r["doc"], "mentions": r["n"]} for r in self.conn.execute(
+            "SELECT d.doc, COUNT(*) AS n FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = ?"
+            " GROUP BY d.doc ORDER BY n DESC, d.doc", (eid,))]
+        out: dict[str, Any] = {
+            "id": e["id"], "name": e["name"], "type": e["type"], "aliases": aliases,
+            "mention_count": sum(s["mentions"] for s in per_source),
+            "sources": [s["doc"] for s in per_source],
+            "mentions_by_source": per_source,
+            "description": e["description"], "linked": bool(e["linked"]), "pack": e["pack"], "qid": e["qid"],
+            "stated_aliases": stated,
+            "co_mentioned": self._co_mentioned(eid, co_limit),
+            "relations": self._relations(eid),
+        }
+        data = json.loads(e["data"] or "{}")
+        if data:
+            out["data"] = data
+        return out
+
+    def _co_mentioned(self, eid: str, limit: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            f"""WITH mine AS (SELECT doc_id, start FROM mentions WHERE entity_id = ? LIMIT {CO_SAMPLE})
+            SELECT o.entity_id AS id, COUNT(*) AS n FROM mine
+            JOIN mentions o ON o.doc_id = mine.doc_id AND o.start BETWEEN mine.start - {CO_WINDOW}
+                 AND mine.start + {CO_WINDOW}
+            WHERE o.entity_id IS NOT NULL AND o.entity_id != ?
+            GROUP BY o.entity_id ORDER BY n DESC, o.entity_id LIMIT ?""", (eid, eid, limit)).fetchall()
+        return [{**self._ref(r["id"]), "count": r["n"]} for r in rows]
+
+    def _relations(self, eid: str) -> list[dict[str, Any]]:
+        out = []
+        for r in self.conn.execute(
+                "SELECT src_id, dst_id, type, date_start FROM relations WHERE src_id = ? OR dst_id = ?"
+                " ORDER BY date_start", (eid, eid)):
+            outgoing = r["src_id"] == eid
+            other = r["dst_id"] if outgoing else r["src_id"]
+            rtype = r["type"] if outgoing else {"succeeded_by": "succeeded", "part_of": "has_part"}.get(
+                r["type"], f"inverse_{r['type']}")
+            out.append({"type": rtype, "entity": self._ref(other), "date": r["date_start"]})
+        return out
+
+    def _ref(self, eid: str) -> dict[str, Any]:
+        r = self.conn.execute("SELECT id, name, type FROM entities WHERE id = ?", (eid,)).fetchone()
+        return {"id": eid, "name": r["name"], "type": r["type"]} if r else {"id": eid, "name": eid, "type": "other"}
+
+    # -- lists -----------------------------------------------------------------------------
+
+    def entities(self, type: str | None = None, source: str | None = None, limit: int = 50,
+                 linked: bool | None = None) -> list[dict[str, Any]]:
+        where, args = ["1"], []
+        if type:
+            where.append("e.type = ?")
+            args.append(type)
+        if linked is not None:
+            where.append("e.linked = ?")
+            args.append(int(linked))
+        if source:
+            self._doc_id(source)
+            where.append("d.doc = ?")
+            args.append(source)
+        rows = self.conn.execute(
+            f"SELECT e.id, e.name, e.type, e.linked, COUNT(m.id) AS n, COUNT(DISTINCT m.doc_id) AS docs"
+            f" FROM entities e JOIN mentions m ON m.entity_id = e.id JOIN documents d ON d.id = m.doc_id"
+            f" WHERE {' AND '.join(where)} GROUP BY e.id ORDER BY n DESC, e.name LIMIT ?", (*args, limit)).fetchall()
+        return [{"id": r["id"], "name": r["name"], "type": r["type"], "linked": bool(r["linked"]),
+                 "mention_count": r["n"], "source_count": r["docs"]} for r in rows]
+
+    def _doc_id(self, doc: str) -> int:
+        r = self.conn.execute("SELECT id FROM documents WHERE doc = ?", (doc,)).fetchone()
+        if r is None:
+            raise NotFound(f"no document named {doc!r}")
+        return int(r[0])
+
+    def mentions(self, source: str) -> list[dict[str, Any]]:
+        doc_id = self._doc_id(source)
+        rows = self.conn.execute(
+            "SELECT m.start, m.end, m.text, m.label, m.confidence, m.entity_id, e.name, e.type FROM mentions m"
+            " LEFT JOIN entities e ON e.id = m.entity_id WHERE m.doc_id = ? ORDER BY m.start, m.end", (doc_id,))
+        out = []
+        for r in rows:
+            ent = {"id": r["entity_id"], "name": r["name"], "type": r["type"]} if r["entity_id"] else None
+            out.append({"start": r["start"], "end": r["end"], "text": r["text"], "label": r["label"],
+                        "confidence": r["confidence"], "entity": ent})
+        return out
+
+    def packs(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT name, hash, title, entities, loaded_at FROM packs ORDER BY name").fetchall()
+        out = []
+        for r in rows:
+            counts = {t: n for t, n in self.conn.execute(
+                "SELECT type, COUNT(*) FROM entities WHERE pack = ? GROUP BY type", (r["name"],))}
+            rel = self.conn.execute(
+                "SELECT COUNT(*) FROM relations WHERE doc_id IS NULL AND json_extract(attrs, '$.pack') = ?",
+                (r["name"],)).fetchone()[0]
+            out.append({"name": r["name"], "title": r["title"], "hash": r["hash"], "entities": r["entities"],
+                        "by_type": counts, "relations": rel, "loaded_at": r["loaded_at"]})
+        return out

@@ -1,11 +1,28 @@
-"""Normalised lookup keys for names: case, diacritics, apostrophes and transliteration folded."""
+"""Normalised lookup keys for names: case, diacritics, apostrophes and transliteration folded.
+
+Three keys, from strict to loose:
+
+* ``alias_key``: the folded spelling (case, accents, apostrophes, punctuation);
+* ``translit_key``: a phonetic-ish key that makes the usual romanisations of one Russian name
+  agree (Yezhov/Ezhov, Zinoviev/Zinov'ev, Slutsky/Sloutski, Riutin/Ryutin, Iagoda/Yagoda,
+  Spiegelglass/Spiegelglas, Trotzky/Trotsky, Sedoff/Sedov, Ivanovitch/Ivanovich);
+* ``ocr_key``: the transliteration key after undoing common OCR confusions (0/O, 1/l, rn/m,
+  li/h), used only as a fallback where the context supports it.
+
+The rewrite rules are data (``data/translit.yaml``); this module only applies them.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u2032`"
+_DATA = Path(__file__).parent / "data" / "translit.yaml"
 
 
 def fold(text: str) -> str:
@@ -22,3 +39,52 @@ def fold(text: str) -> str:
 def alias_key(name: str) -> str:
     """The exact-lookup key of an alias: folded spelling."""
     return fold(name)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[list[tuple[re.Pattern[str], str]], list[tuple[re.Pattern[str], str]]]:
+    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    translit = [(re.compile(p), r) for p, r in data["translit"]]
+    ocr = [(re.compile(p), r) for p, r in data["ocr"]]
+    return translit, ocr
+
+
+def _apply(rules: list[tuple[re.Pattern[str], str]], word: str) -> str:
+    for pat, rep in rules:
+        word = pat.sub(rep, word)
+    return word
+
+
+@lru_cache(maxsize=65536)
+def translit_key(name: str) -> str:
+    """Phonetic-ish key: romanisation variants of one name share it."""
+    translit, _ = _rules()
+    words = fold(name).split()
+    out = []
+    for w in words:
+        if w.isdigit():
+            out.append(w)
+            continue
+        w = _apply(translit, w)
+        w = re.sub(r"(.)\1+", r"\1", w)  # double letters
+        out.append(w)
+    return " ".join(out)
+
+
+@lru_cache(maxsize=65536)
+def ocr_key(name: str) -> str:
+    """The transliteration key after undoing OCR confusions (digits for letters, li/h, rn/m)."""
+    _, ocr = _rules()
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    words = []
+    for w in re.split(r"[^a-z0-9'\u2019]+", text):
+        if not w or w.isdigit():
+            continue
+        words.append(_apply(ocr, w))
+    return translit_key(" ".join(words))
+
+
+def slug(name: str) -> str:
+    """An id-safe slug of a name (for unlinked entities: ``u:<slug>``)."""
+    return fold(name).replace(" ", "-") or "x"

@@ -157,3 +157,17 @@ MIGRATIONS: list[str] = [
     );
     """,
 ]
+MIGRATIONS.append(
+    # 3: transliteration keys on aliases (cross-spelling lookup) and the packs loaded into the KB.
+    """
+    ALTER TABLE aliases ADD COLUMN tkey TEXT;   -- resolve.keys.translit_key(alias)
+    CREATE INDEX aliases_tkey ON aliases(tkey);
+    CREATE TABLE packs (
+        name TEXT PRIMARY KEY,
+        hash TEXT NOT NULL,                -- sha256 of the pack's YAML files: reload on change
+        title TEXT,
+        entities INTEGER NOT NULL DEFAULT 0,
+        loaded_at TEXT NOT NULL
+    );
+    """
+)

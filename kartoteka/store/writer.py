@@ -8,7 +8,7 @@ from array import array
 from datetime import UTC, datetime
 
 from kartoteka.analysis import Analysis
-from kartoteka.resolve.keys import alias_key
+from kartoteka.resolve.keys import alias_key, translit_key
 from kartoteka.store.db import transaction
 
 
@@ -52,8 +52,9 @@ def write_analysis(conn: sqlite3.Connection, a: Analysis) -> int:
             [(e.id, e.name, e.type, e.description, e.pack, e.qid, int(e.linked), _dumps(e.data)) for e in a.entities],
         )
         conn.executemany(
-            "INSERT INTO aliases (entity_id, alias, key, kind, doc_id, start, end) VALUES (?,?,?,?,?,?,?)",
-            [(al.entity_id, al.alias, alias_key(al.alias), al.kind, doc_id, al.start, al.end) for al in a.aliases],
+            "INSERT INTO aliases (entity_id, alias, key, tkey, kind, doc_id, start, end) VALUES (?,?,?,?,?,?,?,?)",
+            [(al.entity_id, al.alias, alias_key(al.alias), translit_key(al.alias), al.kind, doc_id, al.start, al.end)
+             for al in a.aliases],
         )
         conn.executemany(
             "INSERT INTO mentions (doc_id, start, end, text, label, entity_id, confidence, features) VALUES (?,?,?,?,?,?,?,?)",

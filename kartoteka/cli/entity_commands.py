@@ -1,0 +1,107 @@
+"""Commands over entities: entity (a first dossier), entities, mentions, packs."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from kartoteka.cli.main import cli
+from kartoteka.cli.output import State, common_options, console, emit_json
+
+TYPES = ["person", "organization", "place", "event", "work", "other"]
+
+
+@cli.command()
+@click.argument("name")
+@common_options
+def entity(state: State, name: str) -> None:
+    """Resolve NAME (any alias or spelling) to one entity and show its dossier."""
+    d = state.kb().entity(name)
+    if state.json:
+        emit_json(d)
+        return
+    console.print(f"[bold]{escape(d['name'])}[/bold]  [dim]{escape(d['id'])} · {d['type']}"
+                  f"{' · unlinked' if not d['linked'] else ''}[/dim]")
+    if d.get("description"):
+        console.print(escape(d["description"]))
+    if d["aliases"]:
+        console.print(f"[bold]also:[/bold] {escape(', '.join(d['aliases'][:30]))}"
+                      + (f" (+{len(d['aliases']) - 30})" if len(d["aliases"]) > 30 else ""))
+    for s in d.get("stated_aliases", [])[:10]:
+        console.print(f"[bold]stated:[/bold] {escape(s['alias'])}  [dim]{escape(s['doc'])} [{s['start']}:{s['end']}][/dim]")
+    console.print(f"[bold]mentions:[/bold] {d['mention_count']} in {len(d['sources'])} source(s)")
+    if d["mentions_by_source"]:
+        t = Table(show_header=True)
+        t.add_column("source")
+        t.add_column("mentions", justify="right")
+        for s in d["mentions_by_source"]:
+            t.add_row(escape(s["doc"]), str(s["mentions"]))
+        console.print(t)
+    if d["co_mentioned"]:
+        console.print("[bold]mentioned with:[/bold] " + escape(", ".join(
+            f"{c['name']} ({c['count']})" for c in d["co_mentioned"])))
+    for r in d.get("relations", []):
+        console.print(f"[bold]{r['type']}:[/bold] {escape(r['entity']['name'])}"
+                      + (f" [dim]({r['date']})[/dim]" if r.get("date") else ""))
+
+
+@cli.command()
+@click.option("--type", "type_", type=click.Choice(TYPES), default=None, help="Only this type.")
+@click.option("--source", default=None, help="Only entities mentioned in this document.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
+@common_options
+def entities(state: State, type_: str | None, source: str | None, limit: int) -> None:
+    """List entities by number of mentions."""
+    rows = state.kb().entities(type=type_, source=source, limit=limit)
+    if state.json:
+        emit_json(rows)
+        return
+    if not rows:
+        console.print("no entities")
+        sys.exit(3)
+    t = Table(title=f"{len(rows)} entities")
+    for col in ("id", "name", "type", "mentions", "sources"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(escape(r["id"]), escape(r["name"]), r["type"], str(r["mention_count"]), str(r["source_count"]))
+    console.print(t)
+
+
+@cli.command()
+@click.option("--source", required=True, help="The document (its base name).")
+@common_options
+def mentions(state: State, source: str) -> None:
+    """List every entity mention in a document, with offsets into its stored text."""
+    rows = state.kb().mentions(source)
+    if state.json:
+        emit_json(rows)
+        return
+    t = Table(title=f"{len(rows)} mentions in {escape(source)}")
+    for col in ("start", "end", "text", "entity", "type"):
+        t.add_column(col)
+    for r in rows:
+        ent = r["entity"] or {}
+        t.add_row(str(r["start"]), str(r["end"]), escape(r["text"]), escape(ent.get("name") or "?"),
+                  ent.get("type") or "")
+    console.print(t)
+
+
+@cli.command()
+@common_options
+def packs(state: State) -> None:
+    """List the domain packs loaded into the knowledge base."""
+    rows = state.kb().packs()
+    if state.json:
+        emit_json(rows)
+        return
+    t = Table(title="packs")
+    for col in ("name", "title", "entities", "by type", "relations", "loaded"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(escape(r["name"]), escape(r["title"] or ""), str(r["entities"]),
+                  escape(", ".join(f"{n} {k}" for k, n in sorted(r["by_type"].items()))), str(r["relations"]),
+                  r["loaded_at"])
+    console.print(t)

@@ -1,0 +1,121 @@
+"""The nlp stage: spaCy over each passage's analysis view, entity mentions mapped to stored text.
+
+Mentions keep the NER label and, as features, a title before the name ("Comrade", "Marshal")
+and a role after it (", Commissar of the Navy,"). Resolution to entities is the next stage.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import TYPE_CHECKING
+
+from kartoteka.analysis import Analysis, Mention, Passage
+from kartoteka.nlp.model import common_words, load_model, pipe, with_ruler
+from kartoteka.pipeline import Context, register
+from kartoteka.resolve.index import ruler_patterns
+from kartoteka.resolve.keys import fold
+from kartoteka.resolve.names import name_data
+from kartoteka.resolve.state import run_state
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "NORP"}
+SKIP_SEGMENTS = {"boilerplate", "toc"}
+HEADING_SEGMENTS = {"heading"}
+_LEAD = re.compile(r"^(?:the|The|THE)\s+")
+_TRAIL = re.compile(r"(?:'s|'|\u2019s|\u2019|[\s.,;:!?)\]}\-\u2013\u2014]+)+$")
+_OPEN = re.compile(r"^[\s(\[{\"'\u2018\u201c]+")
+
+
+def _ranges(a: Analysis, kinds: set[str]) -> tuple[list[int], list[int]]:
+    spans = sorted((s.start, s.end) for s in a.segments if s.kind in kinds)
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
+def _inside(starts: list[int], ends: list[int], i: int, j: int) -> bool:
+    k = bisect.bisect_right(starts, i) - 1
+    return k >= 0 and starts[k] <= i and j <= ends[k]
+
+
+def selected(a: Analysis) -> list[int]:
+    """Indexes of passages to parse: not boilerplate, not inside chrome or a table of contents."""
+    starts, ends = _ranges(a, SKIP_SEGMENTS)
+    return [n for n, p in enumerate(a.passages)
+            if p.layer != "boilerplate" and p.body.strip() and not _inside(starts, ends, p.start, p.end)]
+
+
+@register("nlp")
+def nlp_stage(a: Analysis, ctx: Context) -> None:
+    st = run_state(ctx)
+    nlp = load_model()
+    nlp = with_ruler(nlp, st.key, lambda: ruler_patterns(st.index, common_words(nlp)))
+    chosen = selected(a)
+    docs: list = [None] * len(a.passages)
+    texts = [a.passages[n].body for n in chosen]
+    for n, doc in zip(chosen, pipe(nlp, texts, ctx.n_process), strict=True):
+        docs[n] = doc
+    a.docs = docs
+    hs, he = _ranges(a, HEADING_SEGMENTS)
+    mentions: list[Mention] = []
+    for n in chosen:
+        mentions.extend(passage_mentions(a.text, a.passages[n], docs[n], (hs, he)))
+    a.mentions = mentions
+
+
+def passage_mentions(stored: str, p: Passage, doc: Doc, headings: tuple[list[int], list[int]] | None = None) -> list[Mention]:
+    nd = name_data()
+    out: list[Mention] = []
+    body = p.body
+    for ent in doc.ents:
+        if ent.label_ not in KEEP_LABELS:
+            continue
+        i, j = ent.start_char, ent.end_char
+        text = body[i:j]
+        m = _LEAD.match(text)
+        if m:
+            i += m.end()
+        m = _OPEN.match(body[i:j])
+        if m:
+            i += m.end()
+        m = _TRAIL.search(body[i:j])
+        if m and m.start() > 0:
+            j = i + m.start()
+        if j <= i:
+            continue
+        text = body[i:j]
+        if not any(c.isupper() for c in text[:1]) and not text[:1].isdigit():
+            continue
+        label = ent.label_
+        features: dict = {}
+        # A title just before the name ("Marshal Tukhachevsky", "Comrade Stalin").
+        prev = body[max(0, i - 40):i]
+        tm = re.search(r"([A-Z][A-Za-z]+\.?(?:\s+[A-Z][a-z]+\.?)?)\s+$", prev)
+        if tm:
+            words = tm.group(1).split()
+            for k in range(len(words)):
+                cand = " ".join(words[k:])
+                if fold(cand) in nd.titles:
+                    features["title"] = cand
+                    break
+        first = text.split()[0] if text.split() else ""
+        if fold(first) in nd.titles and len(text.split()) > 1:
+            features["title"] = first
+            if label in ("ORG", "GPE", "NORP", "FAC", "LOC"):
+                label = "PERSON"
+        after = body[j:j + 120]
+        rm = re.match(r",\s+(?:the\s+)?", after)
+        if rm:
+            for pat in nd.role_patterns:
+                mm = pat.match(after, rm.end())
+                if mm:
+                    features["role"] = mm.group(0)
+                    break
+        s, e = p.to_stored(i, j)
+        if headings and _inside(headings[0], headings[1], s, e):
+            features["heading"] = True
+        features["name"] = text
+        out.append(Mention(start=s, end=e, text=stored[s:e], label=label, features=features, passage_seq=p.seq,
+                           body_start=i, body_end=j))
+    return out

@@ -1,0 +1,133 @@
+"""Lookup tables over known entities: the packs (built once per run) and what the KB learnt
+from earlier documents (unlinked entities, stated aliases; rebuilt per document)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from kartoteka.resolve.keys import alias_key, ocr_key, translit_key
+from kartoteka.resolve.names import PersonName, parse_person, surname_key
+from kartoteka.resolve.packs import Pack
+
+SPACY_LABELS = {"person": "PERSON", "organization": "ORG", "place": "GPE", "event": "EVENT", "work": "WORK_OF_ART"}
+
+
+@dataclass
+class Known:
+    id: str
+    name: str
+    type: str
+    linked: bool
+    roles: set[str] = field(default_factory=set)
+    forms: list[PersonName] = field(default_factory=list)  # persons: parsed multi-word names
+    prominence: int = 0
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def gender(self) -> str | None:
+        gs = {f.gender for f in self.forms if f.gender}
+        return gs.pop() if len(gs) == 1 else None
+
+
+class Index:
+    def __init__(self) -> None:
+        self.known: dict[str, Known] = {}
+        self.by_key: dict[str, set[str]] = defaultdict(set)
+        self.by_tkey: dict[str, set[str]] = defaultdict(set)
+        self.by_ocr: dict[str, set[str]] = defaultdict(set)
+        self.by_surname: dict[str, set[str]] = defaultdict(set)
+        self.by_first: dict[str, set[str]] = defaultdict(set)
+        self.raw_aliases: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, k: Known, aliases: list[str]) -> None:
+        self.known[k.id] = k
+        for alias in aliases:
+            self.add_alias(k.id, alias)
+
+    def add_alias(self, eid: str, alias: str) -> None:
+        k = self.known[eid]
+        key = alias_key(alias)
+        if not key:
+            return
+        self.raw_aliases[eid].append(alias)
+        self.by_key[key].add(eid)
+        self.by_tkey[translit_key(alias)].add(eid)
+        self.by_ocr[ocr_key(alias)].add(eid)
+        if k.type == "person":
+            p = parse_person(alias)
+            if len(p.tokens) >= 2 and (p.surname or p.patronymic):
+                k.forms.append(p)
+                for part in p.surname_parts:
+                    self.by_surname[part].add(eid)
+                if p.first:
+                    self.by_first[p.first].add(eid)
+
+    def lookup(self, table: str, key: str) -> set[str]:
+        return getattr(self, table).get(key, set())
+
+
+def pack_index(packs: list[Pack]) -> Index:
+    idx = Index()
+    for pack in packs:
+        for e in pack.entries:
+            eid = pack.kb_id(e["id"])
+            aliases = [e["name"], *(e.get("aliases") or [])]
+            k = Known(id=eid, name=e["name"], type=e["type"], linked=True, roles=set(e.get("roles") or []),
+                      prominence=len(aliases) + 2 * len(e.get("offices") or []) + len(e.get("events") or []),
+                      data={x: e[x] for x in ("surname", "first", "patronymic") if x in e})
+            idx.add(k, aliases)
+            if e["type"] == "person":
+                if e.get("surname"):
+                    sk = surname_key(e["surname"])
+                    idx.by_surname[sk].add(eid)
+                    for part in sk.split("-"):
+                        idx.by_surname[part].add(eid)
+                full = " ".join(str(e[x]) for x in ("first", "patronymic", "surname") if e.get(x))
+                if full and len(full.split()) >= 2:
+                    k.forms.append(parse_person(full))
+                    if e.get("first"):
+                        idx.by_first[translit_key(str(e["first"]))].add(eid)
+    return idx
+
+
+def kb_overlay(conn: sqlite3.Connection, base: Index) -> Index:
+    """What earlier documents taught: unlinked entities and their aliases, stated aliases."""
+    idx = Index()
+    rows = conn.execute(
+        "SELECT a.entity_id, a.alias, e.name, e.type, e.linked FROM aliases a JOIN entities e ON e.id = a.entity_id"
+        " WHERE e.linked = 0 OR a.kind = 'stated'"
+    ).fetchall()
+    for r in rows:
+        eid = r["entity_id"]
+        if eid not in idx.known:
+            src = base.known.get(eid)
+            idx.known[eid] = Known(id=eid, name=r["name"], type=r["type"], linked=bool(r["linked"]),
+                                   roles=set(src.roles) if src else set(), prominence=src.prominence if src else 0)
+        idx.add_alias(eid, r["alias"])
+    return idx
+
+
+def ruler_patterns(idx: Index, common_words: set[str]) -> list[dict[str, Any]]:
+    """EntityRuler patterns from pack aliases: case-sensitive; single words that are common English
+    words (lowercased) or too short are left to the statistical NER."""
+    seen: set[tuple[str, str]] = set()
+    out: list[dict[str, Any]] = []
+    for k in idx.known.values():
+        label = SPACY_LABELS.get(k.type)
+        if not label or not k.linked:
+            continue
+        for alias in {k.name, *idx.raw_aliases.get(k.id, [])}:
+            alias = alias.strip()
+            if len(alias) < 3 or not alias[:1].isupper():
+                continue
+            if " " not in alias and (alias.lower() in common_words or alias.isdigit()):
+                continue
+            if (label, alias) in seen:
+                continue
+            seen.add((label, alias))
+            out.append({"label": label, "pattern": alias})
+    return out
+

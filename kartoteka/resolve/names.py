@@ -1,0 +1,260 @@
+"""Person names: parsing into parts, and whether two name forms can be the same person.
+
+Shared by ingest-time resolution and the `entity` query. The knowledge (titles, given-name
+classes, patronymic endings) is in ``data/names.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kartoteka.resolve.keys import fold, translit_key
+
+DATA = Path(__file__).parent / "data"
+INITIAL_RE = re.compile(r"^(?:[A-Z][a-z]?\.|[A-Z])$|^[A-Z]\.-?[A-Z]\.$")
+
+
+@dataclass(frozen=True)
+class NameData:
+    titles: dict[str, dict[str, Any]]
+    title_max_words: int
+    given_class: dict[str, int]
+    male_a: frozenset[str]
+    patronymic_re: re.Pattern[str]
+    particles: frozenset[str]
+    role_patterns: list[re.Pattern[str]]
+    stop_exact: frozenset[str]
+    stop_prefixes: tuple[str, ...]
+    initial_equivalents: tuple[frozenset[str], ...]
+
+
+@lru_cache(maxsize=1)
+def name_data() -> NameData:
+    d = yaml.safe_load((DATA / "names.yaml").read_text(encoding="utf-8"))
+    s = yaml.safe_load((DATA / "stoplist.yaml").read_text(encoding="utf-8"))
+    given: dict[str, int] = {}
+    for i, cls in enumerate(d["given_name_classes"]):
+        for n in cls:
+            given.setdefault(translit_key(str(n)), i)
+    titles = {fold(k): v or {} for k, v in d["titles"].items()}
+    ends = "|".join(sorted(map(re.escape, d["patronymic_endings"]), key=len, reverse=True))
+    return NameData(
+        titles=titles,
+        title_max_words=max(len(k.split()) for k in titles),
+        given_class=given,
+        male_a=frozenset(translit_key(x) for x in d["male_names_ending_a"]),
+        patronymic_re=re.compile(rf"(?:{ends})$"),
+        particles=frozenset(d["particles"]),
+        role_patterns=[re.compile(p) for p in d["role_patterns"]],
+        stop_exact=frozenset(fold(x) for x in s["exact"]),
+        stop_prefixes=tuple(str(x) for x in s["prefixes"]),
+        initial_equivalents=tuple(frozenset(g) for g in d["initial_equivalents"]),
+    )
+
+
+@dataclass
+class PersonName:
+    text: str
+    first: str | None = None          # translit key
+    patronymic: str | None = None     # translit key
+    initials: tuple[str, ...] = ()    # letters of given-name initials, in order (first, middle)
+    surname: str | None = None        # translit key (hyphenated kept whole)
+    titles: tuple[str, ...] = ()
+    roles: frozenset[str] = frozenset()
+    gender: str | None = None
+    tokens: list[str] = field(default_factory=list)
+
+    @property
+    def full(self) -> bool:
+        """Says more than a single word: a first name or initials with a surname, or first+patronymic."""
+        return bool(self.surname and (self.first or self.initials)) or bool(self.first and self.patronymic)
+
+    @property
+    def surname_parts(self) -> set[str]:
+        if not self.surname:
+            return set()
+        parts = set(self.surname.split("-"))
+        parts.add(self.surname)
+        return parts
+
+
+def strip_titles(tokens: list[str]) -> tuple[list[str], list[str]]:
+    nd = name_data()
+    titles: list[str] = []
+    i = 0
+    while i < len(tokens) - 1:
+        matched = 0
+        for n in range(min(nd.title_max_words, len(tokens) - i - 1), 0, -1):
+            if fold(" ".join(tokens[i:i + n])) in nd.titles:
+                matched = n
+                break
+        if not matched:
+            break
+        titles.append(fold(" ".join(tokens[i:i + matched])))
+        i += matched
+    return titles, tokens[i:]
+
+
+def parse_person(text: str) -> PersonName:
+    nd = name_data()
+    raw = [t.strip(",;:()[]\"") for t in text.replace("\u2019", "'").split()]
+    raw = [t for t in raw if t and t not in ("-", "\u2013")]
+    if raw and raw[-1] in ("'s", "s'"):
+        raw = raw[:-1]
+    if raw:
+        raw[-1] = re.sub(r"'s$|'$", "", raw[-1])
+    titles, toks = strip_titles(raw)
+    # Suffixes like "Jr." are not surnames.
+    while len(toks) > 1 and fold(toks[-1]) in ("jr", "sr", "junior", "senior", "ii", "iii"):
+        toks = toks[:-1]
+    roles = frozenset(r for t in titles if (r := nd.titles.get(t, {}).get("role")))
+    genders = {g for t in titles if (g := nd.titles.get(t, {}).get("gender"))}
+    p = PersonName(text=text, titles=tuple(titles), roles=roles, tokens=toks)
+    if len(genders) == 1:
+        p.gender = genders.pop()
+    if not toks:
+        return p
+    inits = [t for t in toks if INITIAL_RE.match(t)]
+    words = [t for t in toks if not INITIAL_RE.match(t)]
+    initials = [t[0].upper() for t in inits]
+    if not words:
+        p.initials = tuple(initials)
+        return p
+    if len(words) == 1:
+        w = translit_key(words[0])
+        if initials or titles:
+            p.surname = surname_key(words[0])
+        elif w in nd.given_class and toks[0] == words[0]:
+            p.first = w
+        else:
+            p.surname = surname_key(words[0])
+        p.initials = tuple(initials)
+        return _gender(p)
+    # Particles join the surname: "Andrés Nin", "Charles de Gaulle".
+    k = len(words) - 1
+    while k > 1 and fold(words[k - 1]) in nd.particles:
+        k -= 1
+    surname_words = words[k:]
+    given = words[:k]
+    first_is_word = toks[0] == given[0] if given else False
+    if len(words) == 2 and not inits and nd.patronymic_re.search(translit_key(words[1])) \
+            and translit_key(words[0]) in nd.given_class:
+        # "Vladimir Ilyich": first name and patronymic, no surname.
+        p.first, p.patronymic = translit_key(words[0]), translit_key(words[1])
+        p.initials = (words[0][0].upper(),)
+        return _gender(p)
+    p.surname = surname_key(" ".join(surname_words))
+    if first_is_word:
+        p.first = translit_key(given[0])
+        initials = [given[0][0].upper(), *initials]
+        middle = given[1:]
+    else:
+        middle = given
+    for m in middle:
+        mk = translit_key(m)
+        if p.patronymic is None and nd.patronymic_re.search(mk):
+            p.patronymic = mk
+        initials.append(m[0].upper())
+    p.initials = tuple(initials)
+    return _gender(p)
+
+
+def surname_key(text: str) -> str:
+    """Translit key of a surname, hyphenated parts kept apart: "Orlov-Feldbin" -> "orlov-feldbin"."""
+    parts = [translit_key(x) for x in re.split(r"[-\u2010-\u2013]", text)]
+    return "-".join(p.replace(" ", "-") for p in parts if p)
+
+
+def as_first_patronymic(p: PersonName) -> PersonName | None:
+    """Read "Nadezhda Konstantinova" (a misspelt patronymic) as first name + patronymic."""
+    if p.first and p.surname and not p.patronymic and len(p.initials) == 1 and "-" not in p.surname:
+        q = PersonName(text=p.text, first=p.first, patronymic=p.surname, initials=p.initials, titles=p.titles,
+                       roles=p.roles, gender=p.gender, tokens=p.tokens)
+        return q
+    return None
+
+
+def _gender(p: PersonName) -> PersonName:
+    if p.gender:
+        return p
+    nd = name_data()
+    if p.first:
+        if p.first.endswith("a") and p.first not in nd.male_a:
+            p.gender = "f"
+        elif p.first in nd.given_class or not p.first.endswith(("a", "i", "e")):
+            p.gender = "m"
+    if p.gender is None and p.patronymic:
+        p.gender = "f" if p.patronymic.endswith("na") else "m"
+    if p.gender is None and p.surname and re.search(r"(?:ova|eva|ina|skaia|tskaia|aia)$", p.surname):
+        p.gender = "f"
+    return p
+
+
+def _given_equal(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    gc = name_data().given_class
+    ca, cb = gc.get(a), gc.get(b)
+    return ca is not None and ca == cb
+
+
+def _initial_ok(letter: str, given: str) -> bool:
+    """An initial agrees with a given name: the same first letter up to transliteration."""
+    letter = letter.lower()
+    first = given[:1]
+    if first == letter:
+        return True
+    eq = name_data().initial_equivalents
+    return any(first in group and letter in group for group in eq)
+
+
+def _patronymic_ok(a: str, b: str) -> bool:
+    from rapidfuzz.fuzz import ratio
+
+    return a == b or ratio(a, b) >= 85
+
+
+def compatible(q: PersonName, f: PersonName, *, need_surname: bool = True) -> bool:
+    """Can name ``q`` (a mention or query) denote the bearer of name form ``f``?"""
+    if q.gender and f.gender and q.gender != f.gender:
+        return False
+    if q.surname:
+        if not f.surname:
+            return False
+        if not (q.surname_parts & f.surname_parts):
+            return False
+    elif need_surname and not (q.first and q.patronymic):
+        return False
+    if q.first and f.first and not _given_equal(q.first, f.first):
+        return False
+    if q.first and not f.first and f.initials and not _initial_ok(f.initials[0], q.first):
+        return False
+    if f.first and not q.first and q.initials and not _initial_ok(q.initials[0], f.first):
+        return False
+    if not q.first and not f.first and q.initials and f.initials and q.initials[0] != f.initials[0]:
+        return False
+    if q.patronymic and f.patronymic and not _patronymic_ok(q.patronymic, f.patronymic):
+        return False
+    if len(q.initials) >= 2 and len(f.initials) >= 2 and q.initials[1] != f.initials[1] \
+            and not (q.patronymic and f.patronymic):
+        return False
+    if q.patronymic and not f.patronymic and len(f.initials) >= 2 and f.initials[1] != q.patronymic[0].upper():
+        return False
+    if not q.surname:
+        # first name + patronymic: both must be present and agree
+        return bool(q.first and f.first and q.patronymic and f.patronymic)
+    return True
+
+
+def is_stopped(name: str) -> bool:
+    nd = name_data()
+    k = fold(name)
+    if not k or k in nd.stop_exact:
+        return True
+    return any(k.startswith(p.strip()) and (k == p.strip() or k.startswith(p)) for p in nd.stop_prefixes)

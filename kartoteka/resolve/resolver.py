@@ -1,0 +1,532 @@
+"""Entity resolution for one document: mentions -> canonical entities.
+
+Order of evidence, strict to loose: exact alias, transliteration key, name parts (surname with
+agreeing first name / initials / patronymic / gender / title role), a surname or first name the
+document itself introduced (by recency), nicknames the packs know, OCR key and bounded fuzzy
+matching (same type, same first letter, gender ending). What stays unknown becomes an unlinked
+entity ("u:<slug>") only when the evidence is there (several mentions, or a full name).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from kartoteka.analysis import AliasRecord, Analysis, EntityRecord, Mention
+from kartoteka.resolve.cues import StatedPair, find_stated
+from kartoteka.resolve.index import Index, Known
+from kartoteka.resolve.keys import alias_key, ocr_key, slug, translit_key
+from kartoteka.resolve.names import (
+    PersonName,
+    as_first_patronymic,
+    compatible,
+    is_stopped,
+    name_data,
+    parse_person,
+)
+
+TYPE_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place",
+                 "LOC": "place", "FAC": "place", "EVENT": "event", "WORK_OF_ART": "work"}
+RECENT = 2500          # characters within which a short name refers back to a bearer just named
+FUZZY_PERSON = 85      # rapidfuzz ratio for a surname variant (OCR, misspelling)
+FUZZY_OTHER = 90
+MIN_FUZZY_LEN = 5
+_NAME_OK = re.compile(r"^[^\W\d_][\w'\u2019.&\- ]*[\w.]$")
+
+
+@dataclass
+class Cluster:
+    id: str
+    type: str
+    linked: bool
+    names: dict[str, int] = field(default_factory=dict)
+    forms: list[PersonName] = field(default_factory=list)
+    roles: set[str] = field(default_factory=set)
+    count: int = 0
+    full: bool = False      # named in full somewhere in the document
+    strong: int = 0         # mentions outside headings
+
+
+class DocResolver:
+    def __init__(self, a: Analysis, base: Index, overlay: Index, common: set[str]) -> None:
+        self.a = a
+        self.indexes = (base, overlay)
+        self.base = base
+        self.common = common
+        self.clusters: dict[str, Cluster] = {}
+        self.last_pos: dict[str, int] = {}
+        self.assign: dict[int, tuple[str | None, float]] = {}
+        self._surname_keys: list[str] | None = None
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def look(self, table: str, key: str) -> set[str]:
+        out: set[str] = set()
+        for idx in self.indexes:
+            out |= idx.lookup(table, key)
+        return out
+
+    def known(self, eid: str) -> Known | None:
+        for idx in reversed(self.indexes):
+            if eid in idx.known:
+                return idx.known[eid]
+        return None
+
+    def type_of(self, eid: str) -> str:
+        k = self.known(eid)
+        if k:
+            return k.type
+        return self.clusters[eid].type if eid in self.clusters else "other"
+
+    def forms_of(self, eid: str) -> list[PersonName]:
+        k = self.known(eid)
+        forms = list(k.forms) if k else []
+        if eid in self.clusters:
+            forms += self.clusters[eid].forms
+        return forms
+
+    def roles_of(self, eid: str) -> set[str]:
+        k = self.known(eid)
+        roles = set(k.roles) if k else set()
+        if eid in self.clusters:
+            roles |= self.clusters[eid].roles
+        return roles
+
+    def prominence(self, eid: str) -> int:
+        k = self.known(eid)
+        return k.prominence if k else 0
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        a = self.a
+        mentions = [m for m in a.mentions if self._keep(m)]
+        pairs = find_stated(a, mentions)
+        known_spans = {(m.start, m.end) for m in mentions}
+        for pair in pairs:
+            if (pair.alias.start, pair.alias.end) not in known_spans:
+                mentions.append(pair.alias)
+                known_spans.add((pair.alias.start, pair.alias.end))
+        mentions.sort(key=lambda m: m.start)
+        self.mentions = mentions
+        parsed: dict[int, PersonName] = {}
+        route: dict[int, str] = {}
+        for n, m in enumerate(mentions):
+            route[n] = self._route(m)
+            if route[n] == "person":
+                parsed[n] = self._parse(m)
+        # Pass 1: full person names and everything that is not a person.
+        for n, m in enumerate(mentions):
+            if route[n] == "person" and parsed[n].full:
+                self._set(n, m, *self.resolve_full(parsed[n], m))
+            elif route[n] != "person":
+                self._set(n, m, *self.resolve_other(m, route[n]))
+        # Pass 2: short person names, in document order (recency matters).
+        for n, m in enumerate(mentions):
+            if route[n] == "person" and not parsed[n].full:
+                self._set(n, m, *self.resolve_short(parsed[n], m))
+        self._apply_stated(pairs)
+        self._finish()
+
+    def _keep(self, m: Mention) -> bool:
+        name = m.features.get("name", m.text)
+        if is_stopped(name) or len(name) < 2 or not _NAME_OK.match(name):
+            return False
+        return not (m.label == "NORP" and not self.look("by_key", alias_key(name)))
+
+    def _route(self, m: Mention) -> str:
+        typ = TYPE_OF_LABEL.get(m.label, "other")
+        if typ == "person":
+            return "person"
+        name = m.features.get("name", m.text)
+        exact = self.look("by_key", alias_key(name)) or self.look("by_tkey", translit_key(name))
+        if any(self.type_of(e) == typ for e in exact):
+            return typ
+        if exact and all(self.type_of(e) == "person" for e in exact):
+            return "person"
+        if " " not in name.strip() and self.look("by_surname", translit_key(name)):
+            return "person"
+        if exact:
+            return self.type_of(next(iter(sorted(exact))))
+        return typ
+
+    def _parse(self, m: Mention) -> PersonName:
+        name = m.features.get("name", m.text)
+        title = m.features.get("title")
+        if title and not name.startswith(title):
+            name = f"{title} {name}"
+        return parse_person(name)
+
+    def _set(self, n: int, m: Mention, eid: str | None, conf: float, typ: str | None = None,
+             p: PersonName | None = None) -> None:
+        self.assign[n] = (eid, conf)
+        if eid is None:
+            return
+        c = self.clusters.get(eid)
+        if c is None:
+            k = self.known(eid)
+            c = Cluster(id=eid, type=k.type if k else (typ or "other"), linked=bool(k and k.linked))
+            self.clusters[eid] = c
+        name = m.features.get("name", m.text)
+        c.names[name] = c.names.get(name, 0) + 1
+        c.count += 1
+        if not m.features.get("heading"):
+            c.strong += 1
+        if p is not None:
+            if p.full and len(p.tokens) >= 2:
+                c.forms.append(p)
+                c.full = True
+            c.roles |= p.roles
+        self.last_pos[eid] = max(self.last_pos.get(eid, -1), m.start)
+
+    # -- persons ---------------------------------------------------------------------------
+
+    def _pick(self, cands: set[str], p: PersonName, pos: int) -> tuple[str | None, float]:
+        if not cands:
+            return None, 0.0
+        if len(cands) == 1:
+            return next(iter(cands)), 0.9
+        if p.roles:
+            by_role = {c for c in cands if self.roles_of(c) & p.roles}
+            if len(by_role) == 1:
+                return next(iter(by_role)), 0.85
+            if by_role:
+                cands = by_role
+        recent = [(self.last_pos[c], c) for c in cands if c in self.last_pos and pos - self.last_pos[c] <= RECENT
+                  and self.last_pos[c] <= pos]
+        if recent:
+            return max(recent)[1], 0.7
+        named = [c for c in cands if c in self.clusters and self.clusters[c].full]
+        prom = sorted(cands, key=lambda c: (-self.prominence(c), c))
+        top = prom[0]
+        dominant = self.prominence(top) >= 2 * max(1, max(self.prominence(c) for c in prom[1:]))
+        if dominant and self.prominence(top) >= 10:
+            return top, 0.5
+        if len(named) == 1:
+            return named[0], 0.6
+        if named:
+            return sorted(named, key=lambda c: (-self.clusters[c].count, c))[0], 0.4
+        return top, 0.35
+
+    def _compatible_with(self, eid: str, p: PersonName) -> bool:
+        forms = self.forms_of(eid)
+        if not forms:
+            return True
+        return any(compatible(p, f) for f in forms)
+
+    def resolve_full(self, p: PersonName, m: Mention) -> tuple[str | None, float, str, PersonName]:
+        name = " ".join(p.tokens)
+        for table, key in (("by_key", alias_key(name)), ("by_tkey", translit_key(name))):
+            cands = {e for e in self.look(table, key) if self.type_of(e) == "person"}
+            cands = {e for e in cands if self._compatible_with(e, p)}
+            if cands:
+                eid, conf = self._pick(cands, p, m.start)
+                return eid, conf, "person", p
+        cands = self._by_parts(p)
+        if not cands:
+            alt = as_first_patronymic(p)
+            if alt is not None:
+                cands = self._by_first_patronymic(alt)
+            elif p.first and p.patronymic and not p.surname:
+                cands = self._by_first_patronymic(p)
+        if not cands and p.surname:
+            cands = self._fuzzy_person(p)
+        if cands:
+            eid, conf = self._pick(cands, p, m.start)
+            return eid, conf, "person", p
+        return self._new_unlinked(name, "person", p), 0.8, "person", p
+
+    def _by_parts(self, p: PersonName) -> set[str]:
+        if not p.surname:
+            return set()
+        cands: set[str] = set()
+        for part in p.surname_parts:
+            cands |= self.look("by_surname", part)
+        for c in self.clusters.values():
+            if c.type == "person" and any(f.surname_parts & p.surname_parts for f in c.forms):
+                cands.add(c.id)
+        return {e for e in cands if self.type_of(e) == "person" and self.forms_of(e)
+                and any(compatible(p, f) for f in self.forms_of(e))}
+
+    def _by_first_patronymic(self, p: PersonName) -> set[str]:
+        cands: set[str] = set()
+        if not p.first:
+            return cands
+        gc = name_data().given_class
+        firsts = {p.first} | {k for k, v in gc.items() if v == gc.get(p.first)}
+        for f in firsts:
+            cands |= self.look("by_first", f)
+        for c in self.clusters.values():
+            if any(f.first in firsts for f in c.forms):
+                cands.add(c.id)
+        return {e for e in cands if any(compatible(p, f, need_surname=False) for f in self.forms_of(e))}
+
+    def _fuzzy_person(self, p: PersonName) -> set[str]:
+        """A surname variant by OCR key or bounded fuzzy match, the rest of the name agreeing."""
+        assert p.surname
+        s = p.surname
+        if len(s) < MIN_FUZZY_LEN:
+            return set()
+        out: set[str] = set()
+        for cand_s in self._close_surnames(s):
+            q = PersonName(text=p.text, first=p.first, patronymic=p.patronymic, initials=p.initials,
+                           surname=cand_s, titles=p.titles, roles=p.roles, gender=p.gender, tokens=p.tokens)
+            out |= self._by_parts(q)
+        return out
+
+    def _close_surnames(self, s: str) -> list[str]:
+        doc_surnames = {part for c in self.clusters.values() if c.type == "person"
+                        for f in c.forms for part in f.surname_parts}
+        ok = ocr_key(s)
+        out = [x for x in doc_surnames if x != s and ocr_key(x) == ok]
+        if self._surname_keys is None:
+            self._surname_keys = sorted(set(self.base.by_surname) | set(self.indexes[1].by_surname))
+        pool = list(doc_surnames) + self._surname_keys
+        for cand, _score, _ in process.extract(s, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON, limit=5):
+            if cand == s or cand in out:
+                continue
+            if (cand[0] != s[0] and ocr_key(cand)[:1] != ocr_key(s)[:1]) or cand.endswith("a") != s.endswith("a"):
+                continue
+            if abs(len(cand) - len(s)) > 2:
+                continue
+            out.append(cand)
+        for x in self.base.by_surname:
+            if x != s and x not in out and len(x) >= MIN_FUZZY_LEN and ocr_key(x) == ok:
+                out.append(x)
+        return out
+
+    def resolve_short(self, p: PersonName, m: Mention) -> tuple[str | None, float, str, PersonName]:
+        word = " ".join(p.tokens)
+        pos = m.start
+        if p.surname:
+            cands = {c.id for c in self.clusters.values() if c.type == "person"
+                     and any(p.surname in f.surname_parts and compatible(p, f) for f in c.forms)}
+            pack = {e for e in self.look("by_surname", p.surname) if self.type_of(e) == "person"
+                    and (not self.forms_of(e) or any(compatible(p, f) for f in self.forms_of(e)))}
+            cands |= pack
+        else:
+            cands = set()
+        exact = {e for e in self.look("by_key", alias_key(word)) if self.type_of(e) == "person"}
+        if exact and not cands:
+            cands = exact
+        if not cands and word:
+            # A first name the document introduced ("Max" after "Max Maximov-Unschlicht").
+            key = translit_key(word)
+            cands = {c.id for c in self.clusters.values() if c.type == "person" and c.full
+                     and any(f.first == key for f in c.forms) and (not p.gender or p.gender == _gender_of(c))}
+        if not cands and p.surname and len(p.surname) >= MIN_FUZZY_LEN:
+            cands = self._fuzzy_short(p)
+        if not cands:
+            exact_t = {e for e in self.look("by_tkey", translit_key(word)) if self.type_of(e) == "person"}
+            cands = exact_t
+        if cands:
+            if p.gender:
+                g = {c for c in cands if _known_gender(self, c) in (None, p.gender)}
+                cands = g or cands
+            eid, conf = self._pick(cands, p, pos)
+            return eid, conf, "person", p
+        if p.roles or p.titles:
+            cands_u = {c.id for c in self.clusters.values() if c.type == "person" and not c.linked
+                       and any(p.surname and p.surname in f.surname_parts for f in c.forms)}
+            if cands_u:
+                eid, conf = self._pick(cands_u, p, pos)
+                return eid, conf, "person", p
+        return self._new_unlinked(word, "person", p), 0.6, "person", p
+
+    def _fuzzy_short(self, p: PersonName) -> set[str]:
+        assert p.surname
+        out: set[str] = set()
+        for s in self._close_surnames(p.surname):
+            out |= {c.id for c in self.clusters.values() if c.type == "person"
+                    and any(s in f.surname_parts for f in c.forms)}
+            if not out:
+                out |= {e for e in self.look("by_surname", s) if self.type_of(e) == "person"}
+            if out:
+                break
+        return out
+
+    # -- organizations, places, events, works ----------------------------------------------
+
+    def resolve_other(self, m: Mention, typ: str) -> tuple[str | None, float, str, None]:
+        name = m.features.get("name", m.text)
+        for table, key, conf in (("by_key", alias_key(name), 0.95), ("by_tkey", translit_key(name), 0.9),
+                                 ("by_ocr", ocr_key(name), 0.7)):
+            if table == "by_ocr" and len(key) < 4:
+                continue
+            cands = self.look(table, key)
+            same = {e for e in cands if self.type_of(e) == typ}
+            if same:
+                eid = sorted(same, key=lambda e: (-self.clusters[e].count if e in self.clusters else 0,
+                                                  -self.prominence(e), e))[0]
+                return eid, conf, typ, None
+        for c in self.clusters.values():
+            if c.type == typ and not c.linked and any(ocr_key(x) == ocr_key(name) for x in c.names):
+                return c.id, 0.7, typ, None
+        key = translit_key(name)
+        if len(key) >= 6:
+            pool = self._type_keys(typ)
+            hit = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_OTHER)
+            if hit and hit[0][:1] == key[:1]:
+                same = {e for e in self.look("by_tkey", hit[0]) if self.type_of(e) == typ}
+                if same:
+                    return sorted(same)[0], 0.6, typ, None
+        return self._new_unlinked(name, typ, None), 0.6, typ, None
+
+    def _type_keys(self, typ: str) -> list[str]:
+        cache = self.base.__dict__.setdefault("_type_keys", {})
+        if typ not in cache:
+            cache[typ] = sorted(k for k, ids in self.base.by_tkey.items()
+                                if any(self.base.known[e].type == typ for e in ids))
+        return cache[typ]
+
+    # -- new entities ----------------------------------------------------------------------
+
+    def _new_unlinked(self, name: str, typ: str, p: PersonName | None) -> str:
+        key = translit_key(_strip_title(name))
+        for e in self.indexes[1].lookup("by_tkey", key):
+            k = self.known(e)
+            if k and not k.linked and k.type == typ:
+                return e
+        new = self.__dict__.setdefault("_new", {})
+        if (typ, key) not in new:
+            new[(typ, key)] = f"u:{slug(_strip_title(name))}"
+        return new[(typ, key)]
+
+    def _apply_stated(self, pairs: list[StatedPair]) -> None:
+        pos = {(m.start, m.end): n for n, m in enumerate(self.mentions)}
+        self.stated: list[AliasRecord] = []
+        for pair in pairs:
+            i, j = pos.get((pair.main.start, pair.main.end)), pos.get((pair.alias.start, pair.alias.end))
+            if i is None or j is None:
+                continue
+            ei, ej = self.assign.get(i, (None, 0))[0], self.assign.get(j, (None, 0))[0]
+            ci, cj = self.clusters.get(ei or ""), self.clusters.get(ej or "")
+            if ei and ei == ej:
+                target, other = ei, None
+            elif ci and (ci.linked or not cj or not cj.linked):
+                target, other = ei, ej
+            elif cj:
+                target, other = ej, ei
+            else:
+                continue
+            if other and other in self.clusters and self.clusters[other].linked and self.clusters[target].linked:
+                continue  # two known people: the text does not merge them
+            if other and other in self.clusters:
+                self._merge(other, target)
+            for n in (i, j):
+                if self.assign.get(n, (None, 0))[0] != target:
+                    self.assign[n] = (target, 0.8)
+            am = self.mentions[j]
+            self.stated.append(AliasRecord(entity_id=target, alias=am.features.get("name", am.text), kind="stated",
+                                           start=am.start, end=am.end))
+
+    def _merge(self, src: str, dst: str) -> None:
+        a, b = self.clusters.pop(src), self.clusters[dst]
+        for k, v in a.names.items():
+            b.names[k] = b.names.get(k, 0) + v
+        b.forms += a.forms
+        b.count += a.count
+        b.strong += a.strong
+        b.full = b.full or a.full
+        for n, (e, c) in list(self.assign.items()):
+            if e == src:
+                self.assign[n] = (dst, c)
+
+    def _evidence(self, c: Cluster) -> bool:
+        if c.linked or self.known(c.id):
+            return True
+        if c.strong == 0:
+            return False
+        names = list(c.names)
+        if c.type == "person":
+            if c.full:
+                return True
+            single = all(len(n.split()) == 1 for n in names)
+            if single and all(n.lower() in self.common for n in names):
+                return False
+            return c.strong >= 2 or any(f.titles for f in c.forms)
+        multi = any(len(n.split()) >= 2 for n in names)
+        return c.strong >= 2 or multi
+
+    def _finish(self) -> None:
+        a = self.a
+        good = {eid for eid, c in self.clusters.items() if self._evidence(c)}
+        out: list[Mention] = []
+        for n, m in enumerate(self.mentions):
+            eid, conf = self.assign.get(n, (None, 0.0))
+            if eid is not None and eid not in good:
+                continue
+            if eid is None and self.known(eid or "") is None and conf == 0.0 and m.label != "PERSON":
+                continue
+            if eid is None:
+                continue
+            m.entity_id = eid
+            m.confidence = round(conf, 2)
+            if conf < 0.5:
+                m.features["ambiguous"] = True
+            out.append(m)
+        a.mentions = out
+        entities: list[EntityRecord] = []
+        aliases: list[AliasRecord] = []
+        seen_alias: set[tuple[str, str]] = set()
+        for eid in sorted(good):
+            c = self.clusters[eid]
+            k = self.known(eid)
+            if not c.linked and (k is None or not k.linked):
+                best = max(c.names, key=lambda x: (len(x.split()) >= 2, c.names[x], len(x)))
+                best = _strip_title(best)
+                entities.append(EntityRecord(id=eid, name=best, type=c.type, linked=False,
+                                             data={"origin": "document"}))
+        known_keys: dict[str, set[str]] = {}
+        for m in out:
+            assert m.entity_id
+            name = _strip_possessive(m.features.get("name", m.text))
+            key = alias_key(name)
+            if (m.entity_id, key) in seen_alias:
+                continue
+            seen_alias.add((m.entity_id, key))
+            if m.entity_id not in known_keys:
+                known_keys[m.entity_id] = {alias_key(x) for idx in self.indexes
+                                           for x in idx.raw_aliases.get(m.entity_id, [])}
+            if key in known_keys[m.entity_id]:
+                continue
+            aliases.append(AliasRecord(entity_id=m.entity_id, alias=name, kind="surface", start=m.start, end=m.end))
+        for st in getattr(self, "stated", []):
+            if st.entity_id in good and (st.entity_id, "stated:" + alias_key(st.alias)) not in seen_alias:
+                seen_alias.add((st.entity_id, "stated:" + alias_key(st.alias)))
+                aliases.append(st)
+        a.entities = entities
+        a.aliases = aliases
+
+
+def _gender_of(c: Cluster) -> str | None:
+    gs = {f.gender for f in c.forms if f.gender}
+    return gs.pop() if len(gs) == 1 else None
+
+
+def _known_gender(r: DocResolver, eid: str) -> str | None:
+    k = r.known(eid)
+    if k is not None and k.gender:
+        return k.gender
+    c = r.clusters.get(eid)
+    return _gender_of(c) if c else None
+
+
+def _strip_possessive(name: str) -> str:
+    return re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", name.strip())
+
+
+def _strip_title(name: str) -> str:
+    from kartoteka.resolve.names import strip_titles
+
+    titles, toks = strip_titles(name.split())
+    return " ".join(toks) if toks else name
+
+
+def resolve_document(a: Analysis, base: Index, overlay: Index, common: set[str]) -> dict[str, Any]:
+    r = DocResolver(a, base, overlay, common)
+    r.run()
+    return {"clusters": len(r.clusters)}
