@@ -2,8 +2,335 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from typing import Any
+
+from kartoteka.errors import NotFound, UsageError
+
+_COLS = ("f.id, f.type, f.subject_id, f.roles, f.date_text, f.date_start, f.date_end, f.date_precision, f.date_flag,"
+         " f.value, f.start, f.end, f.voice, f.hedged, f.negated, f.fiction, f.confidence, f.attrs, d.doc, d.id AS doc_id")
+ROLE_ORDER = ("subject", "agent", "organization", "office", "place", "other")
 
 
 class FactoidQueries:
     conn: sqlite3.Connection
+
+    # -- entity names -------------------------------------------------------------------------
+
+    def entity_ids_for(self, name: str, lineage: bool = False) -> list[str]:
+        """The entity ids NAME stands for: the entity layer's best match (if that layer offers a
+        resolver), else an exact alias-key lookup; with ``lineage``, an organization's
+        predecessors and successors too. Raises NotFound."""
+        ids: list[str] = []
+        resolver = getattr(self, "resolve_entity", None) or getattr(self, "entity", None)
+        if callable(resolver):
+            try:
+                found = resolver(name)
+            except NotFound:
+                found = None
+            except Exception:  # an entity layer still being built must not break factoids
+                found = None
+            if isinstance(found, dict) and found.get("id"):
+                ids.append(found["id"])
+            elif isinstance(found, str):
+                ids.append(found)
+        if not ids:
+            from kartoteka.resolve.keys import alias_key
+
+            key = alias_key(name)
+            rows = self.conn.execute(
+                "SELECT a.entity_id, COUNT(m.id) AS n FROM aliases a JOIN entities e ON e.id = a.entity_id"
+                " LEFT JOIN mentions m ON m.entity_id = a.entity_id"
+                " WHERE a.key = ? GROUP BY a.entity_id ORDER BY e.linked DESC, n DESC", (key,)).fetchall()
+            ids = [r[0] for r in rows[:1]]
+            if not ids:
+                r = self.conn.execute("SELECT id FROM entities WHERE id = ?", (name,)).fetchone()
+                ids = [r[0]] if r else []
+        if not ids:
+            raise NotFound(f"no entity named {name!r} in this KB")
+        if lineage:
+            ids = self._lineage(ids)
+        return ids
+
+    def _lineage(self, ids: list[str]) -> list[str]:
+        out = list(ids)
+        todo = list(ids)
+        while todo and len(out) < 20:
+            eid = todo.pop()
+            r = self.conn.execute("SELECT type, pack, data FROM entities WHERE id = ?", (eid,)).fetchone()
+            if r is None or r[0] != "organization":
+                continue
+            data = json.loads(r[2] or "{}")
+            prefix = eid.split(":", 1)[0] + ":" if ":" in eid else ""
+            for k in ("predecessor", "successor"):
+                vals = data.get(k)
+                for v in vals if isinstance(vals, list) else [vals] if vals else []:
+                    nid = v if ":" in str(v) else prefix + str(v)
+                    if nid not in out:
+                        out.append(nid)
+                        todo.append(nid)
+        return out
+
+    def _refs(self, ids: set[str]) -> dict[str, dict[str, str]]:
+        if not ids:
+            return {}
+        out = {}
+        idl = sorted(ids)
+        for i in range(0, len(idl), 500):
+            chunk = idl[i:i + 500]
+            q = f"SELECT id, name, type FROM entities WHERE id IN ({','.join('?' * len(chunk))})"
+            for r in self.conn.execute(q, chunk):
+                out[r[0]] = {"id": r[0], "name": r[1], "type": r[2]}
+        return out
+
+    # -- factoids -------------------------------------------------------------------------------
+
+    def factoids(self, entity: str | None = None, type: str | None = None, source: str | None = None,
+                 date_from: str | None = None, date_to: str | None = None, *, lineage: bool = False,
+                 fiction: bool = True, dated_only: bool = False, role: str | None = None,
+                 limit: int | None = None) -> list[dict[str, Any]]:
+        """Factoids as CONTRACT.md describes them, filtered; ``entity`` matches the subject or any
+        role (``role='subject'`` for the subject only); dates overlap [date_from, date_to]."""
+        from kartoteka.extract.dates import parse_bound
+
+        where, args = ["1=1"], []
+        ids: list[str] = []
+        if entity:
+            ids = self.entity_ids_for(entity, lineage=lineage)
+            ph = ",".join("?" * len(ids))
+            if role == "subject":
+                where.append(f"f.subject_id IN ({ph})")
+                args += ids
+            else:
+                likes = " OR ".join("f.roles LIKE ?" for _ in ids)
+                where.append(f"(f.subject_id IN ({ph}) OR {likes})")
+                args += ids + [f'%"{i}"%' for i in ids]
+        if type:
+            where.append("f.type = ?")
+            args.append(type)
+        if source:
+            r = self.conn.execute("SELECT id FROM documents WHERE doc = ?", (source,)).fetchone()
+            if r is None:
+                raise NotFound(f"no document named {source!r} in this KB (see `kartoteka sources`)")
+            where.append("f.doc_id = ?")
+            args.append(r[0])
+        try:
+            lo = parse_bound(date_from) if date_from else None
+            hi = parse_bound(date_to, end=True) if date_to else None
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        if lo or hi or dated_only:
+            where.append("f.date_start IS NOT NULL")
+        if lo:
+            where.append("f.date_end >= ?")
+            args.append(lo)
+        if hi:
+            where.append("f.date_start <= ?")
+            args.append(hi)
+        if not fiction:
+            where.append("f.fiction = 0")
+        order = "f.date_start, f.date_end, d.doc, f.start" if dated_only else "d.doc, f.start, f.type"
+        sql = f"SELECT {_COLS} FROM factoids f JOIN documents d ON d.id = f.doc_id WHERE {' AND '.join(where)} ORDER BY {order}"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        rows = self.conn.execute(sql, args).fetchall()
+        if entity and role != "subject":  # LIKE is a prefilter; keep rows that name the entity
+            rows = [r for r in rows if r["subject_id"] in ids or _role_ids(json.loads(r["roles"])) & set(ids)]
+        return self._render(rows)
+
+    def timeline(self, entity: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                 *, lineage: bool = False, fiction: bool = False) -> list[dict[str, Any]]:
+        """The dated factoids in date order (fiction left out unless asked for)."""
+        return self.factoids(entity, None, None, date_from, date_to, lineage=lineage, fiction=fiction,
+                             dated_only=True)
+
+    def _render(self, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+        ids: set[str] = set()
+        parsed = []
+        for r in rows:
+            roles = json.loads(r["roles"])
+            parsed.append(roles)
+            ids |= _role_ids(roles)
+            if r["subject_id"]:
+                ids.add(r["subject_id"])
+        refs = self._refs(ids)
+        corr = self._corroboration([r["id"] for r in rows])
+        texts: dict[int, str] = {}
+        out = []
+        for r, roles in zip(rows, parsed, strict=True):
+            doc_id = r["doc_id"]
+            if doc_id not in texts:
+                texts[doc_id] = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+            attrs = json.loads(r["attrs"] or "{}")
+            out_roles: dict[str, Any] = {}
+            for k in ROLE_ORDER:
+                v = roles.get(k)
+                if v is None:
+                    continue
+                if k == "office":
+                    out_roles[k] = v
+                elif k == "other":
+                    lst = [refs.get(x) or _unknown(x) for x in (v if isinstance(v, list) else [v])]
+                    out_roles[k] = lst
+                else:
+                    out_roles[k] = refs.get(v) or _unknown(v)
+            if "subject" not in out_roles and r["subject_id"]:
+                out_roles["subject"] = refs.get(r["subject_id"]) or _unknown(r["subject_id"])
+            source: dict[str, Any] = {"doc": r["doc"], "start": r["start"], "end": r["end"],
+                                      "quote": texts[doc_id][r["start"]:r["end"]]}
+            page = attrs.get("page") or self._page(doc_id, r["start"])
+            if page:
+                source["page"] = page
+            item: dict[str, Any] = {"id": r["id"], "type": r["type"], "roles": out_roles}
+            if r["date_start"]:
+                item["date"] = {"text": r["date_text"], "start": r["date_start"], "end": r["date_end"] or r["date_start"],
+                                "precision": r["date_precision"]}
+                if attrs.get("date_inferred"):
+                    item["date"]["inferred"] = True
+            elif r["date_text"]:
+                item["date_text"] = r["date_text"]
+            if r["date_flag"]:
+                item["date_flag"] = r["date_flag"]
+            if r["value"] is not None:
+                item["value"] = _number(r["value"])
+            item.update(source=source, voice=r["voice"], hedged=bool(r["hedged"]), negated=bool(r["negated"]),
+                        confidence=round(float(r["confidence"]), 3), fiction=bool(r["fiction"]))
+            if r["id"] in corr:
+                item["corroboration"] = corr[r["id"]]
+            extra = {k: v for k, v in attrs.items() if k not in ("page", "date_inferred")}
+            if extra:
+                item["attrs"] = extra
+            out.append(item)
+        return out
+
+    def _page(self, doc_id: int, offset: int) -> str | None:
+        from kartoteka.query.documents import page_at
+
+        return page_at(self.conn, doc_id, offset)
+
+    def _corroboration(self, ids: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        try:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                q = f"SELECT factoid_id, corroboration FROM factoid_groups WHERE factoid_id IN ({','.join('?' * len(chunk))})"
+                for r in self.conn.execute(q, chunk):
+                    out[r[0]] = int(r[1])
+        except sqlite3.Error:
+            return {}
+        return out
+
+    # -- offices --------------------------------------------------------------------------------
+
+    def offices(self, entity: str) -> list[dict[str, Any]]:
+        """The offices an entity held, as intervals: an appointment or election opens one; the
+        holder's removal, or the next holder's appointment to the same office, closes it."""
+        ids = self.entity_ids_for(entity)
+        out = [iv for iv in self._office_intervals() if iv["holder"]["id"] in ids]
+        out.sort(key=lambda iv: iv.get("from") or "9999")
+        return out
+
+    def holders(self, office_or_org: str, date: str | None = None) -> list[dict[str, Any]]:
+        """Who held an office (matched in the office's words) or headed an organization (by name,
+        its lineage included) at ``date`` (any time when None)."""
+        from kartoteka.extract.dates import parse_bound
+        from kartoteka.resolve.keys import fold
+
+        org_ids: set[str] = set()
+        try:
+            org_ids = set(self.entity_ids_for(office_or_org, lineage=True))
+        except NotFound:
+            org_ids = set()
+        words = fold(office_or_org)
+        lo = hi = None
+        if date:
+            try:
+                lo, hi = parse_bound(date), parse_bound(date, end=True)
+            except ValueError as e:
+                raise UsageError(str(e)) from None
+        out = []
+        for iv in self._office_intervals():
+            org = (iv.get("organization") or {}).get("id")
+            if not (org in org_ids or (words and words in fold(iv.get("office") or ""))):
+                continue
+            if lo and hi:
+                if not iv.get("from") or iv["from"] > hi:
+                    continue
+                if iv.get("to") and iv["to"] < lo:
+                    continue
+            out.append(iv)
+        out.sort(key=lambda iv: iv.get("from") or "9999")
+        return out
+
+    def _office_intervals(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            f"SELECT {_COLS} FROM factoids f JOIN documents d ON d.id = f.doc_id"
+            " WHERE f.type IN ('appointment', 'election', 'removal') AND f.negated = 0 AND f.fiction = 0"
+            " AND f.subject_id IS NOT NULL ORDER BY f.date_start").fetchall()
+        facts = self._render(rows)
+        opens = [f for f in facts if f["type"] in ("appointment", "election") and f.get("date")]
+        closes = [f for f in facts if f["type"] == "removal" and f.get("date")]
+        out = []
+        for f in opens:
+            holder = f["roles"]["subject"]
+            org = f["roles"].get("organization")
+            office = f["roles"].get("office")
+            key = _office_key(office, org)
+            start = f["date"]["start"]
+            end_date = None
+            closed_by = None
+            for c in closes:
+                if c["roles"]["subject"]["id"] == holder["id"] and c["date"]["start"] > start and (
+                        key is None or _office_key(c["roles"].get("office"), c["roles"].get("organization")) in (key, None)):
+                    end_date, closed_by = c["date"]["start"], c
+                    break
+            if key is not None:
+                for g in opens:
+                    if g is f or g["roles"]["subject"]["id"] == holder["id"]:
+                        continue
+                    if _office_key(g["roles"].get("office"), g["roles"].get("organization")) == key and \
+                            g["date"]["start"] > start and (end_date is None or g["date"]["start"] < end_date):
+                        end_date, closed_by = g["date"]["start"], g
+            iv: dict[str, Any] = {"holder": holder, "office": office, "organization": org, "from": start,
+                                  "to": end_date, "source": f["source"], "factoid": f["id"]}
+            if closed_by is not None:
+                iv["closed_by"] = closed_by["id"]
+            out.append(iv)
+        return out
+
+
+def _office_key(office: str | None, org: dict[str, Any] | None) -> str | None:
+    from kartoteka.resolve.keys import fold
+
+    if org:
+        head = fold(office or "").split(" ")[0] if office else ""
+        return f"{org['id']}|{head}"
+    if office:
+        words = [w for w in fold(office).split() if w not in ("the", "a", "an", "his", "her", "of")]
+        return " ".join(words) or None
+    return None
+
+
+def _role_ids(roles: dict[str, Any]) -> set[str]:
+    out: set[str] = set()
+    for k, v in roles.items():
+        if k == "office":
+            continue
+        if isinstance(v, list):
+            out |= {x for x in v if isinstance(x, str)}
+        elif isinstance(v, str):
+            out.add(v)
+    return out
+
+
+def _unknown(eid: str) -> dict[str, str]:
+    return {"id": eid, "name": eid, "type": "other"}
+
+
+def _number(v: str) -> int | float | str:
+    try:
+        f = float(v.replace(",", ""))
+    except ValueError:
+        return v
+    return int(f) if f.is_integer() else f

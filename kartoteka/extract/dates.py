@@ -1,0 +1,345 @@
+"""Dates in running text: find the expressions, then resolve them against a discourse anchor.
+
+``find_dates(text)`` returns every date expression with its span in ``text`` and what it says:
+an absolute date ("1 December 1934", "Dec. 1, 1934", "spring 1937", "the mid-1920s", "1936-38"),
+a partial one that needs a year from context ("in March", "on 29 December", "that autumn"), or a
+relative one that needs an anchor date ("two days later", "the following year").
+``resolve(expr, anchor)`` turns an expression into a ``DateValue`` with an inclusive ISO interval
+and honest precision (a day is never invented). Impossible or garbled dates ("31 November",
+"19178") come back with ``flag`` set and no interval.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+PRECISIONS = ("day", "month", "season", "year", "decade")
+
+MONTHS: dict[str, int] = {}
+for _i, _name in enumerate(calendar.month_name):
+    if _i:
+        MONTHS[_name.lower()] = _i
+        MONTHS[_name[:3].lower()] = _i
+MONTHS.update({"sept": 9, "febr": 2})
+
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "twenty-first": 21, "twenty-second": 22, "twenty-third": 23,
+    "twenty-fourth": 24, "twenty-fifth": 25, "twenty-sixth": 26, "twenty-seventh": 27,
+    "twenty-eighth": 28, "twenty-ninth": 29, "thirtieth": 30, "thirty-first": 31,
+}
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18,
+    "twenty": 20, "thirty": 30, "several": None, "few": None, "some": None,
+}
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
+
+_MONTH_RE = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Febr|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_ORD_RE = "|".join(sorted((re.escape(w) for w in ORDINAL_WORDS), key=len, reverse=True))
+_DAY_RE = rf"(?:[0-3]?\d(?:st|nd|rd|th)?|(?:the\s+)?(?:{_ORD_RE}))"
+_YEAR_RE = r"(?:1[0-9]\d\d|20[0-4]\d)"
+_QUAL_RE = r"(?:(?:early|late|mid|middle of|end of|beginning of|the end of|the beginning of|the middle of)[\s-]+)"
+_SEASON_RE = r"(?:spring|summer|autumn|fall|winter)"
+_NUM_RE = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|thirty|several|a few|some)"
+_UNIT_RE = r"(?:day|days|week|weeks|month|months|year|years|decade|decades)"
+
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 1 December 1934 / 28th June, 1899 / the second of April, 1922
+    ("dmy", re.compile(rf"\b(?P<day>{_DAY_RE})(?:\s+of)?\s+(?P<month>{_MONTH_RE}),?\s*(?P<year>{_YEAR_RE})(?!\d)", re.I)),
+    # December 1, 1934 / Dec. 1, 1934 / December 19,1937 / January 20th, 1924
+    ("mdy", re.compile(rf"\b(?P<month>{_MONTH_RE})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s*(?P<year>{_YEAR_RE})(?!\d)", re.I)),
+    # garbled years after a month or a preposition: "May 19378", "in 19178"
+    ("garbled", re.compile(rf"\b(?:(?P<month>{_MONTH_RE})\s+|(?:in|since|until)\s+)(?P<bad>1[89]\d{{3}})\b", re.I)),
+    # mid-May 1934 / May, 1937 / late December 1937
+    ("my", re.compile(rf"\b(?P<qual>{_QUAL_RE})?(?P<month>{_MONTH_RE}),?\s+(?:of\s+)?(?P<year>{_YEAR_RE})(?!\d)", re.I)),
+    # in the spring of 1937 / spring 1937 / the winter of 1941-42
+    ("season_year", re.compile(rf"\b(?:the\s+)?(?P<qual>{_QUAL_RE})?(?P<season>{_SEASON_RE})\s+(?:of\s+)?(?P<year>{_YEAR_RE})(?:[-/](?P<year2>\d\d))?(?!\d)", re.I)),
+    # mid-1920s / the 1930s / early 1930s
+    ("decade", re.compile(r"\b(?:the\s+)?(?P<qual>early|mid|late|middle)?[\s-]*(?P<decade>1[0-9]\d0)'?s\b", re.I)),
+    # 1936-38 / 1936-1938 / 1936 to 1938
+    ("year_range", re.compile(rf"\b(?P<year>{_YEAR_RE})\s*(?:-|/|to|until)\s*(?P<year2>{_YEAR_RE}|\d\d)(?!\d)(?![-/]\d)", re.I)),
+    # relative: two days later, the next day, the following year, a year earlier
+    ("relative", re.compile(
+        rf"\b(?:(?P<n>{_NUM_RE})\s+(?P<unit>{_UNIT_RE})\s+(?P<dir>later|afterwards|after that|earlier|before)"
+        rf"|(?:the|on\s+the)\s+(?P<rel>next|following|previous|preceding|same)\s+(?P<unit2>day|week|month|year|morning|evening|night|spring|summer|autumn|fall|winter))\b",
+        re.I)),
+    # that autumn / that year / that spring
+    ("deictic", re.compile(rf"\b(?:that|this)\s+(?P<unit>year|{_SEASON_RE})\b", re.I)),
+    # on 29 December / 15 or 16 December / September 4 (partial: the year from context)
+    ("dm", re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+or\s+[0-3]?\d)?\s+(?P<month>{_MONTH_RE})(?![\s,]*\d)", re.I)),
+    ("md", re.compile(rf"\b(?P<month>{_MONTH_RE})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![,\s]*\d)(?!\s*(?:percent|per))", re.I)),
+    # a bare year: 1934 / in 1934
+    ("year", re.compile(rf"(?<![\d,.$£/-])\b(?P<qual>{_QUAL_RE})?(?P<year>{_YEAR_RE})\b(?![,.]?\d)(?!\s*(?:percent|%))", re.I)),
+    # in March / by early June (partial month, needs a preposition so "May" the verb stays out)
+    ("month", re.compile(rf"\b(?:in|by|since|until|till|from|of|during|early|late|mid|that|last|next|the following)[\s-]+(?:(?:early|late|mid)[\s-]+)?(?P<month>{_MONTH_RE})(?![\s,]*\d)\b", re.I)),
+    # in the spring / the following spring (partial season)
+    ("season", re.compile(rf"\b(?:in|during|by)\s+(?:the\s+)?(?P<qual>early|late)?\s*(?P<season>{_SEASON_RE})\b(?!\s+(?:of\s+)?\d)", re.I)),
+]
+
+_ABSOLUTE = {"dmy", "mdy", "my", "season_year", "decade", "year_range", "year", "garbled"}
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A resolved date: inclusive ISO interval at a precision, or only text with a flag."""
+
+    text: str
+    start: str | None
+    end: str | None
+    precision: str | None
+    flag: str | None = None  # impossible, garbled
+    relative: bool = False  # resolved against an anchor
+    inferred: bool = False  # taken from the discourse, not stated in the clause
+
+    def to_json(self) -> dict[str, str]:
+        out = {"text": self.text}
+        if self.start and self.end and self.precision:
+            out.update(start=self.start, end=self.end, precision=self.precision)
+        return out
+
+    @property
+    def year(self) -> int | None:
+        return int(self.start[:4]) if self.start else None
+
+
+@dataclass(frozen=True)
+class DateExpr:
+    """One date expression found in a text: ``kind`` is a pattern name, ``parts`` its fields."""
+
+    kind: str
+    begin: int
+    stop: int
+    text: str
+    parts: tuple[tuple[str, str], ...]
+
+    @property
+    def absolute(self) -> bool:
+        return self.kind in _ABSOLUTE
+
+    def get(self, key: str) -> str | None:
+        return dict(self.parts).get(key)
+
+
+def find_dates(text: str) -> list[DateExpr]:
+    """Every date expression in ``text``, left to right, longest first where they overlap."""
+    found: list[DateExpr] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            b, e = m.span()
+            if any(b < te and tb < e for tb, te in taken):
+                continue
+            if kind == "month" or kind == "season":
+                # keep the preposition out of the expression's text
+                b = m.start("qual") if kind == "season" and m.group("qual") else m.start(kind)
+                if kind == "month":
+                    pre = text[m.start():m.start("month")].lower().strip(" -")
+                    for q in ("early", "late", "mid"):
+                        if pre.endswith(q):
+                            b = m.start() + pre.rfind(q)
+            parts = tuple((k, v) for k, v in m.groupdict().items() if v)
+            if kind == "year" and not _plausible_year(text, m):
+                continue
+            found.append(DateExpr(kind, b, e, text[b:e], parts))
+            taken.append((b, e))
+    found.sort(key=lambda d: d.begin)
+    return found
+
+
+def _plausible_year(text: str, m: re.Match[str]) -> bool:
+    """A bare four-digit number is a year unless it counts something ("1934 delegates")."""
+    y = int(m.group("year"))
+    if not 1700 <= y <= 2030:
+        return False
+    after = text[m.end():m.end() + 20]
+    return not re.match(r"\s+(?:[a-z]+s|men|people|persons|copies|pages|miles|km|feet|rubles|roubles|dollars)\b", after)
+
+
+def _month_num(s: str) -> int:
+    return MONTHS[s.lower().rstrip(".")[:4] if s.lower().startswith("sept") else s.lower().rstrip(".")[:3]]
+
+
+def _day_num(s: str) -> int:
+    s = s.lower().strip()
+    if s.startswith("the "):
+        s = s[4:].strip()
+    if s in ORDINAL_WORDS:
+        return ORDINAL_WORDS[s]
+    return int(re.sub(r"\D", "", s))
+
+
+def _iso(y: int, m: int, d: int) -> str:
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _month_end(y: int, m: int) -> int:
+    return calendar.monthrange(y, m)[1]
+
+
+def day_value(text: str, y: int, m: int, d: int, **kw: bool) -> DateValue:
+    if d < 1 or d > _month_end(y, m):
+        return DateValue(text, None, None, None, flag="impossible", **kw)
+    return DateValue(text, _iso(y, m, d), _iso(y, m, d), "day", **kw)
+
+
+def month_value(text: str, y: int, m: int, qual: str | None = None, **kw: bool) -> DateValue:
+    return DateValue(text, _iso(y, m, 1), _iso(y, m, _month_end(y, m)), "month", **kw)
+
+
+def season_value(text: str, y: int, season: str, **kw: bool) -> DateValue:
+    a, b = SEASONS[season.lower()]
+    if a > b:  # winter of 1937 runs December 1937 .. February 1938
+        return DateValue(text, _iso(y, a, 1), _iso(y + 1, b, _month_end(y + 1, b)), "season", **kw)
+    return DateValue(text, _iso(y, a, 1), _iso(y, b, _month_end(y, b)), "season", **kw)
+
+
+def year_value(text: str, y: int, y2: int | None = None, **kw: bool) -> DateValue:
+    return DateValue(text, _iso(y, 1, 1), _iso(y2 or y, 12, 31), "year", **kw)
+
+
+def _expand_year2(y: int, y2s: str) -> int | None:
+    y2 = int(y2s)
+    if len(y2s) == 2:
+        y2 = y // 100 * 100 + y2
+        if y2 < y:
+            y2 += 100
+    return y2 if y < y2 <= y + 50 else None
+
+
+def resolve(expr: DateExpr, anchor: DateValue | None = None) -> DateValue | None:
+    """The date an expression denotes; partial and relative ones need ``anchor`` (else None)."""
+    k, t, g = expr.kind, expr.text, expr.get
+    if k == "garbled":
+        return DateValue(t, None, None, None, flag="garbled")
+    if k in ("dmy", "mdy"):
+        return day_value(t, int(g("year") or 0), _month_num(g("month") or ""), _day_num(g("day") or "0"))
+    if k == "my":
+        return month_value(t, int(g("year") or 0), _month_num(g("month") or ""))
+    if k == "season_year":
+        return season_value(t, int(g("year") or 0), g("season") or "")
+    if k == "decade":
+        d = int(g("decade") or 0)
+        if d % 100 == 0 and not g("qual"):
+            # "the 1900s" may mean the century's first decade; keep it a decade honestly
+            pass
+        qual = (g("qual") or "").lower()
+        lo, hi = {"early": (0, 3), "mid": (3, 6), "middle": (3, 6), "late": (6, 9)}.get(qual, (0, 9))
+        return DateValue(t, _iso(d + lo, 1, 1), _iso(d + hi, 12, 31), "decade")
+    if k == "year_range":
+        y = int(g("year") or 0)
+        y2 = _expand_year2(y, g("year2") or "")
+        if y2 is None:
+            return year_value(t, y)
+        return year_value(t, y, y2)
+    if k == "year":
+        return year_value(t, int(g("year") or 0))
+    if anchor is None or anchor.start is None or anchor.precision is None:
+        return None
+    ay, am = int(anchor.start[:4]), int(anchor.start[5:7])
+    if k in ("dm", "md"):
+        return day_value(t, ay, _month_num(g("month") or ""), _day_num(g("day") or "0"), relative=True)
+    if k == "month":
+        return month_value(t, ay, _month_num(g("month") or ""), relative=True)
+    if k == "season":
+        return season_value(t, ay, g("season") or "", relative=True)
+    if k == "deictic":
+        unit = (g("unit") or "").lower()
+        if unit == "year":
+            return year_value(t, ay, relative=True)
+        return season_value(t, ay, unit, relative=True)
+    if k == "relative":
+        return _relative(expr, anchor, ay, am)
+    return None
+
+
+def _relative(expr: DateExpr, anchor: DateValue, ay: int, am: int) -> DateValue | None:
+    t, g = expr.text, expr.get
+    rel = (g("rel") or "").lower()
+    if rel:
+        unit = (g("unit2") or "").lower()
+        sign = {"next": 1, "following": 1, "previous": -1, "preceding": -1, "same": 0}[rel]
+        n = 1
+    else:
+        unit = (g("unit") or "").lower().rstrip("s")
+        n_text = (g("n") or "").lower()
+        if n_text.isdigit():
+            n = int(n_text)
+        else:
+            n_val = NUMBER_WORDS.get(n_text.replace("a few", "few"))
+            if n_val is None:
+                return None
+            n = n_val
+        sign = 1 if (g("dir") or "").lower() in ("later", "afterwards", "after that") else -1
+    unit = unit.rstrip("s")
+    if unit in ("morning", "evening", "night"):
+        unit = "day"
+    if unit in SEASONS:
+        return season_value(t, ay + max(sign, 0) if sign >= 0 else ay - 1, unit, relative=True)
+    p = anchor.precision
+    assert anchor.start is not None and anchor.end is not None
+    if unit in ("day", "week"):
+        days = n * (7 if unit == "week" else 1) * sign
+        if p == "day":
+            d = date.fromisoformat(anchor.start) + timedelta(days=days)
+            return DateValue(t, d.isoformat(), d.isoformat(), "day", relative=True)
+        if p == "month":  # shift the month interval: honest month precision at best
+            s = date.fromisoformat(anchor.start) + timedelta(days=days)
+            e = date.fromisoformat(anchor.end) + timedelta(days=days)
+            if s.month == e.month:
+                return month_value(t, s.year, s.month, relative=True)
+            return DateValue(t, s.isoformat(), e.isoformat(), "month", relative=True)
+        return replace(anchor, text=t, relative=True, inferred=False)
+    if unit == "month":
+        if p in ("day", "month"):
+            m0 = ay * 12 + (am - 1) + n * sign
+            y, m = divmod(m0, 12)
+            return month_value(t, y, m + 1, relative=True)
+        y0 = ay + (am - 1 + n * sign) // 12
+        return year_value(t, y0, relative=True)
+    if unit == "year":
+        return year_value(t, ay + n * sign, relative=True)
+    if unit == "decade":
+        return DateValue(t, _iso(ay + 10 * n * sign - 5, 1, 1), _iso(ay + 10 * n * sign + 5, 12, 31), "decade",
+                         relative=True)
+    return None
+
+
+def is_anchor(expr: DateExpr, value: DateValue | None) -> bool:
+    """Whether a resolved expression can anchor later partial and relative dates."""
+    return value is not None and value.start is not None and value.precision in ("day", "month", "season", "year")
+
+
+def parse_date(text: str, anchor: DateValue | None = None) -> DateValue | None:
+    """The first date in ``text`` resolved (a convenience for tests and the CLI's --from/--to)."""
+    for expr in find_dates(text):
+        v = resolve(expr, anchor)
+        if v is not None:
+            return v
+    return None
+
+
+def parse_bound(text: str, end: bool = False) -> str:
+    """A --from/--to bound: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' as an inclusive ISO day."""
+    t = text.strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", t)
+    if not m:
+        v = parse_date(t)
+        if v is None or v.start is None or v.end is None:
+            raise ValueError(f"not a date: {text!r}")
+        return v.end if end else v.start
+    y = int(m.group(1))
+    if m.group(3):
+        return _iso(y, int(m.group(2)), int(m.group(3)))
+    if m.group(2):
+        mo = int(m.group(2))
+        return _iso(y, mo, _month_end(y, mo) if end else 1)
+    return _iso(y, 12, 31) if end else _iso(y, 1, 1)

@@ -1,0 +1,813 @@
+"""Factoid extraction over one passage's dependency parse.
+
+Triggers (lexicon.yaml) fire on lemmas; their arguments come from the parse: the (passive)
+subject or object, an agent, an office, an organization, a place, a date attached to the
+trigger's clause. Coordination ("X and Y were shot"), apposition, relative clauses ("X, who had
+been arrested"), participles ("X, arrested in 1881") and shared subjects of coordinated verbs
+("X was arrested and shot") all lead to the right entity. Each factoid also records who asserts
+it (voice), and whether the assertion is hedged or negated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kartoteka.analysis import Mention, Passage, Segment
+from kartoteka.extract.dates import DateExpr, DateValue, find_dates, is_anchor, resolve
+from kartoteka.extract.lexicon import Lexicon, Step, Trigger
+from kartoteka.extract.numbers import parse_number
+
+CLAUSAL = {"relcl", "advcl", "ccomp", "conj", "acl", "parataxis", "csubj", "xcomp", "pcomp"}
+PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "himself", "herself"}
+REFLEXIVE = {"himself", "herself", "themselves", "oneself", "itself"}
+RELATIVE = {"who", "whom", "that", "which", "whose"}
+SUBJ_DEPS = {"nsubj", "nsubjpass"}
+SPACY_TYPES = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place", "LOC": "place",
+               "FAC": "place", "EVENT": "event", "WORK_OF_ART": "work", "LAW": "work"}
+NAMING = {"call", "name", "know", "dub", "title", "style"}
+LEADING = {"lead", "head", "include", "command"}
+
+
+class EntityInfo:
+    """What extraction needs to know of entities: type, name, and lookup of a name."""
+
+    def __init__(self, types: Callable[[str], str | None], names: Callable[[str], str | None],
+                 lookup: Callable[[str], str | None]) -> None:
+        self.type_of, self.name_of, self.lookup = types, names, lookup
+
+
+@dataclass
+class DocState:
+    """What carries from one passage to the next within a document."""
+
+    anchor: DateValue | None = None
+    anchor_section: str | None = None
+    last_subject: Mention | None = None
+    last_person: Mention | None = None
+    last_org: Mention | None = None
+    last_speaker: str | None = None
+
+
+@dataclass
+class Candidate:
+    type: str
+    subject: Mention
+    sent_span: tuple[int, int]  # body offsets of the asserting sentence
+    roles: dict[str, Any] = field(default_factory=dict)
+    date: DateValue | None = None
+    value: str | None = None
+    voice: str = "author"
+    hedged: bool = False
+    negated: bool = False
+    confidence: float = 0.9
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+def factoid_id(doc: str, start: int, end: int, type_: str, subject: str | None, extra: str = "") -> str:
+    h = hashlib.sha1(f"{doc}\x1f{start}\x1f{end}\x1f{type_}\x1f{subject}\x1f{extra}".encode()).hexdigest()
+    return "f" + h[:15]
+
+
+def _needs_ok(tok: Any, steps: tuple[Step, ...]) -> bool:
+    if not steps:
+        return True
+    deps, lemmas = steps[0]
+    for c in tok.children:
+        dep_ok = "*" in deps or c.dep_ in deps
+        if dep_ok and ("*" in lemmas or c.lemma_.lower() in lemmas or c.lower_ in lemmas) and _needs_ok(c, steps[1:]):
+            return True
+    return False
+
+
+def is_passive(tok: Any) -> bool:
+    deps = {c.dep_ for c in tok.children}
+    if deps & {"nsubjpass", "auxpass"}:
+        return True
+    if "nsubj" in deps:
+        return False
+    if tok.dep_ == "conj" and tok.tag_ == "VBN" and tok.head.pos_ in ("VERB", "AUX"):
+        return is_passive(tok.head)
+    return tok.tag_ == "VBN" and tok.dep_ in ("acl", "advcl", "amod", "relcl", "ROOT", "appos") and "aux" not in deps
+
+
+def _verbish(tok: Any) -> bool:
+    return tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.tag_ in ("VBN", "VBD"))
+
+
+def _nounish(tok: Any) -> bool:
+    return tok.pos_ in ("NOUN", "PROPN")
+
+
+class PassageExtractor:
+    """Extract candidates from one parsed passage."""
+
+    def __init__(self, lex: Lexicon, passage: Passage, doc: Any, mentions: list[Mention], info: EntityInfo,
+                 state: DocState, segments: list[Segment]) -> None:
+        self.lex, self.p, self.doc, self.info, self.state = lex, passage, doc, info, state
+        self.by_token: dict[int, Mention] = {}
+        self.ordered: list[tuple[int, Mention]] = []  # (token index, mention), in text order
+        for m in mentions:
+            if m.body_start is None or m.body_end is None:
+                continue
+            span = doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
+            if span is None:
+                continue
+            for t in span:
+                self.by_token.setdefault(t.i, m)
+            self.ordered.append((span.root.i, m))
+        self.ordered.sort(key=lambda x: x[0])
+        self.segments = segments
+        self.dates = self._dates()
+        self.quotes = self._quotes()
+        self.inline = [(m.start(), m.end(), voice) for rx, voice in lex.inline_layers for m in rx.finditer(passage.body)]
+
+    # -- entities ---------------------------------------------------------------------------
+
+    def etype(self, m: Mention) -> str:
+        t = self.info.type_of(m.entity_id) if m.entity_id else None
+        return t or SPACY_TYPES.get(m.label, "other")
+
+    def mention_at(self, tok: Any) -> Mention | None:
+        return self.by_token.get(tok.i)
+
+    def _coref(self, tok: Any, exclude: set[int] | None = None) -> Mention | None:
+        """A person pronoun's antecedent: the latest person mention before it (not its own clause's
+        subject for an object pronoun), preferring subjects of earlier sentences."""
+        exclude = exclude or set()
+        best_subj = best_any = None
+        for i, m in self.ordered:
+            if i >= tok.i:
+                break
+            if i in exclude or self.etype(m) != "person" or not m.entity_id:
+                continue
+            best_any = m
+            if self.doc[i].dep_ in SUBJ_DEPS:
+                best_subj = m
+        if tok.dep_ in SUBJ_DEPS or tok.dep_ == "poss":
+            return best_subj or best_any or self.state.last_subject
+        return best_any or self.state.last_person
+
+    def expand(self, tok: Any, depth: int = 0, exclude: set[int] | None = None) -> list[tuple[Mention, float]]:
+        """The mentions a noun phrase headed by ``tok`` stands for (conjuncts included), each with
+        a confidence factor."""
+        if depth > 6:
+            return []
+        out: list[tuple[Mention, float]] = []
+        m = self.mention_at(tok)
+        low = tok.lower_
+        if m is not None:
+            out.append((m, 1.0))
+        elif low in PERSON_PRONOUNS:
+            ante = self._coref(tok, exclude)
+            if ante is not None:
+                out.append((ante, 0.8))
+        elif low in RELATIVE and tok.head.dep_ == "relcl":
+            return self.expand(tok.head.head, depth + 1)
+        else:
+            for c in tok.children:
+                if c.dep_ == "compound" and self.mention_at(c) is not None and _nounish(tok):
+                    # "Yezhov commissar of ...": a name before a title
+                    out += [(mm, f * 0.85) for mm, f in self.expand(c, depth + 1)]
+                elif c.dep_ == "appos":
+                    out += self.expand(c, depth + 1)
+                elif c.dep_ == "acl" and c.lemma_ in NAMING:
+                    for g in c.children:
+                        if g.dep_ in ("oprd", "attr", "dobj", "xcomp") or (g.dep_ == "prep" and g.lower_ == "as"):
+                            tgt = next((x for x in g.children if x.dep_ == "pobj"), g) if g.dep_ == "prep" else g
+                            out += [(mm, f * 0.9) for mm, f in self.expand(tgt, depth + 1)]
+                elif c.dep_ == "acl" and c.lemma_ in LEADING:
+                    for g in c.children:
+                        if g.dep_ == "agent":
+                            for pobj in g.children:
+                                if pobj.dep_ == "pobj":
+                                    out += [(mm, f * 0.85) for mm, f in self.expand(pobj, depth + 1)]
+                        elif g.dep_ == "dobj":
+                            out += [(mm, f * 0.85) for mm, f in self.expand(g, depth + 1)]
+                elif c.dep_ == "prep" and c.lower_ in ("including", "among"):
+                    for pobj in c.children:
+                        if pobj.dep_ == "pobj":
+                            out += [(mm, f * 0.85) for mm, f in self.expand(pobj, depth + 1)]
+        for c in tok.children:
+            if c.dep_ == "conj":
+                out += self.expand(c, depth + 1, exclude)
+        if m is not None:
+            for c in tok.children:
+                if c.dep_ == "appos" and self.mention_at(c) is not None:
+                    out += self.expand(c, depth + 1)
+        return out
+
+    # -- the parse around a trigger -----------------------------------------------------------
+
+    def gsubject(self, v: Any, depth: int = 0) -> Any | None:
+        """The grammatical subject of verb ``v``, through coordination and participles."""
+        for c in v.children:
+            if c.dep_ in SUBJ_DEPS:
+                return c
+        if depth > 4:
+            return None
+        if v.dep_ == "conj" and _verbish(v.head):
+            return self.gsubject(v.head, depth + 1)
+        if v.dep_ in ("acl", "amod", "appos") and v.tag_ in ("VBN", "VBD", "VBG"):
+            return v.head if _nounish(v.head) else None
+        if v.dep_ == "advcl" and v.tag_ in ("VBN", "VBG") and _verbish(v.head):
+            return self.gsubject(v.head, depth + 1)
+        if v.dep_ == "xcomp" and _verbish(v.head):
+            obj = next((c for c in v.head.children if c.dep_ == "dobj"), None)
+            return obj if obj is not None else self.gsubject(v.head, depth + 1)
+        if v.dep_ == "relcl":
+            return v.head
+        return None
+
+    def gobject(self, v: Any, depth: int = 0) -> Any | None:
+        for c in v.children:
+            if c.dep_ in ("dobj", "dative"):
+                return c
+        if v.dep_ == "conj" and _verbish(v.head) and depth < 4 and not is_passive(v.head):
+            return self.gobject(v.head, depth + 1)
+        return None
+
+    def agent_tokens(self, v: Any) -> list[Any]:
+        out = []
+        for c in v.children:
+            if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+                out += [x for x in c.children if x.dep_ == "pobj"]
+        if not out:  # "replaced in the premiership by X": the by-phrase hangs one level down
+            for c in v.children:
+                if c.dep_ == "prep":
+                    for pobj in c.children:
+                        if pobj.dep_ == "pobj":
+                            out += self.prep_objects(pobj, ["by"])
+        return out
+
+    def prep_objects(self, tok: Any, preps: Iterable[str]) -> list[Any]:
+        preps = set(preps)
+        out = []
+        for c in tok.children:
+            if c.dep_ in ("prep", "agent") and c.lower_ in preps:
+                out += [x for x in c.children if x.dep_ == "pobj"]
+        return out
+
+    # -- dates -------------------------------------------------------------------------------
+
+    def _dates(self) -> list[tuple[DateExpr, DateValue | None, Any]]:
+        out = []
+        st = self.state
+        if st.anchor_section != self.p.section:
+            st.anchor, st.anchor_section = None, self.p.section
+        for expr in find_dates(self.p.body):
+            value = resolve(expr, st.anchor)
+            span = self.doc.char_span(expr.begin, expr.stop, alignment_mode="expand")
+            out.append((expr, value, span))
+            if is_anchor(expr, value) and not (value and value.flag):
+                st.anchor = value
+        return out
+
+    def clause_head(self, tok: Any) -> Any:
+        t = tok
+        while t.head.i != t.i and not _verbish(t):
+            t = t.head
+        return t
+
+    def date_for(self, trig: Any, sent: Any, excluded: set[int]) -> tuple[DateValue | None, float]:
+        """The date attached to the trigger's clause, or one inferred from the passage."""
+        ancestors = {a.i: k + 1 for k, a in enumerate(trig.ancestors)}
+        own = self.own_clause(trig)
+        best: tuple[int, int, DateValue] | None = None
+        for _expr, value, span in self.dates:
+            if span is None or value is None or not (sent.start <= span.start < sent.end):
+                continue
+            if any(t.i in excluded for t in span):
+                continue
+            root = span.root
+            if root.i in own or any(t.i in own for t in span):
+                rank = 0
+            else:
+                h = self.clause_head(root)
+                if h.i == trig.i:
+                    rank = 0
+                elif h.i in ancestors and not any(a.i == trig.i for a in root.ancestors):
+                    # the date's clause governs the trigger: only through coordination or
+                    # participles does it carry down
+                    rank = ancestors[h.i]
+                else:
+                    continue
+            dist = abs(span.start - trig.i)
+            if best is None or (rank, dist) < best[:2]:
+                best = (rank, dist, value)
+        if best is not None:
+            return best[2], 1.0 if best[0] == 0 else 0.9
+        # inferred from the passage: the latest anchor-able date before this sentence
+        prior = [v for e, v, sp in self.dates if sp is not None and v is not None and sp.end <= sent.start
+                 and is_anchor(e, v) and v.precision in ("day", "month", "season", "year")]
+        if prior:
+            v = prior[-1]
+            return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.8
+        return None, 1.0
+
+    def own_clause(self, trig: Any) -> set[int]:
+        out: set[int] = set()
+        stack = [trig]
+        while stack:
+            t = stack.pop()
+            out.add(t.i)
+            for c in t.children:
+                if c.dep_ in CLAUSAL and (_verbish(c) or c.dep_ in ("relcl", "acl")):
+                    continue
+                if c.dep_ == "conj" and _nounish(c) is False and _verbish(c):
+                    continue
+                stack.append(c)
+        return out
+
+    # -- voice, hedging, negation --------------------------------------------------------------
+
+    def _quotes(self) -> list[tuple[int, int]]:
+        body = self.p.body
+        out = []
+        for m in re.finditer(r'"([^"]+)"', body):
+            if len(m.group(1).split()) >= self.lex.min_quote_words:
+                out.append((m.start(), m.end()))
+        return out
+
+    def entity_name(self, m: Mention) -> str:
+        return (self.info.name_of(m.entity_id) if m.entity_id else None) or m.text
+
+    def speaker_of(self, v: Any) -> str | None:
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            return None
+        if subj.lower_ in ("i", "we"):
+            return "author" if self.p.layer == "main" else None
+        found = self.expand(subj)
+        people = [m for m, _ in found if self.etype(m) in ("person", "organization")]
+        return self.entity_name(people[0]) if people else None
+
+    def voice_for(self, trig: Any, sent: Any, stored: tuple[int, int]) -> str:
+        lv = self.lex.layer_voices
+        for seg in self.segments:
+            if seg.kind in ("editorial", "comment") and seg.start <= stored[0] and stored[1] <= seg.end:
+                return seg.label or lv.get(seg.kind, seg.kind)
+        if self.p.layer in lv:
+            if self.p.layer == "quote" and self.state.last_speaker:
+                return self.state.last_speaker
+            return lv[self.p.layer]
+        pos = trig.idx
+        for b, e, voice in self.inline:
+            if b <= pos < e:
+                return voice
+        for b, e in self.quotes:
+            if b <= pos < e:
+                return self.quote_speaker(sent, b, e) or "unattributed quotation"
+        # reported speech: the trigger inside the complement of a speech verb
+        child = trig
+        for a in trig.ancestors:
+            if a.lemma_ in self.lex.speech_verbs and child.dep_ in ("ccomp", "xcomp", "advcl", "parataxis"):
+                sp = self.speaker_of(a)
+                if sp:
+                    return sp
+            child = a
+        for t in sent:
+            if t.lower_ in self.lex.according_to:
+                for p in t.children:
+                    if p.dep_ == "prep":
+                        for pobj in p.children:
+                            found = self.expand(pobj)
+                            if found:
+                                return self.entity_name(found[0][0])
+        return "author"
+
+    def quote_speaker(self, sent: Any, b: int, e: int) -> str | None:
+        doc = self.doc
+        # a speech verb outside the quote in the same sentence or the ones around it
+        cands = [s for s in doc.sents if s.start_char < e + 200 and s.end_char > b - 300]
+        for s in cands:
+            for t in s:
+                if t.lemma_ in self.lex.speech_verbs and _verbish(t) and not (b <= t.idx < e):
+                    sp = self.speaker_of(t)
+                    if sp:
+                        return sp
+        return None
+
+    def hedged(self, trig: Any, sent: Any) -> bool:
+        scope = [trig, *trig.children]
+        for a in trig.ancestors:
+            scope.append(a)
+            scope += list(a.children)
+        words = self.lex.hedge_words
+        if any(t.lower_ in words for t in scope):
+            return True
+        text = sent.text.lower()
+        return any(ph in text for ph in self.lex.hedge_phrases)
+
+    def negated(self, trig: Any) -> bool:
+        lex = self.lex
+        heads = [trig]
+        if trig.dep_ in ("dobj", "pobj", "attr", "nsubj", "nsubjpass"):
+            heads.append(trig.head)
+            if trig.head.dep_ == "prep":
+                heads.append(trig.head.head)
+        for h in heads:
+            for c in h.children:
+                if c.dep_ in lex.neg_deps or (c.lower_ in lex.neg_words and c.dep_ in ("neg", "det", "advmod")):
+                    return True
+        if trig.head.lower_ in lex.neg_heads or trig.head.lemma_ in lex.neg_heads:
+            return True
+        return any(a.lemma_ in lex.neg_heads and a.pos_ == "VERB" for a in list(trig.ancestors)[:2])
+
+    def irrealis(self, trig: Any) -> bool:
+        t = trig
+        for _ in range(3):
+            if t.dep_ in ("xcomp", "dobj", "pobj", "ccomp") and t.head.lemma_ in self.lex.irrealis_heads:
+                return True
+            if t.head.i == t.i:
+                break
+            t = t.head
+        return False
+
+    # -- the triggers --------------------------------------------------------------------------
+
+    def run(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        by_lemma = self.lex.by_lemma
+        for sent in self.doc.sents:
+            for tok in sent:
+                trigs = by_lemma.get(tok.lemma_.lower()) or by_lemma.get(tok.lower_)
+                if not trigs:
+                    continue
+                for trig in trigs:
+                    if trig.is_noun:
+                        if not _nounish(tok):
+                            continue
+                    elif not (_verbish(tok) or ("ADJ" in trig.pos and tok.pos_ == "ADJ")):
+                        continue
+                    out += self.apply(trig, tok, sent)
+            self._remember(sent)
+        out += self.counts()
+        return out
+
+    def _remember(self, sent: Any) -> None:
+        for t in sent:
+            m = self.mention_at(t)
+            if m is None or not m.entity_id:
+                continue
+            et = self.etype(m)
+            if et == "person":
+                self.state.last_person = m
+                if t.dep_ in SUBJ_DEPS:
+                    self.state.last_subject = m
+            elif et == "organization":
+                self.state.last_org = m
+        if sent.text.rstrip().endswith(":"):
+            for t in sent:
+                if t.lemma_ in self.lex.speech_verbs:
+                    self.state.last_speaker = self.speaker_of(t)
+                    break
+
+    def apply(self, trig: Trigger, tok: Any, sent: Any) -> list[Candidate]:
+        passive = is_passive(tok) if not trig.is_noun else False
+        if trig.voice == "passive" and not passive:
+            return []
+        if trig.voice == "active" and passive:
+            return []
+        if trig.needs and not any(_needs_ok(tok, steps) for steps in trig.needs):
+            return []
+        if trig.object:
+            obj = self.gobject(tok)
+            refl = obj is not None and obj.lower_ in REFLEXIVE
+            if (trig.object == "reflexive") != refl:
+                return []
+        if self.irrealis(tok):
+            return []
+        # subject tokens and agents
+        subj_toks: list[Any] = []
+        agent_toks: list[Any] = []
+        exclude: set[int] = set()
+        if trig.is_noun:
+            for c in tok.children:
+                if c.dep_ == "poss" or (c.dep_ == "compound" and self.mention_at(c) is not None):
+                    subj_toks.append(c)
+            subj_toks += self.prep_objects(tok, ["of"]) if trig.org != "of" else []
+            agent_toks += self.prep_objects(tok, ["by"])
+            if trig.subject == "actor" and not subj_toks:
+                if tok.dep_ == "attr":
+                    s = self.gsubject(tok.head)
+                    if s is not None:
+                        subj_toks.append(s)
+                elif tok.dep_ == "appos":
+                    subj_toks.append(tok.head)
+            if not subj_toks and tok.dep_ in ("dobj", "pobj", "attr") and trig.subject == "patient":
+                # "X committed suicide", "X was under arrest", "X stood trial"
+                head = tok.head.head if tok.dep_ == "pobj" else tok.head
+                if tok.dep_ == "pobj" and tok.head.lower_ in ("under", "in", "after", "into"):
+                    s = self.gsubject(head) if _verbish(head) else None
+                    if s is not None:
+                        subj_toks.append(s)
+        elif trig.subject == "actor":
+            s = self.gsubject(tok)
+            if s is not None and not passive:
+                subj_toks.append(s)
+        elif trig.subject == "from":
+            subj_toks += self.prep_objects(tok, ["from"])
+        else:  # patient
+            if passive:
+                s = self.gsubject(tok)
+                if s is not None:
+                    subj_toks.append(s)
+                agent_toks += self.agent_tokens(tok)
+            else:
+                o = self.gobject(tok)
+                if o is not None:
+                    subj_toks.append(o)
+                    exclude = {x.i for x in [self.gsubject(tok)] if x is not None}
+                    s = self.gsubject(tok)
+                    if s is not None:
+                        agent_toks.append(s)
+        if not subj_toks:
+            return []
+        subjects: list[tuple[Mention, float]] = []
+        for st in subj_toks:
+            subjects += self.expand(st, exclude=exclude)
+        allowed = set(trig.subjects)
+        seen: set[str] = set()
+        subjects_ok = []
+        for m, f in subjects:
+            if not m.entity_id or m.entity_id in seen:
+                continue
+            et = self.etype(m)
+            if et not in allowed:
+                continue
+            seen.add(m.entity_id)
+            subjects_ok.append((m, f))
+        if not subjects_ok:
+            return []
+        # roles
+        roles: dict[str, Any] = {}
+        agents = [m for at in agent_toks for m, _ in self.expand(at) if m.entity_id and self.etype(m) in ("person", "organization")]
+        agents = [m for m in agents if m.entity_id not in seen]
+        office_tok = self.office_token(tok, trig) if trig.office else None
+        office_text = self.phrase(office_tok) if office_tok is not None else None
+        org_ids = self.organizations(tok, trig, office_tok, office_text)
+        place = self.place(tok, seen)
+        others = []
+        for spec in trig.other:
+            if spec == "dobj":
+                o = self.gobject(tok)
+                toks = [o] if o is not None else []
+            else:
+                toks = self.prep_objects(tok, [spec.split(":", 1)[1]])
+            others += [m.entity_id for t in toks for m, _ in self.expand(t) if m.entity_id and m.entity_id not in seen]
+        new_name = self.new_name(tok) if trig.new_name else None
+        excluded = {t.i for st in subj_toks for t in st.subtree if st.i != tok.i and tok.i not in {x.i for x in st.subtree}}
+        date, dconf = self.date_for(tok, sent, excluded)
+        hedged = self.hedged(tok, sent)
+        negated = self.negated(tok)
+        s_start, s_end = self.sentence_span(sent)
+        stored = self.p.to_stored(s_start, s_end)
+        voice = self.voice_for(tok, sent, stored)
+        if trig.by == "successor":
+            successors, agents = agents, []
+        else:
+            successors = []
+        if agents:
+            roles["agent"] = agents[0].entity_id
+        if office_text:
+            roles["office"] = office_text
+        if org_ids:
+            roles["organization"] = org_ids[0]
+        if place:
+            roles["place"] = place
+        if successors:
+            others = [m.entity_id for m in successors] + others
+        if others:
+            roles["other"] = list(dict.fromkeys(others))
+        out = []
+        attrs: dict[str, Any] = {"trigger": tok.text}
+        if new_name:
+            attrs["new_name"] = new_name
+        if trig.type == "sentence" and office_text:
+            attrs["sentence"] = office_text
+            roles.pop("office", None)
+        for m, f in subjects_ok:
+            conf = trig.confidence * f * dconf
+            for typ in (trig.type, *trig.also):
+                c = Candidate(typ, m, (s_start, s_end), dict(roles, subject=m.entity_id), date, None, voice,
+                              hedged, negated, round(conf if typ == trig.type else conf * 0.95, 3), dict(attrs))
+                if date is not None and date.inferred:
+                    c.attrs["date_inferred"] = True
+                out.append(c)
+        # the other party of a succession
+        if trig.partner and not negated:
+            partners: list[Mention] = list(successors)
+            if trig.lemma == "succeed":
+                o = self.gobject(tok)
+                partners = [m for m, _ in self.expand(o)] if o is not None else []
+            for pm in partners:
+                if not pm.entity_id or self.etype(pm) != "person" or pm.entity_id in seen:
+                    continue
+                proles = {k: v for k, v in roles.items() if k in ("office", "organization")}
+                proles["subject"] = pm.entity_id
+                proles["other"] = [m.entity_id for m, _ in subjects_ok]
+                out.append(Candidate(trig.partner, pm, (s_start, s_end), proles, date, None, voice, hedged,
+                                     False, round(trig.confidence * 0.85 * dconf, 3), {"trigger": tok.text}))
+        return out
+
+    def sentence_span(self, sent: Any) -> tuple[int, int]:
+        s, e = sent.start_char, sent.end_char
+        body = self.p.body
+        while e > s and body[e - 1].isspace():
+            e -= 1
+        while s < e and body[s].isspace():
+            s += 1
+        return s, e
+
+    def phrase(self, tok: Any) -> str:
+        cut = {t.i for c in tok.children
+               if c.dep_ in ("conj", "cc", "relcl", "advcl", "appos", "punct") or (c.dep_ == "prep" and c.lower_ == "by")
+               for t in c.subtree}
+        toks = [t for t in tok.subtree if t.i not in cut]
+        lead = [t for t in toks if t.i < tok.i and t.dep_ == "compound" and self.mention_at(t) is not None]
+        if lead:  # "Yezhov commissar of X": the office without the name
+            toks = [t for t in toks if t.i > max(x.i for x in lead)]
+        lo, hi = min(t.i for t in toks), max(t.i for t in toks)
+        span = self.doc[lo:hi + 1]
+        text = span.text.strip(" ,;:.")
+        return text[:120]
+
+    def office_token(self, tok: Any, trig: Trigger) -> Any | None:
+        for c in tok.children:
+            if c.dep_ in ("oprd", "attr", "xcomp") and c.lower_ not in REFLEXIVE:
+                return c
+        for c in tok.children:
+            if c.dep_ != "prep":
+                continue
+            if c.lower_ in ("as", "to") or (c.lower_ == "in" and trig.type in ("removal", "appointment")):
+                pobj = next((x for x in c.children if x.dep_ in ("pobj", "pcomp")), None)
+                if pobj is None or (c.lower_ == "in" and (pobj.pos_ != "NOUN" or pobj.ent_type_)):
+                    continue
+                return pobj
+        if trig.subject == "actor" and not trig.is_noun:
+            return next((c for c in tok.children if c.dep_ == "dobj"), None)
+        # "appointing Yezhov commissar of X": a second noun after the object
+        o = self.gobject(tok)
+        if o is not None and self.mention_at(o) is None and any(
+                c.dep_ == "compound" and self.mention_at(c) is not None for c in o.children):
+            return o
+        if o is not None:
+            for c in o.children:
+                if c.dep_ in ("appos", "npadvmod", "oprd", "attr") and self.mention_at(c) is None and c.i > o.i:
+                    return c
+            nxt = o.doc[o.i + 1] if o.i + 1 < len(o.doc) else None
+            if nxt is not None and nxt.dep_ in ("dobj", "npadvmod", "oprd", "conj", "ccomp", "xcomp") and nxt.head.i == tok.i and _nounish(nxt):
+                return nxt
+        return None
+
+    def organizations(self, tok: Any, trig: Trigger, office_tok: Any | None, office_text: str | None) -> list[str]:
+        toks: list[Any] = []
+        src = trig.org
+        if src == "object":
+            o = self.gobject(tok)
+            toks = [o] if o is not None else []
+        elif src in ("from", "with", "before", "of"):
+            toks = self.prep_objects(tok, [src])
+        if office_tok is not None and src in ("office", "from", None):
+            toks += [t for t in office_tok.subtree]
+        if src == "from" and office_tok is None:
+            toks += self.prep_objects(tok, ["of", "in", "at"])
+        ids: list[str] = []
+        for t in toks:
+            m = self.mention_at(t)
+            if m is not None and m.entity_id and self.etype(m) == "organization" and m.entity_id not in ids:
+                ids.append(m.entity_id)
+        if not ids and office_text:
+            for rx, org in self.lex.office_orgs:
+                if rx.search(office_text):
+                    eid = self.info.lookup(org)
+                    if eid:
+                        ids.append(eid)
+                        break
+        return ids
+
+    def place(self, tok: Any, skip: set[str]) -> str | None:
+        own = self.own_clause(tok)
+        for i in sorted(own, key=lambda j: abs(j - tok.i)):
+            m = self.by_token.get(i)
+            if m is None or not m.entity_id or m.entity_id in skip:
+                continue
+            if self.etype(m) != "place":
+                continue
+            t = self.doc[i]
+            # only locative attachments: "in/at/near Tiflis", "a Paris hospital"
+            anc = [a for a in t.ancestors if a.i in own][:3]
+            if any(a.dep_ == "prep" and a.lower_ in ("in", "at", "near", "outside", "into", "on") for a in anc):
+                return m.entity_id
+        return None
+
+    def new_name(self, tok: Any) -> str | None:
+        for c in tok.children:
+            if c.dep_ in ("oprd", "attr", "xcomp", "dobj") and self.mention_at(c) is not None:
+                return self.phrase(c)
+        for pobj in self.prep_objects(tok, ["to", "as", "into"]):
+            return self.phrase(pobj)
+        return None
+
+    # -- counts ----------------------------------------------------------------------------------
+
+    def counts(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        cfg = self.lex.count
+        pron = set(cfg.get("of_pronouns", []))
+        group_nouns = set(cfg.get("group_nouns", []))
+        min_value = int(cfg.get("min_value", 2))
+        for sent in self.doc.sents:
+            for tok in sent:
+                if tok.like_num is False and tok.pos_ != "NUM":
+                    continue
+                value = parse_number(self._number_text(tok))
+                if value is None or value < min_value:
+                    continue
+                if tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"):
+                    continue
+                group: Mention | None = None
+                what: str | None = None
+                total: int | None = None
+                pred = tok.head if tok.dep_ in SUBJ_DEPS else None
+                of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                if of is not None and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+                    pobj = next((c for c in of.children if c.dep_ == "pobj"), None)
+                    if pobj is None:
+                        continue
+                    if pobj.lower_ in pron:
+                        group = self._recent_group(tok)
+                        what = pobj.lower_
+                    elif _nounish(pobj):
+                        what = pobj.lemma_
+                        for c in pobj.children:
+                            if c.dep_ == "nummod":
+                                total = parse_number(self._number_text(c))
+                        group = self._group_in(pobj)
+                    else:
+                        continue
+                elif tok.dep_ == "nummod" and tok.head.head.lemma_ in group_nouns | {"of"}:
+                    # "a group of fifty-three engineers"
+                    what = tok.head.lemma_
+                    group = self._group_in(tok.head)
+                    pred = None
+                elif tok.dep_ == "nummod" and tok.head.dep_ in SUBJ_DEPS and _verbish(tok.head.head):
+                    # "seven Bolsheviks were executed"
+                    lemma = tok.head.head.lemma_
+                    if not any(t.type != "count" for t in self.lex.by_lemma.get(lemma, [])):
+                        continue
+                    what = tok.head.lemma_
+                    group = self._group_in(tok.head)
+                    pred = tok.head.head
+                else:
+                    continue
+                if group is None and what in pron:
+                    continue
+                s_start, s_end = self.sentence_span(sent)
+                stored = self.p.to_stored(s_start, s_end)
+                date, dconf = self.date_for(pred if pred is not None else tok, sent, set())
+                attrs: dict[str, Any] = {"what": what, "number_text": self._number_text(tok)}
+                if total is not None:
+                    attrs["of_total"] = total
+                if pred is not None:
+                    attrs["predicate"] = self.phrase_verb(pred)
+                subj = group
+                if subj is None:
+                    continue
+                out.append(Candidate("count", subj, (s_start, s_end), {"subject": subj.entity_id}, date, str(value),
+                                     self.voice_for(tok, sent, stored), self.hedged(tok, sent), False,
+                                     round(0.75 * dconf, 3), attrs))
+        return out
+
+    def _number_text(self, tok: Any) -> str:
+        toks = [tok]
+        for c in tok.children:
+            if c.dep_ in ("compound", "quantmod") and c.like_num:
+                toks.append(c)
+        toks.sort(key=lambda t: t.i)
+        return " ".join(t.text for t in toks)
+
+    def phrase_verb(self, v: Any) -> str:
+        parts = [c for c in v.children if c.dep_ in ("aux", "auxpass", "neg", "prt", "xcomp")] + [v]
+        parts.sort(key=lambda t: t.i)
+        return " ".join(t.text for t in parts)
+
+    def _group_in(self, tok: Any) -> Mention | None:
+        for t in tok.subtree:
+            m = self.mention_at(t)
+            if m is not None and m.entity_id and self.etype(m) == "organization":
+                return m
+        return None
+
+    def _recent_group(self, tok: Any) -> Mention | None:
+        best = None
+        for i, m in self.ordered:
+            if i >= tok.i:
+                break
+            if m.entity_id and self.etype(m) == "organization":
+                best = m
+        return best or self.state.last_org

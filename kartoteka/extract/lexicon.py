@@ -1,0 +1,100 @@
+"""Loading the trigger lexicon (lexicon.yaml) into lookup structures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+Step = tuple[frozenset[str], frozenset[str]]  # (deps, lemmas); "*" in either means any
+
+
+@dataclass(frozen=True)
+class Trigger:
+    type: str
+    lemma: str
+    pos: tuple[str, ...]
+    subject: str = "patient"  # patient, actor, from
+    voice: str = "any"  # any, passive, active
+    needs: tuple[tuple[Step, ...], ...] = ()
+    object: str | None = None  # reflexive, noreflexive
+    office: bool = False
+    org: str | None = None  # office, object, from, of, with, before
+    by: str = "agent"  # agent, successor
+    partner: str | None = None
+    subjects: tuple[str, ...] = ("person",)
+    also: tuple[str, ...] = ()
+    other: tuple[str, ...] = ()
+    new_name: bool = False
+    confidence: float = 0.9
+
+    @property
+    def is_noun(self) -> bool:
+        return "NOUN" in self.pos
+
+
+def _steps(spec: str) -> tuple[Step, ...]:
+    out = []
+    for part in spec.split(">"):
+        dep, _, lemma = part.partition(":")
+        out.append((frozenset(dep.split("|")), frozenset((lemma or "*").split("|"))))
+    return tuple(out)
+
+
+@dataclass
+class Lexicon:
+    by_lemma: dict[str, list[Trigger]]
+    office_orgs: list[tuple[re.Pattern[str], str]]
+    count: dict[str, Any]
+    speech_verbs: frozenset[str]
+    according_to: frozenset[str]
+    min_quote_words: int
+    inline_layers: list[tuple[re.Pattern[str], str]]
+    layer_voices: dict[str, str]
+    hedge_words: frozenset[str]
+    hedge_phrases: tuple[str, ...]
+    neg_deps: frozenset[str]
+    neg_words: frozenset[str]
+    neg_heads: frozenset[str]
+    irrealis_heads: frozenset[str]
+
+
+def load_lexicon(data: dict[str, Any]) -> Lexicon:
+    by_lemma: dict[str, list[Trigger]] = {}
+    for t in data["triggers"]:
+        trig = Trigger(
+            type=t["type"], lemma=t["lemma"], pos=tuple(t.get("pos", ["VERB"])),
+            subject=t.get("subject", "patient"), voice=t.get("voice", "any"),
+            needs=tuple(_steps(n) for n in t.get("needs", [])), object=t.get("object"),
+            office=bool(t.get("office", False)), org=t.get("org"), by=t.get("by", "agent"),
+            partner=t.get("partner"), subjects=tuple(t.get("subjects", ["person"])),
+            also=tuple(t.get("also", [])), other=tuple(t.get("other", [])),
+            new_name=bool(t.get("new_name", False)), confidence=float(t.get("confidence", 0.9)),
+        )
+        by_lemma.setdefault(trig.lemma, []).append(trig)
+    return Lexicon(
+        by_lemma=by_lemma,
+        office_orgs=[(re.compile(o["pattern"], re.I), o["organization"]) for o in data.get("office_organizations", [])],
+        count=data.get("count", {}),
+        speech_verbs=frozenset(data.get("speech_verbs", [])),
+        according_to=frozenset(data.get("according_to", [])),
+        min_quote_words=int(data.get("min_quote_words", 5)),
+        inline_layers=[(re.compile(x["pattern"]), x["voice"]) for x in data.get("inline_layers", [])],
+        layer_voices=dict(data.get("layer_voices", {})),
+        hedge_words=frozenset(data["hedges"]["words"]),
+        hedge_phrases=tuple(data["hedges"]["phrases"]),
+        neg_deps=frozenset(data["negation"]["deps"]),
+        neg_words=frozenset(data["negation"]["words"]),
+        neg_heads=frozenset(data["negation"]["heads"]),
+        irrealis_heads=frozenset(data.get("irrealis_heads", [])),
+    )
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    text = resources.files("kartoteka.extract").joinpath("lexicon.yaml").read_text(encoding="utf-8")
+    return load_lexicon(yaml.safe_load(text))

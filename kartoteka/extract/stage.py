@@ -1,0 +1,129 @@
+"""The extract stage: factoids from each passage's parse, mentions and resolved entities."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from typing import Any
+
+from kartoteka.analysis import Analysis, Factoid, Mention
+from kartoteka.extract.extractor import Candidate, DocState, EntityInfo, PassageExtractor, factoid_id
+from kartoteka.extract.lexicon import Lexicon, default_lexicon
+from kartoteka.pipeline import Context, register
+from kartoteka.resolve.keys import alias_key
+
+DATE_RANK = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
+
+
+def entity_info(conn: sqlite3.Connection | None, a: Analysis, cache: dict[str, Any]) -> EntityInfo:
+    local = {e.id: (e.type, e.name) for e in a.entities}
+    known: dict[str, tuple[str, str] | None] = cache.setdefault("extract_entities", {})
+    names: dict[str, str | None] = cache.setdefault("extract_lookup", {})
+
+    def row(eid: str) -> tuple[str, str] | None:
+        if eid in local:
+            return local[eid]
+        if eid not in known:
+            r = None
+            if conn is not None:
+                try:
+                    r = conn.execute("SELECT type, name FROM entities WHERE id = ?", (eid,)).fetchone()
+                except sqlite3.Error:
+                    r = None
+            known[eid] = (r[0], r[1]) if r else None
+        return known[eid]
+
+    def lookup(name: str) -> str | None:
+        key = alias_key(name)
+        if key not in names:
+            eid = None
+            if conn is not None:
+                try:
+                    r = conn.execute(
+                        "SELECT a.entity_id FROM aliases a JOIN entities e ON e.id = a.entity_id"
+                        " WHERE a.key = ? ORDER BY e.linked DESC, a.kind = 'pack' DESC LIMIT 1", (key,)).fetchone()
+                    eid = r[0] if r else None
+                except sqlite3.Error:
+                    eid = None
+            if eid is None:
+                for e in a.entities:
+                    if alias_key(e.name) == key:
+                        eid = e.id
+                        break
+            names[key] = eid
+        return names[key]
+
+    return EntityInfo(lambda eid: (row(eid) or (None, None))[0], lambda eid: (row(eid) or (None, None))[1], lookup)
+
+
+def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str, Any] | None = None,
+            lex: Lexicon | None = None) -> list[Factoid]:
+    """All factoids of an analysed document (its docs and mentions filled by the nlp stages)."""
+    lex = lex or default_lexicon()
+    info = entity_info(conn, a, cache if cache is not None else {})
+    by_passage: dict[int, list[Mention]] = {}
+    for m in a.mentions:
+        if m.passage_seq is not None:
+            by_passage.setdefault(m.passage_seq, []).append(m)
+    state = DocState()
+    segments = [s for s in a.segments if s.kind in ("editorial", "comment")]
+    found: dict[tuple[str, str | None, int, int], Factoid] = {}
+    for i, p in enumerate(a.passages):
+        doc = a.docs[i] if i < len(a.docs) else None
+        if doc is None:
+            continue
+        segs = [s for s in segments if s.start < p.end and p.start < s.end]
+        px = PassageExtractor(lex, p, doc, by_passage.get(p.seq, []), info, state, segs)
+        for c in px.run():
+            f = to_factoid(a, p, c)
+            key = (f.type, f.subject_id, f.start, f.end)
+            old = found.get(key)
+            found[key] = f if old is None else merge(old, f)
+    return sorted(found.values(), key=lambda f: (f.start, f.type))
+
+
+def to_factoid(a: Analysis, p: Any, c: Candidate) -> Factoid:
+    start, end = p.to_stored(*c.sent_span)
+    d = c.date
+    f = Factoid(
+        id=factoid_id(a.doc, start, end, c.type, c.subject.entity_id),
+        type=c.type, subject_id=c.subject.entity_id, start=start, end=end, roles=c.roles,
+        date_text=d.text if d else None, date_start=d.start if d else None, date_end=d.end if d else None,
+        date_precision=d.precision if d else None, date_flag=d.flag if d else None, value=c.value,
+        voice=c.voice, hedged=c.hedged, negated=c.negated, fiction=a.genre == "fiction",
+        confidence=c.confidence * (0.5 if a.genre == "fiction" else 1.0), attrs=dict(c.attrs),
+    )
+    f.attrs["subject_text"] = c.subject.text
+    if p.page:
+        f.attrs["page"] = p.page
+    return f
+
+
+def merge(a: Factoid, b: Factoid) -> Factoid:
+    """Two triggers in one sentence asserting the same event of the same subject: keep the better."""
+    first, second = (a, b) if a.confidence >= b.confidence else (b, a)
+    for k, v in second.roles.items():
+        first.roles.setdefault(k, v)
+    if _date_key(second) < _date_key(first):
+        for attr in ("date_text", "date_start", "date_end", "date_precision", "date_flag"):
+            setattr(first, attr, getattr(second, attr))
+        first.attrs.pop("date_inferred", None)
+        if second.attrs.get("date_inferred"):
+            first.attrs["date_inferred"] = True
+    first.negated = a.negated and b.negated
+    first.hedged = a.hedged or b.hedged
+    return first
+
+
+def _date_key(f: Factoid) -> tuple[int, int]:
+    if not f.date_start:
+        return (2, 9)
+    return (1 if f.attrs.get("date_inferred") else 0, DATE_RANK.get(f.date_precision or "", 9))
+
+
+@register("extract")
+def extract_stage(a: Analysis, ctx: Context) -> None:
+    t0 = time.perf_counter()
+    a.factoids = extract(a, ctx.conn, ctx.cache)
+    timings = ctx.cache.setdefault("timings", {})
+    timings["extract"] = timings.get("extract", 0.0) + time.perf_counter() - t0
