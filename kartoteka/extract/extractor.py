@@ -91,6 +91,8 @@ def is_passive(tok: Any) -> bool:
         return False
     if tok.dep_ == "conj" and tok.tag_ == "VBN" and tok.head.pos_ in ("VERB", "AUX"):
         return is_passive(tok.head)
+    if tok.dep_ in ("acomp", "oprd") and tok.tag_ == "VBN" and tok.head.lemma_ in ("be", "get", "remain"):
+        return True  # "X was exiled" parsed as a copula with a participle
     return tok.tag_ == "VBN" and tok.dep_ in ("acl", "advcl", "amod", "relcl", "ROOT", "appos") and "aux" not in deps
 
 
@@ -209,7 +211,7 @@ class PassageExtractor:
                 return c
         if depth > 4:
             return None
-        if v.dep_ == "conj" and _verbish(v.head):
+        if v.dep_ in ("conj", "acomp") and _verbish(v.head):
             return self.gsubject(v.head, depth + 1)
         if v.dep_ in ("acl", "amod", "appos") and v.tag_ in ("VBN", "VBD", "VBG"):
             return v.head if _nounish(v.head) else None
@@ -560,7 +562,7 @@ class PassageExtractor:
                 toks = self.prep_objects(tok, [spec.split(":", 1)[1]])
             others += [m.entity_id for t in toks for m, _ in self.expand(t) if m.entity_id and m.entity_id not in seen]
         new_name = self.new_name(tok) if trig.new_name else None
-        excluded = {t.i for st in subj_toks for t in st.subtree if st.i != tok.i and tok.i not in {x.i for x in st.subtree}}
+        excluded = self.clausal_parts(subj_toks, tok)
         date, dconf = self.date_for(tok, sent, excluded)
         hedged = self.hedged(tok, sent)
         negated = self.negated(tok)
@@ -612,6 +614,17 @@ class PassageExtractor:
                 proles["other"] = [m.entity_id for m, _ in subjects_ok]
                 out.append(Candidate(trig.partner, pm, (s_start, s_end), proles, date, None, voice, hedged,
                                      False, round(trig.confidence * 0.85 * dconf, 3), {"trigger": tok.text}))
+        return out
+
+    def clausal_parts(self, heads: list[Any], trig: Any) -> set[int]:
+        """Tokens of clauses inside the argument phrases (a subject's relative clause has its own dates)."""
+        out: set[int] = set()
+        for h in heads:
+            if trig.i in {x.i for x in h.subtree}:
+                continue
+            for t in h.subtree:
+                if t.dep_ in ("relcl", "acl", "advcl") or (t.dep_ == "appos" and _verbish(t)):
+                    out |= {x.i for x in t.subtree}
         return out
 
     def sentence_span(self, sent: Any) -> tuple[int, int]:
@@ -701,7 +714,7 @@ class PassageExtractor:
             t = self.doc[i]
             # only locative attachments: "in/at/near Tiflis", "a Paris hospital"
             anc = [a for a in t.ancestors if a.i in own][:3]
-            if any(a.dep_ == "prep" and a.lower_ in ("in", "at", "near", "outside", "into", "on") for a in anc):
+            if any(a.dep_ == "prep" and a.lower_ in ("in", "at", "near", "outside", "into", "on", "to") for a in anc):
                 return m.entity_id
         return None
 

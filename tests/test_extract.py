@@ -1,0 +1,337 @@
+"""Extraction on original fixture sentences: every type, voice, hedge, negation, date form.
+
+The harness (kartoteka.extract.testing) parses the text with the project's spaCy model and makes
+mentions from its entities plus the names given here, so these tests do not depend on packs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kartoteka.analysis import Factoid, Segment
+from kartoteka.extract.stage import extract
+from kartoteka.extract.testing import analyse_text, build_analysis
+
+PEOPLE = ["Ivan Petrov", "Petrov", "Boris Orlov", "Orlov", "Fyodor Sokolov", "Sokolov", "Anna Volkova",
+          "Volkova", "Pavel Zaitsev", "Zaitsev", "Gleb Morozov", "Morozov", "Lev Kamenev", "Kamenev",
+          "Grigory Zinoviev", "Zinoviev", "Nikolai Bukharin", "Bukharin", "Genrikh Yagoda", "Yagoda",
+          "Sergei Kirov", "Kirov", "Leonid Nikolaev", "Nikolaev", "Stalin", "Ramon Mercader", "Mercader",
+          "Leon Trotsky", "Trotsky", "Alexei Rykov", "Rykov", "Vyacheslav Molotov", "Molotov", "Nikolai Yezhov",
+          "Yezhov", "Walter Krivitsky", "Krivitsky", "Ignace Reiss", "Reiss", "General Miller", "Miller"]
+ORGS = ["NKVD", "Politburo", "Central Committee", "Cheka", "OGPU", "Bolshevik Party", "Communist Party",
+        "Comintern", "Academy of Sciences", "Writers' Union", "Dies Committee", "Red Army", "Institute of Mining"]
+PLACES = ["Moscow", "Leningrad", "Tiflis", "Paris", "Mexico", "Siberia", "Kazan", "Tsaritsyn", "Stalingrad",
+          "Kharkov", "Berlin", "Vienna", "Alma-Ata", "Perm", "Molotov Region"]
+
+
+def types() -> dict[str, str]:
+    out = {n: "person" for n in PEOPLE}
+    out.update({n: "organization" for n in ORGS})
+    out.update({n: "place" for n in PLACES})
+    return out
+
+
+def facts(text: str, **kw: Any) -> list[Factoid]:
+    return analyse_text(text, types(), **kw)
+
+
+def eid(name: str) -> str:
+    from kartoteka.extract.testing import entity_id
+
+    return entity_id(name, types().get(name, "person"))
+
+
+def find(fs: list[Factoid], type_: str, subject: str) -> Factoid:
+    hits = [f for f in fs if f.type == type_ and f.subject_id == eid(subject)]
+    assert hits, f"no {type_} of {subject} in {[(f.type, f.subject_id) for f in fs]}"
+    return hits[0]
+
+
+def absent(fs: list[Factoid], type_: str, subject: str | None = None) -> None:
+    assert not [f for f in fs if f.type == type_ and (subject is None or f.subject_id == eid(subject))]
+
+
+# -- every type ---------------------------------------------------------------------------------
+
+def test_birth_with_place_and_date() -> None:
+    f = find(facts("Ivan Petrov was born in Kazan on 3 March 1898."), "birth", "Ivan Petrov")
+    assert f.date_start == "1898-03-03" and f.date_precision == "day"
+    assert f.roles.get("place") == eid("Kazan")
+
+
+def test_death_intransitive() -> None:
+    f = find(facts("Boris Orlov died in Paris in 1952."), "death", "Boris Orlov")
+    assert f.date_start == "1952-01-01" and f.date_precision == "year"
+    assert f.roles.get("place") == eid("Paris")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Fyodor Sokolov was shot in the cellar in 1938.",
+    "Fyodor Sokolov was executed in 1938.",
+    "Fyodor Sokolov was put to death in 1938.",
+    "Fyodor Sokolov was liquidated in 1938.",
+])
+def test_execution_phrasings(sentence: str) -> None:
+    fs = facts(sentence)
+    f = find(fs, "execution", "Fyodor Sokolov")
+    assert f.date_start == "1938-01-01"
+    find(fs, "death", "Fyodor Sokolov")
+
+
+def test_coordination_gives_one_factoid_each() -> None:
+    fs = facts("Grigory Zinoviev and Lev Kamenev were shot in August 1936.")
+    for name in ("Grigory Zinoviev", "Lev Kamenev"):
+        f = find(fs, "execution", name)
+        assert f.date_start == "1936-08-01" and f.date_precision == "month"
+
+
+def test_killing_with_agent() -> None:
+    fs = facts("Sergei Kirov was murdered by Leonid Nikolaev on 1 December 1934.")
+    f = find(fs, "killing", "Sergei Kirov")
+    assert f.roles.get("agent") == eid("Leonid Nikolaev")
+    assert f.date_start == "1934-12-01"
+
+
+def test_killing_active_with_agent_and_noun_trigger() -> None:
+    fs = facts("Ramon Mercader assassinated Leon Trotsky in Mexico in 1940.")
+    f = find(fs, "killing", "Leon Trotsky")
+    assert f.roles.get("agent") == eid("Ramon Mercader")
+    fs = facts("The murder of Sergei Kirov shocked the party in 1934.")
+    find(fs, "killing", "Sergei Kirov")
+
+
+def test_gunned_down() -> None:
+    find(facts("Ignace Reiss was gunned down near Lausanne by two agents."), "killing", "Ignace Reiss")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Gleb Morozov committed suicide in 1936.",
+    "Gleb Morozov shot himself in 1936.",
+    "Gleb Morozov took his own life in 1936.",
+])
+def test_suicide_phrasings(sentence: str) -> None:
+    fs = facts(sentence)
+    f = find(fs, "suicide", "Gleb Morozov")
+    assert f.date_start == "1936-01-01"
+    absent(fs, "execution")
+    absent(fs, "killing")
+
+
+def test_arrest_relative_clause() -> None:
+    fs = facts("Genrikh Yagoda, who had been arrested in March 1937, was shot the following year.")
+    a = find(fs, "arrest", "Genrikh Yagoda")
+    assert a.date_start == "1937-03-01" and a.date_precision == "month"
+    e = find(fs, "execution", "Genrikh Yagoda")
+    assert e.date_start == "1938-01-01" and e.date_precision == "year"
+
+
+def test_arrest_participle_and_custody() -> None:
+    find(facts("Anna Volkova, arrested in 1949, spent six years in the camps."), "arrest", "Anna Volkova")
+    find(facts("Anna Volkova was taken into custody in 1949."), "arrest", "Anna Volkova")
+
+
+def test_trial_sentence_release() -> None:
+    fs = facts("Pavel Zaitsev was tried in Moscow in 1931 and sentenced to ten years.")
+    find(fs, "trial", "Pavel Zaitsev")
+    s = find(fs, "sentence", "Pavel Zaitsev")
+    assert "ten years" in s.attrs.get("sentence", "")
+    find(facts("Pavel Zaitsev was released in 1940."), "release", "Pavel Zaitsev")
+
+
+def test_exile_and_expulsion() -> None:
+    fs = facts("Leon Trotsky was expelled from the Communist Party in 1927 and deported in 1929.")
+    e = find(fs, "expulsion", "Leon Trotsky")
+    assert e.roles.get("organization") == eid("Communist Party")
+    assert e.date_start == "1927-01-01"
+    d = find(fs, "exile", "Leon Trotsky")
+    assert d.date_start == "1929-01-01"
+    find(facts("Ivan Petrov was banished to Siberia in 1930."), "exile", "Ivan Petrov")
+    find(facts("Ivan Petrov was exiled to Alma-Ata."), "exile", "Ivan Petrov")
+
+
+def test_appointment_with_office_and_org() -> None:
+    fs = facts("In 1936 Nikolai Yezhov was appointed head of the NKVD.")
+    f = find(fs, "appointment", "Nikolai Yezhov")
+    assert "head" in f.roles.get("office", "")
+    assert f.roles.get("organization") == eid("NKVD")
+    assert f.date_start == "1936-01-01"
+
+
+def test_replacement_closes_and_opens() -> None:
+    fs = facts("In 1930 Alexei Rykov was replaced in the premiership by Vyacheslav Molotov.")
+    r = find(fs, "removal", "Alexei Rykov")
+    assert r.date_start == "1930-01-01"
+    a = find(fs, "appointment", "Vyacheslav Molotov")
+    assert a.date_start == "1930-01-01"
+    assert "agent" not in r.roles  # a successor is not an agent
+
+
+def test_succeeded_and_removed() -> None:
+    fs = facts("Nikolai Yezhov succeeded Genrikh Yagoda as head of the NKVD in 1936.")
+    find(fs, "appointment", "Nikolai Yezhov")
+    find(fs, "removal", "Genrikh Yagoda")
+    fs = facts("Boris Orlov was removed from the Politburo in 1929.")
+    r = find(fs, "removal", "Boris Orlov")
+    assert r.roles.get("organization") == eid("Politburo")
+
+
+def test_membership_and_election() -> None:
+    f = find(facts("Walter Krivitsky joined the Bolshevik Party in 1917."), "membership", "Walter Krivitsky")
+    assert f.roles.get("organization") == eid("Bolshevik Party")
+    f = find(facts("Ivan Petrov had been a member of the Comintern since 1921."), "membership", "Ivan Petrov")
+    assert f.roles.get("organization") == eid("Comintern")
+    f = find(facts("Boris Orlov was elected to the Central Committee in 1925."), "election", "Boris Orlov")
+    assert f.date_start == "1925-01-01"
+
+
+def test_defection() -> None:
+    find(facts("Walter Krivitsky defected to the West in 1937."), "defection", "Walter Krivitsky")
+    find(facts("Ignace Reiss broke with Stalin in July 1937."), "defection", "Ignace Reiss")
+
+
+def test_kidnapping() -> None:
+    f = find(facts("General Miller was kidnapped in Paris in September 1937."), "kidnapping", "General Miller")
+    assert f.date_start == "1937-09-01"
+
+
+def test_testimony_and_meeting() -> None:
+    f = find(facts("Walter Krivitsky testified before the Dies Committee in 1939."), "testimony", "Walter Krivitsky")
+    assert f.roles.get("organization") == eid("Dies Committee")
+    fs = facts("Boris Orlov met Anna Volkova in Berlin in 1922.")
+    f = find(fs, "meeting", "Boris Orlov")
+    assert eid("Anna Volkova") in f.roles.get("other", [])
+
+
+def test_founding_and_renaming() -> None:
+    find(facts("The Institute of Mining was founded in 1921."), "founding", "Institute of Mining")
+    fs = facts("In 1925 Tsaritsyn was renamed Stalingrad.")
+    f = find(fs, "renaming", "Tsaritsyn")
+    assert f.date_start == "1925-01-01"
+
+
+def test_counts() -> None:
+    fs = facts("The Central Committee had 71 members. Forty-one of them were arrested in the purge.")
+    f = find(fs, "count", "Central Committee")
+    assert f.value == "41"
+
+
+# -- dates from the discourse --------------------------------------------------------------
+
+def test_year_from_context_and_relative_chain() -> None:
+    text = ("The case against the group opened in 1938. Nikolai Bukharin was arrested in March. "
+            "On 15 March Genrikh Yagoda was shot. Two days later Boris Orlov died.")
+    fs = facts(text)
+    assert find(fs, "arrest", "Nikolai Bukharin").date_start == "1938-03-01"
+    y = find(fs, "execution", "Genrikh Yagoda")
+    assert (y.date_start, y.date_precision) == ("1938-03-15", "day")
+    o = find(fs, "death", "Boris Orlov")
+    assert (o.date_start, o.date_precision) == ("1938-03-17", "day")
+
+
+def test_season_and_decade() -> None:
+    f = find(facts("Ivan Petrov was arrested in the spring of 1937."), "arrest", "Ivan Petrov")
+    assert (f.date_start, f.date_end, f.date_precision) == ("1937-03-01", "1937-05-31", "season")
+    fs = facts("Petrov worked in Kharkov in 1936. That autumn Ivan Petrov was arrested.")
+    f = find(fs, "arrest", "Ivan Petrov")
+    assert f.date_precision == "season" and f.date_start == "1936-09-01"
+    f = find(facts("Boris Orlov joined the Comintern in the mid-1920s."), "membership", "Boris Orlov")
+    assert f.date_precision == "decade"
+
+
+def test_impossible_date_is_kept_as_text() -> None:
+    f = find(facts("Ivan Petrov was arrested on 31 November 1937."), "arrest", "Ivan Petrov")
+    assert f.date_flag == "impossible" and f.date_start is None
+    assert f.date_text == "31 November 1937"
+
+
+# -- voice, hedging, negation -----------------------------------------------------------------
+
+def test_negation_and_contrast() -> None:
+    fs = facts("Gleb Morozov did not commit suicide, but was slain by his guards.")
+    assert find(fs, "suicide", "Gleb Morozov").negated
+    k = find(fs, "killing", "Gleb Morozov")
+    assert not k.negated
+    fs = facts("Anna Volkova was never arrested.")
+    assert find(fs, "arrest", "Anna Volkova").negated
+
+
+@pytest.mark.parametrize("sentence", [
+    "Boris Orlov was reportedly shot in 1938.",
+    "Boris Orlov was allegedly poisoned in 1938.",
+    "It is said that Boris Orlov was shot in 1938.",
+    "Boris Orlov may have been murdered in 1938.",
+    "Conspiracy theories suggest that Boris Orlov was murdered in 1938.",
+    "Boris Orlov was probably shot in 1938.",
+    "Boris Orlov apparently died in 1938.",
+])
+def test_hedges(sentence: str) -> None:
+    fs = [f for f in facts(sentence) if f.subject_id == eid("Boris Orlov")]
+    assert fs and all(f.hedged for f in fs)
+    assert not any(f.negated for f in fs)
+
+
+def test_plain_assertion_is_not_hedged() -> None:
+    f = find(facts("Boris Orlov was shot in 1938."), "execution", "Boris Orlov")
+    assert not f.hedged and not f.negated and f.voice == "author"
+
+
+def test_reported_speech_voice() -> None:
+    f = find(facts("Walter Krivitsky wrote that Ignace Reiss was murdered in Switzerland."), "killing", "Ignace Reiss")
+    assert f.voice == "Walter Krivitsky"
+    f = find(facts("According to Walter Krivitsky, Ignace Reiss was murdered by the NKVD."), "killing", "Ignace Reiss")
+    assert f.voice == "Walter Krivitsky"
+
+
+def test_quotation_voice() -> None:
+    text = 'Walter Krivitsky said: "Ignace Reiss was murdered by our own people near the border."'
+    f = find(facts(text), "killing", "Ignace Reiss")
+    assert f.voice == "Walter Krivitsky"
+
+
+def test_block_quote_editorial_and_comment_layers() -> None:
+    text = "Boris Orlov was arrested in 1937.\n\nIvan Petrov was arrested in 1938.\n\nAnna Volkova died in 1950."
+    fs = facts(text, layers={1: "editorial", 2: "comment"},
+               segments=[Segment("comment", text.index("Anna"), len(text), label="reader42")])
+    assert find(fs, "arrest", "Boris Orlov").voice == "author"
+    assert find(fs, "arrest", "Ivan Petrov").voice == "editor"
+    assert find(fs, "death", "Anna Volkova").voice == "reader42"
+
+
+def test_inline_compiler_and_editor_remarks() -> None:
+    fs = facts("Ivan Petrov lived in Perm. {Ivan Petrov was arrested in 1937, as the files show.}")
+    assert find(fs, "arrest", "Ivan Petrov").voice == "compiler"
+    fs = facts("[Early in 1930 Boris Orlov was removed from the Politburo, as the record shows.] He went on.")
+    assert find(fs, "removal", "Boris Orlov").voice == "editor"
+
+
+def test_fiction_is_marked() -> None:
+    fs = facts("Boris Orlov was arrested in 1937.", genre="fiction")
+    assert find(fs, "arrest", "Boris Orlov").fiction
+
+
+def test_irrealis_is_not_an_event() -> None:
+    fs = facts("Stalin planned to arrest Boris Orlov in 1937.")
+    absent(fs, "arrest", "Boris Orlov")
+
+
+# -- spans, ids ---------------------------------------------------------------------------------
+
+def test_spans_are_exact_in_stored_text_and_ids_stable() -> None:
+    text = ("Intro line.\n\n\u201cQuoted\u201d words \u2014 then Boris  Orlov was shot\u00ad in 1938.\n\n"
+            "Anna Volkova died in 1950.")
+    a = build_analysis(text, types())
+    fs = extract(a)
+    assert fs
+    for f in fs:
+        quote = text[f.start:f.end]
+        assert quote and quote == quote.strip()
+    ids1 = [f.id for f in fs]
+    ids2 = [f.id for f in extract(build_analysis(text, types()))]
+    assert ids1 == ids2 and len(set(ids1)) == len(ids1)
+
+
+def test_pronoun_subject_links_to_antecedent() -> None:
+    fs = facts("Boris Orlov returned to Moscow in 1937. He was arrested two days later.")
+    find(fs, "arrest", "Boris Orlov")
