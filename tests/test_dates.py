@@ -60,6 +60,8 @@ def test_absolute_forms(text: str, start: str, end: str, precision: str) -> None
     ("the previous year", ANCHOR_YEAR, "1933-01-01", "1933-12-31", "year"),
     ("two years earlier", ANCHOR_YEAR, "1932-01-01", "1932-12-31", "year"),
     ("in the spring", ANCHOR_YEAR, "1934-03-01", "1934-05-31", "season"),
+    ("the previous October", ANCHOR_DAY, "1936-10-01", "1936-10-31", "month"),
+    ("the following March", ANCHOR_DAY, "1938-03-01", "1938-03-31", "month"),
 ])
 def test_relative_and_partial_forms(text: str, anchor: DateValue, start: str, end: str, precision: str) -> None:
     v = one(text, anchor)

@@ -42,7 +42,7 @@ SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11
 
 _MONTH_RE = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Febr|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+    r"(?:Jan|Feb|Febr|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
 )
 _ORD_RE = "|".join(sorted((re.escape(w) for w in ORDINAL_WORDS), key=len, reverse=True))
 _DAY_RE = rf"(?:[0-3]?\d(?:st|nd|rd|th)?|(?:the\s+)?(?:{_ORD_RE}))"
@@ -70,12 +70,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # relative: two days later, the next day, the following year, a year earlier
     ("relative", re.compile(
         rf"\b(?:(?P<n>{_NUM_RE})\s+(?P<unit>{_UNIT_RE})\s+(?P<dir>later|afterwards|after that|earlier|before)"
-        rf"|(?:the|on\s+the)\s+(?P<rel>next|following|previous|preceding|same)\s+(?P<unit2>day|week|month|year|morning|evening|night|spring|summer|autumn|fall|winter))\b",
+        rf"|(?:the|on\s+the)\s+(?P<rel>next|following|previous|preceding|same)\s+(?P<unit2>day|week|month|year|morning|evening|night|spring|summer|autumn|fall|winter|January|February|March|April|June|July|August|September|October|November|December))\b",
         re.I)),
     # that autumn / that year / that spring
     ("deictic", re.compile(rf"\b(?:that|this)\s+(?P<unit>year|{_SEASON_RE})\b", re.I)),
     # on 29 December / 15 or 16 December / September 4 (partial: the year from context)
-    ("dm", re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+or\s+[0-3]?\d)?\s+(?P<month>{_MONTH_RE})(?![\s,]*\d)", re.I)),
+    ("dm", re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+(?:or|and|to|-)\s+(?P<day2>[0-3]?\d))?\s+(?P<month>{_MONTH_RE})(?![\s,]*\d)", re.I)),
     ("md", re.compile(rf"\b(?P<month>{_MONTH_RE})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![,\s]*\d)(?!\s*(?:percent|per))", re.I)),
     # a bare year: 1934 / in 1934
     ("year", re.compile(rf"(?<![\d,.$£/-])\b(?P<qual>{_QUAL_RE})?(?P<year>{_YEAR_RE})\b(?![,.]?\d)(?!\s*(?:percent|%))", re.I)),
@@ -246,7 +246,12 @@ def resolve(expr: DateExpr, anchor: DateValue | None = None) -> DateValue | None
         return None
     ay, am = int(anchor.start[:4]), int(anchor.start[5:7])
     if k in ("dm", "md"):
-        return day_value(t, ay, _month_num(g("month") or ""), _day_num(g("day") or "0"), relative=True)
+        mo = _month_num(g("month") or "")
+        v = day_value(t, ay, mo, _day_num(g("day") or "0"), relative=True)
+        d2 = g("day2")
+        if d2 and v.end and 0 < int(d2) <= _month_end(ay, mo) and int(d2) > int(v.end[8:]):
+            v = replace(v, end=_iso(ay, mo, int(d2)))  # "15 or 16 December": both days
+        return v
     if k == "month":
         return month_value(t, ay, _month_num(g("month") or ""), relative=True)
     if k == "season":
@@ -279,6 +284,15 @@ def _relative(expr: DateExpr, anchor: DateValue, ay: int, am: int) -> DateValue 
                 return None
             n = n_val
         sign = 1 if (g("dir") or "").lower() in ("later", "afterwards", "after that") else -1
+    if unit in MONTHS and len(unit) > 3:  # "the previous October", "the following March"
+        mo = MONTHS[unit]
+        if sign < 0:
+            y = ay if mo < am else ay - 1
+        elif sign > 0:
+            y = ay if mo > am else ay + 1
+        else:
+            y = ay
+        return month_value(t, y, mo, relative=True)
     unit = unit.rstrip("s")
     if unit in ("morning", "evening", "night"):
         unit = "day"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kartoteka.analysis import Mention, Passage, Segment
-from kartoteka.extract.dates import DateExpr, DateValue, find_dates, is_anchor, resolve
+from kartoteka.extract.dates import DateExpr, DateValue, find_dates, is_anchor, resolve, year_value
 from kartoteka.extract.lexicon import Lexicon, Step, Trigger
 from kartoteka.extract.numbers import parse_number
 
@@ -26,18 +26,23 @@ PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "himself", "herself"}
 REFLEXIVE = {"himself", "herself", "themselves", "oneself", "itself"}
 RELATIVE = {"who", "whom", "that", "which", "whose"}
 SUBJ_DEPS = {"nsubj", "nsubjpass"}
+PARTIAL = {"dm", "md", "month", "season", "deictic"}
 SPACY_TYPES = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place", "LOC": "place",
                "FAC": "place", "EVENT": "event", "WORK_OF_ART": "work", "LAW": "work"}
 NAMING = {"call", "name", "know", "dub", "title", "style"}
 LEADING = {"lead", "head", "include", "command"}
+GROUP_NOUNS = {"group", "batch", "number", "band", "circle", "handful", "dozen", "score", "series"}
+TIME_CUES = {"age", "later", "after", "afterwards", "before", "earlier", "subsequently", "eventually", "finally",
+             "until", "since", "once", "then", "meanwhile", "previously", "formerly", "soon"}
 
 
 class EntityInfo:
     """What extraction needs to know of entities: type, name, and lookup of a name."""
 
     def __init__(self, types: Callable[[str], str | None], names: Callable[[str], str | None],
-                 lookup: Callable[[str], str | None]) -> None:
+                 lookup: Callable[[str], str | None], linked: Callable[[str], bool] | None = None) -> None:
         self.type_of, self.name_of, self.lookup = types, names, lookup
+        self.linked = linked or (lambda eid: True)
 
 
 @dataclass
@@ -50,6 +55,7 @@ class DocState:
     last_person: Mention | None = None
     last_org: Mention | None = None
     last_speaker: str | None = None
+    years: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -123,6 +129,7 @@ class PassageExtractor:
             self.ordered.append((span.root.i, m))
         self.ordered.sort(key=lambda x: x[0])
         self.segments = segments
+        self.coref_map = self._coref_pass()
         self.dates = self._dates()
         self.quotes = self._quotes()
         self.inline = [(m.start(), m.end(), voice) for rx, voice in lex.inline_layers for m in rx.finditer(passage.body)]
@@ -136,7 +143,58 @@ class PassageExtractor:
     def mention_at(self, tok: Any) -> Mention | None:
         return self.by_token.get(tok.i)
 
+    def _coref_pass(self) -> dict[int, Mention]:
+        """Person pronouns resolved in one left-to-right pass: a subject pronoun continues the
+        current topic (the last person who was a subject, named or pronominal); an object or
+        possessive pronoun takes the topic unless that is its own clause's subject."""
+        out: dict[int, Mention] = {}
+        # within a passage, its own names come first; the previous passage's topic is a fallback
+        topic: Mention | None = None
+        last_person: Mention | None = None
+        carried = self.state.last_subject
+        for tok in self.doc:
+            m = self.by_token.get(tok.i)
+            if m is not None and m.entity_id and self.etype(m) == "person":
+                last_person = m
+                head = tok.head
+                while self.by_token.get(head.i) is m and head.head.i != head.i and head.dep_ not in SUBJ_DEPS:
+                    head = head.head
+                if tok.dep_ in SUBJ_DEPS or (self.by_token.get(head.i) is m and head.dep_ in SUBJ_DEPS):
+                    topic = m
+                continue
+            if tok.lower_ not in PERSON_PRONOUNS or tok.lower_ in REFLEXIVE:
+                continue
+            if tok.dep_ in SUBJ_DEPS:
+                ante = topic or last_person or carried
+                if ante is not None:
+                    out[tok.i] = ante
+                    topic = ante
+                continue
+            clause_subj = None
+            h = tok.head
+            while h.head.i != h.i and not _verbish(h):
+                h = h.head
+            for c in h.children:
+                if c.dep_ in SUBJ_DEPS:
+                    cm = self.by_token.get(c.i) or out.get(c.i)
+                    clause_subj = cm.entity_id if cm else None
+            if topic is None and last_person is None and carried is not None and carried.entity_id != clause_subj:
+                out[tok.i] = carried
+            elif topic is not None and topic.entity_id != clause_subj:
+                out[tok.i] = topic
+            elif last_person is not None and last_person.entity_id != clause_subj:
+                out[tok.i] = last_person
+            else:
+                # the latest person mention that is not the clause's subject
+                for i, mm in reversed(self.ordered):
+                    if i < tok.i and mm.entity_id and mm.entity_id != clause_subj and self.etype(mm) == "person":
+                        out[tok.i] = mm
+                        break
+        return out
+
     def _coref(self, tok: Any, exclude: set[int] | None = None) -> Mention | None:
+        if tok.i in self.coref_map:
+            return self.coref_map[tok.i]
         """A person pronoun's antecedent: the latest person mention before it (not its own clause's
         subject for an object pronoun), preferring subjects of earlier sentences."""
         exclude = exclude or set()
@@ -169,6 +227,10 @@ class PassageExtractor:
                 out.append((ante, 0.8))
         elif low in RELATIVE and tok.head.dep_ == "relcl":
             return self.expand(tok.head.head, depth + 1)
+        elif low == "whose":  # "X, whose execution was announced": up to the relative clause
+            for a in tok.ancestors:
+                if a.dep_ == "relcl":
+                    return self.expand(a.head, depth + 1)
         else:
             for c in tok.children:
                 if c.dep_ == "compound" and self.mention_at(c) is not None and _nounish(tok):
@@ -189,6 +251,15 @@ class PassageExtractor:
                                     out += [(mm, f * 0.85) for mm, f in self.expand(pobj, depth + 1)]
                         elif g.dep_ == "dobj":
                             out += [(mm, f * 0.85) for mm, f in self.expand(g, depth + 1)]
+                elif c.dep_ == "prep" and c.lower_ == "by" and any(x.lemma_ == "name" for x in c.children):
+                    # "a young Communist by the name of X"
+                    for name in c.children:
+                        for pobj in self.prep_objects(name, ["of"]):
+                            out += [(mm, f * 0.9) for mm, f in self.expand(pobj, depth + 1)]
+                elif c.dep_ == "prep" and c.lower_ == "of" and tok.lemma_ in GROUP_NOUNS:
+                    for pobj in c.children:  # "a batch of eight leaders, headed by X"
+                        if pobj.dep_ == "pobj":
+                            out += [(mm, f * 0.9) for mm, f in self.expand(pobj, depth + 1)]
                 elif c.dep_ == "prep" and c.lower_ in ("including", "among"):
                     for pobj in c.children:
                         if pobj.dep_ == "pobj":
@@ -256,16 +327,31 @@ class PassageExtractor:
     # -- dates -------------------------------------------------------------------------------
 
     def _dates(self) -> list[tuple[DateExpr, DateValue | None, Any]]:
+        """Dates of the passage, partial and relative ones resolved against the running anchor.
+        A partial date ("on 15 March") whose anchor lies in an earlier passage takes the year
+        most of the recent absolute dates agree on, so a flash-forward does not mislead it."""
         out = []
         st = self.state
         if st.anchor_section != self.p.section:
-            st.anchor, st.anchor_section = None, self.p.section
-        for expr in find_dates(self.p.body):
-            value = resolve(expr, st.anchor)
+            st.anchor, st.anchor_section, st.years = None, self.p.section, []
+        anchor_end = -1000
+        body = self.p.body
+        for expr in find_dates(body):
+            anchor = st.anchor
+            near = 0 <= expr.begin - anchor_end < 200 and not re.search(r"[.!?]\s", body[anchor_end:expr.begin])
+            if not near and anchor is not None and anchor.start and expr.kind in PARTIAL and st.years:
+                recent = sorted(st.years[-5:])
+                y = recent[len(recent) // 2]
+                if anchor.year is not None and abs(y - anchor.year) > 3:  # a flash-forward or aside
+                    anchor = year_value(str(y), y)
+            value = resolve(expr, anchor)
             span = self.doc.char_span(expr.begin, expr.stop, alignment_mode="expand")
             out.append((expr, value, span))
-            if is_anchor(expr, value) and not (value and value.flag):
+            if is_anchor(expr, value) and value is not None and not value.flag:
                 st.anchor = value
+                anchor_end = expr.stop
+                if expr.absolute and value.precision in ("day", "month", "season", "year") and value.year:
+                    st.years.append(value.year)
         return out
 
     def clause_head(self, tok: Any) -> Any:
@@ -291,10 +377,13 @@ class PassageExtractor:
                 h = self.clause_head(root)
                 if h.i == trig.i:
                     rank = 0
-                elif h.i in ancestors and not any(a.i == trig.i for a in root.ancestors):
-                    # the date's clause governs the trigger: only through coordination or
-                    # participles does it carry down
-                    rank = ancestors[h.i]
+                elif any(a.i == trig.i for a in root.ancestors):
+                    # in a clause under the trigger ("shot himself when they came on 31 May")
+                    rank = 2 if any(a.dep_ == "relcl" and a.i != trig.i for a in root.ancestors
+                                    if trig.i in {x.i for x in a.ancestors}) else 1
+                elif h.i in ancestors:
+                    # the date's clause governs the trigger ("In 1935 X was charged and exiled")
+                    rank = ancestors[h.i] + 1
                 else:
                     continue
             dist = abs(span.start - trig.i)
@@ -303,8 +392,11 @@ class PassageExtractor:
         if best is not None:
             return best[2], 1.0 if best[0] == 0 else 0.9
         # inferred from the passage: the latest anchor-able date before this sentence
+        if any(t.lower_ in TIME_CUES for t in sent):
+            return None, 1.0
+        prev_start = sent[0].nbor(-1).sent.start if sent.start > 0 else sent.start
         prior = [v for e, v, sp in self.dates if sp is not None and v is not None and sp.end <= sent.start
-                 and is_anchor(e, v) and v.precision in ("day", "month", "season", "year")]
+                 and sp.start >= prev_start and is_anchor(e, v) and v.precision in ("day", "month", "season", "year")]
         if prior:
             v = prior[-1]
             return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.8
@@ -539,11 +631,13 @@ class PassageExtractor:
             if not m.entity_id or m.entity_id in seen:
                 continue
             et = self.etype(m)
-            if et not in allowed:
+            if et not in allowed and not (not self.info.linked(m.entity_id) and SPACY_TYPES.get(m.label) in allowed):
                 continue
             seen.add(m.entity_id)
             subjects_ok.append((m, f))
         if not subjects_ok:
+            return []
+        if trig.type == "membership" and not self.organizations(tok, trig, None, None):
             return []
         # roles
         roles: dict[str, Any] = {}
@@ -691,6 +785,11 @@ class PassageExtractor:
             toks += self.prep_objects(tok, ["of", "in", "at"])
         ids: list[str] = []
         for t in toks:
+            if t.lower_ == "it" and t.dep_ == "pobj" and self.state.last_org is not None:
+                m0 = self._recent_group(t)  # "appointed head of it": the body just named
+                if m0 is not None and m0.entity_id and m0.entity_id not in ids:
+                    ids.append(m0.entity_id)
+                continue
             m = self.mention_at(t)
             if m is not None and m.entity_id and self.etype(m) == "organization" and m.entity_id not in ids:
                 ids.append(m.entity_id)

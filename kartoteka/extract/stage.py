@@ -16,21 +16,21 @@ DATE_RANK = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
 
 
 def entity_info(conn: sqlite3.Connection | None, a: Analysis, cache: dict[str, Any]) -> EntityInfo:
-    local = {e.id: (e.type, e.name) for e in a.entities}
-    known: dict[str, tuple[str, str] | None] = cache.setdefault("extract_entities", {})
+    local = {e.id: (e.type, e.name, e.linked) for e in a.entities}
+    known: dict[str, tuple[str, str, bool] | None] = cache.setdefault("extract_entities", {})
     names: dict[str, str | None] = cache.setdefault("extract_lookup", {})
 
-    def row(eid: str) -> tuple[str, str] | None:
+    def row(eid: str) -> tuple[str, str, bool] | None:
         if eid in local:
             return local[eid]
         if eid not in known:
             r = None
             if conn is not None:
                 try:
-                    r = conn.execute("SELECT type, name FROM entities WHERE id = ?", (eid,)).fetchone()
+                    r = conn.execute("SELECT type, name, linked FROM entities WHERE id = ?", (eid,)).fetchone()
                 except sqlite3.Error:
                     r = None
-            known[eid] = (r[0], r[1]) if r else None
+            known[eid] = (r[0], r[1], bool(r[2])) if r else None
         return known[eid]
 
     def lookup(name: str) -> str | None:
@@ -53,7 +53,8 @@ def entity_info(conn: sqlite3.Connection | None, a: Analysis, cache: dict[str, A
             names[key] = eid
         return names[key]
 
-    return EntityInfo(lambda eid: (row(eid) or (None, None))[0], lambda eid: (row(eid) or (None, None))[1], lookup)
+    return EntityInfo(lambda eid: (row(eid) or (None, None, False))[0], lambda eid: (row(eid) or (None, None, False))[1],
+                      lookup, lambda eid: bool((row(eid) or (None, None, False))[2]))
 
 
 def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str, Any] | None = None,
