@@ -25,6 +25,7 @@ _APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u2032`"
 _DATA = Path(__file__).parent / "data" / "translit.yaml"
 
 
+@lru_cache(maxsize=131072)
 def fold(text: str) -> str:
     """Lowercase, strip diacritics and apostrophes (soft signs), collapse spaces and punctuation."""
     text = unicodedata.normalize("NFKD", text)

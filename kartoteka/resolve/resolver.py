@@ -9,6 +9,7 @@ entity ("u:<slug>") only when the evidence is there (several mentions, or a full
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,9 +58,14 @@ class DocResolver:
         self.base = base
         self.common = common
         self.clusters: dict[str, Cluster] = {}
-        self.last_pos: dict[str, int] = {}
+        self.positions: dict[str, list[int]] = {}
+        self.c_ocr: dict[tuple[str, str], str] = {}
         self.assign: dict[int, tuple[str | None, float]] = {}
         self._surname_keys: list[str] | None = None
+        # Document clusters by surname part and by first name (persons named in full).
+        self.c_surname: dict[str, set[str]] = {}
+        self.c_first: dict[str, set[str]] = {}
+        self._short_cache: dict[tuple[Any, ...], set[str]] = {}
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -179,8 +185,14 @@ class DocResolver:
             if p.full and len(p.tokens) >= 2:
                 c.forms.append(p)
                 c.full = True
+                for part in p.surname_parts:
+                    self.c_surname.setdefault(part, set()).add(eid)
+                if p.first:
+                    self.c_first.setdefault(p.first, set()).add(eid)
             c.roles |= p.roles
-        self.last_pos[eid] = max(self.last_pos.get(eid, -1), m.start)
+        bisect.insort(self.positions.setdefault(eid, []), m.start)
+        if not c.linked:
+            self.c_ocr.setdefault((c.type, ocr_key(name)), eid)
 
     # -- persons ---------------------------------------------------------------------------
 
@@ -195,8 +207,7 @@ class DocResolver:
                 return next(iter(by_role)), 0.85
             if by_role:
                 cands = by_role
-        recent = [(self.last_pos[c], c) for c in cands if c in self.last_pos and pos - self.last_pos[c] <= RECENT
-                  and self.last_pos[c] <= pos]
+        recent = [(last, c) for c in cands if (last := self._last_before(c, pos)) is not None and pos - last <= RECENT]
         if recent:
             return max(recent)[1], 0.7
         named = [c for c in cands if c in self.clusters and self.clusters[c].full]
@@ -210,6 +221,13 @@ class DocResolver:
         if named:
             return sorted(named, key=lambda c: (-self.clusters[c].count, c))[0], 0.4
         return top, 0.35
+
+    def _last_before(self, eid: str, pos: int) -> int | None:
+        ps = self.positions.get(eid)
+        if not ps:
+            return None
+        k = bisect.bisect_left(ps, pos) - 1
+        return ps[k] if k >= 0 else None
 
     def _compatible_with(self, eid: str, p: PersonName) -> bool:
         forms = self.forms_of(eid)
@@ -245,9 +263,8 @@ class DocResolver:
         cands: set[str] = set()
         for part in p.surname_parts:
             cands |= self.look("by_surname", part)
-        for c in self.clusters.values():
-            if c.type == "person" and any(f.surname_parts & p.surname_parts for f in c.forms):
-                cands.add(c.id)
+        for part in p.surname_parts:
+            cands |= self.c_surname.get(part, set())
         return {e for e in cands if self.type_of(e) == "person" and self.forms_of(e)
                 and any(compatible(p, f) for f in self.forms_of(e))}
 
@@ -259,9 +276,8 @@ class DocResolver:
         firsts = {p.first} | {k for k, v in gc.items() if v == gc.get(p.first)}
         for f in firsts:
             cands |= self.look("by_first", f)
-        for c in self.clusters.values():
-            if any(f.first in firsts for f in c.forms):
-                cands.add(c.id)
+        for f in firsts:
+            cands |= self.c_first.get(f, set())
         return {e for e in cands if any(compatible(p, f, need_surname=False) for f in self.forms_of(e))}
 
     def _fuzzy_person(self, p: PersonName) -> set[str]:
@@ -278,8 +294,7 @@ class DocResolver:
         return out
 
     def _close_surnames(self, s: str) -> list[str]:
-        doc_surnames = {part for c in self.clusters.values() if c.type == "person"
-                        for f in c.forms for part in f.surname_parts}
+        doc_surnames = set(self.c_surname)
         ok = ocr_key(s)
         out = [x for x in doc_surnames if x != s and ocr_key(x) == ok]
         if self._surname_keys is None:
@@ -300,10 +315,20 @@ class DocResolver:
 
     def resolve_short(self, p: PersonName, m: Mention) -> tuple[str | None, float, str, PersonName]:
         word = " ".join(p.tokens)
-        pos = m.start
+        ck = (word, p.titles, p.gender, p.initials)
+        cands = self._short_cache.get(ck)
+        if cands is None:
+            cands = self._short_candidates(p, word)
+            self._short_cache[ck] = cands
+        if cands:
+            eid, conf = self._pick(cands, p, m.start)
+            return eid, conf, "person", p
+        return self._new_unlinked(word, "person", p), 0.6, "person", p
+
+    def _short_candidates(self, p: PersonName, word: str) -> set[str]:
         if p.surname:
-            cands = {c.id for c in self.clusters.values() if c.type == "person"
-                     and any(p.surname in f.surname_parts and compatible(p, f) for f in c.forms)}
+            cands = {c for c in self.c_surname.get(p.surname, set())
+                     if any(compatible(p, f) for f in self.clusters[c].forms)}
             pack = {e for e in self.look("by_surname", p.surname) if self.type_of(e) == "person"
                     and (not self.forms_of(e) or any(compatible(p, f) for f in self.forms_of(e)))}
             cands |= pack
@@ -315,33 +340,23 @@ class DocResolver:
         if not cands and word:
             # A first name the document introduced ("Max" after "Max Maximov-Unschlicht").
             key = translit_key(word)
-            cands = {c.id for c in self.clusters.values() if c.type == "person" and c.full
-                     and any(f.first == key for f in c.forms) and (not p.gender or p.gender == _gender_of(c))}
+            cands = {c for c in self.c_first.get(key, set())
+                     if not p.gender or p.gender == _gender_of(self.clusters[c])}
         if not cands and p.surname and len(p.surname) >= MIN_FUZZY_LEN:
             cands = self._fuzzy_short(p)
         if not cands:
             exact_t = {e for e in self.look("by_tkey", translit_key(word)) if self.type_of(e) == "person"}
             cands = exact_t
-        if cands:
-            if p.gender:
-                g = {c for c in cands if _known_gender(self, c) in (None, p.gender)}
-                cands = g or cands
-            eid, conf = self._pick(cands, p, pos)
-            return eid, conf, "person", p
-        if p.roles or p.titles:
-            cands_u = {c.id for c in self.clusters.values() if c.type == "person" and not c.linked
-                       and any(p.surname and p.surname in f.surname_parts for f in c.forms)}
-            if cands_u:
-                eid, conf = self._pick(cands_u, p, pos)
-                return eid, conf, "person", p
-        return self._new_unlinked(word, "person", p), 0.6, "person", p
+        if cands and p.gender:
+            g = {c for c in cands if _known_gender(self, c) in (None, p.gender)}
+            cands = g or cands
+        return cands
 
     def _fuzzy_short(self, p: PersonName) -> set[str]:
         assert p.surname
         out: set[str] = set()
         for s in self._close_surnames(p.surname):
-            out |= {c.id for c in self.clusters.values() if c.type == "person"
-                    and any(s in f.surname_parts for f in c.forms)}
+            out |= self.c_surname.get(s, set())
             if not out:
                 out |= {e for e in self.look("by_surname", s) if self.type_of(e) == "person"}
             if out:
@@ -362,9 +377,9 @@ class DocResolver:
                 eid = sorted(same, key=lambda e: (-self.clusters[e].count if e in self.clusters else 0,
                                                   -self.prominence(e), e))[0]
                 return eid, conf, typ, None
-        for c in self.clusters.values():
-            if c.type == typ and not c.linked and any(ocr_key(x) == ocr_key(name) for x in c.names):
-                return c.id, 0.7, typ, None
+        hit_c = self.c_ocr.get((typ, ocr_key(name)))
+        if hit_c:
+            return hit_c, 0.7, typ, None
         key = translit_key(name)
         if len(key) >= 6:
             pool = self._type_keys(typ)
