@@ -178,7 +178,15 @@ class PassageExtractor:
                 if c.dep_ in SUBJ_DEPS:
                     cm = self.by_token.get(c.i) or out.get(c.i)
                     clause_subj = cm.entity_id if cm else None
-            if topic is None and last_person is None and carried is not None and carried.entity_id != clause_subj:
+            near = None
+            for i, mm in reversed(self.ordered):
+                if tok.sent.start <= i < tok.i and mm.entity_id and mm.entity_id != clause_subj \
+                        and self.etype(mm) == "person":
+                    near = mm
+                    break
+            if near is not None:
+                out[tok.i] = near
+            elif topic is None and last_person is None and carried is not None and carried.entity_id != clause_subj:
                 out[tok.i] = carried
             elif topic is not None and topic.entity_id != clause_subj:
                 out[tok.i] = topic
@@ -389,17 +397,21 @@ class PassageExtractor:
             dist = abs(span.start - trig.i)
             if best is None or (rank, dist) < best[:2]:
                 best = (rank, dist, value)
+        if best is not None and best[0] > 0 and any(self.doc[i].lower_ in TIME_CUES for i in own):
+            best = None  # "Arrested some days later, he was shot on 1 April": not the arrest's date
         if best is not None:
             return best[2], 1.0 if best[0] == 0 else 0.9
+        if not self.lex.infer_dates:
+            return None, 1.0
         # inferred from the passage: the latest anchor-able date before this sentence
         if any(t.lower_ in TIME_CUES for t in sent):
             return None, 1.0
         prev_start = sent[0].nbor(-1).sent.start if sent.start > 0 else sent.start
         prior = [v for e, v, sp in self.dates if sp is not None and v is not None and sp.end <= sent.start
                  and sp.start >= prev_start and is_anchor(e, v) and v.precision in ("day", "month", "season", "year")]
-        if prior:
+        if len(prior) == 1:  # one unambiguous date in the sentence before
             v = prior[-1]
-            return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.8
+            return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.7
         return None, 1.0
 
     def own_clause(self, trig: Any) -> set[int]:
@@ -493,7 +505,12 @@ class PassageExtractor:
         words = self.lex.hedge_words
         if any(t.lower_ in words for t in scope):
             return True
-        text = sent.text.lower()
+        for a in list(trig.ancestors):
+            for c in a.children:
+                scope += [g for g in c.children if g.dep_ in ("compound", "amod", "det")]
+        seen: set[int] = set()
+        toks = sorted((t for t in scope if not (t.i in seen or seen.add(t.i))), key=lambda t: t.i)
+        text = " ".join(t.lower_ for t in toks).replace(" n't", "n't")
         return any(ph in text for ph in self.lex.hedge_phrases)
 
     def negated(self, trig: Any) -> bool:
@@ -512,9 +529,17 @@ class PassageExtractor:
         return any(a.lemma_ in lex.neg_heads and a.pos_ == "VERB" for a in list(trig.ancestors)[:2])
 
     def irrealis(self, trig: Any) -> bool:
+        """An event only planned, attempted, proposed or possible: "a plot to kill X", "the
+        attempted assassination of X", "so that I can die"."""
+        heads = self.lex.irrealis_heads
+        for c in trig.children:
+            if c.dep_ == "amod" and c.lemma_ in heads | {"attempted", "planned", "proposed", "failed", "intended"}:
+                return True
+            if c.dep_ == "aux" and c.lower_ in self.lex.irrealis_modals:
+                return True
         t = trig
         for _ in range(3):
-            if t.dep_ in ("xcomp", "dobj", "pobj", "ccomp") and t.head.lemma_ in self.lex.irrealis_heads:
+            if t.dep_ in ("xcomp", "dobj", "pobj", "ccomp", "acl", "advcl") and t.head.lemma_ in heads:
                 return True
             if t.head.i == t.i:
                 break
@@ -644,6 +669,10 @@ class PassageExtractor:
         agents = [m for at in agent_toks for m, _ in self.expand(at) if m.entity_id and self.etype(m) in ("person", "organization")]
         agents = [m for m in agents if m.entity_id not in seen]
         office_tok = self.office_token(tok, trig) if trig.office else None
+        if office_tok is not None and trig.type in ("appointment", "election"):
+            om = self.mention_at(office_tok)
+            if om is not None and self.etype(om) == "person":
+                return []  # "a man named X", "named X in his interrogation": naming, not office
         office_text = self.phrase(office_tok) if office_tok is not None else None
         org_ids = self.organizations(tok, trig, office_tok, office_text)
         place = self.place(tok, seen)
@@ -811,6 +840,8 @@ class PassageExtractor:
             if self.etype(m) != "place":
                 continue
             t = self.doc[i]
+            if t.dep_ == "poss" or any(c.dep_ == "case" for c in t.children):
+                continue
             # only locative attachments: "in/at/near Tiflis", "a Paris hospital"
             anc = [a for a in t.ancestors if a.i in own][:3]
             if any(a.dep_ == "prep" and a.lower_ in ("in", "at", "near", "outside", "into", "on", "to") for a in anc):
@@ -841,6 +872,8 @@ class PassageExtractor:
                 if value is None or value < min_value:
                     continue
                 if tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"):
+                    continue
+                if any(c.dep_ == "amod" and c.lower_ in ("first", "last", "next", "other") for c in tok.children):
                     continue
                 group: Mention | None = None
                 what: str | None = None
@@ -916,10 +949,15 @@ class PassageExtractor:
         return None
 
     def _recent_group(self, tok: Any) -> Mention | None:
+        """The body a "them"/"these" refers to: the latest organization named in this sentence
+        or the one before."""
+        lo = tok.sent.start
+        if lo > 0:
+            lo = self.doc[lo - 1].sent.start
         best = None
         for i, m in self.ordered:
             if i >= tok.i:
                 break
-            if m.entity_id and self.etype(m) == "organization":
+            if i >= lo and m.entity_id and self.etype(m) == "organization":
                 best = m
-        return best or self.state.last_org
+        return best

@@ -61,6 +61,8 @@ class Lexicon:
     neg_words: frozenset[str]
     neg_heads: frozenset[str]
     irrealis_heads: frozenset[str]
+    irrealis_modals: frozenset[str]
+    infer_dates: bool
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -91,6 +93,8 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         neg_words=frozenset(data["negation"]["words"]),
         neg_heads=frozenset(data["negation"]["heads"]),
         irrealis_heads=frozenset(data.get("irrealis_heads", [])),
+        irrealis_modals=frozenset(data.get("irrealis_modals", [])),
+        infer_dates=bool(data.get("infer_dates", False)),
     )
 
 
