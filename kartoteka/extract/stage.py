@@ -68,7 +68,7 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
             by_passage.setdefault(m.passage_seq, []).append(m)
     state = DocState()
     segments = [s for s in a.segments if s.kind in ("editorial", "comment")]
-    found: dict[tuple[str, str | None, int, int], Factoid] = {}
+    found: dict[tuple[str, str | None, int, int, bool], Factoid] = {}
     for i, p in enumerate(a.passages):
         doc = a.docs[i] if i < len(a.docs) else None
         if doc is None:
@@ -77,7 +77,7 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
         px = PassageExtractor(lex, p, doc, by_passage.get(p.seq, []), info, state, segs)
         for c in px.run():
             f = to_factoid(a, p, c)
-            key = (f.type, f.subject_id, f.start, f.end)
+            key = (f.type, f.subject_id, f.start, f.end, f.negated)
             old = found.get(key)
             found[key] = f if old is None else merge(old, f)
     return sorted(found.values(), key=lambda f: (f.start, f.type))
@@ -87,7 +87,7 @@ def to_factoid(a: Analysis, p: Any, c: Candidate) -> Factoid:
     start, end = p.to_stored(*c.sent_span)
     d = c.date
     f = Factoid(
-        id=factoid_id(a.doc, start, end, c.type, c.subject.entity_id),
+        id=factoid_id(a.doc, start, end, c.type, c.subject.entity_id, "neg" if c.negated else ""),
         type=c.type, subject_id=c.subject.entity_id, start=start, end=end, roles=c.roles,
         date_text=d.text if d else None, date_start=d.start if d else None, date_end=d.end if d else None,
         date_precision=d.precision if d else None, date_flag=d.flag if d else None, value=c.value,
