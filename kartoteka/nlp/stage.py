@@ -68,10 +68,9 @@ def passage_mentions(stored: str, p: Passage, doc: Doc, headings: tuple[list[int
     nd = name_data()
     out: list[Mention] = []
     body = p.body
-    for ent in doc.ents:
-        if ent.label_ not in KEEP_LABELS:
+    for ent_label, i, j in _spans(doc):
+        if ent_label not in KEEP_LABELS:
             continue
-        i, j = ent.start_char, ent.end_char
         text = body[i:j]
         m = _LEAD.match(text)
         if m:
@@ -87,7 +86,7 @@ def passage_mentions(stored: str, p: Passage, doc: Doc, headings: tuple[list[int
         text = body[i:j]
         if not any(c.isupper() for c in text[:1]) and not text[:1].isdigit():
             continue
-        label = ent.label_
+        label = ent_label
         features: dict = {}
         # A title just before the name ("Marshal Tukhachevsky", "Comrade Stalin").
         prev = body[max(0, i - 40):i]
@@ -119,3 +118,37 @@ def passage_mentions(stored: str, p: Passage, doc: Doc, headings: tuple[list[int
         out.append(Mention(start=s, end=e, text=stored[s:e], label=label, features=features, passage_seq=p.seq,
                            body_start=i, body_end=j))
     return out
+
+
+_OCR_WORD = re.compile(r"^[A-Z][a-z]*[015][a-z]+$|^[0-9][A-Z]{2,}$")
+
+
+def _spans(doc: Doc) -> list[tuple[str, int, int]]:
+    """Entity spans (label, body start, body end), repaired: parts of a hyphenated name joined
+    ("Maximov" "-" "Unschlicht"), a following OCR-damaged word taken in ("Max" "Hoe1z"), trailing
+    lowercase words dropped ("Division of the")."""
+    ents = [(e.label_, e.start, e.end) for e in doc.ents]
+    out: list[list] = []
+    n = len(doc)
+    k = 0
+    while k < len(ents):
+        label, s, e = ents[k]
+        while True:
+            if e + 1 < n and doc[e].text in ("-", "\u2010") and not doc[e - 1].whitespace_ and not doc[e].whitespace_ \
+                    and doc[e + 1].text[:1].isupper():
+                if k + 1 < len(ents) and ents[k + 1][1] == e + 1:
+                    e = ents[k + 1][2]
+                    k += 1
+                else:
+                    e += 2
+                continue
+            if label == "PERSON" and e < n and doc[e - 1].whitespace_ and _OCR_WORD.match(doc[e].text) \
+                    and not (k + 1 < len(ents) and ents[k + 1][1] == e):
+                e += 1
+                continue
+            break
+        while e - s > 1 and doc[e - 1].text[:1].islower():
+            e -= 1
+        out.append([label, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)])
+        k += 1
+    return [(a, b, c) for a, b, c in out]

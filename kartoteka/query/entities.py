@@ -26,7 +26,7 @@ class EntityQueries:
 
     def resolve_name(self, name: str) -> str | None:
         """The id of the single best entity for ``name``, or None."""
-        from kartoteka.resolve.keys import alias_key, translit_key
+        from kartoteka.resolve.keys import alias_key, ocr_key, translit_key
         from kartoteka.resolve.names import parse_person, strip_titles
 
         q = " ".join(name.split())
@@ -36,7 +36,7 @@ class EntityQueries:
         _, toks = strip_titles(q.split())
         bare = " ".join(toks) or q
         for col, key in (("key", alias_key(q)), ("key", alias_key(bare)), ("tkey", translit_key(q)),
-                         ("tkey", translit_key(bare))):
+                         ("tkey", translit_key(bare)), ("tkey", ocr_key(bare))):
             if not key:
                 continue
             ids = [r[0] for r in self.conn.execute(f"SELECT DISTINCT entity_id FROM aliases WHERE {col} = ?", (key,))]
@@ -67,14 +67,16 @@ class EntityQueries:
 
     def _agrees(self, eid: str, etype: str, p: Any) -> bool:
         """False when the query's first name, initials, patronymic or gender contradict every full name form."""
-        from kartoteka.resolve.names import as_first_patronymic, compatible
+        from kartoteka.resolve.names import as_first_patronymic, compatible, first_names_agree
 
         if etype != "person" or not (p.first or p.initials or p.gender or p.patronymic):
             return True
+        if not p.surname and not p.patronymic:
+            return True  # a single given name or nickname: nothing to contradict
         forms = self._forms(eid)
         if not forms:
             return True
-        if any(compatible(p, f) for f in forms):
+        if any(compatible(p, f) for f in forms) and first_names_agree(p, forms):
             return True
         alt = as_first_patronymic(p)
         if p.first and p.patronymic and not p.surname:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kartoteka.resolve.keys import alias_key, ocr_key, translit_key
-from kartoteka.resolve.names import PersonName, parse_person, surname_key
+from kartoteka.resolve.names import PersonName, parse_person, register_given_names, surname_key
 from kartoteka.resolve.packs import Pack
 
 SPACY_LABELS = {"person": "PERSON", "organization": "ORG", "place": "GPE", "event": "EVENT", "work": "WORK_OF_ART"}
@@ -40,6 +40,10 @@ class Index:
         self.by_ocr: dict[str, set[str]] = defaultdict(set)
         self.by_surname: dict[str, set[str]] = defaultdict(set)
         self.by_first: dict[str, set[str]] = defaultdict(set)
+        self.by_surname_exact: dict[str, set[str]] = defaultdict(set)
+        # Surnames of other name forms (a birth name, a pseudonym): used when no bearer of the
+        # surname proper is known.
+        self.by_alias_surname: dict[str, set[str]] = defaultdict(set)
         self.raw_aliases: dict[str, list[str]] = defaultdict(list)
 
     def add(self, k: Known, aliases: list[str]) -> None:
@@ -61,7 +65,7 @@ class Index:
             if len(p.tokens) >= 2 and (p.surname or p.patronymic):
                 k.forms.append(p)
                 for part in p.surname_parts:
-                    self.by_surname[part].add(eid)
+                    self.by_alias_surname[part].add(eid)
                 if p.first:
                     self.by_first[p.first].add(eid)
 
@@ -71,6 +75,7 @@ class Index:
 
 def pack_index(packs: list[Pack]) -> Index:
     idx = Index()
+    register_given_names({translit_key(str(e["first"])) for pack in packs for e in pack.entries if e.get("first")})
     for pack in packs:
         for e in pack.entries:
             eid = pack.kb_id(e["id"])
@@ -81,6 +86,7 @@ def pack_index(packs: list[Pack]) -> Index:
             idx.add(k, aliases)
             if e["type"] == "person":
                 if e.get("surname"):
+                    idx.by_surname_exact[alias_key(str(e["surname"]))].add(eid)
                     sk = surname_key(e["surname"])
                     idx.by_surname[sk].add(eid)
                     for part in sk.split("-"):

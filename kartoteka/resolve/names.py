@@ -196,6 +196,33 @@ def _gender(p: PersonName) -> PersonName:
     return p
 
 
+# Given names known to be names (the lexicon's classes plus first names the packs record).
+_KNOWN_GIVEN: set[str] = set()
+
+
+def register_given_names(names: set[str]) -> None:
+    _KNOWN_GIVEN.update(names)
+
+
+def known_given(name: str) -> bool:
+    return name in _KNOWN_GIVEN or name in name_data().given_class
+
+
+def _patronymic_root(first: str, patronymic: str | None) -> bool:
+    """"Mikhail" for a man whose patronymic is Mikhailovich: a common confusion in Western sources."""
+    return bool(patronymic) and len(first) >= 4 and patronymic.startswith(first[:-1] if first.endswith("a") else first)
+
+
+def first_names_agree(q: PersonName, forms: list[PersonName]) -> bool:
+    """A known given name in ``q`` must agree with one of the full first names the forms record."""
+    if not q.first or not known_given(q.first):
+        return True
+    firsts = [f for f in forms if f.first]
+    if not firsts:
+        return True
+    return any(_given_equal(q.first, f.first or "") or _patronymic_root(q.first, f.patronymic) for f in firsts)
+
+
 def _given_equal(a: str, b: str) -> bool:
     if a == b:
         return True
@@ -231,9 +258,10 @@ def compatible(q: PersonName, f: PersonName, *, need_surname: bool = True) -> bo
             return False
     elif need_surname and not (q.first and q.patronymic):
         return False
-    if q.first and f.first and not _given_equal(q.first, f.first):
+    q_first = q.first if q.first and known_given(q.first) else None
+    if q_first and f.first and not _given_equal(q_first, f.first) and not _patronymic_root(q_first, f.patronymic):
         return False
-    if q.first and not f.first and f.initials and not _initial_ok(f.initials[0], q.first):
+    if q_first and not f.first and f.initials and not _initial_ok(f.initials[0], q_first):
         return False
     if f.first and not q.first and q.initials and not _initial_ok(q.initials[0], f.first):
         return False

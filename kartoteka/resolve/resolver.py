@@ -24,6 +24,7 @@ from kartoteka.resolve.names import (
     PersonName,
     as_first_patronymic,
     compatible,
+    first_names_agree,
     is_stopped,
     name_data,
     parse_person,
@@ -73,6 +74,8 @@ class DocResolver:
         out: set[str] = set()
         for idx in self.indexes:
             out |= idx.lookup(table, key)
+        if table == "by_surname" and not out:
+            return self.look("by_alias_surname", key)
         return out
 
     def known(self, eid: str) -> Known | None:
@@ -149,6 +152,11 @@ class DocResolver:
             return "person"
         name = m.features.get("name", m.text)
         exact = self.look("by_key", alias_key(name)) or self.look("by_tkey", translit_key(name))
+        people = self.look("by_surname_exact", alias_key(name)) if " " not in name.strip() else set()
+        if people and typ in ("place", "organization"):
+            same = [e for e in exact if self.type_of(e) == typ]
+            if not same or max(map(self.prominence, people)) > max(map(self.prominence, same)):
+                return "person"
         if any(self.type_of(e) == typ for e in exact):
             return typ
         if exact and all(self.type_of(e) == "person" for e in exact):
@@ -233,7 +241,7 @@ class DocResolver:
         forms = self.forms_of(eid)
         if not forms:
             return True
-        return any(compatible(p, f) for f in forms)
+        return any(compatible(p, f) for f in forms) and first_names_agree(p, forms)
 
     def resolve_full(self, p: PersonName, m: Mention) -> tuple[str | None, float, str, PersonName]:
         name = " ".join(p.tokens)
@@ -266,7 +274,7 @@ class DocResolver:
         for part in p.surname_parts:
             cands |= self.c_surname.get(part, set())
         return {e for e in cands if self.type_of(e) == "person" and self.forms_of(e)
-                and any(compatible(p, f) for f in self.forms_of(e))}
+                and any(compatible(p, f) for f in self.forms_of(e)) and first_names_agree(p, self.forms_of(e))}
 
     def _by_first_patronymic(self, p: PersonName) -> set[str]:
         cands: set[str] = set()
@@ -298,7 +306,8 @@ class DocResolver:
         ok = ocr_key(s)
         out = [x for x in doc_surnames if x != s and ocr_key(x) == ok]
         if self._surname_keys is None:
-            self._surname_keys = sorted(set(self.base.by_surname) | set(self.indexes[1].by_surname))
+            self._surname_keys = sorted(set(self.base.by_surname) | set(self.indexes[1].by_surname)
+                                        | set(self.base.by_alias_surname))
         pool = list(doc_surnames) + self._surname_keys
         for cand, _score, _ in process.extract(s, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON, limit=5):
             if cand == s or cand in out:
@@ -334,12 +343,15 @@ class DocResolver:
             cands |= pack
         else:
             cands = set()
+        key = translit_key(word)
+        if not cands and p.first and not p.surname:
+            cands = {c for c in self.c_first.get(key, set())
+                     if not p.gender or p.gender == _gender_of(self.clusters[c])}
         exact = {e for e in self.look("by_key", alias_key(word)) if self.type_of(e) == "person"}
         if exact and not cands:
             cands = exact
         if not cands and word:
             # A first name the document introduced ("Max" after "Max Maximov-Unschlicht").
-            key = translit_key(word)
             cands = {c for c in self.c_first.get(key, set())
                      if not p.gender or p.gender == _gender_of(self.clusters[c])}
         if not cands and p.surname and len(p.surname) >= MIN_FUZZY_LEN:
@@ -348,8 +360,7 @@ class DocResolver:
             exact_t = {e for e in self.look("by_tkey", translit_key(word)) if self.type_of(e) == "person"}
             cands = exact_t
         if cands and p.gender:
-            g = {c for c in cands if _known_gender(self, c) in (None, p.gender)}
-            cands = g or cands
+            cands = {c for c in cands if _known_gender(self, c) in (None, p.gender)}
         return cands
 
     def _fuzzy_short(self, p: PersonName) -> set[str]:
