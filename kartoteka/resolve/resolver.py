@@ -28,6 +28,7 @@ from kartoteka.resolve.names import (
     is_stopped,
     name_data,
     parse_person,
+    surname_key,
 )
 
 TYPE_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place",
@@ -50,6 +51,7 @@ class Cluster:
     count: int = 0
     full: bool = False      # named in full somewhere in the document
     strong: int = 0         # mentions outside headings
+    titled: bool = False    # named with a title somewhere ("Mrs. X", "General X")
 
 
 class DocResolver:
@@ -137,8 +139,64 @@ class DocResolver:
         for n, m in enumerate(mentions):
             if route[n] == "person" and not parsed[n].full:
                 self._set(n, m, *self.resolve_short(parsed[n], m))
+        # Names the NER missed: a capitalised word that is (a variant of) the surname of someone
+        # the document names.
+        extra = self._missed_surnames()
+        if extra:
+            base_n = len(mentions)
+            mentions.extend(extra)
+            for k, m in enumerate(extra):
+                p = self._parse(m)
+                self._set(base_n + k, m, *self.resolve_short(p, m))
+            order = sorted(range(len(mentions)), key=lambda n: mentions[n].start)
+            self.mentions = [mentions[n] for n in order]
+            self.assign = {new: self.assign[old] for new, old in enumerate(order) if old in self.assign}
         self._apply_stated(pairs)
         self._finish()
+
+    def _missed_surnames(self) -> list[Mention]:
+        a = self.a
+        if not a.docs:
+            return []
+        covered = sorted((m.start, m.end) for m in self.mentions)
+        starts = [c[0] for c in covered]
+        by_seq = {p.seq: p for p in a.passages}
+        words: dict[str, list[tuple[int, int, int]]] = {}
+        for n, doc in enumerate(a.docs):
+            if doc is None:
+                continue
+            for t in doc:
+                w = t.text
+                if len(w) >= 6 and w[:1].isupper() and w[1:].islower() and w.lower() not in self.common:
+                    words.setdefault(w, []).append((a.passages[n].seq, t.idx, t.idx + len(w)))
+        pool = set(self.c_surname)
+        for eid, c in self.clusters.items():
+            k = self.known(eid)
+            if c.type == "person" and k is not None and k.data.get("surname"):
+                pool.add(surname_key(str(k.data["surname"])))
+        surnames = sorted(pool)
+        out: list[Mention] = []
+        for w, places in words.items():
+            key = translit_key(w)
+            if key in self.look("by_key", alias_key(w)) or self.look("by_key", alias_key(w)):
+                continue  # a known name the NER chose not to tag here: leave it
+            hit = key in pool
+            if not hit:
+                best = process.extractOne(key, surnames, scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON + 3)
+                hit = bool(best) and best[0][:1] == key[:1] and best[0].endswith("a") == key.endswith("a")
+            if not hit:
+                continue
+            for seq, i, j in places:
+                p = by_seq[seq]
+                s, e = p.to_stored(i, j)
+                k = bisect.bisect_right(starts, s) - 1
+                if k >= 0 and covered[k][0] <= s < covered[k][1]:
+                    continue
+                if k + 1 < len(covered) and covered[k + 1][0] < e:
+                    continue
+                out.append(Mention(start=s, end=e, text=a.text[s:e], label="PERSON", passage_seq=seq,
+                                   body_start=i, body_end=j, features={"name": w, "recovered": True}))
+        return out
 
     def _keep(self, m: Mention) -> bool:
         name = m.features.get("name", m.text)
@@ -198,6 +256,7 @@ class DocResolver:
                 if p.first:
                     self.c_first.setdefault(p.first, set()).add(eid)
             c.roles |= p.roles
+            c.titled = c.titled or bool(p.titles)
         bisect.insort(self.positions.setdefault(eid, []), m.start)
         if not c.linked:
             self.c_ocr.setdefault((c.type, ocr_key(name)), eid)
@@ -473,7 +532,7 @@ class DocResolver:
             single = all(len(n.split()) == 1 for n in names)
             if single and all(n.lower() in self.common for n in names):
                 return False
-            return c.strong >= 2 or any(f.titles for f in c.forms)
+            return c.strong >= 2 or c.titled
         multi = any(len(n.split()) >= 2 for n in names)
         return c.strong >= 2 or multi
 
