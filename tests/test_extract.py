@@ -335,3 +335,19 @@ def test_spans_are_exact_in_stored_text_and_ids_stable() -> None:
 def test_pronoun_subject_links_to_antecedent() -> None:
     fs = facts("Boris Orlov returned to Moscow in 1937. He was arrested two days later.")
     find(fs, "arrest", "Boris Orlov")
+
+
+def test_date_shifted_by_a_temporal_preposition() -> None:
+    fs = facts("On 18 April 1931, four days after Ivan Petrov's arrest, his wife left Moscow.")
+    f = find(fs, "arrest", "Ivan Petrov")
+    assert (f.date_start, f.date_precision) == ("1931-04-14", "day")
+
+
+def test_complement_dates_are_not_the_event_date() -> None:
+    fs = facts("Boris Orlov testified that he had met Anna Volkova in December 1935.")
+    assert find(fs, "testimony", "Boris Orlov").date_start is None
+
+
+def test_cataphoric_possessive() -> None:
+    fs = facts("Soon after his appointment as head of the NKVD in 1936, Nikolai Yezhov began the purge.")
+    assert find(fs, "appointment", "Nikolai Yezhov").date_start == "1936-01-01"

@@ -27,6 +27,9 @@ REFLEXIVE = {"himself", "herself", "themselves", "oneself", "itself"}
 RELATIVE = {"who", "whom", "that", "which", "whose"}
 SUBJ_DEPS = {"nsubj", "nsubjpass"}
 PARTIAL = {"dm", "md", "month", "season", "deictic"}
+# "X was under arrest", "X lived in exile": the noun's event belongs to the clause's subject
+PREP_NOUNS = {"under": {"arrest"}, "in": {"exile"}, "into": {"arrest", "exile"}}
+TEMPORAL_PREPS = {"after", "before", "since", "until", "till", "prior", "following"}
 SPACY_TYPES = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place", "LOC": "place",
                "FAC": "place", "EVENT": "event", "WORK_OF_ART": "work", "LAW": "work"}
 NAMING = {"call", "name", "know", "dub", "title", "style"}
@@ -144,65 +147,64 @@ class PassageExtractor:
         return self.by_token.get(tok.i)
 
     def _coref_pass(self) -> dict[int, Mention]:
-        """Person pronouns resolved in one left-to-right pass: a subject pronoun continues the
-        current topic (the last person who was a subject, named or pronominal); an object or
-        possessive pronoun takes the topic unless that is its own clause's subject."""
+        """Person pronouns resolved conservatively, left to right. A subject pronoun continues
+        the topic (the last person who was a subject, named or by pronoun) only if that person was
+        named in this sentence or the one before; a possessive takes the nearest person named
+        before it in its sentence; an object pronoun the nearest one that is not its own clause's
+        subject. Anything less certain stays unresolved (and yields no factoid)."""
         out: dict[int, Mention] = {}
-        # within a passage, its own names come first; the previous passage's topic is a fallback
         topic: Mention | None = None
-        last_person: Mention | None = None
-        carried = self.state.last_subject
+        topic_sent = -10
+        sent_no: dict[int, int] = {}
+        for n, sent in enumerate(self.doc.sents):
+            for t in sent:
+                sent_no[t.i] = n
+        if self.state.last_subject is not None:
+            topic, topic_sent = self.state.last_subject, -1
         for tok in self.doc:
+            sn = sent_no[tok.i]
             m = self.by_token.get(tok.i)
             if m is not None and m.entity_id and self.etype(m) == "person":
-                last_person = m
                 head = tok.head
                 while self.by_token.get(head.i) is m and head.head.i != head.i and head.dep_ not in SUBJ_DEPS:
                     head = head.head
                 if tok.dep_ in SUBJ_DEPS or (self.by_token.get(head.i) is m and head.dep_ in SUBJ_DEPS):
-                    topic = m
+                    topic, topic_sent = m, sn
                 continue
             if tok.lower_ not in PERSON_PRONOUNS or tok.lower_ in REFLEXIVE:
                 continue
             if tok.dep_ in SUBJ_DEPS:
-                ante = topic or last_person or carried
-                if ante is not None:
-                    out[tok.i] = ante
-                    topic = ante
+                if topic is not None and sn - topic_sent <= 2:
+                    out[tok.i] = topic
+                    topic_sent = sn
                 continue
             clause_subj = None
-            h = tok.head
-            while h.head.i != h.i and not _verbish(h):
-                h = h.head
-            for c in h.children:
-                if c.dep_ in SUBJ_DEPS:
-                    cm = self.by_token.get(c.i) or out.get(c.i)
-                    clause_subj = cm.entity_id if cm else None
-            near = None
+            if tok.dep_ != "poss":
+                h = tok.head
+                while h.head.i != h.i and not _verbish(h):
+                    h = h.head
+                for c in h.children:
+                    if c.dep_ in SUBJ_DEPS:
+                        cm = self.by_token.get(c.i) or out.get(c.i)
+                        clause_subj = cm.entity_id if cm else None
             for i, mm in reversed(self.ordered):
                 if tok.sent.start <= i < tok.i and mm.entity_id and mm.entity_id != clause_subj \
-                        and self.etype(mm) == "person":
-                    near = mm
+                        and self.etype(mm) == "person" and self.doc[i].dep_ != "poss":
+                    out[tok.i] = mm
                     break
-            if near is not None:
-                out[tok.i] = near
-            elif topic is None and last_person is None and carried is not None and carried.entity_id != clause_subj:
-                out[tok.i] = carried
-            elif topic is not None and topic.entity_id != clause_subj:
-                out[tok.i] = topic
-            elif last_person is not None and last_person.entity_id != clause_subj:
-                out[tok.i] = last_person
             else:
-                # the latest person mention that is not the clause's subject
-                for i, mm in reversed(self.ordered):
-                    if i < tok.i and mm.entity_id and mm.entity_id != clause_subj and self.etype(mm) == "person":
-                        out[tok.i] = mm
-                        break
+                if tok.dep_ == "poss":  # "Between his appointment ..., Sverdlov had been": ahead
+                    for i, mm in self.ordered:
+                        if tok.i < i < tok.sent.end and mm.entity_id and self.etype(mm) == "person" \
+                                and self.doc[i].dep_ in SUBJ_DEPS:
+                            out[tok.i] = mm
+                            break
         return out
 
     def _coref(self, tok: Any, exclude: set[int] | None = None) -> Mention | None:
-        if tok.i in self.coref_map:
-            return self.coref_map[tok.i]
+        return self.coref_map.get(tok.i)
+
+    def _coref_old(self, tok: Any, exclude: set[int] | None = None) -> Mention | None:
         """A person pronoun's antecedent: the latest person mention before it (not its own clause's
         subject for an object pronoun), preferring subjects of earlier sentences."""
         exclude = exclude or set()
@@ -371,6 +373,7 @@ class PassageExtractor:
     def date_for(self, trig: Any, sent: Any, excluded: set[int]) -> tuple[DateValue | None, float]:
         """The date attached to the trigger's clause, or one inferred from the passage."""
         ancestors = {a.i: k + 1 for k, a in enumerate(trig.ancestors)}
+        in_relcl = trig.dep_ == "relcl" or (trig.dep_ == "conj" and trig.head.dep_ == "relcl")
         own = self.own_clause(trig)
         best: tuple[int, int, DateValue] | None = None
         for _expr, value, span in self.dates:
@@ -386,11 +389,22 @@ class PassageExtractor:
                 if h.i == trig.i:
                     rank = 0
                 elif any(a.i == trig.i for a in root.ancestors):
-                    # in a clause under the trigger ("shot himself when they came on 31 May")
-                    rank = 2 if any(a.dep_ == "relcl" and a.i != trig.i for a in root.ancestors
-                                    if trig.i in {x.i for x in a.ancestors}) else 1
-                elif h.i in ancestors:
-                    # the date's clause governs the trigger ("In 1935 X was charged and exiled")
+                    # in an adverbial clause under the trigger ("shot himself when they came on
+                    # 31 May"); what a complement says ("testified that in December ...") is not
+                    below = [a for a in root.ancestors if trig.i in {x.i for x in a.ancestors}]
+                    if any(a.dep_ in ("ccomp", "relcl", "acl", "xcomp") for a in below):
+                        continue
+                    rank = 1
+                elif h.i in ancestors and not in_relcl and trig.dep_ != "advcl":
+                    # the date's clause governs the trigger ("In 1935 X was charged and exiled"),
+                    # unless a temporal preposition between them shifts the time ("days after X's suicide")
+                    path = [a for a in trig.ancestors if ancestors[a.i] <= ancestors[h.i]]
+                    preps = [a for a in path if a.lower_ in TEMPORAL_PREPS]
+                    if preps:
+                        shifted = self._shift(value, preps[0])  # "four days after X's suicide"
+                        if shifted is None:
+                            continue
+                        value = shifted
                     rank = ancestors[h.i] + 1
                 else:
                     continue
@@ -413,6 +427,22 @@ class PassageExtractor:
             v = prior[-1]
             return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.7
         return None, 1.0
+
+    def _shift(self, value: DateValue, prep: Any) -> DateValue | None:
+        """The date of an event N units before/after a dated one ("four days after"), or None."""
+        if prep.lower_ not in ("after", "before"):
+            return None
+        adv = next((c for c in prep.children if c.dep_ == "npadvmod"), None)
+        if adv is None:
+            return None
+        num = next((c for c in adv.children if c.dep_ == "nummod"), None)
+        text = f"{num.text if num is not None else 'a'} {adv.text} {'earlier' if prep.lower_ == 'after' else 'later'}"
+        exprs = find_dates(text)
+        if len(exprs) != 1 or exprs[0].kind != "relative":
+            return None
+        v = resolve(exprs[0], value)
+        return None if v is None else DateValue(f"{prep.doc[adv.left_edge.i:prep.i + 1].text} {value.text}",
+                                                v.start, v.end, v.precision, relative=True)
 
     def own_clause(self, trig: Any) -> set[int]:
         out: set[int] = set()
@@ -538,6 +568,14 @@ class PassageExtractor:
             if c.dep_ == "aux" and c.lower_ in self.lex.irrealis_modals:
                 return True
         t = trig
+        for _ in range(5):  # governing words, not coordinated ones ("was tried and sentenced")
+            if t.head.i == t.i:
+                break
+            coordinated = t.dep_ == "conj"
+            t = t.head
+            if not coordinated and (t.lemma_ in heads or t.lower_ in heads):
+                return True
+        t = trig
         for _ in range(3):
             if t.dep_ in ("xcomp", "dobj", "pobj", "ccomp", "acl", "advcl") and t.head.lemma_ in heads:
                 return True
@@ -586,6 +624,8 @@ class PassageExtractor:
                     break
 
     def apply(self, trig: Trigger, tok: Any, sent: Any) -> list[Candidate]:
+        if tok.lower_ in trig.not_forms:
+            return []
         passive = is_passive(tok) if not trig.is_noun else False
         if trig.voice == "passive" and not passive:
             return []
@@ -605,10 +645,13 @@ class PassageExtractor:
         agent_toks: list[Any] = []
         exclude: set[int] = set()
         if trig.is_noun:
+            of_objs = self.prep_objects(tok, ["of"]) if trig.org != "of" else []
             for c in tok.children:
-                if c.dep_ == "poss" or (c.dep_ == "compound" and self.mention_at(c) is not None):
+                if c.dep_ == "poss" and of_objs:
+                    agent_toks.append(c)  # "Stalin's execution of the commanders"
+                elif c.dep_ == "poss" or (c.dep_ == "compound" and self.mention_at(c) is not None):
                     subj_toks.append(c)
-            subj_toks += self.prep_objects(tok, ["of"]) if trig.org != "of" else []
+            subj_toks += of_objs
             agent_toks += self.prep_objects(tok, ["by"])
             if trig.subject == "actor" and not subj_toks:
                 if tok.dep_ == "attr":
@@ -620,7 +663,7 @@ class PassageExtractor:
             if not subj_toks and tok.dep_ in ("dobj", "pobj", "attr") and trig.subject == "patient":
                 # "X committed suicide", "X was under arrest", "X stood trial"
                 head = tok.head.head if tok.dep_ == "pobj" else tok.head
-                if tok.dep_ == "pobj" and tok.head.lower_ in ("under", "in", "after", "into"):
+                if tok.dep_ == "pobj" and trig.type in PREP_NOUNS.get(tok.head.lower_, ()):
                     s = self.gsubject(head) if _verbish(head) else None
                     if s is not None:
                         subj_toks.append(s)

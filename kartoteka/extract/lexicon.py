@@ -30,6 +30,7 @@ class Trigger:
     also: tuple[str, ...] = ()
     other: tuple[str, ...] = ()
     new_name: bool = False
+    not_forms: frozenset[str] = frozenset()
     confidence: float = 0.9
 
     @property
@@ -75,7 +76,8 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
             office=bool(t.get("office", False)), org=t.get("org"), by=t.get("by", "agent"),
             partner=t.get("partner"), subjects=tuple(t.get("subjects", ["person"])),
             also=tuple(t.get("also", [])), other=tuple(t.get("other", [])),
-            new_name=bool(t.get("new_name", False)), confidence=float(t.get("confidence", 0.9)),
+            new_name=bool(t.get("new_name", False)), not_forms=frozenset(t.get("not_forms", [])),
+            confidence=float(t.get("confidence", 0.9)),
         )
         by_lemma.setdefault(trig.lemma, []).append(trig)
     return Lexicon(

@@ -66,6 +66,8 @@ def build_analysis(text: str, types: dict[str, str] | None = None, doc: str = "f
                     spans.append((i, i + len(name), "PERSON"))
                 i = body.find(name, i + 1)
         for bs, be, label in sorted(spans):
+            if body[bs:be].endswith("'s"):
+                be -= 2
             name = body[bs:be]
             if name.lower().startswith("the "):
                 name = name[4:]
