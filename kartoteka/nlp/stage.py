@@ -14,8 +14,8 @@ from kartoteka.analysis import Analysis, Mention, Passage
 from kartoteka.nlp.model import common_words, load_model, pipe, with_ruler
 from kartoteka.pipeline import Context, register
 from kartoteka.resolve.index import ruler_patterns
-from kartoteka.resolve.keys import fold
-from kartoteka.resolve.names import name_data
+from kartoteka.resolve.keys import fold, translit_key
+from kartoteka.resolve.names import known_given, name_data
 from kartoteka.resolve.state import run_state
 
 if TYPE_CHECKING:
@@ -149,6 +149,11 @@ def _spans(doc: Doc) -> list[tuple[str, int, int]]:
             break
         while e - s > 1 and doc[e - 1].text[:1].islower():
             e -= 1
+        # A given name just before a surname the NER tagged alone ("Mikhail" "Spiegelglass").
+        prev_end = out[-1][2] if out else -1
+        if label == "PERSON" and s > 0 and doc[s - 1].whitespace_ and doc[s - 1].is_title \
+                and doc[s - 1].idx >= prev_end and known_given(translit_key(doc[s - 1].text)):
+            s -= 1
         out.append([label, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)])
         k += 1
     return [(a, b, c) for a, b, c in out]

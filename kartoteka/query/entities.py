@@ -27,11 +27,13 @@ class EntityQueries:
     def resolve_name(self, name: str) -> str | None:
         """The id of the single best entity for ``name``, or None."""
         from kartoteka.resolve.keys import alias_key, ocr_key, translit_key
-        from kartoteka.resolve.names import parse_person, strip_titles
+        from kartoteka.resolve.names import is_stopped, parse_person, strip_titles
 
         q = " ".join(name.split())
         if not q:
             raise UsageError("empty entity name")
+        if is_stopped(q):
+            return None
         p = parse_person(q)
         _, toks = strip_titles(q.split())
         bare = " ".join(toks) or q

@@ -93,7 +93,13 @@ def pack_index(packs: list[Pack]) -> Index:
                         idx.by_surname[part].add(eid)
                 full = " ".join(str(e[x]) for x in ("first", "patronymic", "surname") if e.get(x))
                 if full and len(full.split()) >= 2:
-                    k.forms.append(parse_person(full))
+                    canon = parse_person(full)
+                    k.forms.append(canon)
+                    # Alias forms with the same first name share the entry's patronymic.
+                    if canon.patronymic and canon.first:
+                        for f in k.forms:
+                            if f.first == canon.first and f.patronymic is None:
+                                f.patronymic = canon.patronymic
                     if e.get("first"):
                         idx.by_first[translit_key(str(e["first"]))].add(eid)
     return idx

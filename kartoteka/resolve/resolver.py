@@ -26,6 +26,7 @@ from kartoteka.resolve.names import (
     compatible,
     first_names_agree,
     is_stopped,
+    known_given,
     name_data,
     parse_person,
     surname_key,
@@ -37,7 +38,7 @@ RECENT = 2500          # characters within which a short name refers back to a b
 FUZZY_PERSON = 85      # rapidfuzz ratio for a surname variant (OCR, misspelling)
 FUZZY_OTHER = 90
 MIN_FUZZY_LEN = 5
-_NAME_OK = re.compile(r"^[^\W\d_][\w'\u2019.&\- ]*[\w.]$")
+_NAME_OK = re.compile(r"^(?:[^\W\d_]|[015](?=[A-Za-z]))[\w'\u2019.&\- ]*[\w.]$")
 
 
 @dataclass
@@ -115,6 +116,9 @@ class DocResolver:
     def run(self) -> None:
         a = self.a
         mentions = [m for m in a.mentions if self._keep(m)]
+        for m in mentions:
+            if m.label != "PERSON" and self._route(m) == "person":
+                m.label = "PERSON"
         pairs = find_stated(a, mentions)
         known_spans = {(m.start, m.end) for m in mentions}
         for pair in pairs:
@@ -223,6 +227,9 @@ class DocResolver:
             return "person"
         if exact:
             return self.type_of(next(iter(sorted(exact))))
+        words = name.split()
+        if len(words) >= 2 and known_given(translit_key(words[0])) and words[-1][:1].isupper():
+            return "person"  # "Pavel Zubrin" tagged as a place: a given name says person
         return typ
 
     def _parse(self, m: Mention) -> PersonName:

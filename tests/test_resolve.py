@@ -1,0 +1,114 @@
+"""Entity resolution end to end on texts written for these tests (the real spaCy model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kartoteka.api import KB
+from kartoteka.errors import NotFound
+
+FIXTURES = Path(__file__).parent / "fixtures" / "entities"
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> KB:
+    path = tmp_path_factory.mktemp("kb") / "e.db"
+    k = KB(path)
+    results = k.ingest([FIXTURES], n_process=1)
+    assert all(r.status == "added" for r in results), results
+    return k
+
+
+def mention_at(kb: KB, doc: str, needle: str, nth: int = 0) -> dict:
+    text = kb.text(doc)
+    pos = -1
+    for _ in range(nth + 1):
+        pos = text.index(needle, pos + 1)
+    for m in kb.mentions(doc):
+        if m["start"] < pos + len(needle) and pos < m["end"]:
+            return m
+    raise AssertionError(f"no mention of {needle!r}")
+
+
+def eid(kb: KB, name: str) -> str:
+    return kb.entity(name)["id"]
+
+
+def test_mentions_point_into_stored_text(kb: KB) -> None:
+    for doc in ("memoir_a.txt", "blog_b.txt"):
+        text = kb.text(doc)
+        ms = kb.mentions(doc)
+        assert ms
+        for m in ms:
+            assert text[m["start"]:m["end"]] == m["text"]
+
+
+def test_transliteration_variants_and_initials(kb: KB) -> None:
+    assert eid(kb, "Ezhov") == eid(kb, "Yezhov") == eid(kb, "Nikolai Ivanovich Yezhov") == "soviet:yezhov"
+    assert mention_at(kb, "memoir_a.txt", "Nikolai Ezhov")["entity"]["id"] == "soviet:yezhov"
+    assert mention_at(kb, "blog_b.txt", "Yezhov")["entity"]["id"] == "soviet:yezhov"
+    assert mention_at(kb, "memoir_a.txt", "I. V. Stalin")["entity"]["id"] == "soviet:stalin"
+    assert eid(kb, "Iagoda") == eid(kb, "Henry Yagoda") == "soviet:yagoda"
+
+
+def test_ocr_damage(kb: KB) -> None:
+    assert mention_at(kb, "memoir_a.txt", "0GPU")["entity"]["id"] == "soviet:ogpu"
+    tik = mention_at(kb, "memoir_a.txt", "Tikhachevsky")["entity"]["id"]
+    assert tik == mention_at(kb, "memoir_a.txt", "Marshal Tukhachevsky")["entity"]["id"] == "soviet:tukhachevsky"
+
+
+def test_same_surname_pairs_kept_apart(kb: KB) -> None:
+    assert eid(kb, "Stanislav Kosior") != eid(kb, "Iosif V. Kosior")
+    assert eid(kb, "I. V. Kosior") == eid(kb, "Iosif Kosior")
+    assert mention_at(kb, "memoir_a.txt", "Kosior spoke")["entity"]["id"] == eid(kb, "Stanislav Kosior")
+    assert mention_at(kb, "memoir_a.txt", "I. V. Kosior")["entity"]["id"] == eid(kb, "Iosif Kosior")
+    assert eid(kb, "Lazar Kaganovich") != eid(kb, "M. M. Kaganovich")
+    assert mention_at(kb, "memoir_a.txt", "Kaganovich interrupted")["entity"]["id"] == eid(kb, "Lazar Kaganovich")
+    assert mention_at(kb, "memoir_a.txt", "Admiral Orlov")["entity"]["id"] == eid(kb, "Admiral Orlov")
+    assert eid(kb, "Admiral Orlov") != eid(kb, "Alexander Orlov")
+    # Initials that contradict every bearer's name never return the famous one.
+    with pytest.raises(NotFound):
+        kb.entity("Q. Z. Kaganovich")
+
+
+def test_stated_alias_and_unlinked_entity_across_documents(kb: KB) -> None:
+    z = kb.entity("Pavel Zubrin")
+    assert z["id"].startswith("u:") and not z["linked"]
+    assert kb.entity("Arkady Lemke")["id"] == z["id"]
+    assert any(s["alias"] == "Arkady Lemke" for s in z["stated_aliases"])
+    assert set(z["sources"]) == {"memoir_a.txt", "blog_b.txt"}
+
+
+def test_no_junk_from_chrome(kb: KB) -> None:
+    names = {e["name"].lower() for e in kb.entities(limit=1000)}
+    for junk in ("comment count", "log out", "leave a reply", "home"):
+        assert junk not in names
+    with pytest.raises(NotFound):
+        kb.entity("Comment Count")
+
+
+def test_lineage_relations_from_pack(kb: KB) -> None:
+    cheka = kb.entity_by_id("soviet:cheka")
+    succ = [r["entity"]["id"] for r in cheka["relations"] if r["type"] == "succeeded_by"]
+    assert succ, cheka["relations"]
+    chain = ["soviet:cheka"]
+    seen = set(chain)
+    while True:
+        rels = [r for r in kb.entity_by_id(chain[-1])["relations"] if r["type"] == "succeeded_by"]
+        nxt = [r["entity"]["id"] for r in rels if r["entity"]["id"] not in seen]
+        if not nxt:
+            break
+        chain.append(nxt[0])
+        seen.add(nxt[0])
+    assert "soviet:ogpu" in chain and "soviet:nkvd" in chain
+    assert chain.index("soviet:ogpu") < chain.index("soviet:nkvd")
+
+
+def test_packs_listed_and_loaded_once(kb: KB) -> None:
+    packs = kb.packs()
+    assert [p["name"] for p in packs] == ["soviet"]
+    loaded_at = packs[0]["loaded_at"]
+    kb.ingest([FIXTURES / "memoir_a.txt"], n_process=1)  # unchanged: nothing reloaded
+    assert kb.packs()[0]["loaded_at"] == loaded_at

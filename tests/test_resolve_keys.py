@@ -1,0 +1,42 @@
+"""Name keys and name parts (no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kartoteka.resolve.keys import ocr_key, translit_key
+from kartoteka.resolve.names import as_first_patronymic, compatible, parse_person
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Yezhov", "Ezhov"), ("Zinoviev", "Zinov'ev"), ("Slutsky", "Sloutski"), ("Spiegelglass", "Spiegelglas"),
+    ("Riutin", "Ryutin"), ("Iagoda", "Yagoda"), ("Trotzky", "Trotsky"), ("Sedoff", "Sedov"),
+    ("Ivanovitch", "Ivanovich"), ("Tukhachevskii", "Tukhachevsky"),
+])
+def test_translit_variants_share_a_key(a: str, b: str) -> None:
+    assert translit_key(a) == translit_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("Sedova", "Sedov"), ("Stalin", "Stalingrad"), ("Kamenev", "Zinoviev")])
+def test_different_names_keep_different_keys(a: str, b: str) -> None:
+    assert translit_key(a) != translit_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("0GPU", "OGPU"), ("Hoe1z", "Hoelz"), ("Berhn", "Berlin"), ("Unschhcht", "Unschlicht")])
+def test_ocr_key(a: str, b: str) -> None:
+    assert ocr_key(a) == ocr_key(b)
+
+
+def test_parse_and_compatibility() -> None:
+    p = parse_person("Gen. Eugene Miller")
+    assert p.surname and p.first and "general" in p.roles
+    assert compatible(parse_person("Iosif V. Kosior"), parse_person("I. V. Kosior"))
+    assert not compatible(parse_person("Iosif V. Kosior"), parse_person("S. V. Kosior"))
+    assert not compatible(parse_person("Eduard Miller"), parse_person("Yevgeny Miller"))
+    assert compatible(parse_person("Henry Yagoda"), parse_person("Genrikh Yagoda"))
+    assert not compatible(parse_person("Mrs. Sedov"), parse_person("Lev Sedov"))
+    v = parse_person("Vladimir Ilyich")
+    assert v.first and v.patronymic and not v.surname
+    alt = as_first_patronymic(parse_person("Nadezhda Konstantinova"))
+    assert alt is not None
+    assert compatible(alt, parse_person("Nadezhda Konstantinovna Krupskaya"), need_surname=False)
