@@ -230,6 +230,25 @@ def test_year_from_context_and_relative_chain() -> None:
     assert (o.date_start, o.date_precision) == ("1938-03-17", "day")
 
 
+def test_flashback_in_a_noun_phrase_does_not_move_the_anchor() -> None:
+    text = ("Nikolai Bukharin went on trial in March 1938. A letter of 1923, found in a drawer after "
+            "the owner moved away in 1953, was read out in court. Bukharin was shot on 15 March.")
+    f = find(facts(text), "execution", "Nikolai Bukharin")
+    assert (f.date_start, f.date_precision) == ("1938-03-15", "day")
+    text = ("On 25 September 1936 Stalin sent a telegram from the south. It showed that his troubles "
+            "four years earlier still haunted him. The next day Nikolai Yezhov was appointed head of the NKVD.")
+    f = find(facts(text), "appointment", "Nikolai Yezhov")
+    assert (f.date_start, f.date_precision) == ("1936-09-26", "day")
+
+
+def test_partial_date_takes_the_year_of_the_same_month_named_lately() -> None:
+    text = ("Sergei Kirov was murdered on 1 December 1934.\n\n"
+            "In 1956 a commission looked again at the murder and its many loose ends.\n\n"
+            "Leonid Nikolaev was arrested on 3 December, before the funeral.")
+    f = find(facts(text), "arrest", "Leonid Nikolaev")
+    assert f.date_start == "1934-12-03"
+
+
 def test_season_and_decade() -> None:
     f = find(facts("Ivan Petrov was arrested in the spring of 1937."), "arrest", "Ivan Petrov")
     assert (f.date_start, f.date_end, f.date_precision) == ("1937-03-01", "1937-05-31", "season")

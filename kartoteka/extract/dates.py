@@ -164,6 +164,11 @@ def _plausible_year(text: str, m: re.Match[str]) -> bool:
     return not re.match(r"\s+(?:[a-z]+s|men|people|persons|copies|pages|miles|km|feet|rubles|roubles|dollars)\b", after)
 
 
+def month_number(s: str) -> int:
+    """1..12 for a month name or abbreviation ("Sept.", "dec")."""
+    return _month_num(s)
+
+
 def _month_num(s: str) -> int:
     return MONTHS[s.lower().rstrip(".")[:4] if s.lower().startswith("sept") else s.lower().rstrip(".")[:3]]
 

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kartoteka.analysis import Mention, Passage, Segment
-from kartoteka.extract.dates import DateExpr, DateValue, find_dates, is_anchor, resolve, year_value
+from kartoteka.extract.dates import (
+    DateExpr,
+    DateValue,
+    find_dates,
+    is_anchor,
+    month_number,
+    resolve,
+    year_value,
+)
 from kartoteka.extract.lexicon import Lexicon, Step, Trigger
 from kartoteka.extract.numbers import parse_number
 
@@ -27,6 +35,8 @@ REFLEXIVE = {"himself", "herself", "themselves", "oneself", "itself"}
 RELATIVE = {"who", "whom", "that", "which", "whose"}
 SUBJ_DEPS = {"nsubj", "nsubjpass"}
 PARTIAL = {"dm", "md", "month", "season", "deictic"}
+# How many passages back a month named with its year still gives that year to a bare "15 March".
+MONTH_MEMORY = 40
 # "X was under arrest", "X lived in exile": the noun's event belongs to the clause's subject
 PREP_NOUNS = {"under": {"arrest"}, "in": {"exile"}, "into": {"arrest", "exile"}}
 TEMPORAL_PREPS = {"after", "before", "since", "until", "till", "prior", "following"}
@@ -54,11 +64,14 @@ class DocState:
 
     anchor: DateValue | None = None
     anchor_section: str | None = None
+    anchor_absolute: bool = False  # the anchor was written out in full, not resolved from context
+    anchor_seq: int = 0  # the passage it was found in
     last_subject: Mention | None = None
     last_person: Mention | None = None
     last_org: Mention | None = None
     last_speaker: str | None = None
     years: list[int] = field(default_factory=list)
+    months: dict[int, tuple[int, int]] = field(default_factory=dict)  # month -> (year, passage seq)
 
 
 @dataclass
@@ -338,18 +351,26 @@ class PassageExtractor:
 
     def _dates(self) -> list[tuple[DateExpr, DateValue | None, Any]]:
         """Dates of the passage, partial and relative ones resolved against the running anchor.
-        A partial date ("on 15 March") whose anchor lies in an earlier passage takes the year
-        most of the recent absolute dates agree on, so a flash-forward does not mislead it."""
+        A partial date ("on 15 March") takes the year of an anchor in its own sentence, or of a
+        full day or month date in the last two passages; failing that, the year of the same month
+        named in recent passages ("in March 1938 ... on 15 March"), else the year most of the
+        recent absolute dates agree on, so a flash-forward does not mislead it."""
         out = []
         st = self.state
         if st.anchor_section != self.p.section:
-            st.anchor, st.anchor_section, st.years = None, self.p.section, []
+            st.anchor, st.anchor_section, st.years, st.months = None, self.p.section, [], {}
         anchor_end = -1000
         body = self.p.body
         for expr in find_dates(body):
             anchor = st.anchor
             near = 0 <= expr.begin - anchor_end < 200 and not re.search(r"[.!?]\s", body[anchor_end:expr.begin])
-            if not near and anchor is not None and anchor.start and expr.kind in PARTIAL and st.years:
+            month = expr.get("month")
+            same_month = st.months.get(month_number(month)) if month and expr.kind in PARTIAL else None
+            firm = st.anchor_absolute and anchor is not None and anchor.precision in ("day", "month") \
+                and self.p.seq - st.anchor_seq <= 2
+            if not near and not firm and same_month is not None and self.p.seq - same_month[1] <= MONTH_MEMORY:
+                anchor = year_value(str(same_month[0]), same_month[0])
+            elif not near and anchor is not None and anchor.start and expr.kind in PARTIAL and st.years:
                 recent = sorted(st.years[-5:])
                 y = recent[len(recent) // 2]
                 if anchor.year is not None and abs(y - anchor.year) > 3:  # a flash-forward or aside
@@ -357,12 +378,38 @@ class PassageExtractor:
             value = resolve(expr, anchor)
             span = self.doc.char_span(expr.begin, expr.stop, alignment_mode="expand")
             out.append((expr, value, span))
+            if value is not None and value.start and value.precision in ("day", "month") and value.year \
+                    and value.start[:7] == (value.end or "")[:7]:
+                st.months[int(value.start[5:7])] = (value.year, self.p.seq)
             if is_anchor(expr, value) and value is not None and not value.flag:
-                st.anchor = value
+                if st.anchor is not None and st.anchor.year and value.year and span is not None \
+                        and abs(value.year - st.anchor.year) > 1 and self.aside(span):
+                    continue  # a flashback inside a noun phrase or subordinate clause: "a note of 1923"
+                st.anchor, st.anchor_absolute, st.anchor_seq = value, expr.absolute, self.p.seq
                 anchor_end = expr.stop
                 if expr.absolute and value.precision in ("day", "month", "season", "year") and value.year:
                     st.years.append(value.year)
         return out
+
+    def aside(self, span: Any) -> bool:
+        """Whether a date sits off the narrative line: in a relative or participial clause, a
+        parenthesis, a clause reported or subordinated under another, or as the "of" complement of
+        a noun ("the law of 1 December", "his troubles four years earlier")."""
+        root = span.root
+        body = self.p.body
+        before = body[root.sent.start_char:span.start_char]
+        if before.count("(") > before.count(")"):
+            return True
+        t = root
+        while t.head.i != t.i:
+            if t.dep_ in ("relcl", "acl", "appos", "ccomp", "csubj", "parataxis"):
+                return True
+            if t.dep_ == "pobj" and t.head.lower_ == "of" and _nounish(t.head.head):
+                return True
+            if t.dep_ == "advmod" and _nounish(t.head):
+                return True
+            t = t.head
+        return False
 
     def clause_head(self, tok: Any) -> Any:
         t = tok
