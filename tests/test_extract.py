@@ -370,3 +370,61 @@ def test_complement_dates_are_not_the_event_date() -> None:
 def test_cataphoric_possessive() -> None:
     fs = facts("Soon after his appointment as head of the NKVD in 1936, Nikolai Yezhov began the purge.")
     assert find(fs, "appointment", "Nikolai Yezhov").date_start == "1936-01-01"
+
+
+# -- groups, coreference, dates from earlier sentences ---------------------------------------------
+
+def test_named_members_of_a_group_noun_share_the_event() -> None:
+    fs = facts("In 1936 Ivan Petrov, Boris Orlov, and other senior Kharkov officials were charged with "
+               "negligence and exiled to Siberia.")
+    for name in ("Ivan Petrov", "Boris Orlov"):
+        f = find(fs, "exile", name)
+        assert f.date_start == "1936-01-01"
+
+
+def test_advanced_to_full_membership() -> None:
+    fs = facts("Ivan Petrov and Boris Orlov were advanced from candidate to full membership of the Politburo.")
+    f = find(fs, "membership", "Boris Orlov")
+    assert f.roles.get("organization") == eid("Politburo")
+
+
+def test_undated_event_takes_the_date_of_the_paragraph_not_of_an_aside() -> None:
+    text = ("In 1931 Stalin reshaped the leadership once more. Ivan Petrov lost the seat on the Politburo "
+            "that Gleb Morozov had held in the previous year. Boris Orlov joined the Politburo.")
+    f = find(facts(text), "membership", "Boris Orlov")
+    assert (f.date_start, f.date_precision) == ("1931-01-01", "year")
+    assert f.attrs.get("date_inferred")
+
+
+def test_subordinate_pronoun_after_another_person_stays_unresolved() -> None:
+    text = ("Nikolai Bukharin wrote a last letter in prison. The letter was kept with papers of Stalin "
+            "that were found after he died in 1953.")
+    absent(facts(text), "death", "Nikolai Bukharin")
+
+
+def test_fronted_participle_keeps_the_main_subject_pronoun() -> None:
+    text = ("Ivan Petrov joined the party in 1903. Arrested in 1907, in connection with the murder of "
+            "Boris Orlov, he was sentenced to exile.")
+    f = find(facts(text), "arrest", "Ivan Petrov")
+    assert f.date_start == "1907-01-01"
+
+
+def test_demonstrative_person_noun_is_the_one_person_just_named() -> None:
+    text = ("The method was first tried on Ivan Petrov, who had fled to Moscow. This well-known "
+            "revolutionary figure was arrested in May 1937.")
+    f = find(facts(text), "arrest", "Ivan Petrov")
+    assert f.date_start == "1937-05-01"
+
+
+def test_sentence_initial_possessive_is_the_topic() -> None:
+    text = "Boris Orlov ran the secretariat alone for years. His death, soon after the congress, left a gap."
+    find(facts(text), "death", "Boris Orlov")
+
+
+def test_a_person_inside_an_award_name_is_no_antecedent() -> None:
+    # a resolver took "the Order of Lenin" for Lenin himself
+    text = ("Lenin died in 1924. In 1933 Stalin rewarded Genrikh Yagoda with the Order of Lenin, and in "
+            "1935 promoted him to the rank of commissar.")
+    fs = analyse_text(text, {**types(), "Lenin": "person", "Order of Lenin": "person"})
+    find(fs, "appointment", "Genrikh Yagoda")
+    absent(fs, "appointment", "Lenin")

@@ -35,6 +35,8 @@ REFLEXIVE = {"himself", "herself", "themselves", "oneself", "itself"}
 RELATIVE = {"who", "whom", "that", "which", "whose"}
 SUBJ_DEPS = {"nsubj", "nsubjpass"}
 PARTIAL = {"dm", "md", "month", "season", "deictic"}
+# How many sentences back (within the passage) an undated event looks for its date.
+INFER_SENTENCES = 2
 # How many passages back a month named with its year still gives that year to a bare "15 March".
 MONTH_MEMORY = 40
 # "X was under arrest", "X lived in exile": the noun's event belongs to the clause's subject
@@ -162,9 +164,12 @@ class PassageExtractor:
     def _coref_pass(self) -> dict[int, Mention]:
         """Person pronouns resolved conservatively, left to right. A subject pronoun continues
         the topic (the last person who was a subject, named or by pronoun) only if that person was
-        named in this sentence or the one before; a possessive takes the nearest person named
-        before it in its sentence; an object pronoun the nearest one that is not its own clause's
-        subject. Anything less certain stays unresolved (and yields no factoid)."""
+        named in this sentence or the two before and, in a subordinate clause, no other person is
+        named before it in its sentence ("Lenin's note was found after he died" is ambiguous); a possessive takes the
+        nearest person named before it in its sentence, else a subject named after it, else the
+        topic; an object pronoun the nearest person that is not its own clause's subject. "This
+        figure" (a demonstrative and a person noun) as a subject is the one person the sentence
+        before names. Anything less certain stays unresolved (and yields no factoid)."""
         out: dict[int, Mention] = {}
         topic: Mention | None = None
         topic_sent = -10
@@ -174,6 +179,7 @@ class PassageExtractor:
                 sent_no[t.i] = n
         if self.state.last_subject is not None:
             topic, topic_sent = self.state.last_subject, -1
+        person_nouns = self.lex.person_nouns
         for tok in self.doc:
             sn = sent_no[tok.i]
             m = self.by_token.get(tok.i)
@@ -181,13 +187,26 @@ class PassageExtractor:
                 head = tok.head
                 while self.by_token.get(head.i) is m and head.head.i != head.i and head.dep_ not in SUBJ_DEPS:
                     head = head.head
-                if tok.dep_ in SUBJ_DEPS or (self.by_token.get(head.i) is m and head.dep_ in SUBJ_DEPS):
+                if tok.dep_ in SUBJ_DEPS or (self.by_token.get(head.i) is m and head.dep_ in SUBJ_DEPS) \
+                        or (tok.dep_ == "appos" and tok.head.dep_ in SUBJ_DEPS and self.by_token.get(tok.head.i) is None):
                     topic, topic_sent = m, sn
                 continue
-            if tok.lower_ not in PERSON_PRONOUNS or tok.lower_ in REFLEXIVE:
+            low = tok.lower_
+            if m is None and tok.dep_ in SUBJ_DEPS and tok.lemma_.lower() in person_nouns \
+                    and any(c.dep_ == "det" and c.lower_ in ("this", "that") for c in tok.children):
+                prev = self._persons_named(tok.sent.start - 1) if tok.sent.start > 0 else {}
+                if len(prev) == 1:  # "This revolutionary was arrested": the one person just named
+                    out[tok.i] = next(iter(prev.values()))
+                    topic, topic_sent = out[tok.i], sn
                 continue
+            if low not in PERSON_PRONOUNS or low in REFLEXIVE:
+                continue
+            before = {mm.entity_id for i, mm in self.ordered
+                      if tok.sent.start <= i < tok.i and mm.entity_id and self.etype(mm) == "person"
+                      and not self._inside_name(self.doc[i])}
             if tok.dep_ in SUBJ_DEPS:
-                if topic is not None and sn - topic_sent <= 2:
+                main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
+                if topic is not None and sn - topic_sent <= 2 and (main or before <= {topic.entity_id}):
                     out[tok.i] = topic
                     topic_sent = sn
                 continue
@@ -196,13 +215,14 @@ class PassageExtractor:
                 h = tok.head
                 while h.head.i != h.i and not _verbish(h):
                     h = h.head
-                for c in h.children:
-                    if c.dep_ in SUBJ_DEPS:
-                        cm = self.by_token.get(c.i) or out.get(c.i)
-                        clause_subj = cm.entity_id if cm else None
+                c = self.gsubject(h) if _verbish(h) else None
+                if c is not None:
+                    cm = self.by_token.get(c.i) or out.get(c.i)
+                    clause_subj = cm.entity_id if cm else None
             for i, mm in reversed(self.ordered):
                 if tok.sent.start <= i < tok.i and mm.entity_id and mm.entity_id != clause_subj \
-                        and self.etype(mm) == "person" and self.doc[i].dep_ != "poss":
+                        and self.etype(mm) == "person" and self.doc[i].dep_ != "poss" \
+                        and not self._inside_name(self.doc[i]):
                     out[tok.i] = mm
                     break
             else:
@@ -212,7 +232,30 @@ class PassageExtractor:
                                 and self.doc[i].dep_ in SUBJ_DEPS:
                             out[tok.i] = mm
                             break
+                    else:
+                        if not before and topic is not None and sn - topic_sent <= 1:
+                            out[tok.i] = topic  # "His death ...": the person the text is about
         return out
+
+    def _persons_named(self, i: int) -> dict[str, Mention]:
+        """The people named in the sentence holding token ``i`` (one mention each)."""
+        sent = self.doc[i].sent
+        found: dict[str, Mention] = {}
+        for j, mm in self.ordered:
+            if sent.start <= j < sent.end and mm.entity_id and self.etype(mm) == "person" \
+                    and not self._inside_name(self.doc[j]):
+                found.setdefault(mm.entity_id, mm)
+        return found
+
+    def _inside_name(self, tok: Any) -> bool:
+        """A person's name inside another name: "the Order of Lenin"."""
+        m = self.by_token.get(tok.i)
+        if m is not None and " of " in m.text and tok.text not in self.entity_name(m):
+            return True  # the mention's head is "Order", not the person
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of":
+            h = tok.head.head
+            return h.pos_ == "PROPN" and h.text[:1].isupper() and self.by_token.get(h.i) is None
+        return False
 
     def _coref(self, tok: Any, exclude: set[int] | None = None) -> Mention | None:
         return self.coref_map.get(tok.i)
@@ -244,7 +287,7 @@ class PassageExtractor:
         low = tok.lower_
         if m is not None:
             out.append((m, 1.0))
-        elif low in PERSON_PRONOUNS:
+        elif low in PERSON_PRONOUNS or tok.i in self.coref_map:
             ante = self._coref(tok, exclude)
             if ante is not None:
                 out.append((ante, 0.8))
@@ -261,6 +304,9 @@ class PassageExtractor:
                     out += [(mm, f * 0.85) for mm, f in self.expand(c, depth + 1)]
                 elif c.dep_ == "appos":
                     out += self.expand(c, depth + 1)
+                elif c.dep_ == "nmod" and c.i < tok.i:
+                    # "X, Y, and other officials" parsed as modifiers of the group noun
+                    out += [(mm, f * 0.9) for mm, f in self.expand(c, depth + 1)]
                 elif c.dep_ == "acl" and c.lemma_ in NAMING:
                     for g in c.children:
                         if g.dep_ in ("oprd", "attr", "dobj", "xcomp") or (g.dep_ == "prep" and g.lower_ == "as"):
@@ -303,6 +349,11 @@ class PassageExtractor:
         for c in v.children:
             if c.dep_ in SUBJ_DEPS:
                 return c
+        for c in v.children:  # a subject the parser hung on the auxiliary
+            if c.dep_ in ("aux", "auxpass"):
+                s = next((g for g in c.children if g.dep_ in SUBJ_DEPS), None)
+                if s is not None:
+                    return s
         if depth > 4:
             return None
         if v.dep_ in ("conj", "acomp") and _verbish(v.head):
@@ -467,12 +518,24 @@ class PassageExtractor:
         # inferred from the passage: the latest anchor-able date before this sentence
         if any(t.lower_ in TIME_CUES for t in sent):
             return None, 1.0
-        prev_start = sent[0].nbor(-1).sent.start if sent.start > 0 else sent.start
-        prior = [v for e, v, sp in self.dates if sp is not None and v is not None and sp.end <= sent.start
-                 and sp.start >= prev_start and is_anchor(e, v) and v.precision in ("day", "month", "season", "year")]
-        if len(prior) == 1:  # one unambiguous date in the sentence before
-            v = prior[-1]
-            return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.7
+        # the nearest of the two sentences before that dates the narrative (asides do not count)
+        # gives its date if it has only one
+        lo = sent.start
+        for _ in range(INFER_SENTENCES):
+            if lo == 0:
+                break
+            prev = self.doc[lo - 1].sent
+            lo = prev.start
+            prior = {(v.start, v.end, v.precision): v for e, v, sp in self.dates
+                     if sp is not None and v is not None and prev.start <= sp.start < prev.end and is_anchor(e, v)
+                     and v.precision in ("day", "month", "season", "year") and not self.aside(sp)}
+            if len(prior) > 1:
+                break
+            if prior:
+                v = next(iter(prior.values()))
+                return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.7
+            if any(t.lower_ in TIME_CUES for t in prev):
+                break  # "Later ..." moves the time on from the sentence before
         return None, 1.0
 
     def _shift(self, value: DateValue, prep: Any) -> DateValue | None:
@@ -752,8 +815,6 @@ class PassageExtractor:
             subjects_ok.append((m, f))
         if not subjects_ok:
             return []
-        if trig.type == "membership" and not self.organizations(tok, trig, None, None):
-            return []
         # roles
         roles: dict[str, Any] = {}
         agents = [m for at in agent_toks for m, _ in self.expand(at) if m.entity_id and self.etype(m) in ("person", "organization")]
@@ -765,6 +826,8 @@ class PassageExtractor:
                 return []  # "a man named X", "named X in his interrogation": naming, not office
         office_text = self.phrase(office_tok) if office_tok is not None else None
         org_ids = self.organizations(tok, trig, office_tok, office_text)
+        if trig.type == "membership" and not org_ids:
+            return []  # a member of what?
         place = self.place(tok, seen)
         others = []
         for spec in trig.other:

@@ -64,6 +64,7 @@ class Lexicon:
     irrealis_heads: frozenset[str]
     irrealis_modals: frozenset[str]
     infer_dates: bool
+    person_nouns: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -97,6 +98,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         irrealis_heads=frozenset(data.get("irrealis_heads", [])),
         irrealis_modals=frozenset(data.get("irrealis_modals", [])),
         infer_dates=bool(data.get("infer_dates", False)),
+        person_nouns=frozenset(data.get("person_nouns", [])),
     )
 
 
