@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kartoteka.analysis import Factoid, Segment
+from kartoteka.analysis import EntityRecord, Factoid, Mention, Segment
 from kartoteka.extract.stage import extract
 from kartoteka.extract.testing import analyse_text, build_analysis
 
@@ -40,7 +40,7 @@ def facts(text: str, **kw: Any) -> list[Factoid]:
 def eid(name: str) -> str:
     from kartoteka.extract.testing import entity_id
 
-    return entity_id(name, types().get(name, "person"))
+    return "t:tasks" if name == "Special Tasks" else entity_id(name, types().get(name, "person"))
 
 
 def find(fs: list[Factoid], type_: str, subject: str) -> Factoid:
@@ -428,3 +428,53 @@ def test_a_person_inside_an_award_name_is_no_antecedent() -> None:
     fs = analyse_text(text, {**types(), "Lenin": "person", "Order of Lenin": "person"})
     find(fs, "appointment", "Genrikh Yagoda")
     absent(fs, "appointment", "Lenin")
+
+
+def test_named_leader_of_an_organization_group() -> None:
+    fs = facts("In July 1937 seven Georgian Bolsheviks, led by Boris Orlov, were executed in Tiflis.")
+    f = find(fs, "execution", "Boris Orlov")
+    assert f.date_start == "1937-07-01"
+
+
+def test_founding_of_a_body_called_by_its_full_name() -> None:
+    text = "In 1937 Yezhov set up a new section of the NKVD called the Administration of Special Tasks."
+    a = build_analysis(text, types())
+    # the recogniser took only the inner words for the name
+    a.mentions = [m for m in a.mentions if "Special" not in m.text]
+    i = text.index("Special Tasks")
+    a.mentions.append(Mention(i, i + 13, "Special Tasks", "ORG", "t:tasks", passage_seq=0, body_start=i, body_end=i + 13))
+    a.entities.append(EntityRecord("t:tasks", "Special Tasks", "organization"))
+    fs = extract(a)
+    f = find(fs, "founding", "Special Tasks")
+    assert f.date_start == "1937-01-01"
+    absent(fs, "founding", "NKVD")
+
+
+def test_a_name_the_recogniser_missed_is_recovered_from_known_entities() -> None:
+    text = "Boris Orlov was arrested in 1936. A year later the gifted Orlov was shot in Kazan."
+    a = build_analysis(text, types())
+    second = text.rindex("Orlov")
+    a.mentions = [m for m in a.mentions if m.start != second]
+    a.entities.append(EntityRecord(eid("Orlov"), "Orlov", "person"))
+    f = find(extract(a), "execution", "Boris Orlov")
+    assert f.date_start == "1937-01-01"
+
+
+def test_compound_adjectives_are_not_events_but_prefixed_verbs_are() -> None:
+    fs = facts("The Polish-born officer Ivan Petrov ran the network. Boris Orlov was re-elected to the Politburo.")
+    absent(fs, "birth")
+    find(fs, "election", "Boris Orlov")
+
+
+def test_names_before_a_noun_are_not_the_event_subject_unless_it_is_a_title() -> None:
+    fs = facts("The plan was to promote the Petrov movement in 1935.")
+    absent(fs, "appointment")
+    fs = facts("The edict appointing Petrov commissar of finance and Orlov commissar of trade came out in 1936.")
+    p, o = find(fs, "appointment", "Petrov"), find(fs, "appointment", "Orlov")
+    assert p.roles["office"] == "commissar of finance"
+    assert o.roles["office"] == "commissar of trade"
+
+
+def test_a_man_named_x_is_no_appointment() -> None:
+    fs = facts("She pointed at a local official named Orlov and accused him.")
+    absent(fs, "appointment")

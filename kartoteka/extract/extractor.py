@@ -28,6 +28,8 @@ from kartoteka.extract.dates import (
 )
 from kartoteka.extract.lexicon import Lexicon, Step, Trigger
 from kartoteka.extract.numbers import parse_number
+from kartoteka.resolve.keys import alias_key
+from kartoteka.resolve.names import strip_titles
 
 CLAUSAL = {"relcl", "advcl", "ccomp", "conj", "acl", "parataxis", "csubj", "xcomp", "pcomp"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "himself", "herself"}
@@ -47,6 +49,8 @@ SPACY_TYPES = {"PERSON": "person", "ORG": "organization", "NORP": "organization"
 NAMING = {"call", "name", "know", "dub", "title", "style"}
 LEADING = {"lead", "head", "include", "command"}
 GROUP_NOUNS = {"group", "batch", "number", "band", "circle", "handful", "dozen", "score", "series"}
+NUMERIC_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+VERB_PREFIXES = {"re", "co", "ex", "pre", "un", "non", "self", "mis", "over", "under", "out"}
 TIME_CUES = {"age", "later", "after", "afterwards", "before", "earlier", "subsequently", "eventually", "finally",
              "until", "since", "once", "then", "meanwhile", "previously", "formerly", "soon"}
 
@@ -147,6 +151,7 @@ class PassageExtractor:
             self.ordered.append((span.root.i, m))
         self.ordered.sort(key=lambda x: x[0])
         self.segments = segments
+        self.made: dict[int, Mention | None] = {}  # token -> mention made for a name NER missed
         self.coref_map = self._coref_pass()
         self.dates = self._dates()
         self.quotes = self._quotes()
@@ -297,11 +302,21 @@ class PassageExtractor:
             for a in tok.ancestors:
                 if a.dep_ == "relcl":
                     return self.expand(a.head, depth + 1)
+        elif (um := self.unmentioned_person(tok)) is not None:
+            out.append((um, 0.8))
         else:
             for c in tok.children:
-                if c.dep_ == "compound" and self.mention_at(c) is not None and _nounish(tok):
-                    # "Yezhov commissar of ...": a name before a title
+                if c.dep_ == "compound" and self.mention_at(c) is not None and _nounish(tok) \
+                        and (tok.lemma_.lower() in self.lex.person_nouns
+                             or (tok.pos_ == "PROPN" and tok.text.istitle() and self.etype(self.mention_at(c)) != "person")):
+                    # "Yezhov commissar of ...": a name before a title; "the North Caucasus Territory"
+                    # (but not "the Stakhanov movement")
                     out += [(mm, f * 0.85) for mm, f in self.expand(c, depth + 1)]
+                    # "X commissar of A and Y commissar of B", the second title hung on A
+                    for pobj in self.prep_objects(tok, ["of"]):
+                        for t2 in pobj.children:
+                            if t2.dep_ == "conj" and t2.lemma_.lower() == tok.lemma_.lower():
+                                out += self.expand(t2, depth + 1)
                 elif c.dep_ == "appos":
                     out += self.expand(c, depth + 1)
                 elif c.dep_ == "nmod" and c.i < tok.i:
@@ -312,14 +327,13 @@ class PassageExtractor:
                         if g.dep_ in ("oprd", "attr", "dobj", "xcomp") or (g.dep_ == "prep" and g.lower_ == "as"):
                             tgt = next((x for x in g.children if x.dep_ == "pobj"), g) if g.dep_ == "prep" else g
                             out += [(mm, f * 0.9) for mm, f in self.expand(tgt, depth + 1)]
-                elif c.dep_ == "acl" and c.lemma_ in LEADING:
-                    for g in c.children:
-                        if g.dep_ == "agent":
-                            for pobj in g.children:
-                                if pobj.dep_ == "pobj":
-                                    out += [(mm, f * 0.85) for mm, f in self.expand(pobj, depth + 1)]
-                        elif g.dep_ == "dobj":
-                            out += [(mm, f * 0.85) for mm, f in self.expand(g, depth + 1)]
+                elif c.dep_ == "prep" and c.lower_ == "of" and tok.pos_ == "PROPN" \
+                        and tok.lemma_.lower() in self.lex.org_heads:
+                    # "the Administration of Special Tasks": the name is the whole phrase
+                    for pobj in c.children:
+                        pm = self.mention_at(pobj) if pobj.dep_ == "pobj" else None
+                        if pm is not None and self.etype(pm) == "organization":
+                            out.append((pm, 0.9))
                 elif c.dep_ == "prep" and c.lower_ == "by" and any(x.lemma_ == "name" for x in c.children):
                     # "a young Communist by the name of X"
                     for name in c.children:
@@ -329,10 +343,8 @@ class PassageExtractor:
                     for pobj in c.children:  # "a batch of eight leaders, headed by X"
                         if pobj.dep_ == "pobj":
                             out += [(mm, f * 0.9) for mm, f in self.expand(pobj, depth + 1)]
-                elif c.dep_ == "prep" and c.lower_ in ("including", "among"):
-                    for pobj in c.children:
-                        if pobj.dep_ == "pobj":
-                            out += [(mm, f * 0.85) for mm, f in self.expand(pobj, depth + 1)]
+        if m is None or self.etype(m) != "person":
+            out += self._led_or_included(tok, depth)
         for c in tok.children:
             if c.dep_ == "conj":
                 out += self.expand(c, depth + 1, exclude)
@@ -340,6 +352,56 @@ class PassageExtractor:
             for c in tok.children:
                 if c.dep_ == "appos" and self.mention_at(c) is not None:
                     out += self.expand(c, depth + 1)
+        return out
+
+    def unmentioned_person(self, tok: Any) -> Mention | None:
+        """A name the recogniser missed ("the talented Tukhachevsky", a second "General Bredow")
+        that the KB already knows as a person: a mention made for it. Titles are dropped; with a
+        given name or initials the whole name must be known ("K. A. Pavlov" is not any Pavlov);
+        a document-born entity must carry that name (not merely a spelling of it)."""
+        if tok.i in self.made:
+            return self.made[tok.i]
+        found = None
+        if tok.pos_ == "PROPN" and tok.tag_ != "NNPS" and tok.text[:1].isupper() and not tok.text.isupper() \
+                and len(tok.text) > 3 and tok.ent_type_ not in NUMERIC_ENTS and tok.dep_ not in ("compound", "poss"):
+            parts = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i]
+            lo = parts[0] if parts else tok
+            titles, rest = strip_titles([t.text for t in self.doc[lo.i:tok.i + 1]])
+            name = " ".join(rest)
+            eid = self.info.lookup(name)
+            if eid and self.info.type_of(eid) == "person" and (self.info.linked(eid) or self._own_name(eid, name)):
+                first = self.doc[tok.i - len(rest) + 1]
+                bs, be = first.idx, tok.idx + len(tok.text)
+                st, en = self.p.to_stored(bs, be)
+                found = Mention(st, en, self.doc[first.i:tok.i + 1].text, "PERSON", eid, 0.8,
+                                {"recovered": True}, self.p.seq, bs, be)
+        self.made[tok.i] = found
+        return found
+
+    def _own_name(self, eid: str, name: str) -> bool:
+        """Whether a document-born entity is called ``name`` (in full or by its last word) and its
+        name is a person's, not a description ("Old Bolshevik")."""
+        words = alias_key(self.info.name_of(eid) or "").split()
+        key = alias_key(name)
+        return bool(words) and key in (" ".join(words), words[-1]) and not set(words) & self.lex.person_nouns
+
+    def _led_or_included(self, tok: Any, depth: int) -> list[tuple[Mention, float]]:
+        """The named people of a group: "eight generals, led by X", "the Bolsheviks, headed by X",
+        "the accused, including X"."""
+        out: list[tuple[Mention, float]] = []
+        for c in tok.children:
+            if c.dep_ == "acl" and c.lemma_ in LEADING:
+                for g in c.children:
+                    if g.dep_ == "agent":
+                        for pobj in g.children:
+                            if pobj.dep_ == "pobj":
+                                out += [(mm, f * 0.85) for mm, f in self.expand(pobj, depth + 1)]
+                    elif g.dep_ == "dobj":
+                        out += [(mm, f * 0.85) for mm, f in self.expand(g, depth + 1)]
+            elif c.dep_ == "prep" and c.lower_ in ("including", "among"):
+                for pobj in c.children:
+                    if pobj.dep_ == "pobj":
+                        out += [(mm, f * 0.85) for mm, f in self.expand(pobj, depth + 1)]
         return out
 
     # -- the parse around a trigger -----------------------------------------------------------
@@ -736,6 +798,9 @@ class PassageExtractor:
     def apply(self, trig: Trigger, tok: Any, sent: Any) -> list[Candidate]:
         if tok.lower_ in trig.not_forms:
             return []
+        if tok.i > 1 and self.doc[tok.i - 1].text in ("-", "\u2010") and not self.doc[tok.i - 1].whitespace_ \
+                and self.doc[tok.i - 2].lower_ not in VERB_PREFIXES:
+            return []  # part of a compound adjective: "peasant-born", "foreign-trained" (not "re-elected")
         passive = is_passive(tok) if not trig.is_noun else False
         if trig.voice == "passive" and not passive:
             return []
@@ -797,6 +862,10 @@ class PassageExtractor:
                     s = self.gsubject(tok)
                     if s is not None:
                         agent_toks.append(s)
+                    # "set up a section called X", parsed as a second verb: X is the object's name
+                    for c in tok.children:
+                        if c.dep_ == "conj" and c.lemma_ in NAMING and not any(g.dep_ in SUBJ_DEPS for g in c.children):
+                            subj_toks += [g for g in c.children if g.dep_ in ("dobj", "oprd", "attr")]
         if not subj_toks:
             return []
         subjects: list[tuple[Mention, float]] = []
@@ -821,7 +890,7 @@ class PassageExtractor:
         agents = [m for m in agents if m.entity_id not in seen]
         office_tok = self.office_token(tok, trig) if trig.office else None
         if office_tok is not None and trig.type in ("appointment", "election"):
-            om = self.mention_at(office_tok)
+            om = self.mention_at(office_tok) or self.unmentioned_person(office_tok)
             if om is not None and self.etype(om) == "person":
                 return []  # "a man named X", "named X in his interrogation": naming, not office
         office_text = self.phrase(office_tok) if office_tok is not None else None
@@ -870,8 +939,12 @@ class PassageExtractor:
             roles.pop("office", None)
         for m, f in subjects_ok:
             conf = trig.confidence * f * dconf
+            own = dict(roles, subject=m.entity_id)
+            if office_tok is not None and trig.type != "sentence":
+                own.update(self.own_office(m, office_tok, trig))
+                own = {k: v for k, v in own.items() if v is not None}
             for typ in (trig.type, *trig.also):
-                c = Candidate(typ, m, (s_start, s_end), dict(roles, subject=m.entity_id), date, None, voice,
+                c = Candidate(typ, m, (s_start, s_end), dict(own), date, None, voice,
                               hedged, negated, round(conf if typ == trig.type else conf * 0.95, 3), dict(attrs))
                 if date is not None and date.inferred:
                     c.attrs["date_inferred"] = True
@@ -891,6 +964,23 @@ class PassageExtractor:
                 out.append(Candidate(trig.partner, pm, (s_start, s_end), proles, date, None, voice, hedged,
                                      False, round(trig.confidence * 0.85 * dconf, 3), {"trigger": tok.text}))
         return out
+
+    def own_office(self, m: Mention, office_tok: Any, trig: Trigger) -> dict[str, Any]:
+        """Office and organization of one of several people given offices in one phrase:
+        "appointing X commissar of A and Y commissar of B" gives Y the second office."""
+        if m.body_start is None or m.body_end is None:
+            return {}
+        span = self.doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
+        if span is None:
+            return {}
+        t = span.root
+        h = t.head
+        chain = {c.i for c in office_tok.subtree if c.dep_ == "conj" and _nounish(c)}
+        if t.dep_ != "compound" or h.i == office_tok.i or h.i not in chain:
+            return {}
+        office = self.phrase(h)
+        orgs = self.organizations(h, trig, h, office)
+        return {"office": office, "organization": orgs[0] if orgs else None}
 
     def clausal_parts(self, heads: list[Any], trig: Any) -> set[int]:
         """Tokens of clauses inside the argument phrases (a subject's relative clause has its own dates)."""
@@ -916,13 +1006,16 @@ class PassageExtractor:
         cut = {t.i for c in tok.children
                if c.dep_ in ("conj", "cc", "relcl", "advcl", "appos", "punct") or (c.dep_ == "prep" and c.lower_ == "by")
                for t in c.subtree}
+        for d in tok.subtree:  # "commissar of A and Y commissar of B": the second office hung on A
+            if d.dep_ == "conj" and d.lemma_.lower() == tok.lemma_.lower() and d.i != tok.i:
+                cut |= {t.i for t in d.subtree} | {t.i for t in d.head.children if t.dep_ == "cc"}
         toks = [t for t in tok.subtree if t.i not in cut]
         lead = [t for t in toks if t.i < tok.i and t.dep_ == "compound" and self.mention_at(t) is not None]
         if lead:  # "Yezhov commissar of X": the office without the name
             toks = [t for t in toks if t.i > max(x.i for x in lead)]
         lo, hi = min(t.i for t in toks), max(t.i for t in toks)
         span = self.doc[lo:hi + 1]
-        text = span.text.strip(" ,;:.")
+        text = span.text.split(" (")[0].strip(" ,;:.")
         return text[:120]
 
     def office_token(self, tok: Any, trig: Trigger) -> Any | None:

@@ -65,6 +65,7 @@ class Lexicon:
     irrealis_modals: frozenset[str]
     infer_dates: bool
     person_nouns: frozenset[str] = frozenset()
+    org_heads: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -99,6 +100,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         irrealis_modals=frozenset(data.get("irrealis_modals", [])),
         infer_dates=bool(data.get("infer_dates", False)),
         person_nouns=frozenset(data.get("person_nouns", [])),
+        org_heads=frozenset(data.get("org_heads", [])),
     )
 
 
