@@ -478,3 +478,23 @@ def test_names_before_a_noun_are_not_the_event_subject_unless_it_is_a_title() ->
 def test_a_man_named_x_is_no_appointment() -> None:
     fs = facts("She pointed at a local official named Orlov and accused him.")
     absent(fs, "appointment")
+
+
+def test_a_clause_qualifying_a_date_takes_that_date() -> None:
+    text = "Kirov was murdered in December 1934. It began the previous October, when Ivan Petrov was arrested."
+    f = find(facts(text), "arrest", "Ivan Petrov")
+    assert (f.date_start, f.date_precision) == ("1934-10-01", "month")
+
+
+def test_adverbial_clause_dated_from_its_main_clause() -> None:
+    text = "In 1935 Stalin promoted Genrikh Yagoda, only two days after Boris Orlov was appointed marshal."
+    f = find(facts(text), "appointment", "Boris Orlov")
+    assert f.date_start == "1935-01-01"
+    text = "On 3 May 1936 Stalin left Moscow, when Ivan Petrov was arrested."
+    assert find(facts(text), "arrest", "Ivan Petrov").date_start == "1936-05-03"
+
+
+def test_expected_events_are_not_events_but_a_death_after_which_is() -> None:
+    absent(facts("Ivan Petrov flew back to Moscow half expecting to be arrested."), "arrest")
+    find(facts("Few had expected the years after Boris Orlov's death to see the building of a new state."),
+         "death", "Boris Orlov")

@@ -362,7 +362,8 @@ class PassageExtractor:
         if tok.i in self.made:
             return self.made[tok.i]
         found = None
-        if tok.pos_ == "PROPN" and tok.tag_ != "NNPS" and tok.text[:1].isupper() and not tok.text.isupper() \
+        if (tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and tok.i > tok.sent.start)) and tok.tag_ not in ("NNPS", "NNS") \
+                and tok.text.istitle() \
                 and len(tok.text) > 3 and tok.ent_type_ not in NUMERIC_ENTS and tok.dep_ not in ("compound", "poss"):
             parts = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i]
             lo = parts[0] if parts else tok
@@ -530,7 +531,7 @@ class PassageExtractor:
             t = t.head
         return t
 
-    def date_for(self, trig: Any, sent: Any, excluded: set[int]) -> tuple[DateValue | None, float]:
+    def date_for(self, trig: Any, sent: Any, excluded: set[int], infer: bool = True) -> tuple[DateValue | None, float]:
         """The date attached to the trigger's clause, or one inferred from the passage."""
         ancestors = {a.i: k + 1 for k, a in enumerate(trig.ancestors)}
         in_relcl = trig.dep_ == "relcl" or (trig.dep_ == "conj" and trig.head.dep_ == "relcl")
@@ -544,6 +545,8 @@ class PassageExtractor:
             root = span.root
             if root.i in own or any(t.i in own for t in span):
                 rank = 0
+            elif trig.dep_ in ("relcl", "advcl", "acl") and trig.head.i in {t.i for t in span}:
+                rank = 0  # the clause qualifies the date: "the October when X was arrested"
             else:
                 h = self.clause_head(root)
                 if h.i == trig.i:
@@ -571,11 +574,15 @@ class PassageExtractor:
             dist = abs(span.start - trig.i)
             if best is None or (rank, dist) < best[:2]:
                 best = (rank, dist, value)
+        if best is None and trig.dep_ == "advcl" and _verbish(trig.head):
+            timed = self.clause_timed(trig, sent, excluded)
+            if timed is not None:
+                return timed, 0.9
         if best is not None and best[0] > 0 and any(self.doc[i].lower_ in TIME_CUES for i in own):
             best = None  # "Arrested some days later, he was shot on 1 April": not the arrest's date
         if best is not None:
             return best[2], 1.0 if best[0] == 0 else 0.9
-        if not self.lex.infer_dates:
+        if not self.lex.infer_dates or not infer:
             return None, 1.0
         # inferred from the passage: the latest anchor-able date before this sentence
         if any(t.lower_ in TIME_CUES for t in sent):
@@ -600,20 +607,36 @@ class PassageExtractor:
                 break  # "Later ..." moves the time on from the sentence before
         return None, 1.0
 
-    def _shift(self, value: DateValue, prep: Any) -> DateValue | None:
+    def clause_timed(self, trig: Any, sent: Any, excluded: set[int]) -> DateValue | None:
+        """The date of an adverbial clause from its main clause: "in 1935 he did A, two days after
+        B happened" dates B two days before A; "when B happened" dates B with A."""
+        mark = next((c for c in trig.children if c.dep_ in ("mark", "advmod")
+                     and c.lower_ in ("when", "while", "as", "after", "before")), None)
+        if mark is None:
+            return None
+        main, _ = self.date_for(trig.head, sent, excluded | {t.i for t in trig.subtree}, infer=False)
+        if main is None or mark.lower_ in ("when", "while", "as"):
+            return main
+        adv = next((c for c in trig.children if c.dep_ == "npadvmod" and c.i < mark.i), None)
+        # "B happened two days after A": B is two days *before* the main clause's A, hence reversed
+        return self._shift(main, mark, adv, reverse=True) if adv is not None else None
+
+    def _shift(self, value: DateValue, prep: Any, adv: Any | None = None, reverse: bool = False) -> DateValue | None:
         """The date of an event N units before/after a dated one ("four days after"), or None."""
         if prep.lower_ not in ("after", "before"):
             return None
-        adv = next((c for c in prep.children if c.dep_ == "npadvmod"), None)
+        adv = adv if adv is not None else next((c for c in prep.children if c.dep_ == "npadvmod"), None)
         if adv is None:
             return None
         num = next((c for c in adv.children if c.dep_ == "nummod"), None)
-        text = f"{num.text if num is not None else 'a'} {adv.text} {'earlier' if prep.lower_ == 'after' else 'later'}"
+        earlier = (prep.lower_ == "after") != reverse
+        text = f"{num.text if num is not None else 'a'} {adv.text} {'earlier' if earlier else 'later'}"
         exprs = find_dates(text)
         if len(exprs) != 1 or exprs[0].kind != "relative":
             return None
         v = resolve(exprs[0], value)
-        return None if v is None else DateValue(f"{prep.doc[adv.left_edge.i:prep.i + 1].text} {value.text}",
+        lo, hi = min(adv.left_edge.i, prep.i), max(adv.left_edge.i, prep.i)
+        return None if v is None else DateValue(f"{prep.doc[lo:hi + 1].text} {value.text}",
                                                 v.start, v.end, v.precision, relative=True)
 
     def own_clause(self, trig: Any) -> set[int]:
@@ -741,8 +764,8 @@ class PassageExtractor:
                 return True
         t = trig
         for _ in range(5):  # governing words, not coordinated ones ("was tried and sentenced")
-            if t.head.i == t.i:
-                break
+            if t.head.i == t.i or t.head.lower_ in TEMPORAL_PREPS:
+                break  # "expected the decade after X's death": the death is a given
             coordinated = t.dep_ == "conj"
             t = t.head
             if not coordinated and (t.lemma_ in heads or t.lower_ in heads):
@@ -751,7 +774,7 @@ class PassageExtractor:
         for _ in range(3):
             if t.dep_ in ("xcomp", "dobj", "pobj", "ccomp", "acl", "advcl") and t.head.lemma_ in heads:
                 return True
-            if t.head.i == t.i:
+            if t.head.i == t.i or t.head.lower_ in TEMPORAL_PREPS:
                 break
             t = t.head
         return False
