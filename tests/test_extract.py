@@ -498,3 +498,37 @@ def test_expected_events_are_not_events_but_a_death_after_which_is() -> None:
     absent(facts("Ivan Petrov flew back to Moscow half expecting to be arrested."), "arrest")
     find(facts("Few had expected the years after Boris Orlov's death to see the building of a new state."),
          "death", "Boris Orlov")
+
+
+def test_a_counted_group_is_the_people_named_before() -> None:
+    text = ("On 11 June 1937 the papers reported the arrest of Ivan Petrov and two other generals. "
+            "On 12 June came the announcement of the execution of the three commanders.")
+    f = find(facts(text), "execution", "Ivan Petrov")
+    assert f.date_start == "1937-06-12"
+    text = ("Ivan Petrov and Boris Orlov were arrested in 1937. "
+            "The eight commanders were shot in June 1938.")
+    absent(facts(text), "execution")  # two named, eight counted: not the same group
+
+
+def test_an_of_object_after_a_time_phrase() -> None:
+    text = ("I read the papers on 23 September 1937, telling of the kidnapping at midday, Wednesday, "
+            "September 22, of General Miller, head of the veterans.")
+    f = find(facts(text), "kidnapping", "General Miller")
+    assert f.date_start == "1937-09-22"
+
+
+def test_a_bracketed_participle_describes_the_noun_before_it() -> None:
+    text = "He praised the Special Board (instituted under the law of 10 July 1934) as a mighty weapon."
+    fs = analyse_text(text, {**types(), "Special Board": "organization"})
+    (f,) = [f for f in fs if f.type == "founding" and f.subject_id == "t:special_board"]
+    assert f.date_start == "1934-07-10"
+
+
+def test_only_narrated_events_take_the_date_of_the_sentence_before() -> None:
+    text = ("The plenum of 1 February 1935 settled the matter. The clearest sign was Nikolai Yezhov's "
+            "appointment to the post that Sergei Kirov's murder had left empty.")
+    fs = facts(text)
+    assert find(fs, "appointment", "Nikolai Yezhov").date_start == "1935-02-01"
+    assert find(fs, "killing", "Sergei Kirov").date_start is None
+    text = "Boris Orlov was travelling in Siberia in January 1924. The news of Lenin's death reached him there."
+    assert find(analyse_text(text, {**types(), "Lenin": "person"}), "death", "Lenin").date_start == "1924-01-01"

@@ -49,6 +49,7 @@ SPACY_TYPES = {"PERSON": "person", "ORG": "organization", "NORP": "organization"
 NAMING = {"call", "name", "know", "dub", "title", "style"}
 LEADING = {"lead", "head", "include", "command"}
 GROUP_NOUNS = {"group", "batch", "number", "band", "circle", "handful", "dozen", "score", "series"}
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 NUMERIC_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 VERB_PREFIXES = {"re", "co", "ex", "pre", "un", "non", "self", "mis", "over", "under", "out"}
 TIME_CUES = {"age", "later", "after", "afterwards", "before", "earlier", "subsequently", "eventually", "finally",
@@ -112,6 +113,8 @@ def _needs_ok(tok: Any, steps: tuple[Step, ...]) -> bool:
 
 
 def is_passive(tok: Any) -> bool:
+    if _parenthetical_participle(tok) is not None:
+        return True
     deps = {c.dep_ for c in tok.children}
     if deps & {"nsubjpass", "auxpass"}:
         return True
@@ -122,6 +125,16 @@ def is_passive(tok: Any) -> bool:
     if tok.dep_ in ("acomp", "oprd") and tok.tag_ == "VBN" and tok.head.lemma_ in ("be", "get", "remain"):
         return True  # "X was exiled" parsed as a copula with a participle
     return tok.tag_ == "VBN" and tok.dep_ in ("acl", "advcl", "amod", "relcl", "ROOT", "appos") and "aux" not in deps
+
+
+def _parenthetical_participle(tok: Any) -> Any | None:
+    """The noun a bracketed participle describes: "the Special Board (instituted in 1934)"."""
+    if tok.tag_ != "VBN" or tok.i < 2 or tok.doc[tok.i - 1].text != "(" or any(c.dep_ == "aux" for c in tok.children):
+        return None
+    noun = tok.doc[tok.i - 2]
+    while noun.dep_ == "compound" and noun.head.i > noun.i:
+        noun = noun.head
+    return noun if noun.pos_ in ("NOUN", "PROPN") else None
 
 
 def _verbish(tok: Any) -> bool:
@@ -304,6 +317,8 @@ class PassageExtractor:
                     return self.expand(a.head, depth + 1)
         elif (um := self.unmentioned_person(tok)) is not None:
             out.append((um, 0.8))
+        elif (group := self.counted_group(tok)):
+            out += [(gm, 0.75) for gm in group]
         else:
             for c in tok.children:
                 if c.dep_ == "compound" and self.mention_at(c) is not None and _nounish(tok) \
@@ -379,6 +394,47 @@ class PassageExtractor:
         self.made[tok.i] = found
         return found
 
+    def counted_group(self, tok: Any) -> list[Mention]:
+        """"The eight chiefs", "these three men": the people of a group of that size named in this
+        sentence or the two before, as "X and seven other generals" or "X, Y and Z"."""
+        if tok.tag_ != "NNS" or tok.lemma_.lower() not in self.lex.person_nouns:
+            return []
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in tok.children):
+            return []
+        num = next((c for c in tok.children if c.dep_ == "nummod"), None)
+        n = parse_number(num.text) if num is not None else None
+        if n is None or n < 2:
+            return []
+        sents = []
+        s0 = tok.sent
+        sents.append((s0.start, tok.i))
+        lo = s0.start
+        for _ in range(2):
+            if lo == 0:
+                break
+            prev = self.doc[lo - 1].sent
+            sents.append((prev.start, prev.end))
+            lo = prev.start
+        for a, b in sents:
+            for t in self.doc[a:b]:
+                if t.dep_ == "conj" or t.i == tok.i:
+                    continue
+                chain = [t, *[c for c in t.subtree if c.dep_ == "conj" and c.head.i in {t.i} | {x.i for x in t.subtree}]]
+                if len(chain) < 2:
+                    continue
+                members: dict[str, Mention] = {}
+                others = 0
+                for c in chain:
+                    cm = self.mention_at(c)
+                    if cm is not None and cm.entity_id and self.etype(cm) == "person":
+                        members.setdefault(cm.entity_id, cm)
+                    elif any(g.dep_ == "amod" and g.lower_ == "other" for g in c.children):
+                        k = next((parse_number(g.text) for g in c.children if g.dep_ == "nummod"), None)
+                        others += k or 0
+                if members and len(members) + others == n:
+                    return list(members.values())
+        return []
+
     def _own_name(self, eid: str, name: str) -> bool:
         """Whether a document-born entity is called ``name`` (in full or by its last word) and its
         name is a person's, not a description ("Old Bolshevik")."""
@@ -409,6 +465,9 @@ class PassageExtractor:
 
     def gsubject(self, v: Any, depth: int = 0) -> Any | None:
         """The grammatical subject of verb ``v``, through coordination and participles."""
+        noun = _parenthetical_participle(v)
+        if noun is not None:
+            return noun
         for c in v.children:
             if c.dep_ in SUBJ_DEPS:
                 return c
@@ -505,10 +564,11 @@ class PassageExtractor:
                     st.years.append(value.year)
         return out
 
-    def aside(self, span: Any) -> bool:
+    def aside(self, span: Any, strict: bool = True) -> bool:
         """Whether a date sits off the narrative line: in a relative or participial clause, a
-        parenthesis, a clause reported or subordinated under another, or as the "of" complement of
-        a noun ("the law of 1 December", "his troubles four years earlier")."""
+        parenthesis, or a phrase about a noun ("his troubles four years earlier"); ``strict`` adds
+        a clause reported under another and the "of" complement of a noun ("a note of 1923"),
+        which can still date the scene for the next sentence ("The plenum of 1 February ...")."""
         root = span.root
         body = self.p.body
         before = body[root.sent.start_char:span.start_char]
@@ -516,9 +576,11 @@ class PassageExtractor:
             return True
         t = root
         while t.head.i != t.i:
-            if t.dep_ in ("relcl", "acl", "appos", "ccomp", "csubj", "parataxis"):
+            if t.dep_ in ("relcl", "acl", "appos"):
                 return True
-            if t.dep_ == "pobj" and t.head.lower_ == "of" and _nounish(t.head.head):
+            if strict and t.dep_ in ("ccomp", "csubj", "parataxis"):
+                return True
+            if strict and t.dep_ == "pobj" and t.head.lower_ == "of" and _nounish(t.head.head):
                 return True
             if t.dep_ == "advmod" and _nounish(t.head):
                 return True
@@ -587,6 +649,8 @@ class PassageExtractor:
         # inferred from the passage: the latest anchor-able date before this sentence
         if any(t.lower_ in TIME_CUES for t in sent):
             return None, 1.0
+        if not self.narrated(trig):
+            return None, 1.0  # "the traitors who killed Kirov", "since Kirov's murder": told before
         # the nearest of the two sentences before that dates the narrative (asides do not count)
         # gives its date if it has only one
         lo = sent.start
@@ -597,7 +661,7 @@ class PassageExtractor:
             lo = prev.start
             prior = {(v.start, v.end, v.precision): v for e, v, sp in self.dates
                      if sp is not None and v is not None and prev.start <= sp.start < prev.end and is_anchor(e, v)
-                     and v.precision in ("day", "month", "season", "year") and not self.aside(sp)}
+                     and v.precision in ("day", "month", "season", "year") and not self.aside(sp, strict=False)}
             if len(prior) > 1:
                 break
             if prior:
@@ -606,6 +670,22 @@ class PassageExtractor:
             if any(t.lower_ in TIME_CUES for t in prev):
                 break  # "Later ..." moves the time on from the sentence before
         return None, 1.0
+
+    def narrated(self, trig: Any) -> bool:
+        """Whether a trigger tells its event as the story's next step (and so may take the date of
+        the sentences before) rather than referring back to it: a verb not in a relative or
+        participial clause, or an event noun that is the predicate ("The next step was X's
+        appointment"), the subject of a verb of occurring ("X's arrest followed") or what is
+        announced ("the news of X's death")."""
+        if _verbish(trig):
+            return not any(a.dep_ in ("relcl", "acl") for a in [trig, *trig.ancestors][:3])
+        if trig.dep_ in ("attr", "ROOT"):
+            return True
+        if trig.dep_ == "dobj" and trig.head.lemma_ in self.lex.announcing:
+            return True  # "The memo signalled the creation of X", "Radio announced X's death"
+        if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lemma_ in self.lex.announcing:
+            return True  # "The news of X's death reached me"
+        return trig.dep_ in SUBJ_DEPS and trig.head.lemma_ in self.lex.occurrence_verbs
 
     def clause_timed(self, trig: Any, sent: Any, excluded: set[int]) -> DateValue | None:
         """The date of an adverbial clause from its main clause: "in 1935 he did A, two days after
@@ -844,6 +924,8 @@ class PassageExtractor:
         exclude: set[int] = set()
         if trig.is_noun:
             of_objs = self.prep_objects(tok, ["of"]) if trig.org != "of" else []
+            if not of_objs and trig.org != "of":
+                of_objs = self.detached_of(tok)
             for c in tok.children:
                 if c.dep_ == "poss" and of_objs:
                     agent_toks.append(c)  # "Stalin's execution of the commanders"
@@ -1004,6 +1086,21 @@ class PassageExtractor:
         office = self.phrase(h)
         orgs = self.organizations(h, trig, h, office)
         return {"office": office, "organization": orgs[0] if orgs else None}
+
+    def detached_of(self, tok: Any) -> list[Any]:
+        """The of-object of an event noun that the parser hung on the governing word because a time
+        came between: "telling of the kidnapping at midday, Wednesday, 22 May, of General X"."""
+        if tok.dep_ != "pobj":
+            return []
+        gov = tok.head.head
+        for c in gov.children:
+            if c.dep_ == "prep" and c.lower_ == "of" and c.i > tok.i:
+                between = self.doc[tok.i + 1:c.i]
+                timed = all(t.is_punct or t.ent_type_ in ("DATE", "TIME") or t.lower_ in ("at", "on", "in", "the")
+                            or t.lower_ in WEEKDAYS for t in between)
+                if timed:
+                    return [x for x in c.children if x.dep_ == "pobj"]
+        return []
 
     def clausal_parts(self, heads: list[Any], trig: Any) -> set[int]:
         """Tokens of clauses inside the argument phrases (a subject's relative clause has its own dates)."""

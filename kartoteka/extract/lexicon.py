@@ -66,6 +66,8 @@ class Lexicon:
     infer_dates: bool
     person_nouns: frozenset[str] = frozenset()
     org_heads: frozenset[str] = frozenset()
+    occurrence_verbs: frozenset[str] = frozenset()
+    announcing: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -101,6 +103,8 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         infer_dates=bool(data.get("infer_dates", False)),
         person_nouns=frozenset(data.get("person_nouns", [])),
         org_heads=frozenset(data.get("org_heads", [])),
+        occurrence_verbs=frozenset(data.get("occurrence_verbs", [])),
+        announcing=frozenset(data.get("announcing", [])),
     )
 
 
