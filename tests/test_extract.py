@@ -532,3 +532,29 @@ def test_only_narrated_events_take_the_date_of_the_sentence_before() -> None:
     assert find(fs, "killing", "Sergei Kirov").date_start is None
     text = "Boris Orlov was travelling in Siberia in January 1924. The news of Lenin's death reached him there."
     assert find(analyse_text(text, {**types(), "Lenin": "person"}), "death", "Lenin").date_start == "1924-01-01"
+
+
+def test_a_pronoun_never_takes_an_antecedent_of_the_other_gender() -> None:
+    fs = facts("Ivan Petrov married in 1920. After receiving a ten-year sentence, she was later shot.")
+    absent(fs, "execution")
+    fs = facts("Anna Volkova worked as a typist in Moscow. In 1937 she was arrested.")
+    assert find(fs, "arrest", "Anna Volkova").date_start == "1937-01-01"
+
+
+def test_a_denying_verb_does_not_reach_into_an_adverbial_clause() -> None:
+    fs = facts("Boris Orlov alone survived in power just after Ivan Petrov died.")
+    assert not find(fs, "death", "Ivan Petrov").negated
+
+
+def test_reported_and_commemorated_events_keep_their_own_time() -> None:
+    fs = facts("In March 1938 the accused testified that they had caused Boris Orlov's death.")
+    assert find(fs, "death", "Boris Orlov").date_start is None
+    fs = analyse_text("On 21 January 1934, the anniversary of Lenin's death, the paper printed an article.",
+                      {**types(), "Lenin": "person"})
+    assert find(fs, "death", "Lenin").date_start is None
+
+
+def test_naming_plural_groups_and_obligations_are_no_events() -> None:
+    absent(facts("A sister of Ivan Petrov, named Margaret, worked for us."), "appointment")
+    absent(facts("Other arrested Petrov men were released in 1938."), "arrest", "Petrov")
+    absent(facts("Boris Orlov must immediately be removed and put on trial."), "trial")

@@ -14,6 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from kartoteka.analysis import Mention, Passage, Segment
@@ -29,10 +30,12 @@ from kartoteka.extract.dates import (
 from kartoteka.extract.lexicon import Lexicon, Step, Trigger
 from kartoteka.extract.numbers import parse_number
 from kartoteka.resolve.keys import alias_key
-from kartoteka.resolve.names import strip_titles
+from kartoteka.resolve.names import parse_person, strip_titles
 
 CLAUSAL = {"relcl", "advcl", "ccomp", "conj", "acl", "parataxis", "csubj", "xcomp", "pcomp"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "himself", "herself"}
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "herself": "f"}
+MALE_SURNAME = re.compile(r"(?:ov|ev|yov|in|yn|sky|skii|skiy|ski|ich|vich)$")
 REFLEXIVE = {"himself", "herself", "themselves", "oneself", "itself"}
 RELATIVE = {"who", "whom", "that", "which", "whose"}
 SUBJ_DEPS = {"nsubj", "nsubjpass"}
@@ -137,6 +140,16 @@ def _parenthetical_participle(tok: Any) -> Any | None:
     return noun if noun.pos_ in ("NOUN", "PROPN") else None
 
 
+@lru_cache(maxsize=4096)
+def name_gender(name: str) -> str | None:
+    """"m", "f" or None for a person's name: the given name, patronymic or surname form says so
+    ("Nadezhda", "Ivanovna", "Petrova" are a woman's; "Ivan", "Petrov", "Trotsky" a man's)."""
+    p = parse_person(name)
+    if p.gender is None and p.surname and not p.first and MALE_SURNAME.search(p.surname):
+        return "m"
+    return p.gender
+
+
 def _verbish(tok: Any) -> bool:
     return tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.tag_ in ("VBN", "VBD"))
 
@@ -187,7 +200,8 @@ class PassageExtractor:
         nearest person named before it in its sentence, else a subject named after it, else the
         topic; an object pronoun the nearest person that is not its own clause's subject. "This
         figure" (a demonstrative and a person noun) as a subject is the one person the sentence
-        before names. Anything less certain stays unresolved (and yields no factoid)."""
+        before names. An antecedent whose name says the other gender never fits ("she" is not
+        Ivan Petrov). Anything less certain stays unresolved (and yields no factoid)."""
         out: dict[int, Mention] = {}
         topic: Mention | None = None
         topic_sent = -10
@@ -222,9 +236,11 @@ class PassageExtractor:
             before = {mm.entity_id for i, mm in self.ordered
                       if tok.sent.start <= i < tok.i and mm.entity_id and self.etype(mm) == "person"
                       and not self._inside_name(self.doc[i])}
+            fits = self._gender_fits(low)
             if tok.dep_ in SUBJ_DEPS:
                 main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
-                if topic is not None and sn - topic_sent <= 2 and (main or before <= {topic.entity_id}):
+                if topic is not None and sn - topic_sent <= 2 and (main or before <= {topic.entity_id}) \
+                        and fits(topic):
                     out[tok.i] = topic
                     topic_sent = sn
                 continue
@@ -240,20 +256,30 @@ class PassageExtractor:
             for i, mm in reversed(self.ordered):
                 if tok.sent.start <= i < tok.i and mm.entity_id and mm.entity_id != clause_subj \
                         and self.etype(mm) == "person" and self.doc[i].dep_ != "poss" \
-                        and not self._inside_name(self.doc[i]):
+                        and not self._inside_name(self.doc[i]) and fits(mm):
                     out[tok.i] = mm
                     break
             else:
                 if tok.dep_ == "poss":  # "Between his appointment ..., Sverdlov had been": ahead
                     for i, mm in self.ordered:
                         if tok.i < i < tok.sent.end and mm.entity_id and self.etype(mm) == "person" \
-                                and self.doc[i].dep_ in SUBJ_DEPS:
+                                and self.doc[i].dep_ in SUBJ_DEPS and fits(mm):
                             out[tok.i] = mm
                             break
                     else:
-                        if not before and topic is not None and sn - topic_sent <= 1:
+                        if not before and topic is not None and sn - topic_sent <= 1 and fits(topic):
                             out[tok.i] = topic  # "His death ...": the person the text is about
         return out
+
+    def _gender_fits(self, pronoun: str) -> Callable[[Mention], bool]:
+        """A test that an antecedent's name does not say the other gender than the pronoun."""
+        want = PRONOUN_GENDER.get(pronoun)
+
+        def fits(m: Mention) -> bool:
+            got = name_gender(self.entity_name(m))
+            return want is None or got is None or got == want
+
+        return fits
 
     def _persons_named(self, i: int) -> dict[str, Mention]:
         """The people named in the sentence holding token ``i`` (one mention each)."""
@@ -321,7 +347,7 @@ class PassageExtractor:
             out += [(gm, 0.75) for gm in group]
         else:
             for c in tok.children:
-                if c.dep_ == "compound" and self.mention_at(c) is not None and _nounish(tok) \
+                if c.dep_ == "compound" and self.mention_at(c) is not None and _nounish(tok) and tok.tag_ not in ("NNS", "NNPS") \
                         and (tok.lemma_.lower() in self.lex.person_nouns
                              or (tok.pos_ == "PROPN" and tok.text.istitle() and self.etype(self.mention_at(c)) != "person")):
                     # "Yezhov commissar of ...": a name before a title; "the North Caucasus Territory"
@@ -605,6 +631,9 @@ class PassageExtractor:
             if any(t.i in excluded for t in span):
                 continue
             root = span.root
+            if any(a.lemma_.lower() in self.lex.date_blockers and a.i not in {t.i for t in span} for a in trig.ancestors
+                   if a.i != root.i and span.start <= a.i + 3):
+                continue
             if root.i in own or any(t.i in own for t in span):
                 rank = 0
             elif trig.dep_ in ("relcl", "advcl", "acl") and trig.head.i in {t.i for t in span}:
@@ -624,6 +653,10 @@ class PassageExtractor:
                     # the date's clause governs the trigger ("In 1935 X was charged and exiled"),
                     # unless a temporal preposition between them shifts the time ("days after X's suicide")
                     path = [a for a in trig.ancestors if ancestors[a.i] <= ancestors[h.i]]
+                    if any(a.dep_ in ("ccomp", "csubj") for a in [trig, *path[:-1]]):
+                        continue  # "In 1938 they testified that they had caused X's death": not 1938
+                    if any(a.lemma_.lower() in self.lex.date_blockers for a in path):
+                        continue  # "on 21 January, the anniversary of X's death": another year
                     preps = [a for a in path if a.lower_ in TEMPORAL_PREPS]
                     if preps:
                         shifted = self._shift(value, preps[0])  # "four days after X's suicide"
@@ -829,9 +862,13 @@ class PassageExtractor:
             for c in h.children:
                 if c.dep_ in lex.neg_deps or (c.lower_ in lex.neg_words and c.dep_ in ("neg", "det", "advmod")):
                     return True
+        if trig.dep_ in ("advcl", "relcl", "conj", "acl", "parataxis"):
+            return False  # "X survived, just after Y died": a clause of its own, not what is denied
         if trig.head.lower_ in lex.neg_heads or trig.head.lemma_ in lex.neg_heads:
             return True
-        return any(a.lemma_ in lex.neg_heads and a.pos_ == "VERB" for a in list(trig.ancestors)[:2])
+        chain = [trig, *trig.ancestors][:3]
+        return any(a.lemma_ in lex.neg_heads and a.pos_ == "VERB" and chain[k].dep_ not in ("advcl", "relcl", "conj", "acl")
+                   for k, a in enumerate(chain[1:]))
 
     def irrealis(self, trig: Any) -> bool:
         """An event only planned, attempted, proposed or possible: "a plot to kill X", "the
@@ -841,6 +878,11 @@ class PassageExtractor:
             if c.dep_ == "amod" and c.lemma_ in heads | {"attempted", "planned", "proposed", "failed", "intended"}:
                 return True
             if c.dep_ == "aux" and c.lower_ in self.lex.irrealis_modals:
+                return True
+        v = trig
+        while v.dep_ == "conj" and _verbish(v.head):  # "must be removed and put on trial"
+            v = v.head
+            if any(c.dep_ == "aux" and c.lower_ in self.lex.irrealis_modals for c in v.children):
                 return True
         t = trig
         for _ in range(5):  # governing words, not coordinated ones ("was tried and sentenced")
@@ -998,6 +1040,9 @@ class PassageExtractor:
             om = self.mention_at(office_tok) or self.unmentioned_person(office_tok)
             if om is not None and self.etype(om) == "person":
                 return []  # "a man named X", "named X in his interrogation": naming, not office
+            if trig.lemma in NAMING and office_tok.pos_ == "PROPN" and office_tok.lemma_.lower() not in self.lex.person_nouns \
+                    and not any(t.lemma_.lower() in self.lex.person_nouns for t in office_tok.subtree):
+                return []  # "a sister named Margaret"
         office_text = self.phrase(office_tok) if office_tok is not None else None
         org_ids = self.organizations(tok, trig, office_tok, office_text)
         if trig.type == "membership" and not org_ids:

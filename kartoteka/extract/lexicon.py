@@ -68,6 +68,7 @@ class Lexicon:
     org_heads: frozenset[str] = frozenset()
     occurrence_verbs: frozenset[str] = frozenset()
     announcing: frozenset[str] = frozenset()
+    date_blockers: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -105,6 +106,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         org_heads=frozenset(data.get("org_heads", [])),
         occurrence_verbs=frozenset(data.get("occurrence_verbs", [])),
         announcing=frozenset(data.get("announcing", [])),
+        date_blockers=frozenset(data.get("date_blockers", [])),
     )
 
 
