@@ -558,3 +558,23 @@ def test_naming_plural_groups_and_obligations_are_no_events() -> None:
     absent(facts("A sister of Ivan Petrov, named Margaret, worked for us."), "appointment")
     absent(facts("Other arrested Petrov men were released in 1938."), "arrest", "Petrov")
     absent(facts("Boris Orlov must immediately be removed and put on trial."), "trial")
+
+
+def test_counterfactual_and_plotted_events_are_no_events() -> None:
+    absent(facts("If Boris Orlov had won, he would have executed Ivan Petrov too."), "execution")
+    absent(facts("An abortive cabal to remove Ivan Petrov from the post of secretary took place in 1934."),
+           "removal")
+
+
+def test_a_possessive_after_another_of_its_gender_is_the_same_person() -> None:
+    text = ("Boris Orlov was ill that winter. Since his endorsement of the attacks on his friend Ivan Petrov "
+            "was out of the question, his death came at a convenient moment.")
+    fs = facts(text)
+    find(fs, "death", "Boris Orlov")
+    absent(fs, "death", "Ivan Petrov")
+
+
+def test_an_apposition_of_another_type_is_not_the_same_thing() -> None:
+    text = ("The commission set up a department consisting of Ivan Petrov from the party, and Boris Orlov "
+            "(now head of the Academy of Sciences) from the courts.")
+    absent(facts(text), "founding", "Academy of Sciences")

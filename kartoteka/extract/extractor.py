@@ -200,7 +200,8 @@ class PassageExtractor:
         nearest person named before it in its sentence, else a subject named after it, else the
         topic; an object pronoun the nearest person that is not its own clause's subject. "This
         figure" (a demonstrative and a person noun) as a subject is the one person the sentence
-        before names. An antecedent whose name says the other gender never fits ("she" is not
+        before names. A possessive after another pronoun of its gender in the sentence is that
+        pronoun's person again. An antecedent whose name says the other gender never fits ("she" is not
         Ivan Petrov). Anything less certain stays unresolved (and yields no factoid)."""
         out: dict[int, Mention] = {}
         topic: Mention | None = None
@@ -212,6 +213,7 @@ class PassageExtractor:
         if self.state.last_subject is not None:
             topic, topic_sent = self.state.last_subject, -1
         person_nouns = self.lex.person_nouns
+        chain_pronouns: list[int] = []  # possessive and object pronouns seen, in order
         for tok in self.doc:
             sn = sent_no[tok.i]
             m = self.by_token.get(tok.i)
@@ -243,6 +245,14 @@ class PassageExtractor:
                         and fits(topic):
                     out[tok.i] = topic
                     topic_sent = sn
+                continue
+            prior = [i for i in chain_pronouns if sent_no[i] == sn and PRONOUN_GENDER.get(self.doc[i].lower_)
+                     == PRONOUN_GENDER.get(low)]
+            chain_pronouns.append(tok.i)
+            if prior and tok.dep_ == "poss":
+                # "his endorsement of ... his friend X ..., his death": the same man as before
+                if prior[-1] in out:
+                    out[tok.i] = out[prior[-1]]
                 continue
             clause_subj = None
             if tok.dep_ != "poss":
@@ -390,8 +400,9 @@ class PassageExtractor:
             if c.dep_ == "conj":
                 out += self.expand(c, depth + 1, exclude)
         if m is not None:
-            for c in tok.children:
-                if c.dep_ == "appos" and self.mention_at(c) is not None:
+            for c in tok.children:  # an apposition names the same thing: of the same type
+                cm = self.mention_at(c)
+                if c.dep_ == "appos" and cm is not None and self.etype(cm) == self.etype(m):
                     out += self.expand(c, depth + 1)
         return out
 
@@ -711,7 +722,7 @@ class PassageExtractor:
         appointment"), the subject of a verb of occurring ("X's arrest followed") or what is
         announced ("the news of X's death")."""
         if _verbish(trig):
-            return not any(a.dep_ in ("relcl", "acl") for a in [trig, *trig.ancestors][:3])
+            return not any(a.dep_ in ("relcl", "acl", "amod") for a in [trig, *trig.ancestors][:3])
         if trig.dep_ in ("attr", "ROOT"):
             return True
         if trig.dep_ == "dobj" and trig.head.lemma_ in self.lex.announcing:
@@ -879,6 +890,11 @@ class PassageExtractor:
                 return True
             if c.dep_ == "aux" and c.lower_ in self.lex.irrealis_modals:
                 return True
+        auxes = [c.lower_ for c in trig.children if c.dep_ in ("aux", "auxpass")]
+        if "would" in auxes and "have" in auxes:
+            return True  # counterfactual: "he would have executed X"
+        if "to" in auxes and any(c.dep_ in SUBJ_DEPS and c.lemma_ in heads for c in trig.children):
+            return True  # "a cabal to remove X" parsed with the cabal as the subject
         v = trig
         while v.dep_ == "conj" and _verbish(v.head):  # "must be removed and put on trial"
             v = v.head
