@@ -17,7 +17,7 @@ from kartoteka.web import charts, params, reader
 from kartoteka.web.markup import Annotation, render
 from kartoteka.web.urls import cite_url
 
-SEARCH_POOL = 60      # best hits fetched, faceted and filtered (search cost grows with it)
+SEARCH_POOL = 40      # best hits fetched, faceted and filtered (search cost grows with it)
 SNIPPET = 420         # characters of a hit shown around its first matched term
 MAX_EDGES = 300       # network edges drawn at most (the strongest)
 QUOTE_PREVIEW = 240
