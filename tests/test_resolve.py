@@ -134,3 +134,5 @@ def test_a_lone_surname_of_someone_named_in_full_is_that_person_whatever_its_lab
     for nth in (1, 2, 3):
         assert mention_at(kb, "history_c.txt", "Schacht", nth)["entity"]["id"] == full["id"]
     assert not [e for e in kb.entities(limit=1000) if e["name"] == "Army" and e["id"].startswith("u:")]
+    places = {e["name"] for e in kb.entities(type="place", limit=1000)}
+    assert "Europe" in places, places

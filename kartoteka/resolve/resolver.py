@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +71,7 @@ class DocResolver:
         self.assign: dict[int, tuple[str | None, float]] = {}
         self._surname_keys: list[str] | None = None
         self._passage_starts: list[int] | None = None
+        self._lower: Counter[str] | None = None
         # Document clusters by surname part and by first name (persons named in full).
         self.c_surname: dict[str, set[str]] = {}
         self.c_first: dict[str, set[str]] = {}
@@ -571,13 +573,20 @@ class DocResolver:
                 return True
             # Titles aside: "General Staff" and "General Line" are not a person called Staff.
             bare = [_strip_title(n) for n in names]
-            if all(len(n.split()) == 1 and n.lower() in self.common for n in bare):
+            if all(len(n.split()) == 1 and self._is_word(n, c.count) for n in bare):
                 return False
             return c.strong >= 2 or c.titled
         multi = any(len(n.split()) >= 2 for n in names)
-        if not multi and all(n.lower() in self.common for n in names):
+        if not multi and all(self._is_word(n, c.count) for n in names):
             return False  # "Army", "Left", "Revolution": a word, not a name
         return c.strong >= 2 or multi
+
+    def _is_word(self, name: str, uses: int) -> bool:
+        """The document itself writes it in lower case at least as often as it is capitalised
+        ("army", "left", "staff"), unlike a name ("Europe", "Engels")."""
+        if self._lower is None:
+            self._lower = Counter(t.text for doc in self.a.docs if doc is not None for t in doc if t.is_lower)
+        return self._lower[name.lower()] >= max(2, uses)
 
     def _finish(self) -> None:
         a = self.a
