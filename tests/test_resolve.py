@@ -136,3 +136,8 @@ def test_a_lone_surname_of_someone_named_in_full_is_that_person_whatever_its_lab
     assert not [e for e in kb.entities(limit=1000) if e["name"] == "Army" and e["id"].startswith("u:")]
     places = {e["name"] for e in kb.entities(type="place", limit=1000)}
     assert "Europe" in places, places
+
+
+def test_a_known_body_the_ner_calls_a_person_is_that_body(kb: KB) -> None:
+    ids = {m["entity"]["id"] for m in kb.mentions("history_c.txt") if m["text"] == "Gestapo"}
+    assert ids == {"soviet:gestapo"}, ids

@@ -229,9 +229,16 @@ class DocResolver:
 
     def _route(self, m: Mention) -> str:
         typ = TYPE_OF_LABEL.get(m.label, "other")
-        if typ == "person":
-            return "person"
         name = m.features.get("name", m.text)
+        if typ == "person":
+            # The NER's "Gestapo" or "Kiev" as a person: a known name of a body or place, and of
+            # nobody, is that body or place.
+            if " " not in name.strip() and not m.features.get("title"):
+                exact = self.look("by_key", alias_key(name))
+                if exact and not any(self.type_of(e) == "person" for e in exact) \
+                        and not self.look("by_surname", translit_key(name)):
+                    return self.type_of(sorted(exact)[0])
+            return "person"
         exact = self.look("by_key", alias_key(name)) or self.look("by_tkey", translit_key(name))
         people = self.look("by_surname_exact", alias_key(name)) if " " not in name.strip() else set()
         if people and typ in ("place", "organization"):
