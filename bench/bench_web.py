@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import shlex
 import shutil
 import statistics
@@ -26,11 +24,10 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
-RESULTS = ROOT / "bench" / "RESULTS.md"
+import benchlib
+
 TARGET_MS = 200.0
-BEGIN, END = "<!-- bench_web -->", "<!-- /bench_web -->"
+MARKER = "bench_web"
 
 
 def pages(db: Path, name: str) -> list[tuple[str, str]]:
@@ -81,7 +78,8 @@ def measure(db: Path, name: str, runs: int) -> list[dict[str, object]]:
                 t = time.perf_counter()
                 r = client.get(url)
                 times.append((time.perf_counter() - t) * 1000)
-            rows.append({"page": label, "url": url, "median": statistics.median(times), "max": max(times),
+            rows.append({"page": label, "url": url, "median": statistics.median(times),
+                         "p95": benchlib.percentile(times, 0.95), "max": max(times),
                          "kib": len(r.content) / 1024})
     return rows
 
@@ -93,44 +91,26 @@ def build_seed_kb(seeds: Path, db: Path) -> None:
         sys.exit(proc.stderr)
 
 
-def commit() -> str:
-    try:
-        out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True).stdout.strip()
-        return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
-    except OSError:
-        return "unknown"
-
-
 def section(rows: list[dict[str, object]], command: str, source: str, runs: int) -> str:
     worst = max(float(r["max"]) for r in rows)
-    lines = [BEGIN, "## Web UI: server-side page times", "",
-             f"- command: `{command}`", f"- KB: {source}", f"- code: {commit()}",
-             f"- machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()} {platform.release()}",
+    lines = ["## Web UI: server-side page times", "",
+             f"- command: `{command}`", f"- KB: {source}", f"- code: {benchlib.code_version()}",
+             f"- machine: {benchlib.machine()}",
              f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
              f"- method: Starlette TestClient in one process, 1 warm-up then {runs} requests per page; target {TARGET_MS:.0f} ms",
-             "", "| page | median ms | max ms | KiB |", "|---|---:|---:|---:|"]
+             "", "| page | median ms | p95 ms | max ms | KiB |", "|---|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r['page']} | {float(r['median']):.1f} | {float(r['max']):.1f} | {float(r['kib']):.0f} |")
+        lines.append(f"| {r['page']} | {float(r['median']):.1f} | {float(r['p95']):.1f} | {float(r['max']):.1f} |"
+                     f" {float(r['kib']):.0f} |")
     verdict = "every page under" if worst < TARGET_MS else "NOT every page under"
-    lines += ["", f"Slowest single request: {worst:.1f} ms ({verdict} {TARGET_MS:.0f} ms).", END]
+    lines += ["", f"Slowest single request: {worst:.1f} ms ({verdict} {TARGET_MS:.0f} ms)."]
     return "\n".join(lines)
-
-
-def write(text: str) -> None:
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if BEGIN in old and END in old:
-        new = old[:old.index(BEGIN)] + text + old[old.index(END) + len(END):]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    RESULTS.write_text(new, encoding="utf-8")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, help="a built seed KB (copied to a temporary file first)")
-    ap.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
+    ap.add_argument("--seeds", type=Path, default=benchlib.DEFAULT_SEEDS)
     ap.add_argument("--entity", default="Stalin", help="the dossier to measure (default: Stalin)")
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
@@ -148,7 +128,7 @@ def main() -> None:
         print(f"{r['page']:<48} median {float(r['median']):7.1f} ms  max {float(r['max']):7.1f} ms  {float(r['kib']):6.0f} KiB")
     if not args.no_write:
         command = " ".join(["bench/bench_web.py", *map(shlex.quote, sys.argv[1:])])
-        write(section(rows, f".venv/bin/python {command}", source, args.runs))
+        benchlib.write_section(MARKER, section(rows, f".venv/bin/python {command}", source, args.runs))
 
 
 if __name__ == "__main__":

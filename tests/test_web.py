@@ -266,7 +266,8 @@ def test_xss_document_renders_as_text_everywhere(client: Any, web_db: Path) -> N
         text = kb.text("forged_letter.txt")
     pages = [client.get("/source/forged_letter.txt"), client.get("/search", params={"q": "forged letter script"}),
              client.get("/search", params={"q": "<script>alert(1)</script>"}), client.get("/"),
-             client.get("/timeline"), client.get("/entity/<img src=x onerror=alert(1)>")]
+             client.get("/timeline"), client.get("/entity/<img src=x onerror=alert(1)>"),
+             client.get("/timeline", params={"entity": "<b onmouseover=alert(1)>"})]
     for page in pages:
         assert page.status_code in (200, 404)
         assert_inert(page.text)
@@ -281,7 +282,9 @@ def test_timeline_network_and_conflicts_pages_carry_their_data(client: Any) -> N
     assert t.status_code == 200
     m = re.search(r'<script type="application/json" id="timeline-data">(.*?)</script>', t.text, re.S)
     assert m and '"type": "arrest"' in m.group(1) and "</" not in m.group(1)
-    assert client.get("/timeline", params={"type": "arrest", "from": "1937", "to": "1937"}).status_code == 200
+    arrests = client.get("/timeline", params={"type": "arrest", "from": "1937", "to": "1937", "entity": "Yagoda"})
+    assert arrests.status_code == 200 and 'value="Genrikh Yagoda"' in arrests.text
+    assert {link["doc"] for link in cite_links(arrests.text)} >= {"chronicle.txt", "memoir.txt"}
     n = client.get("/network", params={"min": "1"})
     assert n.status_code == 200
     data = re.search(r'<script type="application/json" id="network-data">(.*?)</script>', n.text, re.S)
@@ -295,7 +298,8 @@ def test_timeline_network_and_conflicts_pages_carry_their_data(client: Any) -> N
     ("/network?limit=abc", 400), ("/network?limit=100000", 400), ("/search?q=%22", 400),
     ("/source/chronicle.txt?start=5", 400), ("/source/chronicle.txt?start=5&end=999999", 400),
     ("/source/chronicle.txt?start=-1&end=3", 400), ("/timeline?from=soon", 400), ("/search?type=dragon&q=x", 400),
-    ("/search?q=" + "x" * 600, 400), ("/timeline?entity=%3Cb%3E", 400), ("/search?q=a%01b", 400),
+    ("/search?q=" + "x" * 600, 400), ("/timeline?entity=nobody:here", 404), ("/search?q=a%01b", 400),
+    ("/network?center=%3Cb%3E", 400),
     ("/timeline?source=missing.txt", 404),
 ])
 def test_bad_input_is_a_page_not_a_traceback(client: Any, url: str, status: int) -> None:

@@ -105,7 +105,7 @@ class Pages:
 
     def timeline(self, request: Request) -> HTMLResponse:
         p = request.query_params
-        entity = params.identifier(p, "entity")
+        wanted = params.text(p, "entity", max_len=200)
         ftype = params.identifier(p, "type")
         source = params.text(p, "source", max_len=300)
         voice = params.text(p, "voice", max_len=200)
@@ -115,7 +115,8 @@ class Pages:
             docs = [s["doc"] for s in kb.sources()]
             if source and source not in docs:
                 raise NotFound(f"no document named {source!r} in this KB")
-            subject = kb.entity_by_id(entity, co_limit=0) if entity else None
+            subject = find_entity(kb, wanted) if wanted else None
+            entity = subject["id"] if subject else None
             if entity:
                 facts = filter_dates(kb.entity_factoids(entity, dated_only=True), date_from, date_to)
                 facts = [f for f in facts if (not ftype or f["type"] == ftype) and
@@ -201,6 +202,17 @@ class Pages:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+def find_entity(kb: KB, wanted: str) -> dict[str, Any]:
+    """The entity with id ``wanted``, else the best match for it as a name (raises NotFound)."""
+    try:
+        return kb.entity_by_id(wanted, co_limit=0)
+    except NotFound:
+        eid = kb.resolve_name(wanted)
+        if eid is None:
+            raise NotFound(f"no entity matches {wanted!r}") from None
+        return kb.entity_by_id(eid, co_limit=0)
+
 
 def all_conflicts(kb: KB) -> list[dict[str, Any]] | None:
     """Every conflict in CONTRACT's shape, or None where this KB API has no conflicts yet."""
