@@ -496,3 +496,26 @@ def test_browser_xss_document_stays_inert(page: Any, server: str) -> None:
                          " a[href^=\"javascript:\"]').length") == 0
     shot(page, "6-xss")
     assert not page.errors
+
+
+def test_conflicts_render_both_sides_in_the_contract_shape(web_db: Path) -> None:
+    """The conflicts API lands separately; its documented shape, filled from this KB's real
+    factoids (two sources dating Yagoda's arrest), renders with both quotes and exact links."""
+    from kartoteka.web.app import make_env
+    from kartoteka.web.pages import conflict_index
+
+    with KB(web_db, create=False) as kb:
+        yagoda = kb.resolve_name("Yagoda")
+        arrests = [f for f in kb.entity_factoids(yagoda) if f["type"] == "arrest" and f.get("date")]
+    by_doc = {f["source"]["doc"]: f for f in arrests}
+    assert {"chronicle.txt", "memoir.txt"} <= set(by_doc)
+    sides = [by_doc["chronicle.txt"], by_doc["memoir.txt"]]
+    conflict = {"id": "c1", "entity": sides[0]["roles"]["subject"], "type": "arrest", "field": "date",
+                "values": [{"value": f["date"]["start"][:7], "factoids": [f["id"]], "sources": [f["source"]]}
+                           for f in sides]}
+    out = make_env().from_string('{% from "macros.html" import conflict %}{{ conflict(c) }}').render(c=conflict)
+    for f in sides:
+        assert html.escape(f["source"]["quote"], quote=False) in out.replace("&#34;", '"').replace("&#39;", "'")
+    assert len(cite_links(out)) == 2 and out.count('<section class="side">') == 2
+    assert set(conflict_index([conflict], "date")) == {f["id"] for f in sides}
+    assert conflict_index([conflict], "place") == {}
