@@ -110,6 +110,8 @@ class EntityQueries:
         ids: set[str] = set()
         if p.surname:
             for part in p.surname_parts:
+                if len(part) < 2:
+                    continue  # "<b>" is no surname: it would match "VKP(b)"
                 ids |= {r[0] for r in self.conn.execute(
                     "SELECT DISTINCT entity_id FROM aliases WHERE tkey = ? OR tkey LIKE ?", (part, f"% {part}"))}
         alt = as_first_patronymic(p) or (p if p.first and p.patronymic and not p.surname else None)
