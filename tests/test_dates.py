@@ -130,3 +130,13 @@ def test_resolve_direct() -> None:
     (expr,) = find_dates("on 15 March")
     v = resolve(expr, DateValue("1938", "1938-01-01", "1938-12-31", "year"))
     assert v is not None and v.start == "1938-03-15" and v.precision == "day"
+
+
+def test_day_ranges_cover_both_days() -> None:
+    v = parse_date("held on 15-16 January 1935 in Leningrad")
+    assert v is not None and (v.start, v.end, v.precision) == ("1935-01-15", "1935-01-16", "day")
+
+
+def test_before_a_clause_is_no_relative_date() -> None:
+    assert find_dates("two months before the trial opened") == []
+    assert [d.text for d in find_dates("He had left two days before.")] == ["two days before"]

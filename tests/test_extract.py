@@ -492,6 +492,11 @@ def test_adverbial_clause_dated_from_its_main_clause() -> None:
     assert f.date_start == "1935-01-01"
     text = "On 3 May 1936 Stalin left Moscow, when Ivan Petrov was arrested."
     assert find(facts(text), "arrest", "Ivan Petrov").date_start == "1936-05-03"
+    text = "On 10 May 1936 Stalin promoted Genrikh Yagoda, two days after Boris Orlov was appointed marshal."
+    assert find(facts(text), "appointment", "Boris Orlov").date_start == "1936-05-08"
+    text = "Death came to Gleb Morozov on 18 June 1936, just two months before Ivan Petrov's trial opened."
+    f = find(facts(text), "trial", "Ivan Petrov")
+    assert (f.date_start, f.date_precision) == ("1936-08-01", "month")
 
 
 def test_expected_events_are_not_events_but_a_death_after_which_is() -> None:
@@ -578,3 +583,34 @@ def test_an_apposition_of_another_type_is_not_the_same_thing() -> None:
     text = ("The commission set up a department consisting of Ivan Petrov from the party, and Boris Orlov "
             "(now head of the Academy of Sciences) from the courts.")
     absent(facts(text), "founding", "Academy of Sciences")
+
+
+def test_hyphenated_names_before_an_event_noun_are_each_a_subject() -> None:
+    a = build_analysis("The Petrov-Orlov trial was staged in March 1938.", types())
+    a.entities += [EntityRecord(eid(n), n, "person") for n in ("Petrov", "Orlov")]
+    fs = extract(a)
+    for name in ("Petrov", "Orlov"):
+        assert find(fs, "trial", name).date_start == "1938-03-01"
+
+
+def test_trial_participants_from_a_relative_clause() -> None:
+    text = ("Stalin referred to a new trial, held in secret on 15-16 January 1935 in Leningrad, at which "
+            "Ivan Petrov and Boris Orlov were convicted of forming a centre.")
+    fs = facts(text)
+    f = find(fs, "trial", "Ivan Petrov")
+    assert (f.date_start, f.date_end) == ("1935-01-15", "1935-01-16")
+    find(fs, "trial", "Boris Orlov")
+    text = "After the August trial, at which Boris Orlov announced new charges, Anna Volkova left Moscow."
+    absent(facts(text), "trial", "Boris Orlov")  # the prosecutor, not the accused
+
+
+def test_a_post_one_was_given() -> None:
+    text = ("Nikolai Yezhov, now commissar of water transport (a job he was given in April 1938), "
+            "attended the congress.")
+    f = find(facts(text), "appointment", "Nikolai Yezhov")
+    assert f.date_start == "1938-04-01" and f.roles["office"] == "commissar of water transport"
+
+
+def test_a_bare_event_noun_that_comes_to_someone() -> None:
+    fs = facts("Guards arrested Béla Kun as he left the meeting; death came to him in 1939.")
+    assert find(fs, "death", "Béla Kun").date_start == "1939-01-01"

@@ -54,7 +54,7 @@ _UNIT_RE = r"(?:day|days|week|weeks|month|months|year|years|decade|decades)"
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 1 December 1934 / 28th June, 1899 / the second of April, 1922
-    ("dmy", re.compile(rf"\b(?P<day>{_DAY_RE})(?:\s+of)?\s+(?P<month>{_MONTH_RE}),?\s*(?P<year>{_YEAR_RE})(?!\d)", re.I)),
+    ("dmy", re.compile(rf"\b(?P<day>{_DAY_RE})(?:(?:\s*-\s*|\s+(?:or|and|to)\s+)(?P<day2>[0-3]?\d))?(?:\s+of)?\s+(?P<month>{_MONTH_RE}),?\s*(?P<year>{_YEAR_RE})(?!\d)", re.I)),
     # December 1, 1934 / Dec. 1, 1934 / December 19,1937 / January 20th, 1924
     ("mdy", re.compile(rf"\b(?P<month>{_MONTH_RE})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s*(?P<year>{_YEAR_RE})(?!\d)", re.I)),
     # garbled years after a month or a preposition: "May 19378", "in 19178"
@@ -69,13 +69,13 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year_range", re.compile(rf"\b(?P<year>{_YEAR_RE})\s*(?:-|/|to|until)\s*(?P<year2>{_YEAR_RE}|\d\d)(?!\d)(?![-/]\d)", re.I)),
     # relative: two days later, the next day, the following year, a year earlier
     ("relative", re.compile(
-        rf"\b(?:(?P<n>{_NUM_RE})\s+(?P<unit>{_UNIT_RE})\s+(?P<dir>later|afterwards|after that|earlier|before)"
+        rf"\b(?:(?P<n>{_NUM_RE})\s+(?P<unit>{_UNIT_RE})\s+(?P<dir>later|afterwards|after that|earlier|before(?=\s*[,.;:)!?\u2014]|\s*$))"
         rf"|(?:the|on\s+the)\s+(?P<rel>next|following|previous|preceding|same)\s+(?P<unit2>day|week|month|year|morning|evening|night|spring|summer|autumn|fall|winter|January|February|March|April|June|July|August|September|October|November|December))\b",
         re.I)),
     # that autumn / that year / that spring
     ("deictic", re.compile(rf"\b(?:that|this)\s+(?P<unit>year|{_SEASON_RE})\b", re.I)),
     # on 29 December / 15 or 16 December / September 4 (partial: the year from context)
-    ("dm", re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+(?:or|and|to|-)\s+(?P<day2>[0-3]?\d))?\s+(?P<month>{_MONTH_RE})(?![\s,]*\d)", re.I)),
+    ("dm", re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:(?:\s*-\s*|\s+(?:or|and|to)\s+)(?P<day2>[0-3]?\d))?\s+(?P<month>{_MONTH_RE})(?![\s,]*\d)", re.I)),
     ("md", re.compile(rf"\b(?P<month>{_MONTH_RE})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![,\s]*\d)(?!\s*(?:percent|per))", re.I)),
     # a bare year: 1934 / in 1934
     ("year", re.compile(rf"(?<![\d,.$£/-])\b(?P<qual>{_QUAL_RE})?(?P<year>{_YEAR_RE})\b(?![,.]?\d)(?!\s*(?:percent|%))", re.I)),
@@ -226,7 +226,9 @@ def resolve(expr: DateExpr, anchor: DateValue | None = None) -> DateValue | None
     if k == "garbled":
         return DateValue(t, None, None, None, flag="garbled")
     if k in ("dmy", "mdy"):
-        return day_value(t, int(g("year") or 0), _month_num(g("month") or ""), _day_num(g("day") or "0"))
+        y, mo = int(g("year") or 0), _month_num(g("month") or "")
+        v = day_value(t, y, mo, _day_num(g("day") or "0"))
+        return _day_range(v, y, mo, g("day2"))
     if k == "my":
         return month_value(t, int(g("year") or 0), _month_num(g("month") or ""))
     if k == "season_year":
@@ -253,10 +255,7 @@ def resolve(expr: DateExpr, anchor: DateValue | None = None) -> DateValue | None
     if k in ("dm", "md"):
         mo = _month_num(g("month") or "")
         v = day_value(t, ay, mo, _day_num(g("day") or "0"), relative=True)
-        d2 = g("day2")
-        if d2 and v.end and 0 < int(d2) <= _month_end(ay, mo) and int(d2) > int(v.end[8:]):
-            v = replace(v, end=_iso(ay, mo, int(d2)))  # "15 or 16 December": both days
-        return v
+        return _day_range(v, ay, mo, g("day2"))
     if k == "month":
         return month_value(t, ay, _month_num(g("month") or ""), relative=True)
     if k == "season":
@@ -269,6 +268,13 @@ def resolve(expr: DateExpr, anchor: DateValue | None = None) -> DateValue | None
     if k == "relative":
         return _relative(expr, anchor, ay, am)
     return None
+
+
+def _day_range(v: DateValue, y: int, mo: int, d2: str | None) -> DateValue:
+    """"15 or 16 December", "15-16 January 1935": the interval covers both days."""
+    if d2 and v.end and 0 < int(d2) <= _month_end(y, mo) and int(d2) > int(v.end[8:]):
+        return replace(v, end=_iso(y, mo, int(d2)))
+    return v
 
 
 def _relative(expr: DateExpr, anchor: DateValue, ay: int, am: int) -> DateValue | None:

@@ -141,10 +141,13 @@ def _parenthetical_participle(tok: Any) -> Any | None:
 
 
 @lru_cache(maxsize=4096)
-def name_gender(name: str) -> str | None:
+def name_gender(name: str, male_a: frozenset[str] = frozenset()) -> str | None:
     """"m", "f" or None for a person's name: the given name, patronymic or surname form says so
-    ("Nadezhda", "Ivanovna", "Petrova" are a woman's; "Ivan", "Petrov", "Trotsky" a man's)."""
+    ("Nadezhda", "Ivanovna", "Petrova" are a woman's; "Ivan", "Petrov", "Trotsky" a man's);
+    ``male_a`` lists more men's given names ending in -a ("Béla")."""
     p = parse_person(name)
+    if p.first and p.first in male_a:
+        return "m"
     if p.gender is None and p.surname and not p.first and MALE_SURNAME.search(p.surname):
         return "m"
     return p.gender
@@ -226,6 +229,10 @@ class PassageExtractor:
                     topic, topic_sent = m, sn
                 continue
             low = tok.lower_
+            if m is None and self._bare_event(tok):
+                if topic is not None and sn - topic_sent <= 1:
+                    out[tok.i] = topic  # "Execution followed on 29 December": of the one just sentenced
+                continue
             if m is None and tok.dep_ in SUBJ_DEPS and tok.lemma_.lower() in person_nouns \
                     and any(c.dep_ == "det" and c.lower_ in ("this", "that") for c in tok.children):
                 prev = self._persons_named(tok.sent.start - 1) if tok.sent.start > 0 else {}
@@ -281,12 +288,19 @@ class PassageExtractor:
                             out[tok.i] = topic  # "His death ...": the person the text is about
         return out
 
+    def _bare_event(self, tok: Any) -> bool:
+        """An event noun with no article, possessor or complement as the subject of a verb of
+        occurring: "Execution followed immediately", "Arrest came a week later"."""
+        return tok.tag_ == "NN" and tok.dep_ == "nsubj" and tok.head.lemma_ in self.lex.occurrence_verbs \
+            and any(t.is_noun for t in self.lex.by_lemma.get(tok.lemma_.lower(), [])) \
+            and not any(c.dep_ in ("det", "poss", "prep", "compound", "amod") for c in tok.children)
+
     def _gender_fits(self, pronoun: str) -> Callable[[Mention], bool]:
         """A test that an antecedent's name does not say the other gender than the pronoun."""
         want = PRONOUN_GENDER.get(pronoun)
 
         def fits(m: Mention) -> bool:
-            got = name_gender(self.entity_name(m))
+            got = name_gender(self.entity_name(m), self.lex.male_names_a)
             return want is None or got is None or got == want
 
         return fits
@@ -339,6 +353,8 @@ class PassageExtractor:
         out: list[tuple[Mention, float]] = []
         m = self.mention_at(tok)
         low = tok.lower_
+        if self.made.get(tok.i) is not None and (m is None or "-" in m.text):
+            m = self.made[tok.i]  # one name of a hyphenated compound
         if m is not None:
             out.append((m, 1.0))
         elif low in PERSON_PRONOUNS or tok.i in self.coref_map:
@@ -406,18 +422,30 @@ class PassageExtractor:
                     out += self.expand(c, depth + 1)
         return out
 
-    def unmentioned_person(self, tok: Any) -> Mention | None:
+    def hyphen_partners(self, tok: Any) -> list[Any]:
+        """The other names of a hyphenated compound: "the Bukharin-Rykov-Yagoda case"."""
+        out = []
+        t = tok
+        while True:
+            nxt = next((c for c in t.children if c.dep_ == "compound" and c.i < t.i
+                        and c.i + 1 < t.i and self.doc[c.i + 1].text == "-"), None)
+            if nxt is None:
+                return out
+            out.append(nxt)
+            t = nxt
+
+    def unmentioned_person(self, tok: Any, part: bool = False) -> Mention | None:
         """A name the recogniser missed ("the talented Tukhachevsky", a second "General Bredow")
         that the KB already knows as a person: a mention made for it. Titles are dropped; with a
         given name or initials the whole name must be known ("K. A. Pavlov" is not any Pavlov);
         a document-born entity must carry that name (not merely a spelling of it)."""
-        if tok.i in self.made:
+        if tok.i in self.made and not part:
             return self.made[tok.i]
         found = None
         if (tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and tok.i > tok.sent.start)) and tok.tag_ not in ("NNPS", "NNS") \
                 and tok.text.istitle() \
-                and len(tok.text) > 3 and tok.ent_type_ not in NUMERIC_ENTS and tok.dep_ not in ("compound", "poss"):
-            parts = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i]
+                and len(tok.text) > 3 and tok.ent_type_ not in NUMERIC_ENTS and (part or tok.dep_ not in ("compound", "poss")):
+            parts = [] if part else [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i]
             lo = parts[0] if parts else tok
             titles, rest = strip_titles([t.text for t in self.doc[lo.i:tok.i + 1]])
             name = " ".join(rest)
@@ -428,7 +456,8 @@ class PassageExtractor:
                 st, en = self.p.to_stored(bs, be)
                 found = Mention(st, en, self.doc[first.i:tok.i + 1].text, "PERSON", eid, 0.8,
                                 {"recovered": True}, self.p.seq, bs, be)
-        self.made[tok.i] = found
+        if not part:
+            self.made[tok.i] = found
         return found
 
     def counted_group(self, tok: Any) -> list[Mention]:
@@ -657,7 +686,9 @@ class PassageExtractor:
                     # in an adverbial clause under the trigger ("shot himself when they came on
                     # 31 May"); what a complement says ("testified that in December ...") is not
                     below = [a for a in root.ancestors if trig.i in {x.i for x in a.ancestors}]
-                    if any(a.dep_ in ("ccomp", "relcl", "acl", "xcomp") for a in below):
+                    event_participle = bool(below) and _nounish(trig) and below[-1].dep_ == "acl" \
+                        and below[-1].tag_ == "VBN"  # "the trials, staged in March 1938"
+                    if any(a.dep_ in ("ccomp", "relcl", "acl", "xcomp") for a in below) and not event_participle:
                         continue
                     rank = 1
                 elif h.i in ancestors and not in_relcl and trig.dep_ != "advcl":
@@ -668,6 +699,16 @@ class PassageExtractor:
                         continue  # "In 1938 they testified that they had caused X's death": not 1938
                     if any(a.lemma_.lower() in self.lex.date_blockers for a in path):
                         continue  # "on 21 January, the anniversary of X's death": another year
+                    clauses = [a for a in [trig, *path[:-1]] if a.dep_ == "advcl"]
+                    mark = next((c for a in clauses for c in a.children if c.dep_ in ("mark", "advmod")
+                                 and c.lower_ in ("after", "before")), None)
+                    if mark is not None:  # "X came on 18 June, two months before the trial opened"
+                        adv = next((c for c in [*mark.head.children, *mark.children] if c.dep_ == "npadvmod"
+                                    and c.i < mark.i), None)
+                        shifted = self._shift(value, mark, adv) if adv is not None else None
+                        if shifted is None:
+                            continue
+                        value = shifted
                     preps = [a for a in path if a.lower_ in TEMPORAL_PREPS]
                     if preps:
                         shifted = self._shift(value, preps[0])  # "four days after X's suicide"
@@ -741,11 +782,11 @@ class PassageExtractor:
         main, _ = self.date_for(trig.head, sent, excluded | {t.i for t in trig.subtree}, infer=False)
         if main is None or mark.lower_ in ("when", "while", "as"):
             return main
-        adv = next((c for c in trig.children if c.dep_ == "npadvmod" and c.i < mark.i), None)
-        # "B happened two days after A": B is two days *before* the main clause's A, hence reversed
-        return self._shift(main, mark, adv, reverse=True) if adv is not None else None
+        adv = next((c for c in [*trig.children, *mark.children] if c.dep_ == "npadvmod" and c.i < mark.i), None)
+        # "A happened on D, two days after B": B is two days before D
+        return self._shift(main, mark, adv) if adv is not None else None
 
-    def _shift(self, value: DateValue, prep: Any, adv: Any | None = None, reverse: bool = False) -> DateValue | None:
+    def _shift(self, value: DateValue, prep: Any, adv: Any | None = None) -> DateValue | None:
         """The date of an event N units before/after a dated one ("four days after"), or None."""
         if prep.lower_ not in ("after", "before"):
             return None
@@ -753,8 +794,7 @@ class PassageExtractor:
         if adv is None:
             return None
         num = next((c for c in adv.children if c.dep_ == "nummod"), None)
-        earlier = (prep.lower_ == "after") != reverse
-        text = f"{num.text if num is not None else 'a'} {adv.text} {'earlier' if earlier else 'later'}"
+        text = f"{num.text if num is not None else 'a'} {adv.text} {'earlier' if prep.lower_ == 'after' else 'later'}"
         exprs = find_dates(text)
         if len(exprs) != 1 or exprs[0].kind != "relative":
             return None
@@ -959,6 +999,9 @@ class PassageExtractor:
     def apply(self, trig: Trigger, tok: Any, sent: Any) -> list[Candidate]:
         if tok.lower_ in trig.not_forms:
             return []
+        given = self.given_object(tok, trig) if trig.object_nouns else None
+        if trig.object_nouns and given is None:
+            return []
         if tok.i > 1 and self.doc[tok.i - 1].text in ("-", "\u2010") and not self.doc[tok.i - 1].whitespace_ \
                 and self.doc[tok.i - 2].lower_ not in VERB_PREFIXES:
             return []  # part of a compound adjective: "peasant-born", "foreign-trained" (not "re-elected")
@@ -989,8 +1032,22 @@ class PassageExtractor:
                     agent_toks.append(c)  # "Stalin's execution of the commanders"
                 elif c.dep_ == "poss" or (c.dep_ == "compound" and self.mention_at(c) is not None):
                     subj_toks.append(c)
+                    cm = self.mention_at(c)
+                    for h in [c, *self.hyphen_partners(c)]:  # "the Zinoviev-Kamenev trial"
+                        hm = self.mention_at(h)
+                        if hm is None or (hm is cm and "-" in hm.text
+                                          and (self.etype(hm) != "person" or "-" not in self.entity_name(hm))):
+                            hm = self.unmentioned_person(h, part=True)  # one name of a joined mention
+                        if hm is not None and hm is not cm:
+                            self.made[h.i] = hm
+                            subj_toks.append(h)
             subj_toks += of_objs
             agent_toks += self.prep_objects(tok, ["by"])
+            if not subj_toks and trig.type in ("trial", "meeting"):
+                subj_toks += self.relative_participants(tok, trig.type)
+            if not subj_toks and self._bare_event(tok):
+                to = self.prep_objects(tok.head, ["to"])  # "death came to him in 1939"
+                subj_toks += to if to else [tok] if tok.i in self.coref_map else []
             if trig.subject == "actor" and not subj_toks:
                 if tok.dep_ == "attr":
                     s = self.gsubject(tok.head)
@@ -1051,7 +1108,7 @@ class PassageExtractor:
         roles: dict[str, Any] = {}
         agents = [m for at in agent_toks for m, _ in self.expand(at) if m.entity_id and self.etype(m) in ("person", "organization")]
         agents = [m for m in agents if m.entity_id not in seen]
-        office_tok = self.office_token(tok, trig) if trig.office else None
+        office_tok = given if given is not None else self.office_token(tok, trig) if trig.office else None
         if office_tok is not None and trig.type in ("appointment", "election"):
             om = self.mention_at(office_tok) or self.unmentioned_person(office_tok)
             if om is not None and self.etype(om) == "person":
@@ -1148,6 +1205,40 @@ class PassageExtractor:
         orgs = self.organizations(h, trig, h, office)
         return {"office": office, "organization": orgs[0] if orgs else None}
 
+    def given_object(self, tok: Any, trig: Trigger) -> Any | None:
+        """What was given, if it is one of the trigger's object nouns: "was given the post of X",
+        "a job he was given"."""
+        for c in tok.children:
+            if c.dep_ in ("dobj", "attr", "oprd") and c.lemma_.lower() in trig.object_nouns:
+                return c
+        if tok.dep_ == "relcl" and tok.head.lemma_.lower() in trig.object_nouns:
+            job = tok.head  # "X, now commissar of transport (a job he was given ...)": the office named
+            if job.dep_ == "appos":
+                named = [c for c in job.head.children if c.dep_ == "appos" and c.i != job.i and _nounish(c)
+                         and self.mention_at(c) is None]
+                if self.mention_at(job.head) is None and _nounish(job.head):
+                    return job.head
+                if named:
+                    return named[0]
+            return job
+        return None
+
+    def relative_participants(self, tok: Any, typ: str) -> list[Any]:
+        """Who took part in an event told by a relative clause on its noun: "the trial ... in
+        which X figured as a confessor", "the meeting at which X spoke". A trial's are its
+        accused: the clause is passive ("at which X was convicted") or says X figured in it."""
+        out = []
+        for r in tok.children:
+            if r.dep_ != "relcl" or not _verbish(r):
+                continue
+            if typ == "trial" and not (is_passive(r) or r.lemma_ in self.lex.defendant_verbs):
+                continue  # "the trial, at which Vyshinsky announced ...": the prosecutor
+            rel = [p for p in r.children if p.dep_ == "prep" and p.lower_ in ("in", "at", "during")
+                   and any(x.dep_ == "pobj" and x.lower_ in ("which", "whom") for x in p.children)]
+            if rel:
+                out += [c for c in r.children if c.dep_ in SUBJ_DEPS]
+        return out
+
     def detached_of(self, tok: Any) -> list[Any]:
         """The of-object of an event noun that the parser hung on the governing word because a time
         came between: "telling of the kidnapping at midday, Wednesday, 22 May, of General X"."""
@@ -1186,7 +1277,7 @@ class PassageExtractor:
     def phrase(self, tok: Any) -> str:
         cut = {t.i for c in tok.children
                if c.dep_ in ("conj", "cc", "relcl", "advcl", "appos", "punct") or (c.dep_ == "prep" and c.lower_ == "by")
-               for t in c.subtree}
+               or (c.dep_ == "advmod" and c.i < tok.i) for t in c.subtree}
         for d in tok.subtree:  # "commissar of A and Y commissar of B": the second office hung on A
             if d.dep_ == "conj" and d.lemma_.lower() == tok.lemma_.lower() and d.i != tok.i:
                 cut |= {t.i for t in d.subtree} | {t.i for t in d.head.children if t.dep_ == "cc"}

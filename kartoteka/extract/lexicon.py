@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from kartoteka.resolve.keys import translit_key
+
 Step = tuple[frozenset[str], frozenset[str]]  # (deps, lemmas); "*" in either means any
 
 
@@ -31,6 +33,7 @@ class Trigger:
     other: tuple[str, ...] = ()
     new_name: bool = False
     not_forms: frozenset[str] = frozenset()
+    object_nouns: frozenset[str] = frozenset()  # the thing given must be one of these ("a post")
     confidence: float = 0.9
 
     @property
@@ -69,6 +72,8 @@ class Lexicon:
     occurrence_verbs: frozenset[str] = frozenset()
     announcing: frozenset[str] = frozenset()
     date_blockers: frozenset[str] = frozenset()
+    defendant_verbs: frozenset[str] = frozenset()
+    male_names_a: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -82,6 +87,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
             partner=t.get("partner"), subjects=tuple(t.get("subjects", ["person"])),
             also=tuple(t.get("also", [])), other=tuple(t.get("other", [])),
             new_name=bool(t.get("new_name", False)), not_forms=frozenset(t.get("not_forms", [])),
+            object_nouns=frozenset(t.get("object_nouns", [])),
             confidence=float(t.get("confidence", 0.9)),
         )
         by_lemma.setdefault(trig.lemma, []).append(trig)
@@ -107,6 +113,8 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         occurrence_verbs=frozenset(data.get("occurrence_verbs", [])),
         announcing=frozenset(data.get("announcing", [])),
         date_blockers=frozenset(data.get("date_blockers", [])),
+        defendant_verbs=frozenset(data.get("defendant_verbs", [])),
+        male_names_a=frozenset(translit_key(x) for x in data.get("male_names_a", [])),
     )
 
 
