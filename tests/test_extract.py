@@ -614,3 +614,30 @@ def test_a_post_one_was_given() -> None:
 def test_a_bare_event_noun_that_comes_to_someone() -> None:
     fs = facts("Guards arrested Béla Kun as he left the meeting; death came to him in 1939.")
     assert find(fs, "death", "Béla Kun").date_start == "1939-01-01"
+
+
+def test_intentions_conditions_and_proposals_are_no_events() -> None:
+    absent(facts("The group was sent into the country in 1936 to murder Ivan Petrov."), "killing")
+    absent(facts("Boris Orlov wondered aloud if Ivan Petrov was defecting."), "defection")
+    absent(facts("In March 1932 Boris Orlov appealed for Ivan Petrov's removal."), "removal")
+    absent(facts("When the question of expelling Ivan Petrov came up, the plenum fell silent."), "expulsion")
+    absent(facts('Stalin wrote: "We consider it urgent that Ivan Petrov be appointed to the post."'), "appointment")
+    find(facts("Boris Orlov managed to defect in 1938."), "defection", "Boris Orlov")
+
+
+def test_reported_to_have_is_hedged() -> None:
+    assert find(facts("Boris Orlov was reported to have committed suicide."), "suicide", "Boris Orlov").hedged
+
+
+def test_a_clause_beside_a_speech_verb_is_the_author_s() -> None:
+    f = find(facts("When Ivan Petrov died in 1924, Boris Orlov wrote about him from abroad."), "death", "Ivan Petrov")
+    assert f.voice == "author"
+
+
+def test_flashbacks_testimony_and_gerunds_take_no_date_from_before() -> None:
+    text = "Two years earlier, Ivan Petrov had written a long treatise. For that he was expelled from the party."
+    assert find(facts(text), "expulsion", "Ivan Petrov").date_start is None
+    text = "Boris Orlov said that they met Ivan Petrov in 1932. Gleb Morozov testified that the plan was his."
+    assert find(facts(text), "testimony", "Gleb Morozov").date_start is None
+    text = "Stalin arrived on 3 December 1934. Ivan Petrov declined to give his motive for killing Sergei Kirov."
+    assert find(facts(text), "killing", "Sergei Kirov").date_start is None

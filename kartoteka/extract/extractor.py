@@ -744,11 +744,15 @@ class PassageExtractor:
                 break
             prev = self.doc[lo - 1].sent
             lo = prev.start
-            prior = {(v.start, v.end, v.precision): v for e, v, sp in self.dates
+            found = [(e, v, sp) for e, v, sp in self.dates
                      if sp is not None and v is not None and prev.start <= sp.start < prev.end and is_anchor(e, v)
-                     and v.precision in ("day", "month", "season", "year") and not self.aside(sp, strict=False)}
+                     and v.precision in ("day", "month", "season", "year")]
+            prior = {(v.start, v.end, v.precision): v for e, v, sp in found if not self.aside(sp, strict=False)}
             if len(prior) > 1:
                 break
+            if prior and not self.scene_date(next(e for e, v, sp in found if not self.aside(sp, strict=False)),
+                                             next(sp for e, v, sp in found if not self.aside(sp, strict=False))):
+                break  # "Two years earlier X had written ...": a flashback dates nothing after it
             if prior:
                 v = next(iter(prior.values()))
                 return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.7
@@ -756,13 +760,33 @@ class PassageExtractor:
                 break  # "Later ..." moves the time on from the sentence before
         return None, 1.0
 
+    def scene_date(self, expr: DateExpr, span: Any) -> bool:
+        """Whether a date sets the scene for what follows: not a step back ("two years earlier"),
+        not in a clause told in the pluperfect ("X had written in 1930"), not in a gerund or
+        infinitive ("accused him of betraying the revolution in 1919")."""
+        if expr.kind == "relative" and (expr.get("dir") or "").lower() in ("earlier", "before") \
+                or (expr.get("rel") or "").lower() in ("previous", "preceding"):
+            return False
+        h = self.clause_head(span.root)
+        if any(c.dep_ == "aux" and c.lower_ == "had" for c in h.children):
+            return False
+        return not any(a.dep_ in ("pcomp", "xcomp") or (a.tag_ == "VBG" and a.dep_ not in ("ROOT", "conj"))
+                       for a in [h, *h.ancestors][:2] if _verbish(a))
+
     def narrated(self, trig: Any) -> bool:
         """Whether a trigger tells its event as the story's next step (and so may take the date of
         the sentences before) rather than referring back to it: a verb not in a relative or
         participial clause, or an event noun that is the predicate ("The next step was X's
         appointment"), the subject of a verb of occurring ("X's arrest followed") or what is
         announced ("the news of X's death")."""
+        if self.lex.by_lemma and any(t.type == "testimony" for t in self.lex.by_lemma.get(trig.lemma_.lower(), [])):
+            return False  # what a witness testified to has a time of its own
+        if _verbish(trig) and trig.tag_ == "VBG" and trig.dep_ in ("pcomp", "pobj", "acl", "xcomp", "dobj"):
+            return False  # "his motive for killing X", "the subject of removing X"
         if _verbish(trig):
+            auxes = {c.lower_ for c in trig.children if c.dep_ == "aux"}
+            if "had" in auxes or {"to", "have"} <= auxes:
+                return False  # "X had been arrested", "was said to have died": before the story's now
             return not any(a.dep_ in ("relcl", "acl", "amod") for a in [trig, *trig.ancestors][:3])
         if trig.dep_ in ("attr", "ROOT"):
             return True
@@ -859,7 +883,9 @@ class PassageExtractor:
         # reported speech: the trigger inside the complement of a speech verb
         child = trig
         for a in trig.ancestors:
-            if a.lemma_ in self.lex.speech_verbs and child.dep_ in ("ccomp", "xcomp", "advcl", "parataxis"):
+            content = child.dep_ in ("ccomp", "xcomp", "parataxis") or (child.dep_ == "advcl" and not any(
+                c.dep_ in ("mark", "advmod") and c.tag_ in ("IN", "WRB") for c in child.children))
+            if a.lemma_ in self.lex.speech_verbs and content:  # not "When X died, Y wrote ..."
                 sp = self.speaker_of(a)
                 if sp:
                     return sp
@@ -931,6 +957,14 @@ class PassageExtractor:
             if c.dep_ == "aux" and c.lower_ in self.lex.irrealis_modals:
                 return True
         auxes = [c.lower_ for c in trig.children if c.dep_ in ("aux", "auxpass")]
+        if "to" in auxes and trig.dep_ in ("advcl", "xcomp", "acl", "ccomp") \
+                and trig.head.lemma_ not in self.lex.implicative_heads:
+            return True  # a purpose or intention: "sent abroad to murder X", "appointed to replace X"
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "whether", "unless", "lest") for c in trig.children):
+            return True  # "wondered if X was defecting", "if X were arrested"
+        if any(c.dep_ == "auxpass" and c.tag_ == "VB" for c in trig.children) and not any(
+                c.dep_ == "aux" for c in trig.children) and trig.dep_ in ("ccomp", "advcl"):
+            return True  # a mandative subjunctive: "urgent that X be appointed"
         if "would" in auxes and "have" in auxes:
             return True  # counterfactual: "he would have executed X"
         if "to" in auxes and any(c.dep_ in SUBJ_DEPS and c.lemma_ in heads for c in trig.children):

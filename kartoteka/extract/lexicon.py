@@ -74,6 +74,7 @@ class Lexicon:
     date_blockers: frozenset[str] = frozenset()
     defendant_verbs: frozenset[str] = frozenset()
     male_names_a: frozenset[str] = frozenset()
+    implicative_heads: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -115,6 +116,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         date_blockers=frozenset(data.get("date_blockers", [])),
         defendant_verbs=frozenset(data.get("defendant_verbs", [])),
         male_names_a=frozenset(translit_key(x) for x in data.get("male_names_a", [])),
+        implicative_heads=frozenset(data.get("implicative_heads", [])),
     )
 
 
