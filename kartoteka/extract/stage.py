@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections import Counter
 from typing import Any
 
 from kartoteka.analysis import Analysis, Factoid, Mention
@@ -33,8 +34,16 @@ def entity_info(conn: sqlite3.Connection | None, a: Analysis, cache: dict[str, A
             known[eid] = (r[0], r[1], bool(r[2])) if r else None
         return known[eid]
 
+    # the names this document itself uses for resolved entities ("Tomsy" -> Tomsky)
+    surface: dict[str, Counter[str]] = {}
+    for m in a.mentions:
+        if m.entity_id:
+            surface.setdefault(alias_key(m.text), Counter())[m.entity_id] += 1
+
     def lookup(name: str) -> str | None:
         key = alias_key(name)
+        if key in surface:  # a curated (pack) entity first, then the most used
+            return max(surface[key].items(), key=lambda kv: ((row(kv[0]) or ("", "", False))[2], kv[1]))[0]
         if key not in names:
             eid = None
             if conn is not None:
