@@ -641,3 +641,34 @@ def test_flashbacks_testimony_and_gerunds_take_no_date_from_before() -> None:
     assert find(facts(text), "testimony", "Gleb Morozov").date_start is None
     text = "Stalin arrived on 3 December 1934. Ivan Petrov declined to give his motive for killing Sergei Kirov."
     assert find(facts(text), "killing", "Sergei Kirov").date_start is None
+
+
+def test_accusations_are_hedged_and_cancelled_appointments_denied() -> None:
+    assert find(facts("Four doctors were charged with the murder of Boris Orlov."), "killing", "Boris Orlov").hedged
+    assert find(facts("But Ivan Petrov's appointment was cancelled."), "appointment", "Ivan Petrov").negated
+
+
+def test_what_came_before_keeps_its_own_date() -> None:
+    fs = analyse_text("In April 1930 Stalin greeted the graduates of the recently founded Industrial Academy.",
+                      {**types(), "Industrial Academy": "organization"})
+    (f,) = [f for f in fs if f.type == "founding"]
+    assert f.date_start is None
+    fs = facts("After the party won power in 1917, Ivan Petrov died.")
+    assert find(fs, "death", "Ivan Petrov").date_start is None
+    fs = facts("Boris Orlov, arrested on 14 August 1936, and Ivan Petrov, whose arrest followed on 20 August, "
+               "were tried together.")
+    assert find(fs, "arrest", "Ivan Petrov").date_start == "1936-08-20"
+    assert find(fs, "arrest", "Boris Orlov").date_start == "1936-08-14"
+
+
+def test_counts_are_of_people_in_the_body_they_belong_to() -> None:
+    absent(facts("The two trials of the Comintern shook the faith of many abroad."), "count")
+    absent(facts("Stalin approved the names of 44,000 party, Comintern, army and other officials."), "count")
+    f = find(facts("Four out of seven members of the Politburo backed him in 1922."), "count", "Politburo")
+    assert f.value == "7" or f.value == "4"
+
+
+def test_purposes_figures_of_speech_and_topics_are_no_events() -> None:
+    absent(facts("Ivan Petrov shot himself when the guards came to arrest him on 31 May."), "arrest")
+    absent(facts('Like a king, Boris Orlov had assumed the position "The party is I".'), "appointment")
+    absent(facts("Yet he did broach the subject of removing Ivan Petrov from the post."), "removal")

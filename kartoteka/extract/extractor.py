@@ -345,9 +345,10 @@ class PassageExtractor:
             return best_subj or best_any or self.state.last_subject
         return best_any or self.state.last_person
 
-    def expand(self, tok: Any, depth: int = 0, exclude: set[int] | None = None) -> list[tuple[Mention, float]]:
-        """The mentions a noun phrase headed by ``tok`` stands for (conjuncts included), each with
-        a confidence factor."""
+    def expand(self, tok: Any, depth: int = 0, exclude: set[int] | None = None,
+               conjuncts: bool = True) -> list[tuple[Mention, float]]:
+        """The mentions a noun phrase headed by ``tok`` stands for (conjuncts included unless
+        ``conjuncts`` is false), each with a confidence factor."""
         if depth > 6:
             return []
         out: list[tuple[Mention, float]] = []
@@ -413,7 +414,7 @@ class PassageExtractor:
         if m is None or self.etype(m) != "person":
             out += self._led_or_included(tok, depth)
         for c in tok.children:
-            if c.dep_ == "conj":
+            if c.dep_ == "conj" and conjuncts:
                 out += self.expand(c, depth + 1, exclude)
         if m is not None:
             for c in tok.children:  # an apposition names the same thing: of the same type
@@ -662,7 +663,8 @@ class PassageExtractor:
     def date_for(self, trig: Any, sent: Any, excluded: set[int], infer: bool = True) -> tuple[DateValue | None, float]:
         """The date attached to the trigger's clause, or one inferred from the passage."""
         ancestors = {a.i: k + 1 for k, a in enumerate(trig.ancestors)}
-        in_relcl = trig.dep_ == "relcl" or (trig.dep_ == "conj" and trig.head.dep_ == "relcl")
+        head = self.clause_head(trig)
+        in_relcl = head.dep_ == "relcl" or (head.dep_ == "conj" and head.head.dep_ == "relcl")
         own = self.own_clause(trig)
         best: tuple[int, int, DateValue] | None = None
         for _expr, value, span in self.dates:
@@ -680,8 +682,10 @@ class PassageExtractor:
                 rank = 0  # the clause qualifies the date: "the October when X was arrested"
             else:
                 h = self.clause_head(root)
-                if h.i == trig.i:
-                    rank = 0
+                up = [a for a in trig.ancestors if ancestors[a.i] <= ancestors.get(h.i, 0)]
+                if h.i == trig.i or (h.i == head.i and _nounish(trig) and not any(
+                        a.lower_ in TEMPORAL_PREPS or a.lemma_.lower() in self.lex.date_blockers for a in up)):
+                    rank = 0  # "whose arrest followed on 20 August": the noun's own clause
                 elif any(a.i == trig.i for a in root.ancestors):
                     # in an adverbial clause under the trigger ("shot himself when they came on
                     # 31 May"); what a complement says ("testified that in December ...") is not
@@ -690,8 +694,12 @@ class PassageExtractor:
                         and below[-1].tag_ == "VBN"  # "the trials, staged in March 1938"
                     if any(a.dep_ in ("ccomp", "relcl", "acl", "xcomp") for a in below) and not event_participle:
                         continue
+                    if any(c.dep_ in ("mark", "advmod", "prep") and c.lower_ in TEMPORAL_PREPS
+                           for a in below if a.dep_ in ("advcl", "prep", "pcomp") for c in [a, *a.children]):
+                        continue  # "After X won in 1917, Y died": the date of what came before
                     rank = 1
-                elif h.i in ancestors and not in_relcl and trig.dep_ != "advcl":
+                elif h.i in ancestors and not in_relcl and trig.dep_ != "advcl" \
+                        and not (trig.dep_ in ("amod", "acl") and trig.tag_ == "VBN"):  # "the recently founded X"
                     # the date's clause governs the trigger ("In 1935 X was charged and exiled"),
                     # unless a temporal preposition between them shifts the time ("days after X's suicide")
                     path = [a for a in trig.ancestors if ancestors[a.i] <= ancestors[h.i]]
@@ -920,6 +928,8 @@ class PassageExtractor:
         words = self.lex.hedge_words
         if any(t.lower_ in words for t in scope):
             return True
+        if any(a.lemma_.lower() in self.lex.accusation_heads for a in list(trig.ancestors)[:4]):
+            return True  # "charged with the murder of X": an accusation, not the source's own claim
         for a in list(trig.ancestors):
             for c in a.children:
                 scope += [g for g in c.children if g.dep_ in ("compound", "amod", "det")]
@@ -976,8 +986,8 @@ class PassageExtractor:
                 return True
         t = trig
         for _ in range(5):  # governing words, not coordinated ones ("was tried and sentenced")
-            if t.head.i == t.i or t.head.lower_ in TEMPORAL_PREPS:
-                break  # "expected the decade after X's death": the death is a given
+            if t.head.i == t.i or t.head.lower_ in TEMPORAL_PREPS or t.dep_ in SUBJ_DEPS:
+                break  # "expected the decade after X's death", "X, arrested in May, was tried": a given
             coordinated = t.dep_ == "conj"
             t = t.head
             if not coordinated and (t.lemma_ in heads or t.lower_ in heads):
@@ -1124,7 +1134,9 @@ class PassageExtractor:
             return []
         subjects: list[tuple[Mention, float]] = []
         for st in subj_toks:
-            subjects += self.expand(st, exclude=exclude)
+            # "X, arrested on D, and Y": the participle is X's alone
+            own_only = tok.dep_ in ("acl", "amod") and st.i == tok.head.i
+            subjects += self.expand(st, exclude=exclude, conjuncts=not own_only)
         allowed = set(trig.subjects)
         seen: set[str] = set()
         subjects_ok = []
@@ -1464,6 +1476,9 @@ class PassageExtractor:
                     continue
                 if group is None and what in pron:
                     continue
+                w = (what or "").lower()
+                if what not in pron and w not in self.lex.person_nouns and w[:-1] not in self.lex.person_nouns:
+                    continue  # "two treason trials of Old Bolsheviks" counts trials, not people
                 s_start, s_end = self.sentence_span(sent)
                 stored = self.p.to_stored(s_start, s_end)
                 date, dconf = self.date_for(pred if pred is not None else tok, sent, set())
@@ -1494,10 +1509,23 @@ class PassageExtractor:
         return " ".join(t.text for t in parts)
 
     def _group_in(self, tok: Any) -> Mention | None:
+        """The body a counted noun belongs to: its compound or "of" object ("Politburo members",
+        "members of the Politburo"), not one of a list of modifiers ("party, Komsomol, army officials")."""
         for t in tok.subtree:
             m = self.mention_at(t)
-            if m is not None and m.entity_id and self.etype(m) == "organization":
+            if m is None or not m.entity_id or self.etype(m) != "organization" or self.mention_at(t.head) is m:
+                continue  # look at the root of each name only
+            if t.dep_ == "conj" or any(c.dep_ == "conj" for c in t.children):
+                continue
+            if t.head.i == tok.i:
                 return m
+            up = t  # "members of the Politburo", "members of the collegium of the Commission"
+            for _ in range(2):
+                if up.head.lower_ != "of" or up.dep_ != "pobj":
+                    break
+                up = up.head.head
+                if up.i == tok.i:
+                    return m
         return None
 
     def _recent_group(self, tok: Any) -> Mention | None:

@@ -75,6 +75,7 @@ class Lexicon:
     defendant_verbs: frozenset[str] = frozenset()
     male_names_a: frozenset[str] = frozenset()
     implicative_heads: frozenset[str] = frozenset()
+    accusation_heads: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -117,6 +118,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         defendant_verbs=frozenset(data.get("defendant_verbs", [])),
         male_names_a=frozenset(translit_key(x) for x in data.get("male_names_a", [])),
         implicative_heads=frozenset(data.get("implicative_heads", [])),
+        accusation_heads=frozenset(data.get("accusation_heads", [])),
     )
 
 
