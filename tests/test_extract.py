@@ -672,3 +672,15 @@ def test_purposes_figures_of_speech_and_topics_are_no_events() -> None:
     absent(facts("Ivan Petrov shot himself when the guards came to arrest him on 31 May."), "arrest")
     absent(facts('Like a king, Boris Orlov had assumed the position "The party is I".'), "appointment")
     absent(facts("Yet he did broach the subject of removing Ivan Petrov from the post."), "removal")
+
+
+def test_planned_events_and_groups_named_later_in_the_sentence() -> None:
+    absent(facts("As his driver, Ivan Petrov was to sacrifice himself and kill Boris Orlov."), "killing")
+    text = ("The press announced that the sixteen were shot after the Politburo rejected pleas for "
+            "clemency made by fifteen of them.")
+    absent(facts(text), "count", "Politburo")
+
+
+def test_a_denial_after_an_arrest_does_not_deny_the_arrest() -> None:
+    fs = facts("Ivan Petrov said that after his arrest he had denied all the charges.")
+    assert not find(fs, "arrest", "Ivan Petrov").negated

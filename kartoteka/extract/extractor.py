@@ -954,6 +954,8 @@ class PassageExtractor:
         if trig.head.lower_ in lex.neg_heads or trig.head.lemma_ in lex.neg_heads:
             return True
         chain = [trig, *trig.ancestors][:3]
+        if any(a.lower_ in TEMPORAL_PREPS for a in chain[1:]):
+            return False  # "after his arrest he denied the charges": the arrest is not what is denied
         return any(a.lemma_ in lex.neg_heads and a.pos_ == "VERB" and chain[k].dep_ not in ("advcl", "relcl", "conj", "acl")
                    for k, a in enumerate(chain[1:]))
 
@@ -967,9 +969,13 @@ class PassageExtractor:
             if c.dep_ == "aux" and c.lower_ in self.lex.irrealis_modals:
                 return True
         auxes = [c.lower_ for c in trig.children if c.dep_ in ("aux", "auxpass")]
-        if "to" in auxes and trig.dep_ in ("advcl", "xcomp", "acl", "ccomp") \
-                and trig.head.lemma_ not in self.lex.implicative_heads:
-            return True  # a purpose or intention: "sent abroad to murder X", "appointed to replace X"
+        v = trig
+        while v.dep_ == "conj" and _verbish(v.head) and "to" not in auxes:  # "was to go and kill X"
+            v = v.head
+            auxes += [c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")]
+        if "to" in auxes and v.dep_ in ("advcl", "xcomp", "acl", "ccomp") \
+                and v.head.lemma_ not in self.lex.implicative_heads:
+            return True  # a purpose or intention: "sent abroad to murder X", "X was to kill Y"
         if any(c.dep_ == "mark" and c.lower_ in ("if", "whether", "unless", "lest") for c in trig.children):
             return True  # "wondered if X was defecting", "if X were arrested"
         if any(c.dep_ == "auxpass" and c.tag_ == "VB" for c in trig.children) and not any(
@@ -1529,8 +1535,9 @@ class PassageExtractor:
         return None
 
     def _recent_group(self, tok: Any) -> Mention | None:
-        """The body a "them"/"these" refers to: the latest organization named in this sentence
-        or the one before."""
+        """The body a "them"/"these" refers to: the latest organization named in the sentence
+        before, or as the subject of another clause of this one ("the Presidium rejected the pleas
+        of fifteen of them": not the Presidium's members)."""
         lo = tok.sent.start
         if lo > 0:
             lo = self.doc[lo - 1].sent.start
@@ -1538,6 +1545,8 @@ class PassageExtractor:
         for i, m in self.ordered:
             if i >= tok.i:
                 break
-            if i >= lo and m.entity_id and self.etype(m) == "organization":
+            if i >= lo and m.entity_id and self.etype(m) == "organization" \
+                    and (i < tok.sent.start or (self.doc[i].dep_ in SUBJ_DEPS
+                                                and tok.i not in {t.i for t in self.doc[i].head.subtree})):
                 best = m
         return best
