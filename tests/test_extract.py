@@ -684,3 +684,17 @@ def test_planned_events_and_groups_named_later_in_the_sentence() -> None:
 def test_a_denial_after_an_arrest_does_not_deny_the_arrest() -> None:
     fs = facts("Ivan Petrov said that after his arrest he had denied all the charges.")
     assert not find(fs, "arrest", "Ivan Petrov").negated
+
+
+def test_the_shapes_conflict_detection_needs() -> None:
+    # one event dated twice in one source: an event noun with a relative date, another with a partial one
+    text = ("On June 11, 1937, the Kremlin announced a plot by Boris Orlov. The next day the world was "
+            "staggered by the execution of Boris Orlov.\n\nOn June 2, 1937, Boris Orlov was shot in Moscow.")
+    fs = [f for f in facts(text) if f.type == "execution" and f.subject_id == eid("Boris Orlov")]
+    assert {f.date_start for f in fs} == {"1937-06-12", "1937-06-02"}
+    # a kidnapping as a participle and a founding by decree
+    f = find(facts("Stalin had General Miller, kidnapped in Paris on September 22, 1937."), "kidnapping",
+             "General Miller")
+    assert (f.date_start, f.roles.get("place")) == ("1937-09-22", eid("Paris"))
+    fs = facts("On 11 July 1934 the press published a decree setting up the NKVD.")
+    assert find(fs, "founding", "NKVD").date_start == "1934-07-11"
