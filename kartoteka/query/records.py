@@ -21,6 +21,7 @@ class RecordQueries:
         most first) and every alias row (pack, surface or stated), with the span where a
         document states or first uses it."""
         todo = list(dict.fromkeys(ids))
+        texts = _Texts(self.conn)
         for i in range(0, len(todo), CHUNK):
             chunk = todo[i:i + CHUNK]
             pick = json.dumps(chunk)
@@ -35,13 +36,13 @@ class RecordQueries:
                 per_source.setdefault(r["entity_id"], []).append({"doc": r["doc"], "mentions": r["n"]})
             aliases: dict[str, list[dict[str, Any]]] = {}
             for r in self.conn.execute(
-                    "SELECT a.entity_id, a.alias, a.kind, a.start, a.end, d.doc,"
-                    " substr(d.text, a.start + 1, a.end - a.start) AS quote FROM aliases a"
+                    "SELECT a.entity_id, a.alias, a.kind, a.start, a.end, a.doc_id, d.doc FROM aliases a"
                     " LEFT JOIN documents d ON d.id = a.doc_id WHERE a.entity_id IN (SELECT value FROM json_each(?))"
                     " ORDER BY a.entity_id, a.kind = 'pack' DESC, a.id", (pick,)):
                 alias: dict[str, Any] = {"alias": r["alias"], "kind": r["kind"]}
                 if r["doc"] is not None and r["start"] is not None:
-                    alias["source"] = {"doc": r["doc"], "start": r["start"], "end": r["end"], "quote": r["quote"]}
+                    quote = texts.text(r["doc_id"])[r["start"]:r["end"]]
+                    alias["source"] = {"doc": r["doc"], "start": r["start"], "end": r["end"], "quote": quote}
                 aliases.setdefault(r["entity_id"], []).append(alias)
             for eid in chunk:
                 e = rows.get(eid)
@@ -93,3 +94,18 @@ class RecordQueries:
         out: list[dict[str, Any]] = self._office_intervals()  # type: ignore[attr-defined]
         out.sort(key=lambda iv: iv.get("from") or "9999")
         return out
+
+
+class _Texts:
+    """Stored texts by document id, read once each: slicing in Python is far cheaper than
+    SQLite's substr(), which reads a multi-megabyte text for every row it cuts from."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.cache: dict[int, str] = {}
+
+    def text(self, doc_id: int) -> str:
+        if doc_id not in self.cache:
+            row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            self.cache[doc_id] = row[0] if row else ""
+        return self.cache[doc_id]
