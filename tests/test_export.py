@@ -21,7 +21,7 @@ from kartoteka.export.gexf import write_gexf
 from kartoteka.export.graph import Graph
 from kartoteka.export.graphml import write_graphml
 from kartoteka.export.scope import EVERY, make_scope
-from kartoteka.export.tables import COLUMNS
+from kartoteka.export.tables import COLUMNS, conflict_rows
 from kartoteka.export.xmlout import xml_text
 from tests.conftest import run_cli
 
@@ -222,6 +222,18 @@ def test_csv_spans_quote_the_stored_text_and_roles_flatten(out: Path, kb: KB) ->
         assert r["office"] == (f["roles"].get("office") or "")
         assert r["negated"] == ("true" if f["negated"] else "false")
         assert r["date_start"] == (f.get("date") or {}).get("start", "")
+
+
+def test_a_conflict_flattens_to_one_row_per_value_and_span() -> None:
+    span = {"doc": "a.txt", "start": 3, "end": 9, "quote": "quoted"}
+    conflict = {"id": "c1", "entity": {"id": "soviet:yagoda", "name": "Genrikh Yagoda", "type": "person"},
+                "type": "arrest", "field": "date",
+                "values": [{"value": "1937-03", "factoids": ["f1", "f2"], "sources": [span, {**span, "doc": "b.txt"}]},
+                           {"value": "1937-04", "factoids": ["f3"], "sources": [span]}]}
+    rows = list(conflict_rows(conflict))
+    assert [(r["value"], r["doc"], r["factoids"]) for r in rows] == [
+        ("1937-03", "a.txt", "f1|f2"), ("1937-03", "b.txt", "f1|f2"), ("1937-04", "a.txt", "f3")]
+    assert all(set(r) == set(COLUMNS["conflicts"]) and r["entity_id"] == "soviet:yagoda" for r in rows)
 
 
 # -- JSON Lines --------------------------------------------------------------------------------

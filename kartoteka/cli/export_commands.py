@@ -19,8 +19,9 @@ from kartoteka.export.sink import STDOUT
 @click.option("--out", default=None, metavar="PATH",
               help="File to write (folder for csv; - for stdout). Default: the KB's name with the format's suffix.")
 @click.option("--entity", default=None, help="Only this entity (any name the KB knows) and what concerns it.")
-@click.option("--type", "type_", default=None, type=click.Choice(ENTITY_TYPES + FACTOID_TYPES),
-              help="An entity type (person, ...) or a factoid type (arrest, ...).")
+@click.option("--type", "type_", default=None, metavar="TYPE", type=click.Choice(ENTITY_TYPES + FACTOID_TYPES),
+              help="An entity type (person, organization, place, event, work, other) or a factoid type "
+                   "(arrest, appointment, ...: see `kartoteka factoids --help`).")
 @click.option("--source", default=None, help="Only what this document mentions and asserts.")
 @click.option("--min-co", default=1, show_default=True, type=click.IntRange(1),
               help="gexf/graphml: co-mentions a pair needs for an edge of its own.")

@@ -57,7 +57,7 @@ def write_tables(sel: Selection, folder: Path) -> dict[str, int]:
             "factoids": (_factoid(f) for f in sel.factoids(track=True)),
             "relations": (_relation(r) for r in sel.relations(track=True)),
             "mentions": (_mention(m) for m in sel.mentions()),
-            "conflicts": (row for c in sel.conflicts() for row in _conflict(c)),
+            "conflicts": (row for c in sel.conflicts() for row in conflict_rows(c)),
         }
         for kind, rows in streams.items():
             if kind in writers:
@@ -151,7 +151,8 @@ def _relation(r: dict[str, Any]) -> dict[str, Any]:
             "end": span.get("end"), "quote": span.get("quote")}
 
 
-def _conflict(c: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def conflict_rows(c: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """A conflict in CONTRACT's shape as rows: one per value and cited span."""
     ent = c.get("entity") or {}
     base = {"id": c["id"], "entity_id": ent.get("id"), "entity_name": ent.get("name"), "entity_type": ent.get("type"),
             "type": c["type"], "field": c["field"], "kind": c.get("kind")}
