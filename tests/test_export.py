@@ -242,8 +242,11 @@ def test_jsonl_factoids_are_contract_factoids_and_every_id_resolves(out: Path, k
     lines = _lines(out / "kb.jsonl")
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for line in lines:
-        by_kind.setdefault(line.pop("kind"), []).append(line)
+        by_kind.setdefault(line.pop("record"), []).append(line)
     assert by_kind["factoid"] == kb.factoids()
+    finder = getattr(kb, "conflicts", None)
+    if callable(finder):  # where the KB's compare layer finds conflicts: all of them, as it gives them
+        assert by_kind.get("conflict", []) == finder()
     assert [s["doc"] for s in by_kind["source"]] == [s["doc"] for s in kb.sources()]
     entities = {e["id"]: e for e in by_kind["entity"]}
     assert len(entities) == len(by_kind["entity"])
@@ -271,7 +274,7 @@ def test_jsonl_scopes(kb: KB, tmp_path: Path) -> None:
         export(kb, "jsonl", str(tmp_path / "s.jsonl"), make_scope(kb, factoid_types=("arrest", "execution"), **opts))
         got: dict[str, list[dict[str, Any]]] = {}
         for line in _lines(tmp_path / "s.jsonl"):
-            got.setdefault(line.pop("kind"), []).append(line)
+            got.setdefault(line.pop("record"), []).append(line)
         return got
 
     yagoda = kb.entity("Yagoda")["id"]

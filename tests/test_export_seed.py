@@ -46,7 +46,7 @@ def test_seed_tables_and_lines_quote_the_stored_text(kb: KB, tmp_path: Path) -> 
                     assert texts[r["doc"]][int(r["start"]):int(r["end"])] == r["quote"]
     export(kb, "jsonl", str(tmp_path / "k.jsonl"), make_scope(kb))
     lines = [json.loads(x) for x in (tmp_path / "k.jsonl").read_text(encoding="utf-8").splitlines()]
-    facts = [x for x in lines if x["kind"] == "factoid"]
+    facts = [x for x in lines if x["record"] == "factoid"]
     assert len(facts) == len(kb.factoids())
     for f in facts:
         s = f["source"]

@@ -1,14 +1,15 @@
-"""JSON Lines: one file, one JSON object per line, each with ``"kind"`` first:
+"""JSON Lines: one file, one JSON object per line, each tagged with ``"record"`` first (not
+"kind": a conflict has a field of that name):
 
-    {"kind": "source", "doc", "title", "chars", "format", "genre"?}
-    {"kind": "entity", "id", "name", "type", "aliases": [str], "mention_count", "sources": [doc],
+    {"record": "source", "doc", "title", "chars", "format", "genre"?}
+    {"record": "entity", "id", "name", "type", "aliases": [str], "mention_count", "sources": [doc],
      "mentions_by_source", "description", "linked", "pack", "qid", "alias_sources": [...], "data"?}
-    {"kind": "factoid", ...}     CONTRACT.md's factoid, exactly as `kartoteka factoids --json` gives it
-    {"kind": "relation", "type", "from", "to", "date", "date_end", "pack", "source"?: Span}
-    {"kind": "conflict", ...}    CONTRACT.md's conflict (when the KB finds conflicts)
+    {"record": "factoid", ...}     CONTRACT.md's factoid, exactly as `kartoteka factoids --json` gives it
+    {"record": "relation", "type", "from", "to", "date", "date_end", "pack", "source"?: Span}
+    {"record": "conflict", ...}    CONTRACT.md's conflict (when the KB finds conflicts)
 
 Lines come in that order, except that entities named by factoids or relations but outside the
-scope follow the relations. ``jq -c 'select(.kind == "factoid") | del(.kind)'`` gives the
+scope follow the relations. ``jq -c 'select(.record == "factoid") | del(.record)'`` gives the
 factoids alone. One file streams to stdout (`--out -`) and through pipes."""
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ def write_jsonl(sel: Selection, out: TextIO) -> dict[str, int]:
 
     def line(kind: str, item: dict[str, Any], count: str) -> None:
         while sources:
-            out.write(json.dumps({"kind": "source", **sources.pop(0)}, ensure_ascii=False) + "\n")
+            out.write(json.dumps({"record": "source", **sources.pop(0)}, ensure_ascii=False) + "\n")
             counts["sources"] += 1
-        out.write(json.dumps({"kind": kind, **item}, ensure_ascii=False) + "\n")
+        out.write(json.dumps({"record": kind, **item}, ensure_ascii=False) + "\n")
         counts[count] += 1
 
     for rec in sel.entities():
