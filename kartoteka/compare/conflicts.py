@@ -62,8 +62,13 @@ def value_entry(value: str, claims: Iterable[Claim]) -> dict[str, Any]:
 
 
 def _kind(buckets: Iterable[list[Claim]]) -> str:
-    docs = {c.doc for b in buckets for c in b}
-    return "self" if len(docs) == 1 else "sources"
+    """"self" where one document holds two of the disagreeing values, else "sources"."""
+    seen: dict[str, int] = {}
+    for i, b in enumerate(buckets):
+        for c in b:
+            if seen.setdefault(c.doc, i) != i:
+                return "self"
+    return "sources"
 
 
 def _conflict(group: Group, ctype: str, fieldname: str, buckets: dict[str, list[Claim]]) -> Conflict:

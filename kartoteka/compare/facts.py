@@ -75,13 +75,14 @@ class Fact:
     page: str | None = None
     date_use: str = "none"
     asserted: bool = True
-    subject_named: bool = True
+    subject_sure: bool = True
     identity_doubt: bool = False
 
     @property
     def grounds(self) -> bool:
-        """Whether this factoid may ground a conflict (its subject named, its identity not in doubt)."""
-        return self.asserted and self.subject_named and not self.identity_doubt
+        """Whether this factoid may ground a conflict: asserted, its subject named in the sentence
+        or the person last named before it, its identity not in doubt."""
+        return self.asserted and self.subject_sure and not self.identity_doubt
 
     @property
     def family(self) -> str:
@@ -208,8 +209,7 @@ def asserted(f: Fact) -> bool:
 
 
 def subject_named(f: Fact) -> bool:
-    """Whether the sentence names the subject itself (rather than a pronoun standing for it):
-    a subject found through a pronoun is right often enough to corroborate, not to contradict."""
+    """Whether the sentence names the subject itself rather than a pronoun standing for it."""
     name = str(f.attrs.get("subject_text") or "")
     if not name:
         return True
@@ -290,7 +290,7 @@ def load_facts(conn: sqlite3.Connection) -> list[Fact]:
         )
         f.date_use = date_use(f)
         f.asserted = asserted(f)
-        f.subject_named = subject_named(f)
+        f.subject_sure = subject_named(f)
         out.append(f)
     return out
 

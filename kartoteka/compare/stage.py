@@ -21,6 +21,7 @@ from kartoteka.compare.conflicts import (
 from kartoteka.compare.facts import Fact, load_facts, rules
 from kartoteka.compare.genre import genre_of
 from kartoteka.compare.grouping import Claim, Group, build_groups, claims_of, dates_disagree
+from kartoteka.compare.identity import confirm_pronoun_subjects, mark_identity_doubt
 from kartoteka.compare.profile import factoid_summary, hedge_rate, ocr_noise, voice_layers
 from kartoteka.compare.reference import RefCheck, check_all
 from kartoteka.pipeline import Context, register_finisher
@@ -69,7 +70,8 @@ def recompute(conn: sqlite3.Connection) -> dict[str, Any]:
     docs = {r["id"]: dict(r) for r in conn.execute("SELECT id, doc, genre, meta, text FROM documents")}
     facts = load_facts(conn)
     ents = load_entities(conn)
-    _mark_identity_doubt(facts, ents)
+    mark_identity_doubt(facts, ents)
+    confirm_pronoun_subjects(conn, facts, ents)
     checks = check_all(facts, ents)
 
     text_genre = {i: _text_genre(d) for i, d in docs.items()}
@@ -114,47 +116,6 @@ def recompute(conn: sqlite3.Connection) -> dict[str, Any]:
             "reference_checked": len(real_checks),
             "reference_contradictions": sum(1 for c in real_checks if not c.agrees),
             "seconds": round(time.perf_counter() - t0, 3)}
-
-
-def _mark_identity_doubt(facts: list[Fact], ents: Entities) -> None:
-    """A factoid that cannot be about its subject: dated before the subject's birth or a lifetime
-    before the subject's death ("Pushkin died in 1837" filed under a Pushin shot in 1937), or
-    whose subject's name is the first part of a longer name ("Carl" of "Carl von Ossietzky")."""
-    from kartoteka.compare.facts import interval_of
-
-    lifespan = int(rules()["lifespan_years"])
-    for f in facts:
-        data = ents.data.get(f.subject or "", {})
-        if f.date_end and f.date_use in ("firm", "partial"):
-            born, died = data.get("born"), data.get("died")
-            if isinstance(born, str) and f.type != "birth" and f.date_end < interval_of(born)[0]:
-                f.identity_doubt = True
-            if isinstance(died, str) and f.type != "birth" and int(f.date_end[:4]) < int(died[:4]) - lifespan:
-                f.identity_doubt = True
-        if not f.identity_doubt and ents.types.get(f.subject or "") == "person":
-            f.identity_doubt = name_continues(f, ents.names.get(f.subject or "", ""))
-
-
-_PARTICLES = {"von", "van", "de", "da", "di", "du", "del", "der", "le", "la", "ibn", "bin"}
-
-
-def name_continues(f: Fact, entity_name: str) -> bool:
-    """Whether the subject's words in the sentence run on into a name that is not the entity's."""
-    import re
-
-    said = str(f.attrs.get("subject_text") or "")
-    if not said:
-        return False
-    own = {w.lower() for w in re.findall(r"\w+", entity_name)}
-    for m in re.finditer(re.escape(said), f.quote):
-        rest = re.match(r"\s+((?:(?:" + "|".join(_PARTICLES) + r")\s+)?)([A-Z][\w'-]+)", f.quote[m.end():])
-        if rest is None:
-            return False
-        if rest.group(2).lower() in own:
-            return False
-        if rest.group(1) or rest.group(2)[0].isupper():
-            return True
-    return False
 
 
 def _counts(items: Any) -> dict[str, int]:
