@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kartoteka.analysis import Analysis, EntityRecord, Factoid
+from kartoteka.analysis import AliasRecord, Analysis, EntityRecord, Factoid, Mention
 from kartoteka.api import KB
 from kartoteka.compare.genre import detect_genre
 from kartoteka.extract.dates import parse_date
@@ -60,11 +60,20 @@ class F:
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
-def analysis(doc: str, text: str, facts: list[F], genre: str | None = None) -> Analysis:
+def analysis(doc: str, text: str, facts: list[F], genre: str | None = None,
+             names: dict[str, str] | None = None) -> Analysis:
+    """A document with its factoids; ``names`` (surface -> entity id) become mentions wherever the
+    surface occurs."""
     raw = RawDocument(text=text, format="txt")
     segments, passages = detect_structure(raw)
     a = Analysis(doc=doc, path=doc, format="txt", sha256=hashlib.sha256(text.encode()).hexdigest(), text=text,
-                 title=doc, segments=segments, passages=passages, entities=list(ENTITIES))
+                 title=doc, segments=segments, passages=passages, entities=list(ENTITIES),
+                 aliases=[AliasRecord(e.id, n, "pack") for e in ENTITIES for n in {e.name, e.name.split()[-1]}])
+    for surface, eid in (names or {}).items():
+        at = text.find(surface)
+        while at >= 0:
+            a.mentions.append(Mention(at, at + len(surface), surface, "PERSON", entity_id=eid))
+            at = text.find(surface, at + 1)
     a.genre, feats = detect_genre(a)
     a.meta["genre_features"] = feats
     if genre:
