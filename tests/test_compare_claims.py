@@ -8,7 +8,7 @@ from pathlib import Path
 from compare_kb import F, analysis, build
 
 from kartoteka.compare.facts import Fact, asserted
-from kartoteka.compare.identity import name_modified
+from kartoteka.compare.identity import name_modified, subject_is_doer
 
 
 def fact(quote: str, trigger: str, type_: str = "killing", subject_text: str = "") -> Fact:
@@ -42,6 +42,17 @@ def test_a_name_that_modifies_another_noun_or_runs_on_into_another_name() -> Non
     # Modified in one mention, itself in another: the factoid stands.
     f = fact("Orlov's wife saw Orlov die in 1938.", "die", "death", "Orlov")
     assert not name_modified(f, "Ivan Orlov", "person")
+
+
+def test_the_doer_of_a_done_to_happening_is_not_its_subject() -> None:
+    assert subject_is_doer(fact("In a rage, Volkov shot or strangled her.", "strangled", "killing", "Volkov"))
+    assert subject_is_doer(fact("Volkov arrested Orlov in 1936.", "arrested", "arrest", "Volkov"))
+    assert not subject_is_doer(fact("Volkov was arrested in 1936.", "arrested", "arrest", "Volkov"))
+    assert not subject_is_doer(fact("Volkov and his deputies were arrested.", "arrested", "arrest", "Volkov"))
+    assert not subject_is_doer(fact("General Volkov, kidnapped in Paris, was never seen again.", "kidnapped",
+                                    "kidnapping", "General Volkov"))
+    assert not subject_is_doer(fact("Stalin had Volkov killed.", "killed", "killing", "Volkov"))
+    assert not subject_is_doer(fact("Volkov shot himself.", "shot", "suicide", "Volkov"))  # suicide: a doer's act
 
 
 PRONOUNS = (

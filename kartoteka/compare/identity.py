@@ -28,6 +28,8 @@ def mark_identity_doubt(facts: list[Fact], ents: Entities) -> None:
                 f.identity_doubt = True
         if not f.identity_doubt:
             f.identity_doubt = name_modified(f, ents.names.get(f.subject or "", ""), ents.types.get(f.subject or ""))
+        if not f.identity_doubt:
+            f.identity_doubt = subject_is_doer(f)
 
 
 def name_modified(f: Fact, entity_name: str, entity_type: str | None) -> bool:
@@ -48,6 +50,31 @@ def name_modified(f: Fact, entity_name: str, entity_type: str | None) -> bool:
         word = rest.group(2)
         continues = (bool(rest.group(1)) or word[0].isupper()) and word.lower() not in own
         if not (continues or word.lower() in nouns):
+            return False
+    return found
+
+
+def subject_is_doer(f: Fact) -> bool:
+    """Whether the sentence names the subject of a done-to happening only as its doer: every
+    mention of the name is followed, within a few words and no punctuation, by the trigger in the
+    active voice ("Stalin shot or strangled her", filed as Stalin's killing)."""
+    r = rules()
+    said = str(f.attrs.get("subject_text") or "")
+    trigger = str(f.attrs.get("trigger") or "").lower()
+    if f.type not in r["patient_types"] or not said or not trigger:
+        return False
+    passive, causative = set(r["passive_auxiliaries"]), set(r["causatives"])
+    found = False
+    for m in re.finditer(re.escape(said), f.quote):
+        found = True
+        before = re.findall(r"[\w'’-]+", f.quote[max(0, m.start() - 20):m.start()])
+        if before and before[-1].lower() in causative:
+            return False
+        gap = re.match(r"((?:\s+[\w'’-]+){0,4}?)\s+" + re.escape(trigger) + r"\b", f.quote[m.end():], re.IGNORECASE)
+        if gap is None:
+            return False
+        between = gap.group(1).lower().split()
+        if passive & set(between):
             return False
     return found
 
