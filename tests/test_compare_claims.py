@@ -141,3 +141,26 @@ def test_an_office_term_checked_against_the_pack(tmp_path: Path) -> None:
     assert c["kind"] == "reference" and c["reference"]["field"] == "offices.from"
     assert [v["value"] for v in c["values"]] == ["1935-05", "1934-07-10"]
     assert c["values"][1]["docs"] == ["a.txt"]  # "head of the NKVD in July 1934" agrees with the pack
+
+
+def test_an_appointment_told_without_its_office_and_a_quotation(tmp_path: Path) -> None:
+    a = ("Annals\n\nOrlov was appointed head of the NKVD on 25 November 1938. "
+         "He held the post for a year.\n")
+    b = ("Interview\n\nIn December 1938 Orlov replaced Volkov, and some prisoners were let out.\n")
+    c = ("Essay\n\nAs the annals put it, \"Orlov was appointed head of the NKVD on 25 November 1938\".\n")
+    office = {"office": "head of the NKVD", "organization": "test:nkvd"}
+    kb = build(tmp_path / "kb.db", [
+        analysis("a.txt", a, [F("appointment", "test:orlov", "Orlov was appointed head of the NKVD on 25 November 1938.",
+                                "25 November 1938", trigger="appointed", subject_text="Orlov", roles=office)]),
+        analysis("b.txt", b, [F("appointment", "test:orlov", "In December 1938 Orlov replaced Volkov, and some"
+                                " prisoners were let out.", "December 1938", trigger="replaced", subject_text="Orlov",
+                                roles={"other": ["test:volkov"]})]),
+        analysis("c.txt", c, [F("appointment", "test:orlov", "As the annals put it, \"Orlov was appointed head of the"
+                                " NKVD on 25 November 1938\".", "25 November 1938", trigger="appointed",
+                                subject_text="Orlov", roles=office)]),
+    ])
+    (conflict,) = kb.conflicts(entity="Ivan Orlov")
+    assert {v["value"]: v["docs"] for v in conflict["values"]} == {"1938-11-25": ["a.txt", "c.txt"], "1938-12": ["b.txt"]}
+    facts = {f["source"]["doc"]: f for f in kb.factoids(entity="Ivan Orlov")}
+    # c.txt quotes a.txt: it agrees, in the same words, so it is no independent corroboration.
+    assert facts["a.txt"]["corroboration"] == 0 and facts["a.txt"]["repeated_by"] == ["c.txt"]

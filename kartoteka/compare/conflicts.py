@@ -62,11 +62,13 @@ def value_entry(value: str, claims: Iterable[Claim]) -> dict[str, Any]:
 
 
 def _kind(buckets: Iterable[list[Claim]]) -> str:
-    """"self" where one document holds two of the disagreeing values, else "sources"."""
-    seen: dict[str, int] = {}
+    """"self" where one voice of one document (its author, or one speaker it quotes) holds two of
+    the disagreeing values, else "sources" (an editor's note correcting the speaker of a
+    transcript is two sources in one document)."""
+    seen: dict[tuple[str, str], int] = {}
     for i, b in enumerate(buckets):
         for c in b:
-            if seen.setdefault(c.doc, i) != i:
+            if seen.setdefault((c.doc, c.lead.voice), i) != i:
                 return "self"
     return "sources"
 

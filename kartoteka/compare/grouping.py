@@ -159,7 +159,7 @@ def _cluster(claims: list[Claim], family: str, names: dict[str, str]) -> list[li
     clusters: dict[int, list[Claim]] = defaultdict(list)
     for i, c in enumerate(dated):
         clusters[find(i)].append(c)
-    base = list(clusters.values())
+    base = _attach_unidentified(list(clusters.values()), spec, names)
     singles: list[list[Claim]] = []
     for c in rest:
         only = base[0] if len(base) == 1 else None
@@ -169,6 +169,40 @@ def _cluster(claims: list[Claim], family: str, names: dict[str, str]) -> list[li
         else:
             singles.append([c])
     return base + singles
+
+
+def _attach_unidentified(parts: list[list[Claim]], spec: dict[str, Any], names: dict[str, str]) -> list[list[Claim]]:
+    """A dated claim that lacks the roles its type needs ("Beria replaced Yezhov in December 1938",
+    no office) joins the one cluster that has them and lies within ``attach_days`` of it: the
+    same happening told without its office. With two candidates it stays on its own."""
+    needs = spec.get("needs") or []
+    if not needs:
+        return parts
+    window = int(spec.get("attach_days", rules()["attach_days"]))
+
+    def identified(part: list[Claim]) -> bool:
+        return any(c.role(r) is not None for c in part for r in needs)
+
+    keep = [p for p in parts if identified(p)]
+    out = list(keep)
+    for part in parts:
+        if identified(part):
+            continue
+        fits = [k for k in keep if all(_identity_agrees(c, o, spec, names, required=False) and _near(c, o, window)
+                                       for c in part for o in k)]
+        if len(fits) == 1 and all(PRECISION_RANK.get(c.lead.precision or "", 9) <= 1 for c in part):
+            fits[0].extend(part)
+        else:
+            out.append(part)
+    return out
+
+
+def _near(a: Claim, b: Claim, window: int) -> bool:
+    la, lb = a.lead, b.lead
+    if "partial" in (la.date_use, lb.date_use) and la.year != lb.year:
+        return False
+    assert la.date_start and la.date_end and lb.date_start and lb.date_end
+    return gap_days(la.date_start, la.date_end, lb.date_start, lb.date_end) <= window
 
 
 def _identity_agrees(a: Claim, b: Claim, spec: dict[str, Any], names: dict[str, str], *, required: bool) -> bool:

@@ -145,17 +145,27 @@ def _fiction(genre: str | None, checks: list[RefCheck]) -> dict[str, Any]:
 
 def corroboration(groups: list[Group], real: list[Fact], ents: Entities) -> dict[str, dict[str, Any]]:
     """For each factoid: its group, and the other sources whose claims of the same happening
-    agree with it (dates compatible at their precision, places compatible, same polarity)."""
+    agree with it (dates compatible at their precision, places compatible, same polarity). A
+    source that repeats another's words (a quotation) agrees, but is not independent: it is
+    listed under ``repeated_by``, not counted."""
     info: dict[str, dict[str, Any]] = {}
     for g in groups:
         for c in g.claims:
-            by = {}
+            by: dict[str, str] = {}
+            repeated: dict[str, str] = {}
             for o in g.claims:
-                if o.doc != c.doc and o.doc not in by and claims_agree(c, o, ents):
+                if o.doc == c.doc or o.doc in by or not claims_agree(c, o, ents):
+                    continue
+                if repeats(c, o):
+                    repeated.setdefault(o.doc, o.lead.id)
+                else:
                     by[o.doc] = o.lead.id
+                    repeated.pop(o.doc, None)
             for f in c.facts:
                 info[f.id] = {"group": g.id, "group_size": len(g.claims), "corroboration": len(by),
                               "corroborated_by": [{"doc": d, "factoid": fid} for d, fid in sorted(by.items())]}
+                if repeated:
+                    info[f.id]["repeated_by"] = [{"doc": d, "factoid": fid} for d, fid in sorted(repeated.items())]
     counts: dict[tuple[Any, ...], list[Fact]] = defaultdict(list)
     for f in real:
         if f.type == "count" and f.subject and f.value is not None:
@@ -166,6 +176,20 @@ def corroboration(groups: list[Group], real: list[Fact], ents: Entities) -> dict
             info[f.id] = {"group": "", "group_size": len(fs), "corroboration": len(by),
                           "corroborated_by": [{"doc": d, "factoid": fid} for d, fid in sorted(by.items())]}
     return info
+
+
+REPEAT_CHARS = 40
+
+
+def repeats(a: Claim, b: Claim) -> bool:
+    """Whether two claims share a run of words long enough to be one quoting the other."""
+    from difflib import SequenceMatcher
+
+    qa, qb = (" ".join(c.lead.quote.lower().split()) for c in (a, b))
+    if min(len(qa), len(qb)) < REPEAT_CHARS:
+        return qa == qb
+    m = SequenceMatcher(None, qa, qb, autojunk=False).find_longest_match(0, len(qa), 0, len(qb))
+    return m.size >= REPEAT_CHARS
 
 
 def claims_agree(a: Claim, b: Claim, ents: Entities) -> bool:

@@ -63,8 +63,9 @@ class ConflictQueries:
 
     def corroboration_of(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """For each factoid id: ``corroboration`` (how many other sources agree), ``corroborated_by``
-        (those documents), and where they exist the ids of its ``conflicts`` and its ``reference``
-        check against the domain pack."""
+        (those documents), and where they exist ``repeated_by`` (documents that agree in the same
+        words: quotations, not independent), the ids of its ``conflicts`` and its ``reference``
+        checks against the domain pack."""
         out: dict[str, dict[str, Any]] = {}
         try:
             for i in range(0, len(ids), 500):
@@ -75,6 +76,8 @@ class ConflictQueries:
                     info = json.loads(r[2] or "{}")
                     item: dict[str, Any] = {"corroboration": int(r[1]),
                                             "corroborated_by": [x["doc"] for x in info.get("corroborated_by", [])]}
+                    if info.get("repeated_by"):
+                        item["repeated_by"] = [x["doc"] for x in info["repeated_by"]]
                     if info.get("conflicts"):
                         item["conflicts"] = info["conflicts"]
                     if info.get("reference"):
