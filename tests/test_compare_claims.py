@@ -148,6 +148,7 @@ def test_an_appointment_told_without_its_office_and_a_quotation(tmp_path: Path) 
          "He held the post for a year.\n")
     b = ("Interview\n\nIn December 1938 Orlov replaced Volkov, and some prisoners were let out.\n")
     c = ("Essay\n\nAs the annals put it, \"Orlov was appointed head of the NKVD on 25 November 1938\".\n")
+    d = "Diary\n\nOrlov was appointed to another post in December 1938.\n"  # neither office nor predecessor
     office = {"office": "head of the NKVD", "organization": "test:nkvd"}
     kb = build(tmp_path / "kb.db", [
         analysis("a.txt", a, [F("appointment", "test:orlov", "Orlov was appointed head of the NKVD on 25 November 1938.",
@@ -158,6 +159,8 @@ def test_an_appointment_told_without_its_office_and_a_quotation(tmp_path: Path) 
         analysis("c.txt", c, [F("appointment", "test:orlov", "As the annals put it, \"Orlov was appointed head of the"
                                 " NKVD on 25 November 1938\".", "25 November 1938", trigger="appointed",
                                 subject_text="Orlov", roles=office)]),
+        analysis("d.txt", d, [F("appointment", "test:orlov", "Orlov was appointed to another post in December 1938.",
+                                "December 1938", trigger="appointed", subject_text="Orlov")]),
     ])
     (conflict,) = kb.conflicts(entity="Ivan Orlov")
     assert {v["value"]: v["docs"] for v in conflict["values"]} == {"1938-11-25": ["a.txt", "c.txt"], "1938-12": ["b.txt"]}

@@ -172,9 +172,11 @@ def _cluster(claims: list[Claim], family: str, names: dict[str, str]) -> list[li
 
 
 def _attach_unidentified(parts: list[list[Claim]], spec: dict[str, Any], names: dict[str, str]) -> list[list[Claim]]:
-    """A dated claim that lacks the roles its type needs ("Beria replaced Yezhov in December 1938",
-    no office) joins the one cluster that has them and lies within ``attach_days`` of it: the
-    same happening told without its office. With two candidates it stays on its own."""
+    """A dated claim that lacks the roles its type needs but names the other party ("Beria replaced
+    Yezhov in December 1938": no office, but a predecessor) joins the one cluster that has them
+    and lies within ``attach_days`` of it: the same happening told by whom it displaced. A claim
+    with neither ("his appointment at the end of February") stays on its own: a man may be given
+    two posts in two months."""
     needs = spec.get("needs") or []
     if not needs:
         return parts
@@ -188,9 +190,11 @@ def _attach_unidentified(parts: list[list[Claim]], spec: dict[str, Any], names: 
     for part in parts:
         if identified(part):
             continue
-        fits = [k for k in keep if all(_identity_agrees(c, o, spec, names, required=False) and _near(c, o, window)
-                                       for c in part for o in k)]
-        if len(fits) == 1 and all(PRECISION_RANK.get(c.lead.precision or "", 9) <= 1 for c in part):
+        fits: list[list[Claim]] = []
+        if all(c.role("other") and PRECISION_RANK.get(c.lead.precision or "", 9) <= 1 for c in part):
+            fits = [k for k in keep if all(_identity_agrees(c, o, spec, names, required=False) and _near(c, o, window)
+                                           for c in part for o in k)]
+        if len(fits) == 1:
             fits[0].extend(part)
         else:
             out.append(part)
