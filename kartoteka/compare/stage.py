@@ -4,10 +4,13 @@ and the source profiles. Derived tables are rewritten as a whole, in one transac
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import sqlite3
 import time
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any
 
 from kartoteka.compare.conflicts import (
@@ -67,7 +70,7 @@ def load_entities(conn: sqlite3.Connection) -> Entities:
 def recompute(conn: sqlite3.Connection) -> dict[str, Any]:
     """Recompute everything this stage derives, for the whole KB; returns a summary."""
     t0 = time.perf_counter()
-    docs = {r["id"]: dict(r) for r in conn.execute("SELECT id, doc, genre, meta, text FROM documents")}
+    docs = {r["id"]: dict(r) for r in conn.execute("SELECT id, doc, genre, meta, text, sha256, profile FROM documents")}
     facts = load_facts(conn)
     ents = load_entities(conn)
     mark_identity_doubt(facts, ents)
@@ -178,18 +181,19 @@ def corroboration(groups: list[Group], real: list[Fact], ents: Entities) -> dict
     return info
 
 
-REPEAT_CHARS = 40
+REPEAT_WORDS = 7
 
 
 def repeats(a: Claim, b: Claim) -> bool:
     """Whether two claims share a run of words long enough to be one quoting the other."""
-    from difflib import SequenceMatcher
+    sa, sb = _shingles(a.lead.quote), _shingles(b.lead.quote)
+    return bool(sa & sb) if sa and sb else a.lead.quote == b.lead.quote
 
-    qa, qb = (" ".join(c.lead.quote.lower().split()) for c in (a, b))
-    if min(len(qa), len(qb)) < REPEAT_CHARS:
-        return qa == qb
-    m = SequenceMatcher(None, qa, qb, autojunk=False).find_longest_match(0, len(qa), 0, len(qb))
-    return m.size >= REPEAT_CHARS
+
+@lru_cache(maxsize=20000)
+def _shingles(quote: str) -> frozenset[tuple[str, ...]]:
+    words = re.findall(r"\w+", quote.lower())
+    return frozenset(tuple(words[i:i + REPEAT_WORDS]) for i in range(len(words) - REPEAT_WORDS + 1))
 
 
 def claims_agree(a: Claim, b: Claim, ents: Entities) -> bool:
@@ -276,13 +280,14 @@ def profile(conn: sqlite3.Connection, d: dict[str, Any], text_genre: str | None,
     mine = [c for c in conflicts if d["doc"] in c.docs]
     dated = [c for c in checks if c.field == "date"]
     meta = json.loads(d["meta"] or "{}")
+    stats = _text_stats(d, lex)
     out: dict[str, Any] = {
         "genre": "fiction" if fiction["fiction"] else text_genre,
         "genre_from_text": text_genre,
         "fiction": fiction,
         "layers": voice_layers(len(d["text"]), passages, int(boiler), lex.inline_layers),
-        "ocr_noise": ocr_noise(d["text"]),
-        "hedge_words_per_1000": hedge_rate(d["text"], lex.hedge_words, lex.hedge_phrases),
+        "ocr_noise": stats["ocr_noise"],
+        "hedge_words_per_1000": stats["hedge_words_per_1000"],
         **factoid_summary(facts, info),
         "conflicts": {"total": len(mine), "self": sum(1 for c in mine if c.kind == "self"),
                       "with_sources": sum(1 for c in mine if c.kind == "sources"),
@@ -294,7 +299,24 @@ def profile(conn: sqlite3.Connection, d: dict[str, Any], text_genre: str | None,
     }
     if meta.get("genre_features"):
         out["genre_features"] = meta["genre_features"]
+    out["text_stats"] = stats["key"]
     return out
+
+
+TEXT_STATS_VERSION = 1
+
+
+def _text_stats(d: dict[str, Any], lex: Any) -> dict[str, Any]:
+    """OCR noise and hedging of the text: they depend on the text alone, so a profile computed for
+    the same text (same sha256, same rules) is reused rather than rescanned."""
+    key = {"sha256": d["sha256"], "version": TEXT_STATS_VERSION,
+           "rules": hashlib.sha1(json.dumps([rules()["ocr_noise"], sorted(lex.hedge_words), list(lex.hedge_phrases)],
+                                            sort_keys=True).encode()).hexdigest()[:12]}
+    old = json.loads(d.get("profile") or "{}")
+    if old.get("text_stats") == key and "ocr_noise" in old:
+        return {"key": key, "ocr_noise": old["ocr_noise"], "hedge_words_per_1000": old["hedge_words_per_1000"]}
+    return {"key": key, "ocr_noise": ocr_noise(d["text"]),
+            "hedge_words_per_1000": hedge_rate(d["text"], lex.hedge_words, lex.hedge_phrases)}
 
 
 def _write(conn: sqlite3.Connection, docs: dict[int, dict[str, Any]], facts: list[Fact],
