@@ -141,3 +141,8 @@ def test_a_lone_surname_of_someone_named_in_full_is_that_person_whatever_its_lab
 def test_a_known_body_the_ner_calls_a_person_is_that_body(kb: KB) -> None:
     ids = {m["entity"]["id"] for m in kb.mentions("history_c.txt") if m["text"] == "Gestapo"}
     assert ids == {"soviet:gestapo"}, ids
+
+
+def test_a_one_letter_query_is_no_surname(kb: KB) -> None:
+    with pytest.raises(NotFound):
+        kb.entity("<b>")
