@@ -98,7 +98,7 @@ def print_profiles(rows: list[dict]) -> None:
         genre = p.get("genre") or ""
         if fiction.get("by") == "reference":
             genre += " (by reference check)"
-        layers = ", ".join(f"{k} {v:.0%}" for k, v in list(p.get("layers", {}).items())[:4])
+        layers = ", ".join(f"{k} {v:.0%}" for k, v in list(p.get("layers", {}).items())[:4] if v >= 0.005)
         ocr = p.get("ocr_noise", {})
         conflicts = p.get("conflicts", {})
         ref = p.get("reference", {})
