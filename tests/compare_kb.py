@@ -34,9 +34,10 @@ ENTITIES = [
                  data={"born": "1894", "died": "1937-05-31", "death": "suicide"}),
     EntityRecord("test:nkvd", "People's Commissariat for Internal Affairs", "organization", pack="test",
                  linked=True, data={"founded": "1934-07-10"}),
-    EntityRecord("test:moscow", "Moscow", "place", pack="test", linked=True),
-    EntityRecord("test:paris", "Paris", "place", pack="test", linked=True),
-    EntityRecord("test:leningrad", "Leningrad", "place", pack="test", linked=True),
+    EntityRecord("test:moscow", "Moscow", "place", pack="test", linked=True, data={"kind": "city"}),
+    EntityRecord("test:paris", "Paris", "place", pack="test", linked=True, data={"kind": "city"}),
+    EntityRecord("test:leningrad", "Leningrad", "place", pack="test", linked=True, data={"kind": "city"}),
+    EntityRecord("test:institute", "Smolny Institute", "place", pack="test", linked=True, data={"kind": "building"}),
     EntityRecord("test:volkov", "Pavel Volkov", "person", pack="test", linked=True),
     EntityRecord("test:orlov", "Ivan Orlov", "person", pack="test", linked=True),
 ]

@@ -90,6 +90,7 @@ def test_a_pronoun_subject_contradicts_only_as_the_person_last_named(tmp_path: P
 
 def test_denials_places_and_offices(tmp_path: Path) -> None:
     a = ("Annals\n\nOrlov was executed in Moscow in 1937. Volkov was murdered in Moscow in 1938. "
+         "Volkov was murdered at the Smolny Institute. "
          "Volkov was appointed deputy commissar of internal affairs in May 1936.\n")
     b = ("Memoirs\n\nOrlov was imprisoned, but he was not executed. Volkov was murdered in Leningrad. "
          "Volkov's murder was not the work of the police. "
@@ -102,6 +103,9 @@ def test_denials_places_and_offices(tmp_path: Path) -> None:
           subject_text="Volkov", roles={"place": "test:moscow"}),
         F("appointment", "test:volkov", "Volkov was appointed deputy commissar of internal affairs in May 1936.",
           "May 1936", trigger="appointed", subject_text="Volkov", roles=office),
+        # A building and a city: the one may lie in the other, so no side of the place conflict.
+        F("killing", "test:volkov", "Volkov was murdered at the Smolny Institute.", trigger="murdered",
+          subject_text="Volkov", roles={"place": "test:institute"}),
     ]
     facts_b = [
         F("execution", "test:orlov", "Orlov was imprisoned, but he was not executed.", trigger="executed",

@@ -48,7 +48,13 @@ class Entities:
     related_places: dict[str, set[str]]
 
     def same_place(self, a: str, b: str) -> bool:
-        return a == b or b in self.related_places.get(a, set()) or a in self.related_places.get(b, set())
+        """Whether two places can be the place of one happening: the same place, one a former or
+        later name of the other, or of different kinds (a building in a city, a city in a
+        country: the packs do not say which lies in which). Two cities are two places."""
+        if a == b or b in self.related_places.get(a, set()) or a in self.related_places.get(b, set()):
+            return True
+        ka, kb = (self.data.get(x, {}).get("kind") for x in (a, b))
+        return not ka or not kb or ka != kb
 
 
 def value_entry(value: str, claims: Iterable[Claim]) -> dict[str, Any]:
