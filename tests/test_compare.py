@@ -217,3 +217,22 @@ def test_alternate_history_is_fiction_by_the_reference_check(tmp_path: Path) -> 
     assert alt["profile"]["genre_from_text"] != "fiction"
     assert all(f["fiction"] for f in kb.factoids(source="alt.txt"))
     assert all("alt.txt" not in c["docs"] for c in kb.conflicts())
+
+
+def test_misprinted_years_make_a_careless_transcription_not_fiction(tmp_path: Path) -> None:
+    text = ("Chapter Twelve [transcribed]\n\n"
+            "Tukhachevsky was executed on 12 June 1927. Miller was kidnapped on 22 September 1927. "
+            "In April, 1927, Yagoda was arrested. Tukhachevsky was born in 1893.\n")
+    facts = [
+        F("execution", "test:marshal", "Tukhachevsky was executed on 12 June 1927.", "12 June 1927",
+          trigger="executed", subject_text="Tukhachevsky"),
+        F("kidnapping", "test:general", "Miller was kidnapped on 22 September 1927.", "22 September 1927",
+          trigger="kidnapped", subject_text="Miller"),
+        F("arrest", "test:chief", "In April, 1927, Yagoda was arrested.", "April, 1927", trigger="arrested",
+          subject_text="Yagoda"),
+        F("birth", "test:marshal", "Tukhachevsky was born in 1893.", "1893", trigger="born", subject_text="Tukhachevsky"),
+    ]
+    kb = build(tmp_path / "kb.db", [analysis("t.txt", text, facts)])
+    (t,) = kb.sources()
+    assert t["genre"] != "fiction" and t["profile"]["reference"]["contradict"] == 3
+    assert {c["reference"].get("misprint") for c in kb.conflicts(kind="reference")} == {True}

@@ -135,8 +135,11 @@ def _text_genre(d: dict[str, Any]) -> str | None:
 
 
 def _fiction(genre: str | None, checks: list[RefCheck]) -> dict[str, Any]:
+    """Fiction by the text's features, or by the reference check: a document whose dated claims
+    contradict the pack more often than not invents its history (a misprinted year is a
+    transcriber's slip, not invention, and does not count)."""
     dated = [c for c in checks if c.field == "date"]
-    contra = sum(1 for c in dated if not c.agrees)
+    contra = sum(1 for c in dated if not c.agrees and not c.misprint)
     out: dict[str, Any] = {"fiction": genre == "fiction", "by": "text" if genre == "fiction" else None,
                            "reference_checked": len(dated), "reference_contradictions": contra}
     cfg = rules()["fiction"]
@@ -278,13 +281,16 @@ def profile(conn: sqlite3.Connection, d: dict[str, Any], text_genre: str | None,
     boiler = conn.execute("SELECT COALESCE(SUM(end - start), 0) FROM segments WHERE doc_id = ? AND kind = 'boilerplate'",
                           (d["id"],)).fetchone()[0]
     mine = [c for c in conflicts if d["doc"] in c.docs]
+    real_names = conn.execute(
+        "SELECT COUNT(DISTINCT m.entity_id) FROM mentions m JOIN entities e ON e.id = m.entity_id"
+        " WHERE m.doc_id = ? AND e.linked = 1", (d["id"],)).fetchone()[0]
     dated = [c for c in checks if c.field == "date"]
     meta = json.loads(d["meta"] or "{}")
     stats = _text_stats(d, lex)
     out: dict[str, Any] = {
         "genre": "fiction" if fiction["fiction"] else text_genre,
         "genre_from_text": text_genre,
-        "fiction": fiction,
+        "fiction": {**fiction, "pack_entities_named": int(real_names)},
         "layers": voice_layers(len(d["text"]), passages, int(boiler), lex.inline_layers),
         "ocr_noise": stats["ocr_noise"],
         "hedge_words_per_1000": stats["hedge_words_per_1000"],
