@@ -89,6 +89,8 @@ def test_how_far_a_date_is_trusted() -> None:
                 trigger="arrested").date_use == "weak"
     # A date from another sentence, an approximate relative date, a relative day.
     assert fact("June 1937", date_inferred=True).date_use == "weak"
+    assert fact("June 1937", quote="He was shot soon afterwards.", trigger="shot").date_use == "weak"
+    assert fact("1931-32", quote="The camp was set up in 1931\u201332 in the north.", trigger="set").date_use == "firm"
     assert fact("three weeks later", anchor="1 June 1937", quote="Three weeks later, he was shot.",
                 trigger="shot").date_use == "weak"
     assert fact("the next day", anchor="1 June 1937", quote="He was shot the next day.",

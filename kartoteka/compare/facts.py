@@ -163,7 +163,7 @@ def date_use(f: Fact) -> str:
     """How far ``f``'s date can be trusted to date its happening (see Fact)."""
     if not f.date_start or f.date_flag:
         return "none"
-    if f.attrs.get("date_inferred"):
+    if f.attrs.get("date_inferred") or not _date_in_sentence(f.quote, f.date_text or ""):
         return "weak"
     text = f.date_text or ""
     trigger = str(f.attrs.get("trigger") or "")
@@ -221,7 +221,17 @@ def _fold(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return [w.group().lower().replace("’", "'") for w in _WORD.finditer(text)]
+    text = text.replace("–", "-").replace("—", "-").replace("’", "'")
+    return [w.group().lower() for w in _WORD.finditer(text)]
+
+
+def _date_in_sentence(quote: str, date_text: str) -> bool:
+    """Whether the date's numbers and month or season names are in the sentence itself (a date the
+    extractor took from the paragraph around it dates the paragraph, not this happening)."""
+    content = [w for w in _words(date_text) if any(ch.isdigit() for ch in w) or _MONTHISH.fullmatch(w)
+               and not w.isdigit()]
+    words = set(_words(quote))
+    return all(w in words for w in content)
 
 
 def _trigger_positions(words: list[str], trigger: str) -> list[int]:
