@@ -171,3 +171,17 @@ def test_an_appointment_told_without_its_office_and_a_quotation(tmp_path: Path) 
     facts = {f["source"]["doc"]: f for f in kb.factoids(entity="Ivan Orlov")}
     # c.txt quotes a.txt: it agrees, in the same words, so it is no independent corroboration.
     assert facts["a.txt"]["corroboration"] == 0 and facts["a.txt"]["repeated_by"] == ["c.txt"]
+
+
+def test_elected_and_appointed_to_one_office_is_one_happening(tmp_path: Path) -> None:
+    a = "Annals\n\nOrlov was elected general secretary of the commissariat on 2 April 1922.\n"
+    b = "Memoirs\n\nOrlov was appointed general secretary of the commissariat on 3 April 1922.\n"
+    office = {"office": "general secretary of the commissariat", "organization": "test:nkvd"}
+    kb = build(tmp_path / "kb.db", [
+        analysis("a.txt", a, [F("election", "test:orlov", a.split("\n\n")[1].strip(), "2 April 1922",
+                                trigger="elected", subject_text="Orlov", roles=office)]),
+        analysis("b.txt", b, [F("appointment", "test:orlov", b.split("\n\n")[1].strip(), "3 April 1922",
+                                trigger="appointed", subject_text="Orlov", roles=office)]),
+    ])
+    (c,) = kb.conflicts(entity="Ivan Orlov")
+    assert c["field"] == "date" and sorted(v["value"] for v in c["values"]) == ["1922-04-02", "1922-04-03"]
