@@ -4,11 +4,14 @@ contradicts its entry is flagged "contradicts reference", citing the entry."""
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from kartoteka.compare.conflicts import Entities
+from kartoteka.compare.conflicts import Conflict, Entities, value_entry
 from kartoteka.compare.facts import Fact, family_of, gap_days, interval_of, overlaps, rules
+from kartoteka.compare.grouping import Claim, Group, claims_of
 from kartoteka.compare.offices import office_matches_reference
 
 
@@ -191,3 +194,58 @@ def _misprint(f: Fact, lo: str, hi: str) -> bool:
     if f.date_end[:4] != fy or sum(a != b for a, b in zip(fy, ry, strict=True)) != 1 or fy[3] != ry[3]:
         return False
     return overlaps(ry + f.date_start[4:], ry + f.date_end[4:], lo, hi)
+
+
+def reference_conflicts(checks: list[RefCheck], conflicts: list[Conflict], groups: list[Group]) -> list[Conflict]:
+    """Attach each contradicted reference to the claim conflict it bears on, or make it a
+    conflict of its own: the contradicting claims against the pack entry (and whoever agrees)."""
+    group_of: dict[str, Group] = {}
+    for g in groups:
+        for c in g.claims:
+            for f in c.facts:
+                group_of[f.id] = g
+    by_entry: dict[tuple[Any, ...], list[RefCheck]] = defaultdict(list)
+    for c in checks:
+        key = (c.fact.subject, c.field, json.dumps(c.entry, sort_keys=True))
+        by_entry[key].append(c)
+    out: list[Conflict] = []
+    for (subject, fieldname, _), cs in by_entry.items():
+        entry = cs[0].entry
+        contra = [c for c in cs if not c.agrees]
+        if not contra:
+            continue
+        agree = [c for c in cs if c.agrees]
+        contra_ids = {c.fact.id for c in contra}
+        host = next((k for k in conflicts if k.field == fieldname and k.kind != "reference"
+                     and contra_ids & {f.id for f in k.facts}), None)
+        if host is not None:
+            host.reference = _ref_block(entry, cs)
+            agree_ids = {c.fact.id for c in agree}
+            for v in host.values:
+                if agree_ids & set(v["factoids"]):
+                    v["reference"] = True
+            continue
+        buckets: dict[str, list[Claim]] = defaultdict(list)
+        for claim in claims_of([c.fact for c in contra]):
+            key = claim.lead.date_value() if fieldname == "date" else claim.type
+            buckets[key or "?"].append(claim)
+        agreeing = claims_of([c.fact for c in agree])
+        for value, claims in buckets.items():
+            fs = [f for cl in claims for f in cl.facts]
+            ctype = claims[0].type if fieldname == "date" else "death"
+            ref_entry = value_entry(str(entry["value"]), agreeing)
+            ref_entry["reference"] = True
+            home = group_of.get(fs[0].id)
+            conflict = Conflict(subject or "", ctype, fieldname, [value_entry(value, claims), ref_entry],
+                                "reference", home.id if home else None,
+                                _ref_block(entry, [c for c in contra if c.fact in fs] + agree),
+                                facts=fs + [f for cl in agreeing for f in cl.facts])
+            out.append(conflict)
+    return out
+
+
+def _ref_block(entry: dict[str, Any], checks: list[RefCheck]) -> dict[str, Any]:
+    block = dict(entry)
+    if any(c.misprint for c in checks if not c.agrees):
+        block["misprint"] = True
+    return block
