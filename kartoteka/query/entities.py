@@ -181,6 +181,9 @@ class EntityQueries:
         data = json.loads(e["data"] or "{}")
         if data:
             out["data"] = data
+        summary = getattr(self, "comparison_summary", None)
+        if callable(summary):
+            out.update(summary(eid))
         return out
 
     def _co_mentioned(self, eid: str, limit: int) -> list[dict[str, Any]]:
