@@ -698,3 +698,21 @@ def test_the_shapes_conflict_detection_needs() -> None:
     assert (f.date_start, f.roles.get("place")) == ("1937-09-22", eid("Paris"))
     fs = facts("On 11 July 1934 the press published a decree setting up the NKVD.")
     assert find(fs, "founding", "NKVD").date_start == "1934-07-11"
+
+
+def test_hedges_stop_at_relative_clauses_and_in_charge_of_is_no_charge() -> None:
+    fs = facts("The delay was probably meant to hide the reprisals that began after Sergei Kirov's death.")
+    assert not find(fs, "death", "Sergei Kirov").hedged
+    fs = facts("I telephoned the officer in charge of the arrest of Boris Orlov.")
+    assert not find(fs, "arrest", "Boris Orlov").hedged
+
+
+def test_a_counterfactual_had_not_tells_what_happened() -> None:
+    fs = facts("Had Ivan Petrov not died in Kazan in 1933, he would have been restored to honour.")
+    f = find(fs, "death", "Ivan Petrov")
+    assert not f.negated and f.date_start == "1933-01-01"
+
+
+def test_a_date_inside_another_argument_is_not_the_event_s() -> None:
+    fs = facts("The truism that Sergei Kirov's murder triggered the Terror of the later 1930s is wrong.")
+    assert find(fs, "killing", "Sergei Kirov").date_start is None

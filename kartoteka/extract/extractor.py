@@ -683,7 +683,11 @@ class PassageExtractor:
             else:
                 h = self.clause_head(root)
                 up = [a for a in trig.ancestors if ancestors[a.i] <= ancestors.get(h.i, 0)]
-                if h.i == trig.i or (h.i == head.i and _nounish(trig) and not any(
+                # how the date hangs on its clause: as an adverbial ("In 1935 X was ..."), not inside
+                # another argument ("X's murder triggered the Terror of the 1930s")
+                via = next((a for a in [root, *root.ancestors] if a.head.i == h.i), root)
+                adverbial = via.dep_ in ("prep", "npadvmod", "advmod", "pobj", "nummod") and via.lower_ != "of"
+                if h.i == trig.i or (h.i == head.i and _nounish(trig) and adverbial and not any(
                         a.lower_ in TEMPORAL_PREPS or a.lemma_.lower() in self.lex.date_blockers for a in up)):
                     rank = 0  # "whose arrest followed on 20 August": the noun's own clause
                 elif any(a.i == trig.i for a in root.ancestors):
@@ -698,7 +702,7 @@ class PassageExtractor:
                            for a in below if a.dep_ in ("advcl", "prep", "pcomp") for c in [a, *a.children]):
                         continue  # "After X won in 1917, Y died": the date of what came before
                     rank = 1
-                elif h.i in ancestors and not in_relcl and trig.dep_ != "advcl" \
+                elif h.i in ancestors and not in_relcl and trig.dep_ != "advcl" and adverbial \
                         and not (trig.dep_ in ("amod", "acl") and trig.tag_ == "VBN"):  # "the recently founded X"
                     # the date's clause governs the trigger ("In 1935 X was charged and exiled"),
                     # unless a temporal preposition between them shifts the time ("days after X's suicide")
@@ -921,16 +925,28 @@ class PassageExtractor:
         return None
 
     def hedged(self, trig: Any, sent: Any) -> bool:
+        """Whether the assertion is hedged: a hedge word or phrase on the trigger or the clauses
+        that govern it, up to the first relative clause or temporal phrase ("reprisals that began
+        after X's death" are not hedged by "probably" in the main clause), or an accusation that
+        governs it ("charged with X's murder")."""
         scope = [trig, *trig.children]
+        governing = []
+        child = trig
         for a in trig.ancestors:
+            if child.dep_ in ("relcl", "acl") or child.lower_ in TEMPORAL_PREPS:
+                break
+            governing.append(a)
+            child = a
+        for a in governing:
             scope.append(a)
             scope += list(a.children)
         words = self.lex.hedge_words
         if any(t.lower_ in words for t in scope):
             return True
-        if any(a.lemma_.lower() in self.lex.accusation_heads for a in list(trig.ancestors)[:4]):
-            return True  # "charged with the murder of X": an accusation, not the source's own claim
-        for a in list(trig.ancestors):
+        if any(a.lemma_.lower() in self.lex.accusation_heads and not (a.dep_ == "pobj" and a.head.lower_ == "in")
+               for a in governing[:4]):
+            return True  # "charged with the murder of X" (not "in charge of"): an accusation
+        for a in governing:
             for c in a.children:
                 scope += [g for g in c.children if g.dep_ in ("compound", "amod", "det")]
         seen: set[int] = set()
@@ -940,6 +956,10 @@ class PassageExtractor:
 
     def negated(self, trig: Any) -> bool:
         lex = self.lex
+        sent = trig.sent
+        comma = next((t.i for t in sent if t.text == ","), sent.end)
+        if sent[0].lower_ == "had" and trig.i < comma:
+            return False  # "Had X not died in 1933, ...": he did die
         heads = [trig]
         if trig.dep_ in ("dobj", "pobj", "attr", "nsubj", "nsubjpass"):
             heads.append(trig.head)
