@@ -716,3 +716,13 @@ def test_a_counterfactual_had_not_tells_what_happened() -> None:
 def test_a_date_inside_another_argument_is_not_the_event_s() -> None:
     fs = facts("The truism that Sergei Kirov's murder triggered the Terror of the later 1930s is wrong.")
     assert find(fs, "killing", "Sergei Kirov").date_start is None
+
+
+def test_topics_come_from_main_clauses_and_possessors_of_main_subjects() -> None:
+    text = ("Ivan Petrov, whom Boris Orlov held in high esteem, was received by Stalin. "
+            "Subsequently he was appointed to a post in a publishing house.")
+    fs = facts(text)
+    find(fs, "appointment", "Ivan Petrov")
+    absent(fs, "appointment", "Boris Orlov")
+    text = "Boris Orlov's purge of the army was now a chapter of history. In 1938 he was arrested."
+    find(facts(text), "arrest", "Boris Orlov")

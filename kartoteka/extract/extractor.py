@@ -224,8 +224,13 @@ class PassageExtractor:
                 head = tok.head
                 while self.by_token.get(head.i) is m and head.head.i != head.i and head.dep_ not in SUBJ_DEPS:
                     head = head.head
-                if tok.dep_ in SUBJ_DEPS or (self.by_token.get(head.i) is m and head.dep_ in SUBJ_DEPS) \
-                        or (tok.dep_ == "appos" and tok.head.dep_ in SUBJ_DEPS and self.by_token.get(tok.head.i) is None):
+                subj = tok if tok.dep_ in SUBJ_DEPS else head if (self.by_token.get(head.i) is m and head.dep_ in SUBJ_DEPS) \
+                    else tok.head if (tok.dep_ in ("appos", "poss") and tok.head.dep_ in SUBJ_DEPS
+                                      and self.by_token.get(tok.head.i) is None) else None
+                # a subject of a relative clause ("X, whom Gorky esteemed, was received") is no topic;
+                # the possessor of a main subject is ("Stalin's purge was over. He ...")
+                if subj is not None and subj.head.dep_ != "relcl" \
+                        and (tok.dep_ != "poss" or subj.head.dep_ == "ROOT"):
                     topic, topic_sent = m, sn
                 continue
             low = tok.lower_
