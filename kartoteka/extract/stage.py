@@ -8,8 +8,9 @@ from collections import Counter
 from typing import Any
 
 from kartoteka.analysis import Analysis, Factoid, Mention
-from kartoteka.extract.extractor import Candidate, DocState, EntityInfo, PassageExtractor, factoid_id
+from kartoteka.extract.extractor import PassageExtractor, factoid_id
 from kartoteka.extract.lexicon import Lexicon, default_lexicon
+from kartoteka.extract.state import Candidate, DocState, EntityInfo
 from kartoteka.pipeline import Context, register
 from kartoteka.resolve.keys import alias_key
 

@@ -1,0 +1,176 @@
+"""Who a pronoun, "this figure", "the eight chiefs" or a bare event noun stands for: the
+conservative coreference that factoid subjects come from. Anything uncertain stays unresolved."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from kartoteka.analysis import Mention
+from kartoteka.extract.syntax import (
+    PERSON_PRONOUNS,
+    REFLEXIVE,
+    SUBJ_DEPS,
+    verbish,
+)
+from kartoteka.resolve.names import parse_person
+
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "herself": "f"}
+MALE_SURNAME = re.compile(r"(?:ov|ev|yov|in|yn|sky|skii|skiy|ski|ich|vich)$")
+
+
+@lru_cache(maxsize=4096)
+def name_gender(name: str, male_a: frozenset[str] = frozenset()) -> str | None:
+    """"m", "f" or None for a person's name: the given name, patronymic or surname form says so
+    ("Nadezhda", "Ivanovna", "Petrova" are a woman's; "Ivan", "Petrov", "Trotsky" a man's);
+    ``male_a`` lists more men's given names ending in -a ("Béla")."""
+    p = parse_person(name)
+    if p.first and p.first in male_a:
+        return "m"
+    if p.gender is None and p.surname and not p.first and MALE_SURNAME.search(p.surname):
+        return "m"
+    return p.gender
+
+
+class CorefMixin:
+    """Pronoun resolution for PassageExtractor (uses its parse, mentions and lexicon)."""
+
+    def _coref_pass(self) -> dict[int, Mention]:
+        """Person pronouns resolved conservatively, left to right. A subject pronoun continues
+        the topic (the last person who was a subject, named or by pronoun) only if that person was
+        named in this sentence or the two before and, in a subordinate clause, no other person is
+        named before it in its sentence ("Lenin's note was found after he died" is ambiguous); a possessive takes the
+        nearest person named before it in its sentence, else a subject named after it, else the
+        topic; an object pronoun the nearest person that is not its own clause's subject. "This
+        figure" (a demonstrative and a person noun) as a subject is the one person the sentence
+        before names. A possessive after another pronoun of its gender in the sentence is that
+        pronoun's person again. An antecedent whose name says the other gender never fits ("she" is not
+        Ivan Petrov). Anything less certain stays unresolved (and yields no factoid)."""
+        out: dict[int, Mention] = {}
+        topic: Mention | None = None
+        topic_sent = -10
+        sent_no: dict[int, int] = {}
+        for n, sent in enumerate(self.doc.sents):
+            for t in sent:
+                sent_no[t.i] = n
+        if self.state.last_subject is not None:
+            topic, topic_sent = self.state.last_subject, -1
+        person_nouns = self.lex.person_nouns
+        chain_pronouns: list[int] = []  # possessive and object pronouns seen, in order
+        for tok in self.doc:
+            sn = sent_no[tok.i]
+            m = self.by_token.get(tok.i)
+            if m is not None and m.entity_id and self.etype(m) == "person":
+                head = tok.head
+                while self.by_token.get(head.i) is m and head.head.i != head.i and head.dep_ not in SUBJ_DEPS:
+                    head = head.head
+                subj = tok if tok.dep_ in SUBJ_DEPS else head if (self.by_token.get(head.i) is m and head.dep_ in SUBJ_DEPS) \
+                    else tok.head if (tok.dep_ in ("appos", "poss") and tok.head.dep_ in SUBJ_DEPS
+                                      and self.by_token.get(tok.head.i) is None) else None
+                # a subject of a relative clause ("X, whom Gorky esteemed, was received") is no topic;
+                # the possessor of a main subject is ("Stalin's purge was over. He ...")
+                if subj is not None and subj.head.dep_ != "relcl" \
+                        and (tok.dep_ != "poss" or subj.head.dep_ == "ROOT"):
+                    topic, topic_sent = m, sn
+                continue
+            low = tok.lower_
+            if m is None and self._bare_event(tok):
+                if topic is not None and sn - topic_sent <= 1:
+                    out[tok.i] = topic  # "Execution followed on 29 December": of the one just sentenced
+                continue
+            if m is None and tok.dep_ in SUBJ_DEPS and tok.lemma_.lower() in person_nouns \
+                    and any(c.dep_ == "det" and c.lower_ in ("this", "that") for c in tok.children):
+                prev = self._persons_named(tok.sent.start - 1) if tok.sent.start > 0 else {}
+                if len(prev) == 1:  # "This revolutionary was arrested": the one person just named
+                    out[tok.i] = next(iter(prev.values()))
+                    topic, topic_sent = out[tok.i], sn
+                continue
+            if low not in PERSON_PRONOUNS or low in REFLEXIVE:
+                continue
+            before = {mm.entity_id for i, mm in self.ordered
+                      if tok.sent.start <= i < tok.i and mm.entity_id and self.etype(mm) == "person"
+                      and not self._inside_name(self.doc[i])}
+            fits = self._gender_fits(low)
+            if tok.dep_ in SUBJ_DEPS:
+                main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
+                if topic is not None and sn - topic_sent <= 2 and (main or before <= {topic.entity_id}) \
+                        and fits(topic):
+                    out[tok.i] = topic
+                    topic_sent = sn
+                continue
+            prior = [i for i in chain_pronouns if sent_no[i] == sn and PRONOUN_GENDER.get(self.doc[i].lower_)
+                     == PRONOUN_GENDER.get(low)]
+            chain_pronouns.append(tok.i)
+            if prior and tok.dep_ == "poss":
+                # "his endorsement of ... his friend X ..., his death": the same man as before
+                if prior[-1] in out:
+                    out[tok.i] = out[prior[-1]]
+                continue
+            clause_subj = None
+            if tok.dep_ != "poss":
+                h = tok.head
+                while h.head.i != h.i and not verbish(h):
+                    h = h.head
+                c = self.gsubject(h) if verbish(h) else None
+                if c is not None:
+                    cm = self.by_token.get(c.i) or out.get(c.i)
+                    clause_subj = cm.entity_id if cm else None
+            for i, mm in reversed(self.ordered):
+                if tok.sent.start <= i < tok.i and mm.entity_id and mm.entity_id != clause_subj \
+                        and self.etype(mm) == "person" and self.doc[i].dep_ != "poss" \
+                        and not self._inside_name(self.doc[i]) and fits(mm):
+                    out[tok.i] = mm
+                    break
+            else:
+                if tok.dep_ == "poss":  # "Between his appointment ..., Sverdlov had been": ahead
+                    for i, mm in self.ordered:
+                        if tok.i < i < tok.sent.end and mm.entity_id and self.etype(mm) == "person" \
+                                and self.doc[i].dep_ in SUBJ_DEPS and fits(mm):
+                            out[tok.i] = mm
+                            break
+                    else:
+                        if not before and topic is not None and sn - topic_sent <= 1 and fits(topic):
+                            out[tok.i] = topic  # "His death ...": the person the text is about
+        return out
+
+    def _bare_event(self, tok: Any) -> bool:
+        """An event noun with no article, possessor or complement as the subject of a verb of
+        occurring: "Execution followed immediately", "Arrest came a week later"."""
+        return tok.tag_ == "NN" and tok.dep_ == "nsubj" and tok.head.lemma_ in self.lex.occurrence_verbs \
+            and any(t.is_noun for t in self.lex.by_lemma.get(tok.lemma_.lower(), [])) \
+            and not any(c.dep_ in ("det", "poss", "prep", "compound", "amod") for c in tok.children)
+
+    def _gender_fits(self, pronoun: str) -> Callable[[Mention], bool]:
+        """A test that an antecedent's name does not say the other gender than the pronoun."""
+        want = PRONOUN_GENDER.get(pronoun)
+
+        def fits(m: Mention) -> bool:
+            got = name_gender(self.entity_name(m), self.lex.male_names_a)
+            return want is None or got is None or got == want
+
+        return fits
+
+    def _persons_named(self, i: int) -> dict[str, Mention]:
+        """The people named in the sentence holding token ``i`` (one mention each)."""
+        sent = self.doc[i].sent
+        found: dict[str, Mention] = {}
+        for j, mm in self.ordered:
+            if sent.start <= j < sent.end and mm.entity_id and self.etype(mm) == "person" \
+                    and not self._inside_name(self.doc[j]):
+                found.setdefault(mm.entity_id, mm)
+        return found
+
+    def _inside_name(self, tok: Any) -> bool:
+        """A person's name inside another name: "the Order of Lenin"."""
+        m = self.by_token.get(tok.i)
+        if m is not None and " of " in m.text and tok.text not in self.entity_name(m):
+            return True  # the mention's head is "Order", not the person
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of":
+            h = tok.head.head
+            return h.pos_ == "PROPN" and h.text[:1].isupper() and self.by_token.get(h.i) is None
+        return False
+
+    def _coref(self, tok: Any, exclude: set[int] | None = None) -> Mention | None:
+        return self.coref_map.get(tok.i)

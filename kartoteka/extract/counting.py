@@ -1,0 +1,142 @@
+"""Counts a source states: "Ninety-eight of them", "1,108 of the 1,966 delegates", each with its
+value and the body the counted people belong to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kartoteka.analysis import Mention
+from kartoteka.extract.numbers import parse_number
+from kartoteka.extract.state import Candidate
+from kartoteka.extract.syntax import (
+    SUBJ_DEPS,
+    nounish,
+    verbish,
+)
+
+
+class CountingMixin:
+    """Count factoids for PassageExtractor."""
+
+    def counts(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        cfg = self.lex.count
+        pron = set(cfg.get("of_pronouns", []))
+        group_nouns = set(cfg.get("group_nouns", []))
+        min_value = int(cfg.get("min_value", 2))
+        for sent in self.doc.sents:
+            for tok in sent:
+                if tok.like_num is False and tok.pos_ != "NUM":
+                    continue
+                value = parse_number(self._number_text(tok))
+                if value is None or value < min_value:
+                    continue
+                if tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"):
+                    continue
+                if any(c.dep_ == "amod" and c.lower_ in ("first", "last", "next", "other") for c in tok.children):
+                    continue
+                group: Mention | None = None
+                what: str | None = None
+                total: int | None = None
+                pred = tok.head if tok.dep_ in SUBJ_DEPS else None
+                of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                if of is not None and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+                    pobj = next((c for c in of.children if c.dep_ == "pobj"), None)
+                    if pobj is None:
+                        continue
+                    if pobj.lower_ in pron:
+                        group = self._recent_group(tok)
+                        what = pobj.lower_
+                    elif nounish(pobj):
+                        what = pobj.lemma_
+                        for c in pobj.children:
+                            if c.dep_ == "nummod":
+                                total = parse_number(self._number_text(c))
+                        group = self._group_in(pobj)
+                    else:
+                        continue
+                elif tok.dep_ == "nummod" and tok.head.head.lemma_ in group_nouns | {"of"}:
+                    # "a group of fifty-three engineers"
+                    what = tok.head.lemma_
+                    group = self._group_in(tok.head)
+                    pred = None
+                elif tok.dep_ == "nummod" and tok.head.dep_ in SUBJ_DEPS and verbish(tok.head.head):
+                    # "seven Bolsheviks were executed"
+                    lemma = tok.head.head.lemma_
+                    if not any(t.type != "count" for t in self.lex.by_lemma.get(lemma, [])):
+                        continue
+                    what = tok.head.lemma_
+                    group = self._group_in(tok.head)
+                    pred = tok.head.head
+                else:
+                    continue
+                if group is None and what in pron:
+                    continue
+                w = (what or "").lower()
+                if what not in pron and w not in self.lex.person_nouns and w[:-1] not in self.lex.person_nouns:
+                    continue  # "two treason trials of Old Bolsheviks" counts trials, not people
+                s_start, s_end = self.sentence_span(sent)
+                stored = self.p.to_stored(s_start, s_end)
+                date, dconf = self.date_for(pred if pred is not None else tok, sent, set())
+                attrs: dict[str, Any] = {"what": what, "number_text": self._number_text(tok)}
+                if total is not None:
+                    attrs["of_total"] = total
+                if pred is not None:
+                    attrs["predicate"] = self.phrase_verb(pred)
+                subj = group
+                if subj is None:
+                    continue
+                out.append(Candidate("count", subj, (s_start, s_end), {"subject": subj.entity_id}, date, str(value),
+                                     self.voice_for(tok, sent, stored), self.hedged(tok, sent), False,
+                                     round(0.75 * dconf, 3), attrs))
+        return out
+
+    def _number_text(self, tok: Any) -> str:
+        toks = [tok]
+        for c in tok.children:
+            if c.dep_ in ("compound", "quantmod") and c.like_num:
+                toks.append(c)
+        toks.sort(key=lambda t: t.i)
+        return " ".join(t.text for t in toks)
+
+    def phrase_verb(self, v: Any) -> str:
+        parts = [c for c in v.children if c.dep_ in ("aux", "auxpass", "neg", "prt", "xcomp")] + [v]
+        parts.sort(key=lambda t: t.i)
+        return " ".join(t.text for t in parts)
+
+    def _group_in(self, tok: Any) -> Mention | None:
+        """The body a counted noun belongs to: its compound or "of" object ("Politburo members",
+        "members of the Politburo"), not one of a list of modifiers ("party, Komsomol, army officials")."""
+        for t in tok.subtree:
+            m = self.mention_at(t)
+            if m is None or not m.entity_id or self.etype(m) != "organization" or self.mention_at(t.head) is m:
+                continue  # look at the root of each name only
+            if t.dep_ == "conj" or any(c.dep_ == "conj" for c in t.children):
+                continue
+            if t.head.i == tok.i:
+                return m
+            up = t  # "members of the Politburo", "members of the collegium of the Commission"
+            for _ in range(2):
+                if up.head.lower_ != "of" or up.dep_ != "pobj":
+                    break
+                up = up.head.head
+                if up.i == tok.i:
+                    return m
+        return None
+
+    def _recent_group(self, tok: Any) -> Mention | None:
+        """The body a "them"/"these" refers to: the latest organization named in the sentence
+        before, or as the subject of another clause of this one ("the Presidium rejected the pleas
+        of fifteen of them": not the Presidium's members)."""
+        lo = tok.sent.start
+        if lo > 0:
+            lo = self.doc[lo - 1].sent.start
+        best = None
+        for i, m in self.ordered:
+            if i >= tok.i:
+                break
+            if i >= lo and m.entity_id and self.etype(m) == "organization" \
+                    and (i < tok.sent.start or (self.doc[i].dep_ in SUBJ_DEPS
+                                                and tok.i not in {t.i for t in self.doc[i].head.subtree})):
+                best = m
+        return best

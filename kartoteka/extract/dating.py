@@ -1,0 +1,297 @@
+"""When an event happened, as its source says: the date attached to a trigger's clause, the
+running anchor that partial and relative dates resolve against, and the narrower cases in which
+an undated event takes the date of the sentences before."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kartoteka.extract.dates import (
+    DateExpr,
+    DateValue,
+    find_dates,
+    is_anchor,
+    month_number,
+    resolve,
+    year_value,
+)
+from kartoteka.extract.syntax import (
+    CLAUSAL,
+    INFER_SENTENCES,
+    MONTH_MEMORY,
+    PARTIAL,
+    SUBJ_DEPS,
+    TEMPORAL_PREPS,
+    TIME_CUES,
+    nounish,
+    verbish,
+)
+
+
+class DatingMixin:
+    """Date attachment for PassageExtractor."""
+
+    def _dates(self) -> list[tuple[DateExpr, DateValue | None, Any]]:
+        """Dates of the passage, partial and relative ones resolved against the running anchor.
+        A partial date ("on 15 March") takes the year of an anchor in its own sentence, or of a
+        full day or month date in the last two passages; failing that, the year of the same month
+        named in recent passages ("in March 1938 ... on 15 March"), else the year most of the
+        recent absolute dates agree on, so a flash-forward does not mislead it."""
+        out = []
+        st = self.state
+        if st.anchor_section != self.p.section:
+            st.anchor, st.anchor_section, st.years, st.months = None, self.p.section, [], {}
+        anchor_end = -1000
+        body = self.p.body
+        for expr in find_dates(body):
+            anchor = st.anchor
+            near = 0 <= expr.begin - anchor_end < 200 and not re.search(r"[.!?]\s", body[anchor_end:expr.begin])
+            month = expr.get("month")
+            same_month = st.months.get(month_number(month)) if month and expr.kind in PARTIAL else None
+            firm = st.anchor_absolute and anchor is not None and anchor.precision in ("day", "month") \
+                and self.p.seq - st.anchor_seq <= 2
+            if not near and not firm and same_month is not None and self.p.seq - same_month[1] <= MONTH_MEMORY:
+                anchor = year_value(str(same_month[0]), same_month[0])
+            elif not near and anchor is not None and anchor.start and expr.kind in PARTIAL and st.years:
+                recent = sorted(st.years[-5:])
+                y = recent[len(recent) // 2]
+                if anchor.year is not None and abs(y - anchor.year) > 3:  # a flash-forward or aside
+                    anchor = year_value(str(y), y)
+            value = resolve(expr, anchor)
+            span = self.doc.char_span(expr.begin, expr.stop, alignment_mode="expand")
+            out.append((expr, value, span))
+            if value is not None and value.start and value.precision in ("day", "month") and value.year \
+                    and value.start[:7] == (value.end or "")[:7]:
+                st.months[int(value.start[5:7])] = (value.year, self.p.seq)
+            if is_anchor(expr, value) and value is not None and not value.flag:
+                if st.anchor is not None and st.anchor.year and value.year and span is not None \
+                        and abs(value.year - st.anchor.year) > 1 and self.aside(span):
+                    continue  # a flashback inside a noun phrase or subordinate clause: "a note of 1923"
+                st.anchor, st.anchor_absolute, st.anchor_seq = value, expr.absolute, self.p.seq
+                anchor_end = expr.stop
+                if expr.absolute and value.precision in ("day", "month", "season", "year") and value.year:
+                    st.years.append(value.year)
+        return out
+
+    def aside(self, span: Any, strict: bool = True) -> bool:
+        """Whether a date sits off the narrative line: in a relative or participial clause, a
+        parenthesis, or a phrase about a noun ("his troubles four years earlier"); ``strict`` adds
+        a clause reported under another and the "of" complement of a noun ("a note of 1923"),
+        which can still date the scene for the next sentence ("The plenum of 1 February ...")."""
+        root = span.root
+        body = self.p.body
+        before = body[root.sent.start_char:span.start_char]
+        if before.count("(") > before.count(")"):
+            return True
+        t = root
+        while t.head.i != t.i:
+            if t.dep_ in ("relcl", "acl", "appos"):
+                return True
+            if strict and t.dep_ in ("ccomp", "csubj", "parataxis"):
+                return True
+            if strict and t.dep_ == "pobj" and t.head.lower_ == "of" and nounish(t.head.head):
+                return True
+            if t.dep_ == "advmod" and nounish(t.head):
+                return True
+            t = t.head
+        return False
+
+    def clause_head(self, tok: Any) -> Any:
+        t = tok
+        while t.head.i != t.i and not verbish(t):
+            t = t.head
+        return t
+
+    def date_for(self, trig: Any, sent: Any, excluded: set[int], infer: bool = True) -> tuple[DateValue | None, float]:
+        """The date attached to the trigger's clause, or one inferred from the passage."""
+        ancestors = {a.i: k + 1 for k, a in enumerate(trig.ancestors)}
+        head = self.clause_head(trig)
+        in_relcl = head.dep_ == "relcl" or (head.dep_ == "conj" and head.head.dep_ == "relcl")
+        own = self.own_clause(trig)
+        best: tuple[int, int, DateValue] | None = None
+        for _expr, value, span in self.dates:
+            if span is None or value is None or not (sent.start <= span.start < sent.end):
+                continue
+            if any(t.i in excluded for t in span):
+                continue
+            root = span.root
+            if any(a.lemma_.lower() in self.lex.date_blockers and a.i not in {t.i for t in span} for a in trig.ancestors
+                   if a.i != root.i and span.start <= a.i + 3):
+                continue
+            if root.i in own or any(t.i in own for t in span):
+                rank = 0
+            elif trig.dep_ in ("relcl", "advcl", "acl") and trig.head.i in {t.i for t in span}:
+                rank = 0  # the clause qualifies the date: "the October when X was arrested"
+            else:
+                h = self.clause_head(root)
+                up = [a for a in trig.ancestors if ancestors[a.i] <= ancestors.get(h.i, 0)]
+                # how the date hangs on its clause: as an adverbial ("In 1935 X was ..."), not inside
+                # another argument ("X's murder triggered the Terror of the 1930s")
+                via = next((a for a in [root, *root.ancestors] if a.head.i == h.i), root)
+                adverbial = via.dep_ in ("prep", "npadvmod", "advmod", "pobj", "nummod") and via.lower_ != "of"
+                if h.i == trig.i or (h.i == head.i and nounish(trig) and adverbial and not any(
+                        a.lower_ in TEMPORAL_PREPS or a.lemma_.lower() in self.lex.date_blockers for a in up)):
+                    rank = 0  # "whose arrest followed on 20 August": the noun's own clause
+                elif any(a.i == trig.i for a in root.ancestors):
+                    # in an adverbial clause under the trigger ("shot himself when they came on
+                    # 31 May"); what a complement says ("testified that in December ...") is not
+                    below = [a for a in root.ancestors if trig.i in {x.i for x in a.ancestors}]
+                    event_participle = bool(below) and nounish(trig) and below[-1].dep_ == "acl" \
+                        and below[-1].tag_ == "VBN"  # "the trials, staged in March 1938"
+                    if any(a.dep_ in ("ccomp", "relcl", "acl", "xcomp") for a in below) and not event_participle:
+                        continue
+                    if any(c.dep_ in ("mark", "advmod", "prep") and c.lower_ in TEMPORAL_PREPS
+                           for a in below if a.dep_ in ("advcl", "prep", "pcomp") for c in [a, *a.children]):
+                        continue  # "After X won in 1917, Y died": the date of what came before
+                    rank = 1
+                elif h.i in ancestors and not in_relcl and trig.dep_ != "advcl" and adverbial \
+                        and not (trig.dep_ in ("amod", "acl") and trig.tag_ == "VBN"):  # "the recently founded X"
+                    # the date's clause governs the trigger ("In 1935 X was charged and exiled"),
+                    # unless a temporal preposition between them shifts the time ("days after X's suicide")
+                    path = [a for a in trig.ancestors if ancestors[a.i] <= ancestors[h.i]]
+                    if any(a.dep_ in ("ccomp", "csubj") for a in [trig, *path[:-1]]):
+                        continue  # "In 1938 they testified that they had caused X's death": not 1938
+                    if any(a.lemma_.lower() in self.lex.date_blockers for a in path):
+                        continue  # "on 21 January, the anniversary of X's death": another year
+                    clauses = [a for a in [trig, *path[:-1]] if a.dep_ == "advcl"]
+                    mark = next((c for a in clauses for c in a.children if c.dep_ in ("mark", "advmod")
+                                 and c.lower_ in ("after", "before")), None)
+                    if mark is not None:  # "X came on 18 June, two months before the trial opened"
+                        adv = next((c for c in [*mark.head.children, *mark.children] if c.dep_ == "npadvmod"
+                                    and c.i < mark.i), None)
+                        shifted = self._shift(value, mark, adv) if adv is not None else None
+                        if shifted is None:
+                            continue
+                        value = shifted
+                    preps = [a for a in path if a.lower_ in TEMPORAL_PREPS]
+                    if preps:
+                        shifted = self._shift(value, preps[0])  # "four days after X's suicide"
+                        if shifted is None:
+                            continue
+                        value = shifted
+                    rank = ancestors[h.i] + 1
+                else:
+                    continue
+            dist = abs(span.start - trig.i)
+            if best is None or (rank, dist) < best[:2]:
+                best = (rank, dist, value)
+        if best is None and trig.dep_ == "advcl" and verbish(trig.head):
+            timed = self.clause_timed(trig, sent, excluded)
+            if timed is not None:
+                return timed, 0.9
+        if best is not None and best[0] > 0 and any(self.doc[i].lower_ in TIME_CUES for i in own):
+            best = None  # "Arrested some days later, he was shot on 1 April": not the arrest's date
+        if best is not None:
+            return best[2], 1.0 if best[0] == 0 else 0.9
+        if not self.lex.infer_dates or not infer:
+            return None, 1.0
+        # inferred from the passage: the latest anchor-able date before this sentence
+        if any(t.lower_ in TIME_CUES for t in sent):
+            return None, 1.0
+        if not self.narrated(trig):
+            return None, 1.0  # "the traitors who killed Kirov", "since Kirov's murder": told before
+        # the nearest of the two sentences before that dates the narrative (asides do not count)
+        # gives its date if it has only one
+        lo = sent.start
+        for _ in range(INFER_SENTENCES):
+            if lo == 0:
+                break
+            prev = self.doc[lo - 1].sent
+            lo = prev.start
+            found = [(e, v, sp) for e, v, sp in self.dates
+                     if sp is not None and v is not None and prev.start <= sp.start < prev.end and is_anchor(e, v)
+                     and v.precision in ("day", "month", "season", "year")]
+            prior = {(v.start, v.end, v.precision): v for e, v, sp in found if not self.aside(sp, strict=False)}
+            if len(prior) > 1:
+                break
+            if prior and not self.scene_date(next(e for e, v, sp in found if not self.aside(sp, strict=False)),
+                                             next(sp for e, v, sp in found if not self.aside(sp, strict=False))):
+                break  # "Two years earlier X had written ...": a flashback dates nothing after it
+            if prior:
+                v = next(iter(prior.values()))
+                return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.7
+            if any(t.lower_ in TIME_CUES for t in prev):
+                break  # "Later ..." moves the time on from the sentence before
+        return None, 1.0
+
+    def scene_date(self, expr: DateExpr, span: Any) -> bool:
+        """Whether a date sets the scene for what follows: not a step back ("two years earlier"),
+        not in a clause told in the pluperfect ("X had written in 1930"), not in a gerund or
+        infinitive ("accused him of betraying the revolution in 1919")."""
+        if expr.kind == "relative" and (expr.get("dir") or "").lower() in ("earlier", "before") \
+                or (expr.get("rel") or "").lower() in ("previous", "preceding"):
+            return False
+        h = self.clause_head(span.root)
+        if any(c.dep_ == "aux" and c.lower_ == "had" for c in h.children):
+            return False
+        return not any(a.dep_ in ("pcomp", "xcomp") or (a.tag_ == "VBG" and a.dep_ not in ("ROOT", "conj"))
+                       for a in [h, *h.ancestors][:2] if verbish(a))
+
+    def narrated(self, trig: Any) -> bool:
+        """Whether a trigger tells its event as the story's next step (and so may take the date of
+        the sentences before) rather than referring back to it: a verb not in a relative or
+        participial clause, or an event noun that is the predicate ("The next step was X's
+        appointment"), the subject of a verb of occurring ("X's arrest followed") or what is
+        announced ("the news of X's death")."""
+        if self.lex.by_lemma and any(t.type == "testimony" for t in self.lex.by_lemma.get(trig.lemma_.lower(), [])):
+            return False  # what a witness testified to has a time of its own
+        if verbish(trig) and trig.tag_ == "VBG" and trig.dep_ in ("pcomp", "pobj", "acl", "xcomp", "dobj"):
+            return False  # "his motive for killing X", "the subject of removing X"
+        if verbish(trig):
+            auxes = {c.lower_ for c in trig.children if c.dep_ == "aux"}
+            if "had" in auxes or {"to", "have"} <= auxes:
+                return False  # "X had been arrested", "was said to have died": before the story's now
+            return not any(a.dep_ in ("relcl", "acl", "amod") for a in [trig, *trig.ancestors][:3])
+        if trig.dep_ in ("attr", "ROOT"):
+            return True
+        if trig.dep_ == "dobj" and trig.head.lemma_ in self.lex.announcing:
+            return True  # "The memo signalled the creation of X", "Radio announced X's death"
+        if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lemma_ in self.lex.announcing:
+            return True  # "The news of X's death reached me"
+        return trig.dep_ in SUBJ_DEPS and trig.head.lemma_ in self.lex.occurrence_verbs
+
+    def clause_timed(self, trig: Any, sent: Any, excluded: set[int]) -> DateValue | None:
+        """The date of an adverbial clause from its main clause: "in 1935 he did A, two days after
+        B happened" dates B two days before A; "when B happened" dates B with A."""
+        mark = next((c for c in trig.children if c.dep_ in ("mark", "advmod")
+                     and c.lower_ in ("when", "while", "as", "after", "before")), None)
+        if mark is None:
+            return None
+        main, _ = self.date_for(trig.head, sent, excluded | {t.i for t in trig.subtree}, infer=False)
+        if main is None or mark.lower_ in ("when", "while", "as"):
+            return main
+        adv = next((c for c in [*trig.children, *mark.children] if c.dep_ == "npadvmod" and c.i < mark.i), None)
+        # "A happened on D, two days after B": B is two days before D
+        return self._shift(main, mark, adv) if adv is not None else None
+
+    def _shift(self, value: DateValue, prep: Any, adv: Any | None = None) -> DateValue | None:
+        """The date of an event N units before/after a dated one ("four days after"), or None."""
+        if prep.lower_ not in ("after", "before"):
+            return None
+        adv = adv if adv is not None else next((c for c in prep.children if c.dep_ == "npadvmod"), None)
+        if adv is None:
+            return None
+        num = next((c for c in adv.children if c.dep_ == "nummod"), None)
+        text = f"{num.text if num is not None else 'a'} {adv.text} {'earlier' if prep.lower_ == 'after' else 'later'}"
+        exprs = find_dates(text)
+        if len(exprs) != 1 or exprs[0].kind != "relative":
+            return None
+        v = resolve(exprs[0], value)
+        lo, hi = min(adv.left_edge.i, prep.i), max(adv.left_edge.i, prep.i)
+        return None if v is None else DateValue(f"{prep.doc[lo:hi + 1].text} {value.text}",
+                                                v.start, v.end, v.precision, relative=True)
+
+    def own_clause(self, trig: Any) -> set[int]:
+        out: set[int] = set()
+        stack = [trig]
+        while stack:
+            t = stack.pop()
+            out.add(t.i)
+            for c in t.children:
+                if c.dep_ in CLAUSAL and (verbish(c) or c.dep_ in ("relcl", "acl")):
+                    continue
+                if c.dep_ == "conj" and nounish(c) is False and verbish(c):
+                    continue
+                stack.append(c)
+        return out

@@ -1,0 +1,187 @@
+"""Who asserts a factoid and how: its voice (author, a quoted or reported speaker, an editor, a
+compiler, a commenter), whether it is hedged or denied, and whether the event is only intended,
+planned or possible (then there is no factoid)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kartoteka.extract.syntax import (
+    SUBJ_DEPS,
+    TEMPORAL_PREPS,
+    verbish,
+)
+
+
+class StanceMixin:
+    """Voice, hedging, negation and irrealis for PassageExtractor."""
+
+    def _quotes(self) -> list[tuple[int, int]]:
+        body = self.p.body
+        out = []
+        for m in re.finditer(r'"([^"]+)"', body):
+            if len(m.group(1).split()) >= self.lex.min_quote_words:
+                out.append((m.start(), m.end()))
+        return out
+
+    def speaker_of(self, v: Any) -> str | None:
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            return None
+        if subj.lower_ in ("i", "we"):
+            return "author" if self.p.layer == "main" else None
+        found = self.expand(subj)
+        people = [m for m, _ in found if self.etype(m) in ("person", "organization")]
+        return self.entity_name(people[0]) if people else None
+
+    def voice_for(self, trig: Any, sent: Any, stored: tuple[int, int]) -> str:
+        lv = self.lex.layer_voices
+        for seg in self.segments:
+            if seg.kind in ("editorial", "comment") and seg.start <= stored[0] and stored[1] <= seg.end:
+                return seg.label or lv.get(seg.kind, seg.kind)
+        if self.p.layer in lv:
+            if self.p.layer == "quote" and self.state.last_speaker:
+                return self.state.last_speaker
+            return lv[self.p.layer]
+        pos = trig.idx
+        for b, e, voice in self.inline:
+            if b <= pos < e:
+                return voice
+        for b, e in self.quotes:
+            if b <= pos < e:
+                return self.quote_speaker(sent, b, e) or "unattributed quotation"
+        # reported speech: the trigger inside the complement of a speech verb
+        child = trig
+        for a in trig.ancestors:
+            content = child.dep_ in ("ccomp", "xcomp", "parataxis") or (child.dep_ == "advcl" and not any(
+                c.dep_ in ("mark", "advmod") and c.tag_ in ("IN", "WRB") for c in child.children))
+            if a.lemma_ in self.lex.speech_verbs and content:  # not "When X died, Y wrote ..."
+                sp = self.speaker_of(a)
+                if sp:
+                    return sp
+            child = a
+        for t in sent:
+            if t.lower_ in self.lex.according_to:
+                for p in t.children:
+                    if p.dep_ == "prep":
+                        for pobj in p.children:
+                            found = self.expand(pobj)
+                            if found:
+                                return self.entity_name(found[0][0])
+        return "author"
+
+    def quote_speaker(self, sent: Any, b: int, e: int) -> str | None:
+        doc = self.doc
+        # a speech verb outside the quote in the same sentence or the ones around it
+        cands = [s for s in doc.sents if s.start_char < e + 200 and s.end_char > b - 300]
+        for s in cands:
+            for t in s:
+                if t.lemma_ in self.lex.speech_verbs and verbish(t) and not (b <= t.idx < e):
+                    sp = self.speaker_of(t)
+                    if sp:
+                        return sp
+        return None
+
+    def hedged(self, trig: Any, sent: Any) -> bool:
+        """Whether the assertion is hedged: a hedge word or phrase on the trigger or the clauses
+        that govern it, up to the first relative clause or temporal phrase ("reprisals that began
+        after X's death" are not hedged by "probably" in the main clause), or an accusation that
+        governs it ("charged with X's murder")."""
+        scope = [trig, *trig.children]
+        governing = []
+        child = trig
+        for a in trig.ancestors:
+            if child.dep_ in ("relcl", "acl") or child.lower_ in TEMPORAL_PREPS:
+                break
+            governing.append(a)
+            child = a
+        for a in governing:
+            scope.append(a)
+            scope += list(a.children)
+        words = self.lex.hedge_words
+        if any(t.lower_ in words for t in scope):
+            return True
+        if any(a.lemma_.lower() in self.lex.accusation_heads and not (a.dep_ == "pobj" and a.head.lower_ == "in")
+               for a in governing[:4]):
+            return True  # "charged with the murder of X" (not "in charge of"): an accusation
+        for a in governing:
+            for c in a.children:
+                scope += [g for g in c.children if g.dep_ in ("compound", "amod", "det")]
+        seen: set[int] = set()
+        toks = sorted((t for t in scope if not (t.i in seen or seen.add(t.i))), key=lambda t: t.i)
+        text = " ".join(t.lower_ for t in toks).replace(" n't", "n't")
+        return any(ph in text for ph in self.lex.hedge_phrases)
+
+    def negated(self, trig: Any) -> bool:
+        lex = self.lex
+        sent = trig.sent
+        comma = next((t.i for t in sent if t.text == ","), sent.end)
+        if sent[0].lower_ == "had" and trig.i < comma:
+            return False  # "Had X not died in 1933, ...": he did die
+        heads = [trig]
+        if trig.dep_ in ("dobj", "pobj", "attr", "nsubj", "nsubjpass"):
+            heads.append(trig.head)
+            if trig.head.dep_ == "prep":
+                heads.append(trig.head.head)
+        for h in heads:
+            for c in h.children:
+                if c.dep_ in lex.neg_deps or (c.lower_ in lex.neg_words and c.dep_ in ("neg", "det", "advmod")):
+                    return True
+        if trig.dep_ in ("advcl", "relcl", "conj", "acl", "parataxis"):
+            return False  # "X survived, just after Y died": a clause of its own, not what is denied
+        if trig.head.lower_ in lex.neg_heads or trig.head.lemma_ in lex.neg_heads:
+            return True
+        chain = [trig, *trig.ancestors][:3]
+        if any(a.lower_ in TEMPORAL_PREPS for a in chain[1:]):
+            return False  # "after his arrest he denied the charges": the arrest is not what is denied
+        return any(a.lemma_ in lex.neg_heads and a.pos_ == "VERB" and chain[k].dep_ not in ("advcl", "relcl", "conj", "acl")
+                   for k, a in enumerate(chain[1:]))
+
+    def irrealis(self, trig: Any) -> bool:
+        """An event only planned, attempted, proposed or possible: "a plot to kill X", "the
+        attempted assassination of X", "so that I can die"."""
+        heads = self.lex.irrealis_heads
+        for c in trig.children:
+            if c.dep_ == "amod" and c.lemma_ in heads | {"attempted", "planned", "proposed", "failed", "intended"}:
+                return True
+            if c.dep_ == "aux" and c.lower_ in self.lex.irrealis_modals:
+                return True
+        auxes = [c.lower_ for c in trig.children if c.dep_ in ("aux", "auxpass")]
+        v = trig
+        while v.dep_ == "conj" and verbish(v.head) and "to" not in auxes:  # "was to go and kill X"
+            v = v.head
+            auxes += [c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")]
+        if "to" in auxes and v.dep_ in ("advcl", "xcomp", "acl", "ccomp") \
+                and v.head.lemma_ not in self.lex.implicative_heads:
+            return True  # a purpose or intention: "sent abroad to murder X", "X was to kill Y"
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "whether", "unless", "lest") for c in trig.children):
+            return True  # "wondered if X was defecting", "if X were arrested"
+        if any(c.dep_ == "auxpass" and c.tag_ == "VB" for c in trig.children) and not any(
+                c.dep_ == "aux" for c in trig.children) and trig.dep_ in ("ccomp", "advcl"):
+            return True  # a mandative subjunctive: "urgent that X be appointed"
+        if "would" in auxes and "have" in auxes:
+            return True  # counterfactual: "he would have executed X"
+        if "to" in auxes and any(c.dep_ in SUBJ_DEPS and c.lemma_ in heads for c in trig.children):
+            return True  # "a cabal to remove X" parsed with the cabal as the subject
+        v = trig
+        while v.dep_ == "conj" and verbish(v.head):  # "must be removed and put on trial"
+            v = v.head
+            if any(c.dep_ == "aux" and c.lower_ in self.lex.irrealis_modals for c in v.children):
+                return True
+        t = trig
+        for _ in range(5):  # governing words, not coordinated ones ("was tried and sentenced")
+            if t.head.i == t.i or t.head.lower_ in TEMPORAL_PREPS or t.dep_ in SUBJ_DEPS:
+                break  # "expected the decade after X's death", "X, arrested in May, was tried": a given
+            coordinated = t.dep_ == "conj"
+            t = t.head
+            if not coordinated and (t.lemma_ in heads or t.lower_ in heads):
+                return True
+        t = trig
+        for _ in range(3):
+            if t.dep_ in ("xcomp", "dobj", "pobj", "ccomp", "acl", "advcl") and t.head.lemma_ in heads:
+                return True
+            if t.head.i == t.i or t.head.lower_ in TEMPORAL_PREPS:
+                break
+            t = t.head
+        return False
