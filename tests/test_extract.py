@@ -726,3 +726,17 @@ def test_topics_come_from_main_clauses_and_possessors_of_main_subjects() -> None
     absent(fs, "appointment", "Boris Orlov")
     text = "Boris Orlov's purge of the army was now a chapter of history. In 1938 he was arrested."
     find(facts(text), "arrest", "Boris Orlov")
+
+
+def test_negation_of_a_predicate_and_hedges_of_a_main_clause_stay_there() -> None:
+    fs = facts("Sergei Kirov's murder was not the work of those charged with it.")
+    assert not find(fs, "killing", "Sergei Kirov").negated
+    fs = facts("Had not Ivan Petrov taken his own life, the purge very likely would have claimed him.")
+    assert not find(fs, "suicide", "Ivan Petrov").hedged
+
+
+def test_instructions_are_no_events_and_a_cataphoric_possessive_finds_the_subject() -> None:
+    absent(facts("Ivan Petrov instructed a manager to see that Boris Orlov was murdered."), "killing")
+    text = "Not long before his suicide in 1930 the poet Boris Orlov wrote a poem about the barricades."
+    f = find(facts(text), "suicide", "Boris Orlov")
+    assert f.date_start == "1930-01-01"

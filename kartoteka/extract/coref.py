@@ -95,8 +95,11 @@ class CorefMixin:
             fits = self._gender_fits(low)
             if tok.dep_ in SUBJ_DEPS:
                 main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
-                if topic is not None and sn - topic_sent <= 2 and (main or before <= {topic.entity_id}) \
-                        and fits(topic):
+                others = before - {topic.entity_id} if topic is not None else before
+                # another person named earlier in the sentence makes the pronoun ambiguous, unless
+                # it is the main clause's subject and the topic was the subject just before
+                clear = not others or (main and sn - topic_sent <= 1)
+                if topic is not None and sn - topic_sent <= 2 and clear and fits(topic):
                     out[tok.i] = topic
                     topic_sent = sn
                 continue
@@ -126,8 +129,9 @@ class CorefMixin:
             else:
                 if tok.dep_ == "poss":  # "Between his appointment ..., Sverdlov had been": ahead
                     for i, mm in self.ordered:
-                        if tok.i < i < tok.sent.end and mm.entity_id and self.etype(mm) == "person" \
-                                and self.doc[i].dep_ in SUBJ_DEPS and fits(mm):
+                        t = self.doc[i]  # "Before his suicide the poet X wrote": X, or a name beside the subject
+                        if tok.i < i < tok.sent.end and mm.entity_id and self.etype(mm) == "person" and fits(mm) \
+                                and (t.dep_ in SUBJ_DEPS or (t.dep_ in ("appos", "compound") and t.head.dep_ in SUBJ_DEPS)):
                             out[tok.i] = mm
                             break
                     else:

@@ -85,14 +85,14 @@ class StanceMixin:
 
     def hedged(self, trig: Any, sent: Any) -> bool:
         """Whether the assertion is hedged: a hedge word or phrase on the trigger or the clauses
-        that govern it, up to the first relative clause or temporal phrase ("reprisals that began
+        that govern it, up to the first relative or adverbial clause or temporal phrase ("reprisals that began
         after X's death" are not hedged by "probably" in the main clause), or an accusation that
         governs it ("charged with X's murder")."""
         scope = [trig, *trig.children]
         governing = []
         child = trig
         for a in trig.ancestors:
-            if child.dep_ in ("relcl", "acl") or child.lower_ in TEMPORAL_PREPS:
+            if child.dep_ in ("relcl", "acl", "advcl") or child.lower_ in TEMPORAL_PREPS:
                 break
             governing.append(a)
             child = a
@@ -120,7 +120,7 @@ class StanceMixin:
         if sent[0].lower_ == "had" and trig.i < comma:
             return False  # "Had X not died in 1933, ...": he did die
         heads = [trig]
-        if trig.dep_ in ("dobj", "pobj", "attr", "nsubj", "nsubjpass"):
+        if trig.dep_ in ("dobj", "pobj", "attr"):  # not a subject: "X's murder was not their work"
             heads.append(trig.head)
             if trig.head.dep_ == "prep":
                 heads.append(trig.head.head)
