@@ -740,3 +740,9 @@ def test_instructions_are_no_events_and_a_cataphoric_possessive_finds_the_subjec
     text = "Not long before his suicide in 1930 the poet Boris Orlov wrote a poem about the barricades."
     f = find(facts(text), "suicide", "Boris Orlov")
     assert f.date_start == "1930-01-01"
+
+
+def test_later_stages_do_not_take_the_date_of_an_arrest_told_before() -> None:
+    fs = facts("In April 1927 Ivan Petrov was arrested. In the end Ivan Petrov was executed.")
+    assert find(fs, "arrest", "Ivan Petrov").date_start == "1927-04-01"
+    assert find(fs, "execution", "Ivan Petrov").date_start is None

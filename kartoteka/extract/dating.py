@@ -245,11 +245,16 @@ class DatingMixin:
             return not any(a.dep_ in ("relcl", "acl", "amod") for a in [trig, *trig.ancestors][:3])
         if trig.dep_ in ("attr", "ROOT"):
             return True
-        if trig.dep_ == "dobj" and trig.head.lemma_ in self.lex.announcing:
-            return True  # "The memo signalled the creation of X", "Radio announced X's death"
-        if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lemma_ in self.lex.announcing:
-            return True  # "The news of X's death reached me"
+        if self.announced(trig):
+            return True
         return trig.dep_ in SUBJ_DEPS and trig.head.lemma_ in self.lex.occurrence_verbs
+
+    def announced(self, trig: Any) -> bool:
+        """An event noun told as news: "The memo signalled the creation of X", "The news of X's
+        death reached me" (so the news dates it)."""
+        if trig.dep_ == "dobj" and trig.head.lemma_ in self.lex.announcing:
+            return True
+        return trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lemma_ in self.lex.announcing
 
     def clause_timed(self, trig: Any, sent: Any, excluded: set[int]) -> DateValue | None:
         """The date of an adverbial clause from its main clause: "in 1935 he did A, two days after

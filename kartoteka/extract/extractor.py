@@ -514,7 +514,10 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             others += [m.entity_id for t in toks for m, _ in self.expand(t) if m.entity_id and m.entity_id not in seen]
         new_name = self.new_name(tok) if trig.new_name else None
         excluded = self.clausal_parts(subj_toks, tok)
-        date, dconf = self.date_for(tok, sent, excluded)
+        # only some kinds of event take the date of the sentences before: an execution or a trial
+        # told after an arrest happened later ("X was arrested in April. ... X was executed.")
+        infer = trig.type in self.lex.infer_types or (trig.is_noun and self.announced(tok))
+        date, dconf = self.date_for(tok, sent, excluded, infer=infer)
         hedged = self.hedged(tok, sent)
         negated = self.negated(tok)
         s_start, s_end = self.sentence_span(sent)

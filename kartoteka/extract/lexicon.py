@@ -76,6 +76,7 @@ class Lexicon:
     male_names_a: frozenset[str] = frozenset()
     implicative_heads: frozenset[str] = frozenset()
     accusation_heads: frozenset[str] = frozenset()
+    infer_types: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -119,6 +120,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         male_names_a=frozenset(translit_key(x) for x in data.get("male_names_a", [])),
         implicative_heads=frozenset(data.get("implicative_heads", [])),
         accusation_heads=frozenset(data.get("accusation_heads", [])),
+        infer_types=frozenset(data.get("infer_types", [])),
     )
 
 
