@@ -3,7 +3,27 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kartoteka.query.search import SearchCache
 
 
 class AskQueries:
     conn: sqlite3.Connection
+    _search_cache: SearchCache | None = None
+
+    @property
+    def search_cache(self) -> SearchCache:
+        """Document texts, vectors and name expansions a warm process reuses between queries."""
+        if self._search_cache is None:
+            from kartoteka.query.search import SearchCache
+
+            self._search_cache = SearchCache()
+        return self._search_cache
+
+    def ask(self, question: str) -> dict[str, Any]:
+        """CONTRACT.md's ask shape: an answer with citations, or "" with kind "unknown"."""
+        from kartoteka.query.answer import answer_question
+
+        return answer_question(self, question)

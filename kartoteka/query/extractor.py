@@ -1,0 +1,337 @@
+"""The sentence-level answer extractor: retrieve passages, score their sentences, pull the phrase.
+
+Candidate sentences come from the hybrid search's best passages (fiction left out). Each is
+scored by the IDF-weighted share of the question's words it holds (its own, then the words of
+the sentence before it and of its passage, for answers that follow the sentence naming the topic),
+the passage's rank, the dense similarity of the sentence to the question, and whether it holds a
+phrase of the type the question word asks for. The phrase is then picked by type: a number next
+to the noun asked about, a date, a place after a locative preposition, a person's name not in
+the question, a quoted title, a name after "née" or "name of".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kartoteka.query.question import Question, rules
+from kartoteka.query.search import STOPWORDS, doc_text, terms
+from kartoteka.query.sentences import Sentence, content_stems, split, stem
+from kartoteka.query.words import word_list
+
+if TYPE_CHECKING:
+    from kartoteka.api import KB
+
+PASSAGES = 16          # passages read per question
+DENSE_SENTENCES = 10   # best sentences re-scored by the dense model (one numpy batch)
+MAX_ANSWER = 300
+MIN_SCORE = 0.42       # below this no sentence answers; the answer is "unknown"
+_QWORDS = word_list("question_words")
+_NUM_WORD = (r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+             r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+             r"thousand|million|a dozen|dozen)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine|"
+             r"hundred|thousand|million))*)")
+_NUMBER = re.compile(rf"(?<![\w.,])(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_NUM_WORD})(?![\w])", re.IGNORECASE)
+_CAP = r"(?:[A-Z][a-z\u00e0-\u017f'\u2019]+(?:-[A-Z][a-z\u00e0-\u017f]+)?|[A-Z]\.(?:\s?[A-Z]\.)*|[A-Z]{2,})"
+_NAME = re.compile(rf"{_CAP}(?:\s+(?:(?:de|von|van|der|la|le|ibn|al)\s+)?{_CAP})*")
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{3,80})[\"\u201d]")
+_LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|of)\s+(?:the\s+)?$")
+_NAME_CUES = re.compile(r"(?:\bn[e\u00e9]e|\bborn|\bname of|\bnamed|\bcalled|\balias|\bas|\bpseudonym|\bunder the name)\W*$",
+                        re.IGNORECASE)
+_AGE_CUE = re.compile(r"^\s*(?:years?[\s-]old|-year-old|years of age)", re.IGNORECASE)
+_AGE_PRE = re.compile(r"(?:\baged|\bage of|\bthen|\bat)\s*$", re.IGNORECASE)
+_SENT_START_WORDS = word_list("sentence_openers")
+
+
+@dataclass
+class Extracted:
+    answer: str
+    kind: str
+    sentence: Sentence
+    score: float
+    phrase: bool
+    context: list[Sentence] = field(default_factory=list)
+
+
+def units() -> frozenset[str]:
+    return frozenset(rules()["units"])
+
+
+class Extractor:
+    def __init__(self, kb: KB, q: Question, name_forms: list[set[str]], excluded_docs: set[int]) -> None:
+        self.kb, self.q = kb, q
+        self.conn: sqlite3.Connection = kb.conn
+        self.excluded = excluded_docs
+        self.name_forms = name_forms          # per named entity: the stems of its spellings
+        self.q_terms = [t for t in dict.fromkeys(content_stems(q.text)) if t not in _QWORDS]
+        self.q_words = set(terms(q.text))
+        self.idf = self._idf()
+
+    # -- retrieval --------------------------------------------------------------------------
+
+    def passages(self) -> list[dict[str, Any]]:
+        hits = self.kb.search(self.q.text, limit=PASSAGES + 8)
+        doc_ids = {r[0]: r[1] for r in self.conn.execute("SELECT doc, id FROM documents")}
+        out = [h for h in hits if doc_ids.get(h["doc"]) not in self.excluded]
+        for h in out:
+            h["doc_id"] = doc_ids[h["doc"]]
+        return out[:PASSAGES]
+
+    def sentences(self, hits: list[dict[str, Any]]) -> list[tuple[Sentence, list[Sentence], int]]:
+        """Each sentence with the sentences before it in its passage, and its passage's rank."""
+        out = []
+        cache = self.kb.search_cache
+        for rank, h in enumerate(hits):
+            text = doc_text(self.conn, h["doc_id"], cache)
+            spans = split(text[h["start"]:h["end"]], h["start"])
+            sents = [Sentence(h["doc_id"], h["doc"], s, e, text[s:e], h["passage_id"], h.get("page"), i)
+                     for i, (s, e) in enumerate(spans)]
+            for i, s in enumerate(sents):
+                out.append((s, sents[:i], rank))
+        return out
+
+    # -- scoring ----------------------------------------------------------------------------
+
+    def _idf(self) -> dict[str, float]:
+        words = [t for t in dict.fromkeys(terms(self.q.text)) if t not in STOPWORDS and t not in _QWORDS]
+        out: dict[str, float] = {}
+        if not words:
+            return out
+        try:
+            self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.ask_vocab USING fts5vocab(main, 'passages_fts', 'row')")
+            n = self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0] or 1
+            marks = ",".join("?" * len(words))
+            df = {r[0]: r[1] for r in self.conn.execute(f"SELECT term, doc FROM temp.ask_vocab WHERE term IN ({marks})", words)}
+        except sqlite3.Error:
+            n, df = 1000, {}
+        for w in words:
+            out[stem(w)] = max(out.get(stem(w), 0.0), math.log(1 + n / (1 + df.get(w, 0))))
+        return out
+
+    def coverage(self, stems: set[str], skip: set[str] | None = None) -> tuple[float, set[str]]:
+        total = sum(self.idf.get(t, 1.0) for t in self.q_terms) or 1.0
+        hit = {t for t in self.q_terms if t in stems and not (skip and t in skip)}
+        # A named entity counts as present under any of its spellings.
+        for forms in self.name_forms:
+            if forms & stems:
+                hit |= {t for t in self.q_terms if t in forms and not (skip and t in skip)}
+        return sum(self.idf.get(t, 1.0) for t in hit) / total, hit
+
+    def score(self, s: Sentence, before: list[Sentence], rank: int) -> float:
+        own = set(content_stems(s.text))
+        cov, hit = self.coverage(own)
+        ctx_stems: set[str] = set()
+        for b in before[-2:]:
+            ctx_stems |= set(content_stems(b.text))
+        ctx, _ = self.coverage(ctx_stems, skip=hit)
+        score = cov + 0.45 * ctx + 0.12 / (1 + rank)
+        if self.candidates(s):
+            score += 0.25
+        elif self.q.answer_type not in ("thing", "other"):
+            score -= 0.2
+        return score
+
+    def run(self) -> Extracted | None:
+        hits = self.passages()
+        if not hits:
+            return None
+        scored = [(self.score(s, before, rank), s, before) for s, before, rank in self.sentences(hits)]
+        scored.sort(key=lambda x: -x[0])
+        scored = self._dense_rescore(scored[:DENSE_SENTENCES]) + scored[DENSE_SENTENCES:]
+        for score, s, before in scored[:3]:
+            cands = self.candidates(s)
+            if cands:
+                best = max(cands, key=lambda c: c[1])
+                return Extracted(best[0], self.q.answer_type, s, score, True, before[-1:])
+        if not scored:
+            return None
+        score, s, before = scored[0]
+        return Extracted(trim(s.text, self.q_terms), "sentence", s, score, False, before[-1:])
+
+    def _dense_rescore(self, top: list[tuple[float, Sentence, list[Sentence]]]) -> list[tuple[float, Sentence, list[Sentence]]]:
+        from kartoteka.query.dense import dense_index
+
+        if not top:
+            return top
+        index = dense_index(self.conn, self.kb.search_cache)
+        if index is None:
+            return top
+        import numpy as np
+
+        vecs = index.encode([s.text[:600] for _, s, _ in top])
+        sims = vecs @ index.vector(self.q.text)
+        out = [(score + 0.5 * float(np.clip(sim, 0, 1)), s, b) for (score, s, b), sim in zip(top, sims, strict=True)]
+        out.sort(key=lambda x: -x[0])
+        return out
+
+    # -- phrases ----------------------------------------------------------------------------
+
+    def candidates(self, s: Sentence) -> list[tuple[str, float]]:
+        t = self.q.answer_type
+        fn = {"count": self._numbers, "duration": self._durations, "age": self._ages, "year": self._years,
+              "date": self._dates, "place": self._places, "person": self._people, "name": self._names,
+              "title": self._titles}.get(t)
+        return fn(s.text) if fn else []
+
+    def _near(self, text: str, pos: int) -> float:
+        """Closeness of ``pos`` to the question's words in ``text`` (1 adjacent .. 0 far)."""
+        best = 0.0
+        for m in re.finditer(r"[^\W_]+", text):
+            if stem(m.group(0)) in self.q_terms:
+                d = abs(m.start() - pos)
+                best = max(best, 1.0 / (1.0 + d / 25.0))
+        return best
+
+    def _in_question(self, phrase: str) -> bool:
+        words = [w for w in terms(phrase) if w not in STOPWORDS]
+        return bool(words) and all(w in self.q_words or stem(w) in self.q_terms for w in words)
+
+    def _numbers(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        focus = terms(self.q.focus or "")
+        for m in _NUMBER.finditer(text):
+            phrase = m.group(0)
+            if re.fullmatch(r"1[5-9]\d\d|20\d\d", phrase) or self._in_question(phrase) or phrase.lower() in ("one", "a dozen"):
+                continue
+            after = terms(text[m.end():m.end() + 40])[:4]
+            score = self._near(text, m.start())
+            if focus and focus[0] in after[:3] or focus and stem(focus[0]) in [stem(a) for a in after[:3]]:
+                score += 1.0
+            if after and after[0] in units():
+                score -= 0.5
+            out.append((with_value(phrase), score))
+        return out
+
+    def _durations(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        unit_re = "|".join(sorted(units(), key=len, reverse=True))
+        for m in re.finditer(rf"(?:{_NUMBER.pattern})(?:\s+(?:whole|full|long|more|entire))?\s+(?:{unit_re})\b", text,
+                             re.IGNORECASE):
+            out.append((m.group(0), 1.0 + self._near(text, m.start())))
+        return out
+
+    def _ages(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        for m in _NUMBER.finditer(text):
+            n = parse(m.group(0))
+            if n is None or not 5 <= n <= 110:
+                continue
+            score = self._near(text, m.start())
+            if _AGE_CUE.match(text[m.end():]) or _AGE_PRE.search(text[:m.start()]):
+                score += 1.0
+            elif not re.match(r"\s*years?\b", text[m.end():]):
+                continue
+            out.append((with_value(m.group(0)), score))
+        return out
+
+    def _years(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        for m in re.finditer(r"\b(1[0-9]{3}|20[0-9]{2})\b", text):
+            if m.group(1) in self.q.text:
+                continue
+            out.append((m.group(1), self._near(text, m.start())))
+        return out
+
+    def _dates(self, text: str) -> list[tuple[str, float]]:
+        from kartoteka.extract.dates import find_dates
+
+        out = []
+        for d in find_dates(text):
+            if d.kind in ("relative",) or self._in_question(d.text) or d.text.strip() in self.q.text:
+                continue
+            specific = 1.0 if any(k == "day" for k, _ in d.parts) else 0.5 if any(k == "month" for k, _ in d.parts) else 0.0
+            out.append((d.text.strip(" ,."), specific + self._near(text, d.begin)))
+        return out
+
+    def _names_in(self, text: str) -> list[tuple[int, int, str]]:
+        out = []
+        for m in _NAME.finditer(text):
+            phrase = m.group(0)
+            words = phrase.split()
+            # A capitalised sentence opener is not a name ("The", "His").
+            while words and words[0].lower() in _SENT_START_WORDS:
+                words = words[1:]
+            if not words:
+                continue
+            phrase = " ".join(words)
+            start = m.start() + m.group(0).find(words[0])
+            if self._in_question(phrase) or phrase.lower() in _QWORDS:
+                continue
+            out.append((start, start + len(phrase), phrase))
+        return out
+
+    def _entity_type(self, phrase: str) -> str | None:
+        eid = self.kb.resolve_name(phrase) if len(phrase) > 2 else None
+        if not eid:
+            return None
+        r = self.conn.execute("SELECT type FROM entities WHERE id = ?", (eid,)).fetchone()
+        return r[0] if r else None
+
+    def _people(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        for s, _e, phrase in self._names_in(text):
+            etype = self._entity_type(phrase)
+            if etype not in (None, "person"):
+                continue
+            score = self._near(text, s) + (0.6 if etype == "person" else 0.0)
+            out.append((phrase, score))
+        return out
+
+    def _places(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        for s, _e, phrase in self._names_in(text):
+            etype = self._entity_type(phrase)
+            if etype not in (None, "place"):
+                continue
+            score = self._near(text, s) + (0.6 if etype == "place" else 0.0)
+            if _LOCATIVE.search(text[max(0, s - 12):s]):
+                score += 0.5
+            elif etype is None:
+                continue
+            out.append((phrase, score))
+        return out
+
+    def _names(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        for s, _e, phrase in self._names_in(text):
+            score = self._near(text, s)
+            if _NAME_CUES.search(text[max(0, s - 30):s]):
+                score += 1.0
+            out.append((phrase, score))
+        return out
+
+    def _titles(self, text: str) -> list[tuple[str, float]]:
+        return [(m.group(1).strip(), 1.0 + self._near(text, m.start())) for m in _QUOTED.finditer(text)
+                if not self._in_question(m.group(1))]
+
+
+def parse(phrase: str) -> int | None:
+    from kartoteka.extract.numbers import parse_number
+
+    try:
+        return parse_number(phrase)
+    except (ValueError, KeyError):
+        return None
+
+
+def with_value(phrase: str) -> str:
+    """A number in words keeps its words and gains its digits: "fifty-three (53)"."""
+    if re.search(r"\d", phrase):
+        return phrase
+    n = parse(phrase)
+    return f"{phrase} ({n:,})" if n is not None else phrase
+
+
+def trim(text: str, q_terms: list[str]) -> str:
+    """The sentence, or a window of it of at most MAX_ANSWER characters around the question's words."""
+    text = " ".join(text.split())
+    if len(text) <= MAX_ANSWER:
+        return text
+    positions = [m.start() for m in re.finditer(r"[^\W_]+", text) if stem(m.group(0)) in q_terms]
+    centre = sorted(positions)[len(positions) // 2] if positions else 0
+    lo = max(0, min(centre - MAX_ANSWER // 2, len(text) - (MAX_ANSWER - 2)))
+    window = text[lo:lo + MAX_ANSWER - 2].strip()
+    return ("\u2026" if lo > 0 else "") + window + ("\u2026" if lo + MAX_ANSWER - 2 < len(text) else "")
