@@ -41,7 +41,7 @@ def answer_question(kb: KB, question: str) -> dict[str, Any]:
     ex = Extractor(kb, q, forms, excluded).run()
     if ex is None or ex.score < MIN_SCORE:
         return unknown(kb, question, excluded)
-    cites = [span(kb, ex.sentence)]
+    cites = [span(kb, ex.sentence)] + [span(kb, x) for x in ex.support]
     return {"question": question, "answer": ex.answer, "kind": ex.kind if ex.phrase else "sentence",
             "citations": cites, "confidence": round(min(1.0, ex.score / 2.0), 3),
             "context": [span(kb, c) for c in ex.context]}

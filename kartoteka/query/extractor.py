@@ -21,12 +21,15 @@ from kartoteka.query.question import Question, rules
 from kartoteka.query.search import STOPWORDS, doc_text, terms
 from kartoteka.query.sentences import Sentence, content_stems, split, stem
 from kartoteka.query.words import word_list
+from kartoteka.resolve.names import name_data
 
 if TYPE_CHECKING:
     from kartoteka.api import KB
 
 PASSAGES = 16          # passages read per question
-DENSE_SENTENCES = 10   # best sentences re-scored by the dense model (one numpy batch)
+DENSE_SENTENCES = 8    # best sentences re-scored by the dense model (one numpy batch)
+PHRASE_SENTENCES = 5   # best sentences a phrase may come from
+PHRASE_WEIGHT = 0.3    # a phrase's own evidence (focus noun, cue, proximity) against its sentence's score
 MAX_ANSWER = 300
 MIN_SCORE = 0.42       # below this no sentence answers; the answer is "unknown"
 _QWORDS = word_list("question_words")
@@ -44,6 +47,8 @@ _NAME_CUES = re.compile(r"(?:\bn[e\u00e9]e|\bborn|\bname of|\bnamed|\bcalled|\ba
 _AGE_CUE = re.compile(r"^\s*(?:years?[\s-]old|-year-old|years of age)", re.IGNORECASE)
 _AGE_PRE = re.compile(r"(?:\baged|\bage of|\bthen|\bat)\s*$", re.IGNORECASE)
 _SENT_START_WORDS = word_list("sentence_openers")
+_COPULA_AFTER = re.compile(r"^\s*(?:,\s*(?:who|which)\s+(?:was|were|had been|became|served as|is)|\s+(?:was|were|became|had been|served as|is)\b)")
+_COPULA_BEFORE = re.compile(r"(?:\b(?:was|were|is)\s+(?:the\s+)?(?:[a-z]+\s+){0,4}|,\s*)$")
 
 
 @dataclass
@@ -54,6 +59,7 @@ class Extracted:
     score: float
     phrase: bool
     context: list[Sentence] = field(default_factory=list)
+    support: list[Sentence] = field(default_factory=list)   # other sentences that give the same phrase
 
 
 def units() -> frozenset[str]:
@@ -66,9 +72,13 @@ class Extractor:
         self.conn: sqlite3.Connection = kb.conn
         self.excluded = excluded_docs
         self.name_forms = name_forms          # per named entity: the stems of its spellings
-        self.q_terms = [t for t in dict.fromkeys(content_stems(q.text)) if t not in _QWORDS]
+        titles = set(name_data().titles)
+        self.q_terms = [t for t in dict.fromkeys(content_stems(q.text)) if t not in _QWORDS and t not in titles]
         self.q_words = set(terms(q.text))
         self.idf = self._idf()
+        self._types: dict[str, str | None] = {}
+        self._q_set = set(self.q_terms)
+        self._q_names = {n.entity_id for n in q.names}
 
     # -- retrieval --------------------------------------------------------------------------
 
@@ -113,7 +123,7 @@ class Extractor:
 
     def coverage(self, stems: set[str], skip: set[str] | None = None) -> tuple[float, set[str]]:
         total = sum(self.idf.get(t, 1.0) for t in self.q_terms) or 1.0
-        hit = {t for t in self.q_terms if t in stems and not (skip and t in skip)}
+        hit = {t for t in self.q_terms if matches(t, stems) and not (skip and t in skip)}
         # A named entity counts as present under any of its spellings.
         for forms in self.name_forms:
             if forms & stems:
@@ -127,8 +137,9 @@ class Extractor:
         for b in before[-2:]:
             ctx_stems |= set(content_stems(b.text))
         ctx, _ = self.coverage(ctx_stems, skip=hit)
-        score = cov + 0.45 * ctx + 0.12 / (1 + rank)
-        if self.candidates(s):
+        # A long sentence covers more words by its length alone.
+        score = cov + 0.45 * ctx + 0.12 / (1 + rank) - 0.15 * math.log2(max(1.0, len(s.text) / 220))
+        if self.has_candidate(s):
             score += 0.25
         elif self.q.answer_type not in ("thing", "other"):
             score -= 0.2
@@ -141,13 +152,22 @@ class Extractor:
         scored = [(self.score(s, before, rank), s, before) for s, before, rank in self.sentences(hits)]
         scored.sort(key=lambda x: -x[0])
         scored = self._dense_rescore(scored[:DENSE_SENTENCES]) + scored[DENSE_SENTENCES:]
-        for score, s, before in scored[:3]:
-            cands = self.candidates(s)
-            if cands:
-                best = max(cands, key=lambda c: c[1])
-                return Extracted(best[0], self.q.answer_type, s, score, True, before[-1:])
         if not scored:
             return None
+        best: tuple[float, str, float, Sentence, list[Sentence]] | None = None
+        top_score = scored[0][0]
+        for score, s, before in scored[:PHRASE_SENTENCES]:
+            if score < top_score - 0.5:
+                break
+            for phrase, cscore in self.candidates(s):
+                total = score + PHRASE_WEIGHT * min(cscore, 2.0)
+                if best is None or total > best[0]:
+                    best = (total, phrase, score, s, before)
+        if best is not None:
+            _, phrase, score, s, before = best
+            out = Extracted(phrase, self.q.answer_type, s, score, True, before[-1:])
+            out.support = [x for _, x, _ in scored[:PASSAGES] if x is not s and phrase_in(phrase, x.text)][:3]
+            return out
         score, s, before = scored[0]
         return Extracted(trim(s.text, self.q_terms), "sentence", s, score, False, before[-1:])
 
@@ -169,6 +189,12 @@ class Extractor:
 
     # -- phrases ----------------------------------------------------------------------------
 
+    def has_candidate(self, s: Sentence) -> bool:
+        """A cheap test that ``s`` holds a phrase of the asked type (names untyped)."""
+        if self.q.answer_type in ("person", "place", "name"):
+            return bool(self._names_in(s.text))
+        return bool(self.candidates(s))
+
     def candidates(self, s: Sentence) -> list[tuple[str, float]]:
         t = self.q.answer_type
         fn = {"count": self._numbers, "duration": self._durations, "age": self._ages, "year": self._years,
@@ -180,14 +206,19 @@ class Extractor:
         """Closeness of ``pos`` to the question's words in ``text`` (1 adjacent .. 0 far)."""
         best = 0.0
         for m in re.finditer(r"[^\W_]+", text):
-            if stem(m.group(0)) in self.q_terms:
+            if matches(stem(m.group(0)), self._q_set):
                 d = abs(m.start() - pos)
                 best = max(best, 1.0 / (1.0 + d / 25.0))
         return best
 
     def _in_question(self, phrase: str) -> bool:
-        words = [w for w in terms(phrase) if w not in STOPWORDS]
-        return bool(words) and all(w in self.q_words or stem(w) in self.q_terms for w in words)
+        from kartoteka.resolve.names import strip_titles
+
+        _, toks = strip_titles(phrase.split())
+        words = [w for w in terms(" ".join(toks) or phrase) if w not in STOPWORDS]
+        if bool(words) and all(w in self.q_words or stem(w) in self.q_terms for w in words):
+            return True
+        return bool(self._q_names) and self._entity_id(phrase) in self._q_names
 
     def _numbers(self, text: str) -> list[tuple[str, float]]:
         out = []
@@ -256,29 +287,67 @@ class Extractor:
                 words = words[1:]
             if not words:
                 continue
-            phrase = " ".join(words)
+            phrase = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", " ".join(words))
             start = m.start() + m.group(0).find(words[0])
-            if self._in_question(phrase) or phrase.lower() in _QWORDS:
+            if self._in_question(phrase) or phrase.lower() in _QWORDS or phrase.lower() in word_list("not_answer_names"):
+                continue
+            # A lone unknown word opening the sentence is more likely a sentence word than a name.
+            if start == 0 and " " not in phrase and self._entity_type(phrase) is None:
                 continue
             out.append((start, start + len(phrase), phrase))
         return out
 
-    def _entity_type(self, phrase: str) -> str | None:
-        eid = self.kb.resolve_name(phrase) if len(phrase) > 2 else None
-        if not eid:
-            return None
-        r = self.conn.execute("SELECT type FROM entities WHERE id = ?", (eid,)).fetchone()
+    def _entity_id(self, phrase: str) -> str | None:
+        from kartoteka.resolve.keys import alias_key, translit_key
+        from kartoteka.resolve.names import strip_titles
+
+        _, toks = strip_titles(phrase.split())
+        bare = " ".join(toks) or phrase
+        r = self.conn.execute(
+            "SELECT a.entity_id FROM aliases a WHERE a.key = ? OR a.tkey = ? GROUP BY a.entity_id"
+            " ORDER BY COUNT(*) DESC LIMIT 1", (alias_key(bare), translit_key(bare))).fetchone()
         return r[0] if r else None
+
+    def _entity_type(self, phrase: str) -> str | None:
+        """The type of the entity ``phrase`` names, by exact spelling keys (cached)."""
+        from kartoteka.resolve.keys import alias_key, translit_key
+        from kartoteka.resolve.names import strip_titles
+
+        if phrase in self._types:
+            return self._types[phrase]
+        _, toks = strip_titles(phrase.split())
+        bare = " ".join(toks) or phrase
+        r = self.conn.execute(
+            "SELECT e.type FROM aliases a JOIN entities e ON e.id = a.entity_id WHERE a.key = ? OR a.tkey = ?"
+            " GROUP BY e.type ORDER BY COUNT(*) DESC LIMIT 1", (alias_key(bare), translit_key(bare))).fetchone()
+        self._types[phrase] = r[0] if r else None
+        return self._types[phrase]
 
     def _people(self, text: str) -> list[tuple[str, float]]:
         out = []
-        for s, _e, phrase in self._names_in(text):
+        for s, e, phrase in self._names_in(text):
             etype = self._entity_type(phrase)
             if etype not in (None, "person"):
                 continue
-            score = self._near(text, s) + (0.6 if etype == "person" else 0.0)
-            out.append((phrase, score))
+            if etype is None and " " not in phrase and not re.search(r"[A-Z]\.\s*$", text[max(0, s - 6):s]):
+                score = self._near(text, s) - 0.2   # an unknown single word: weaker
+            else:
+                score = self._near(text, s) + (0.6 if etype == "person" else 0.0)
+            out.append((phrase, score + self._copula(text, s, e)))
         return out
+
+    def _copula(self, text: str, s: int, e: int) -> float:
+        """The name is what the question's words are said of: "X, who was chairman of ...",
+        "X was the first chief ...", or "... chief of the Cheka, X," / "... recruit was X"."""
+        after = text[e:e + 90]
+        m = _COPULA_AFTER.match(after)
+        if m and any(matches(stem(w), self._q_set) for w in re.findall(r"[^\W_]+", after[m.end():m.end() + 60])):
+            return 0.6
+        before = text[max(0, s - 90):s]
+        m = _COPULA_BEFORE.search(before)
+        if m and any(matches(stem(w), self._q_set) for w in re.findall(r"[^\W_]+", before[:m.start()][-70:])):
+            return 0.5
+        return 0.0
 
     def _places(self, text: str) -> list[tuple[str, float]]:
         out = []
@@ -306,6 +375,20 @@ class Extractor:
     def _titles(self, text: str) -> list[tuple[str, float]]:
         return [(m.group(1).strip(), 1.0 + self._near(text, m.start())) for m in _QUOTED.finditer(text)
                 if not self._in_question(m.group(1))]
+
+
+def phrase_in(phrase: str, text: str) -> bool:
+    core = re.sub(r"\s*\([^)]*\)$", "", phrase)
+    return " ".join(terms(core)) in " ".join(terms(text))
+
+
+def matches(term: str, stems: set[str]) -> bool:
+    """The term, or a word it begins or that begins it (chair ~ chairman), at four letters or more."""
+    if term in stems:
+        return True
+    if len(term) < 4:
+        return False
+    return any(len(s) >= 4 and (s.startswith(term) or term.startswith(s)) for s in stems)
 
 
 def parse(phrase: str) -> int | None:
