@@ -29,6 +29,17 @@ def ask(state: State, question: str) -> None:
         sys.exit(3)
 
 
+@cli.command()
+@common_options
+def embed(state: State) -> None:
+    """Compute dense vectors for passages that have none (needs the embed extra)."""
+    n = state.kb().embed_missing()
+    if state.json:
+        emit_json({"embedded": n})
+    else:
+        console.print(f"{n} passage{'s' if n != 1 else ''} embedded")
+
+
 def print_answer(result: dict) -> None:
     if result["kind"] == "unknown":
         console.print("The knowledge base has no answer to this question.", style="bold")

@@ -27,3 +27,16 @@ class AskQueries:
         from kartoteka.query.answer import answer_question
 
         return answer_question(self, question)
+
+    def embed_missing(self) -> int:
+        """Give every passage without a dense vector one (a KB built before the embed extra was
+        installed); returns how many were embedded. Loads torch: a build step, not a query."""
+        from kartoteka.errors import UsageError
+        from kartoteka.nlp.embed import embed_missing
+
+        try:
+            n = embed_missing(self.conn)
+        except RuntimeError as e:
+            raise UsageError(str(e)) from None
+        self._search_cache = None
+        return n

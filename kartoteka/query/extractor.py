@@ -41,7 +41,7 @@ _CAP = r"(?:[A-Z][a-z\u00e0-\u017f'\u2019]+(?:-[A-Z][a-z\u00e0-\u017f]+)?|[A-Z]\
 _NAME = re.compile(rf"{_CAP}(?:\s+(?:(?:de|von|van|der|la|le|ibn|al)\s+)?{_CAP})*")
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{3,80})[\"\u201d]")
 _LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|of)\s+(?:the\s+)?$")
-_NAME_CUES = re.compile(r"(?:\bn[e\u00e9]e|\bborn|\bname of|\bnamed|\bcalled|\balias|\bas|\bpseudonym|\bunder the name)\W*$",
+_NAME_CUES = re.compile(r"(?:\bn[e\u00e9]e|\bborn|\bname of|\bname (?:was|is)|\bnamed|\bcalled|\balias|\bas|\bpseudonym|\bunder the name)\W*$",
                         re.IGNORECASE)
 _AGE_CUE = re.compile(r"^\s*(?:years?[\s-]old|-year-old|years of age)", re.IGNORECASE)
 _AGE_PRE = re.compile(r"(?:\baged|\bage of|\bthen|\bat)\s*$", re.IGNORECASE)
@@ -202,7 +202,8 @@ class Extractor:
         words = [w for w in terms(" ".join(toks) or phrase) if w not in STOPWORDS]
         if bool(words) and all(w in self.q_words or stem(w) in self.q_terms for w in words):
             return True
-        return bool(self._q_names) and self._entity_id(phrase) in self._q_names
+        # Another name of the entity asked about is the answer to a name question, not a repeat.
+        return self.q.answer_type != "name" and bool(self._q_names) and self._entity_id(phrase) in self._q_names
 
     def _numbers(self, text: str) -> list[tuple[str, float]]:
         out = []
