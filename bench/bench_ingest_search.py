@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import inspect
 import os
-import platform
 import random
 import re
 import shlex
@@ -26,9 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
-RESULTS = ROOT / "bench" / "RESULTS.md"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import DEFAULT_SEEDS, RESULTS, ROOT, code_version, machine, percentile, write_section  # noqa: E402
 
 HISTORICAL_QUERIES = [
     "Kirov", "Kirov murder", "Smolny", "Nikolaev", "Yagoda", "Yezhov", "Ezhov", "Beria", "NKVD",
@@ -44,19 +41,11 @@ STOPWORDS = {"which", "their", "there", "these", "those", "would", "could", "sho
 
 
 def apply_stages(stages: str | None) -> str:
-    """Choose the pipeline stages: KARTOTEKA_STAGES where the pipeline reads it, else by patching
-    DEFAULT_STAGES in this process. Returns how the choice was applied."""
+    """Choose the pipeline stages through KARTOTEKA_STAGES; returns how the choice was applied."""
     if stages is None:
         return "default stages"
     os.environ["KARTOTEKA_STAGES"] = stages
-    import kartoteka.pipeline as pipeline
-
-    names = [s.strip() for s in stages.split(",") if s.strip()]
-    source = inspect.getsource(pipeline)
-    if "environ" in source and "KARTOTEKA_STAGES" in source:
-        return f"KARTOTEKA_STAGES={stages!r}"
-    pipeline.DEFAULT_STAGES[:] = names
-    return f"stages {names} (pipeline.DEFAULT_STAGES patched: this pipeline does not read KARTOTEKA_STAGES)"
+    return f"KARTOTEKA_STAGES={stages!r}"
 
 
 def build_queries(seeds: Path, n: int, seed: int = 1934) -> list[str]:
@@ -79,37 +68,10 @@ def build_queries(seeds: Path, n: int, seed: int = 1934) -> list[str]:
     return queries
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
-def code_version(override: str | None) -> str:
-    """The commit measured: ``git describe --always --dirty`` of this checkout."""
-    if override:
-        return override
-    import subprocess
-
-    try:
-        out = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
-                             capture_output=True, text=True, timeout=10)
-    except OSError:
-        return "unknown"
-    return out.stdout.strip() or "unknown"
 
 
 def run(seeds: Path, n_searches: int, limit: int) -> dict[str, Any]:
@@ -145,7 +107,6 @@ def run(seeds: Path, n_searches: int, limit: int) -> dict[str, Any]:
 def section(label: str, command: str, how: str, version: str, r: dict[str, Any]) -> str:
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
-        f"<!-- bench_ingest_search: {label} -->\n"
         f"## Ingest and search: {label}\n\n"
         f"- command: `{command}`\n"
         f"- stages: {how}\n"
@@ -161,16 +122,9 @@ def section(label: str, command: str, how: str, version: str, r: dict[str, Any])
         f"| search p50 | {r['p50_ms']:.2f} ms |\n"
         f"| search p95 | {r['p95_ms']:.2f} ms |\n"
         f"| search max | {r['max_ms']:.2f} ms |\n"
-        f"<!-- /bench_ingest_search: {label} -->\n"
     )
 
 
-def write_section(label: str, text: str, path: Path = RESULTS) -> None:
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(rf"<!-- bench_ingest_search: {re.escape(label)} -->\n.*?"
-                         rf"<!-- /bench_ingest_search: {re.escape(label)} -->\n", re.DOTALL)
-    new = pattern.sub(lambda _m: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     text = section(label, command, how, code_version(args.commit), r)
     print(text)
     if not args.no_write:
-        write_section(label, text)
+        write_section(f"bench_ingest_search: {label}", text)
         print(f"updated {RESULTS}")
     return 0
 

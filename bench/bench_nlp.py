@@ -22,10 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
-RESULTS = ROOT / "bench" / "RESULTS.md"
-BEGIN, END = "<!-- nlp -->", "<!-- /nlp -->"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import DEFAULT_SEEDS, code_version, write_section  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -76,18 +74,6 @@ def full(seeds: Path, n_process: int, stages: str | None) -> float:
         return time.perf_counter() - t0
 
 
-def write_section(text: str) -> None:
-    body = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    block = f"{BEGIN}\n{text.rstrip()}\n{END}\n"
-    if BEGIN in body and END in body:
-        head, rest = body.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
-        body = head + block + tail.lstrip("\n")
-    else:
-        body = body.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(body, encoding="utf-8")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
@@ -102,8 +88,7 @@ def main() -> None:
     t_bare, n_docs, chars = bare(args.seeds, args.n_process)
     mem = peak_mb()
     ratio = t_full / t_bare
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
+    commit = code_version()
     cmd = shlex.join(["python", "bench/bench_nlp.py", *sys.argv[1:]])
     lines = [
         f"## NLP overhead: stages={args.stages if args.stages is not None else 'default'}, "
@@ -123,7 +108,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section("nlp", text)
 
 
 if __name__ == "__main__":

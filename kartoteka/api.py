@@ -36,6 +36,12 @@ class KB(EntityQueries, FactoidQueries, ConflictQueries, AskQueries):
             self._conn = connect(self.path, create=self._create)
         return self._conn
 
+    def read_only(self) -> KB:
+        """Refuse every write through this KB's connection from now on (the web UI serves a KB
+        without changing it)."""
+        self.conn.execute("PRAGMA query_only = ON")
+        return self
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()

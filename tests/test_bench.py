@@ -32,8 +32,7 @@ def test_a_section_is_replaced_not_duplicated(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     results.write_text("# Benchmark results\n\nnotes\n")
     for figure in ("1.00 s", "2.00 s"):
-        text = f"<!-- bench_ingest_search: x -->\n{figure}\n<!-- /bench_ingest_search: x -->\n"
-        bench.write_section("x", text, results)
+        bench.write_section("bench_ingest_search: x", f"## x\n\n{figure}\n", results)
     out = results.read_text()
     assert out.count("<!-- bench_ingest_search: x -->") == 1 and "2.00 s" in out and "notes" in out
     assert bench.percentile([1.0, 2.0, 3.0, 4.0, 5.0], 0.5) == 3.0

@@ -43,3 +43,11 @@ def test_query_path_does_not_import_spacy() -> None:
             "import kartoteka.resolve.names; print('spacy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_a_sentence_initial_adverb_or_verb_is_not_part_of_a_name() -> None:
+    text = "Externally Stalin stayed calm. Besides Trotsky, nobody objected. Interviewing Kamenev was hard."
+    p = Passage(seq=0, start=0, end=len(text), body=text, offsets=[*range(len(text)), len(text)])
+    names = {m.text for m in passage_mentions(text, p, load_model()(text)) if m.label == "PERSON"}
+    assert {"Stalin", "Kamenev"} <= names
+    assert not any(" " in n for n in names), names

@@ -112,3 +112,37 @@ def test_packs_listed_and_loaded_once(kb: KB) -> None:
     loaded_at = packs[0]["loaded_at"]
     kb.ingest([FIXTURES / "memoir_a.txt"], n_process=1)  # unchanged: nothing reloaded
     assert kb.packs()[0]["loaded_at"] == loaded_at
+
+
+def test_another_bearer_of_a_surname_keeps_it_only_near_where_she_is_named(kb: KB) -> None:
+    doc = "history_c.txt"
+    daughter = mention_at(kb, doc, "Svetlana Stalin")["entity"]["id"]
+    assert daughter != "soviet:stalin"
+    # Far from her one full mention, the bare surname is the man the document is about.
+    for nth in (7, 8, 9, 10):
+        assert mention_at(kb, doc, "Stalin", nth)["entity"]["id"] == "soviet:stalin", nth
+
+
+def test_a_title_before_a_common_word_is_not_a_person(kb: KB) -> None:
+    names = {e["name"] for e in kb.entities(type="person", limit=1000)}
+    assert not names & {"Staff", "Line", "General Staff", "General Line"}, names
+
+
+def test_a_lone_surname_of_someone_named_in_full_is_that_person_whatever_its_label(kb: KB) -> None:
+    full = mention_at(kb, "history_c.txt", "Hjalmar Schacht")["entity"]
+    assert full["type"] == "person"
+    for nth in (1, 2, 3):
+        assert mention_at(kb, "history_c.txt", "Schacht", nth)["entity"]["id"] == full["id"]
+    assert not [e for e in kb.entities(limit=1000) if e["name"] == "Army" and e["id"].startswith("u:")]
+    places = {e["name"] for e in kb.entities(type="place", limit=1000)}
+    assert "Europe" in places, places
+
+
+def test_a_known_body_the_ner_calls_a_person_is_that_body(kb: KB) -> None:
+    ids = {m["entity"]["id"] for m in kb.mentions("history_c.txt") if m["text"] == "Gestapo"}
+    assert ids == {"soviet:gestapo"}, ids
+
+
+def test_a_one_letter_query_is_no_surname(kb: KB) -> None:
+    with pytest.raises(NotFound):
+        kb.entity("<b>")

@@ -120,6 +120,9 @@ def passage_mentions(stored: str, p: Passage, doc: Doc, headings: tuple[list[int
     return out
 
 
+# Parts of speech that never open a name: "Externally Stalin", "Besides Stalin", "Will Bukharin"
+# are the NER swallowing a sentence-initial word.
+_NOT_NAME_POS = {"ADV", "ADP", "SCONJ", "CCONJ", "VERB", "AUX", "PRON", "DET", "PART", "INTJ"}
 _OCR_WORD = re.compile(r"^[A-Z][a-z]*[015][a-z]+$|^[0-9][A-Z]{2,}$")
 
 
@@ -149,6 +152,8 @@ def _spans(doc: Doc) -> list[tuple[str, int, int]]:
             break
         while e - s > 1 and doc[e - 1].text[:1].islower():
             e -= 1
+        while e - s > 1 and doc[s].pos_ in _NOT_NAME_POS and not known_given(translit_key(doc[s].text)):
+            s += 1
         # A given name just before a surname the NER tagged alone ("Mikhail" "Spiegelglass").
         prev_end = out[-1][2] if out else -1
         if label == "PERSON" and s > 0 and doc[s - 1].whitespace_ and doc[s - 1].is_title \

@@ -110,6 +110,8 @@ class EntityQueries:
         ids: set[str] = set()
         if p.surname:
             for part in p.surname_parts:
+                if len(part) < 2:
+                    continue  # "<b>" is no surname: it would match "VKP(b)"
                 ids |= {r[0] for r in self.conn.execute(
                     "SELECT DISTINCT entity_id FROM aliases WHERE tkey = ? OR tkey LIKE ?", (part, f"% {part}"))}
         alt = as_first_patronymic(p) or (p if p.first and p.patronymic and not p.surname else None)
@@ -259,3 +261,95 @@ class EntityQueries:
             out.append({"name": r["name"], "title": r["title"], "hash": r["hash"], "entities": r["entities"],
                         "by_type": counts, "relations": rel, "loaded_at": r["loaded_at"]})
         return out
+
+    # -- views for the web UI: a window of a document's mentions, one entity's mentions in
+    # context, a network of entities ------------------------------------------------------
+
+    def mentions_in(self, source: str, start: int, end: int) -> list[dict[str, Any]]:
+        """The mentions that lie inside [start, end) of ``source``, in text order."""
+        row = self.conn.execute("SELECT id FROM documents WHERE doc = ?", (source,)).fetchone()
+        if row is None:
+            raise NotFound(f"no document named {source!r}")
+        rows = self.conn.execute(
+            "SELECT m.start, m.end, m.text, m.label, m.entity_id, e.name, e.type FROM mentions m"
+            " LEFT JOIN entities e ON e.id = m.entity_id WHERE m.doc_id = ? AND m.start >= ? AND m.end <= ?"
+            " ORDER BY m.start, m.end DESC", (row[0], start, end))
+        return [{"start": r["start"], "end": r["end"], "text": r["text"], "label": r["label"],
+                 "entity": {"id": r["entity_id"], "name": r["name"], "type": r["type"]} if r["entity_id"] else None}
+                for r in rows]
+
+    def mention_contexts(self, eid: str, per_source: int = 5, width: int = 80) -> list[dict[str, Any]]:
+        """Per source (most mentions first): the mention count and the first ``per_source``
+        mentions with ``width`` characters of stored text either side."""
+        rows = self.conn.execute(
+            """WITH mine AS (
+                 SELECT doc_id, start, end, COUNT(*) OVER (PARTITION BY doc_id) AS n,
+                        ROW_NUMBER() OVER (PARTITION BY doc_id ORDER BY start) AS rn
+                 FROM mentions WHERE entity_id = ?)
+               SELECT d.doc, mine.n, mine.start, mine.end,
+                      substr(d.text, max(1, mine.start - ? + 1), mine.start - max(0, mine.start - ?)) AS before,
+                      substr(d.text, mine.start + 1, mine.end - mine.start) AS quote,
+                      substr(d.text, mine.end + 1, ?) AS after
+               FROM mine JOIN documents d ON d.id = mine.doc_id WHERE mine.rn <= ?
+               ORDER BY mine.n DESC, d.doc, mine.start""", (eid, width, width, width, per_source)).fetchall()
+        out: list[dict[str, Any]] = []
+        for r in rows:
+            if not out or out[-1]["doc"] != r["doc"]:
+                out.append({"doc": r["doc"], "count": r["n"], "mentions": []})
+            out[-1]["mentions"].append({"start": r["start"], "end": r["end"], "quote": r["quote"],
+                                        "before": r["before"], "after": r["after"]})
+        return out
+
+    def network(self, center: str | None = None, type: str | None = None, limit: int = 40,
+                min_co: int = 2) -> dict[str, Any]:
+        """Entities and the links between them: typed relations (pack or source) and co-mention
+        counts (mentions within CO_WINDOW characters of each other). The nodes are the ``limit``
+        most mentioned entities (of ``type``), or with ``center`` that entity and those most
+        co-mentioned with it."""
+        if center is not None:
+            if self.conn.execute("SELECT 1 FROM entities WHERE id = ?", (center,)).fetchone() is None:
+                raise NotFound(f"no entity {center!r}")
+            ids = [center] + [r["id"] for r in self._co_ranked(center, type, limit - 1)]
+        else:
+            where, args = "", []
+            if type:
+                where, args = "WHERE e.type = ?", [type]
+            ids = [r[0] for r in self.conn.execute(
+                f"SELECT e.id FROM entities e JOIN mentions m ON m.entity_id = e.id {where}"
+                " GROUP BY e.id ORDER BY COUNT(*) DESC, e.id LIMIT ?", (*args, limit))]
+        if not ids:
+            return {"nodes": [], "edges": []}
+        marks = ",".join("?" * len(ids))
+        counts = {r[0]: r[1] for r in self.conn.execute(
+            f"SELECT entity_id, COUNT(*) FROM mentions WHERE entity_id IN ({marks}) GROUP BY entity_id", ids)}
+        nodes = [{**self._ref(i), "mentions": counts.get(i, 0)} for i in ids]
+        edges: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in self.conn.execute(
+                f"""SELECT a.entity_id AS x, b.entity_id AS y, COUNT(*) AS n FROM mentions a
+                JOIN mentions b ON b.doc_id = a.doc_id AND b.start > a.start AND b.start <= a.start + {CO_WINDOW}
+                WHERE a.entity_id IN ({marks}) AND b.entity_id IN ({marks}) AND a.entity_id != b.entity_id
+                GROUP BY x, y""", ids + ids):
+            key = (min(r["x"], r["y"]), max(r["x"], r["y"]))
+            edge = edges.setdefault(key, {"source": key[0], "target": key[1], "co": 0, "relations": []})
+            edge["co"] += r["n"]
+        for r in self.conn.execute(
+                f"SELECT src_id, dst_id, type, date_start FROM relations WHERE src_id IN ({marks})"
+                f" AND dst_id IN ({marks}) ORDER BY date_start", ids + ids):
+            key = (min(r["src_id"], r["dst_id"]), max(r["src_id"], r["dst_id"]))
+            edge = edges.setdefault(key, {"source": key[0], "target": key[1], "co": 0, "relations": []})
+            edge["relations"].append({"type": r["type"], "from": r["src_id"], "to": r["dst_id"], "date": r["date_start"]})
+        kept = [e for e in edges.values() if e["relations"] or e["co"] >= min_co]
+        kept.sort(key=lambda e: (-e["co"], e["source"], e["target"]))
+        return {"nodes": nodes, "edges": kept}
+
+    def _co_ranked(self, eid: str, type: str | None, limit: int) -> list[sqlite3.Row]:
+        type_filter = "AND e.type = ?" if type else ""
+        args: list[Any] = [eid, eid] + ([type] if type else []) + [limit]
+        return self.conn.execute(
+            f"""WITH mine AS (SELECT doc_id, start FROM mentions WHERE entity_id = ? LIMIT {CO_SAMPLE})
+            SELECT o.entity_id AS id, COUNT(*) AS n FROM mine
+            JOIN mentions o ON o.doc_id = mine.doc_id AND o.start BETWEEN mine.start - {CO_WINDOW}
+                 AND mine.start + {CO_WINDOW}
+            JOIN entities e ON e.id = o.entity_id
+            WHERE o.entity_id != ? {type_filter}
+            GROUP BY o.entity_id ORDER BY n DESC, o.entity_id LIMIT ?""", args).fetchall()

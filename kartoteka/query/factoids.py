@@ -298,6 +298,76 @@ class FactoidQueries:
         return out
 
 
+    # -- views for the web UI: one entity's factoids by id, a window of a document, years,
+    # offices and lineage by id, facets of search hits ------------------------------------------
+
+    def entity_factoids(self, eid: str, *, dated_only: bool = False) -> list[dict[str, Any]]:
+        """Factoids whose subject or any role is the entity with id ``eid`` (no name resolution),
+        dated ones in date order first."""
+        rows = self.conn.execute(
+            f"SELECT {_COLS} FROM factoids f JOIN documents d ON d.id = f.doc_id"
+            " WHERE (f.subject_id = ? OR f.roles LIKE ?)" + (" AND f.date_start IS NOT NULL" if dated_only else "") +
+            " ORDER BY f.date_start IS NULL, f.date_start, f.date_end, d.doc, f.start", (eid, f'%"{eid}"%')).fetchall()
+        return self._render([r for r in rows if r["subject_id"] == eid or eid in _role_ids(json.loads(r["roles"]))])
+
+    def factoids_in(self, source: str, start: int, end: int) -> list[dict[str, Any]]:
+        """The factoids of ``source`` whose span overlaps [start, end), in text order."""
+        r = self.conn.execute("SELECT id FROM documents WHERE doc = ?", (source,)).fetchone()
+        if r is None:
+            raise NotFound(f"no document named {source!r} in this KB (see `kartoteka sources`)")
+        rows = self.conn.execute(
+            f"SELECT {_COLS} FROM factoids f JOIN documents d ON d.id = f.doc_id"
+            " WHERE f.doc_id = ? AND f.start < ? AND f.end > ? ORDER BY f.start, f.end DESC", (r[0], end, start)).fetchall()
+        return self._render(rows)
+
+    def year_histogram(self, *, fiction: bool = False) -> list[dict[str, Any]]:
+        """Dated factoids per year (those dated to a decade or vaguer left out), in year order."""
+        rows = self.conn.execute(
+            "SELECT substr(date_start, 1, 4) AS year, COUNT(*) AS n FROM factoids WHERE date_start IS NOT NULL"
+            " AND date_precision != 'decade'" + ("" if fiction else " AND fiction = 0") +
+            " GROUP BY year ORDER BY year").fetchall()
+        return [{"year": int(r["year"]), "count": r["n"]} for r in rows if r["year"].isdigit()]
+
+    def offices_of(self, eid: str) -> list[dict[str, Any]]:
+        """The office intervals held by the entity with id ``eid`` (see ``offices``)."""
+        out = [iv for iv in self._office_intervals() if iv["holder"]["id"] == eid]
+        out.sort(key=lambda iv: iv.get("from") or "9999")
+        return out
+
+    def lineage_of(self, eid: str) -> list[dict[str, Any]]:
+        """An organization's predecessors and successors (itself included), oldest first, each
+        with the founding and dissolution dates its pack gives."""
+        ids = self._lineage([eid])
+        if len(ids) < 2:
+            return []
+        refs = self._refs(set(ids))
+        out = []
+        for i in ids:
+            r = self.conn.execute("SELECT data FROM entities WHERE id = ?", (i,)).fetchone()
+            data = json.loads(r[0] or "{}") if r else {}
+            out.append({**(refs.get(i) or _unknown(i)), "founded": data.get("founded"), "dissolved": data.get("dissolved")})
+        out.sort(key=lambda x: x["founded"] or "9999")
+        return out
+
+    def span_facets(self, spans: list[tuple[str, int, int]]) -> list[dict[str, list[Any]]]:
+        """For each (doc, start, end): the entity types mentioned inside it and the years of the
+        factoids it holds, for faceting search hits."""
+        doc_ids = {r["doc"]: r["id"] for r in self.conn.execute("SELECT id, doc FROM documents")}
+        out = []
+        for doc, start, end in spans:
+            doc_id = doc_ids.get(doc)
+            types = [r[0] for r in self.conn.execute(
+                "SELECT DISTINCT e.type FROM mentions m JOIN entities e ON e.id = m.entity_id"
+                " WHERE m.doc_id = ? AND m.start >= ? AND m.start < ? AND m.end <= ? ORDER BY e.type",
+                (doc_id, start, end, end))]
+            years = [int(r[0]) for r in self.conn.execute(
+                "SELECT DISTINCT substr(date_start, 1, 4) FROM factoids WHERE doc_id = ? AND start < ? AND end > ?"
+                " AND date_start IS NOT NULL AND date_precision != 'decade' ORDER BY 1", (doc_id, end, start))
+                if str(r[0]).isdigit()]
+            out.append({"types": types, "years": years})
+        return out
+
+
 def _office_key(office: str | None, org: dict[str, Any] | None) -> str | None:
     from kartoteka.resolve.keys import fold
 

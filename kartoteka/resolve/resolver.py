@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ from kartoteka.resolve.names import (
 TYPE_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place",
                  "LOC": "place", "FAC": "place", "EVENT": "event", "WORK_OF_ART": "work"}
 RECENT = 2500          # characters within which a short name refers back to a bearer just named
+LEAD_MIN, LEAD_RATIO = 5, 3  # a bearer leads with this many mentions and this many times the next
 FUZZY_PERSON = 85      # rapidfuzz ratio for a surname variant (OCR, misspelling)
 FUZZY_OTHER = 90
 MIN_FUZZY_LEN = 5
@@ -62,10 +64,14 @@ class DocResolver:
         self.base = base
         self.common = common
         self.clusters: dict[str, Cluster] = {}
-        self.positions: dict[str, list[int]] = {}
+        # Where each entity was named unambiguously (a full name, a sole candidate, a role): a
+        # short name refers back to these, never to earlier guesses, so one guess cannot chain.
+        self.anchors: dict[str, list[int]] = {}
         self.c_ocr: dict[tuple[str, str], str] = {}
         self.assign: dict[int, tuple[str | None, float]] = {}
         self._surname_keys: list[str] | None = None
+        self._passage_starts: list[int] | None = None
+        self._lower: Counter[str] | None = None
         # Document clusters by surname part and by first name (persons named in full).
         self.c_surname: dict[str, set[str]] = {}
         self.c_first: dict[str, set[str]] = {}
@@ -133,10 +139,16 @@ class DocResolver:
             route[n] = self._route(m)
             if route[n] == "person":
                 parsed[n] = self._parse(m)
-        # Pass 1: full person names and everything that is not a person.
+        # Pass 1: full person names, then what is not a person: a lone word that is the surname
+        # of someone the document names in full ("Schacht" after "Hjalmar Schacht") is that
+        # person whatever the NER's label.
         for n, m in enumerate(mentions):
             if route[n] == "person" and parsed[n].full:
                 self._set(n, m, *self.resolve_full(parsed[n], m))
+        for n, m in enumerate(mentions):
+            if route[n] != "person" and self._named_surname(m):
+                route[n], parsed[n] = "person", self._parse(m)
+                m.label = "PERSON"
             elif route[n] != "person":
                 self._set(n, m, *self.resolve_other(m, route[n]))
         # Pass 2: short person names, in document order (recency matters).
@@ -202,6 +214,13 @@ class DocResolver:
                                    body_start=i, body_end=j, features={"name": w, "recovered": True}))
         return out
 
+    def _named_surname(self, m: Mention) -> bool:
+        name = _strip_possessive(m.features.get("name", m.text))
+        if " " in name or name.lower() in self.common:
+            return False
+        key = surname_key(name)
+        return key in self.c_surname and not self.look("by_key", alias_key(name))
+
     def _keep(self, m: Mention) -> bool:
         name = m.features.get("name", m.text)
         if is_stopped(name) or len(name) < 2 or not _NAME_OK.match(name):
@@ -210,9 +229,16 @@ class DocResolver:
 
     def _route(self, m: Mention) -> str:
         typ = TYPE_OF_LABEL.get(m.label, "other")
-        if typ == "person":
-            return "person"
         name = m.features.get("name", m.text)
+        if typ == "person":
+            # The NER's "Gestapo" or "Kiev" as a person: a known name of a body or place, and of
+            # nobody, is that body or place.
+            if " " not in name.strip() and not m.features.get("title"):
+                exact = self.look("by_key", alias_key(name))
+                if exact and not any(self.type_of(e) == "person" for e in exact) \
+                        and not self.look("by_surname", translit_key(name)):
+                    return self.type_of(sorted(exact)[0])
+            return "person"
         exact = self.look("by_key", alias_key(name)) or self.look("by_tkey", translit_key(name))
         people = self.look("by_surname_exact", alias_key(name)) if " " not in name.strip() else set()
         if people and typ in ("place", "organization"):
@@ -264,7 +290,8 @@ class DocResolver:
                     self.c_first.setdefault(p.first, set()).add(eid)
             c.roles |= p.roles
             c.titled = c.titled or bool(p.titles)
-        bisect.insort(self.positions.setdefault(eid, []), m.start)
+        if p is None or p.full or conf >= 0.85:
+            bisect.insort(self.anchors.setdefault(eid, []), m.start)
         if not c.linked:
             self.c_ocr.setdefault((c.type, ocr_key(name)), eid)
 
@@ -281,7 +308,9 @@ class DocResolver:
                 return next(iter(by_role)), 0.85
             if by_role:
                 cands = by_role
-        recent = [(last, c) for c in cands if (last := self._last_before(c, pos)) is not None and pos - last <= RECENT]
+        leader = self._leader(cands)
+        recent = [(last, c) for c in cands if (last := self._last_before(c, pos)) is not None and pos - last <= RECENT
+                  and (leader in (None, c) or self._paragraph(last) == self._paragraph(pos))]
         if recent:
             return max(recent)[1], 0.7
         named = [c for c in cands if c in self.clusters and self.clusters[c].full]
@@ -296,8 +325,21 @@ class DocResolver:
             return sorted(named, key=lambda c: (-self.clusters[c].count, c))[0], 0.4
         return top, 0.35
 
+    def _paragraph(self, pos: int) -> int:
+        if self._passage_starts is None:
+            self._passage_starts = sorted(p.start for p in self.a.passages)
+        return bisect.bisect_right(self._passage_starts, pos)
+
+    def _leader(self, cands: set[str]) -> str | None:
+        """The bearer the document is mostly about, by mentions so far: another bearer of the
+        name ("Svetlana Stalin" beside Stalin) keeps a short name only in the paragraph that names it."""
+        counts = sorted((self.clusters[c].count if c in self.clusters else 0, c) for c in cands)
+        top_n, top = counts[-1]
+        second = counts[-2][0] if len(counts) > 1 else 0
+        return top if top_n >= LEAD_MIN and top_n >= LEAD_RATIO * max(1, second) else None
+
     def _last_before(self, eid: str, pos: int) -> int | None:
-        ps = self.positions.get(eid)
+        ps = self.anchors.get(eid)
         if not ps:
             return None
         k = bisect.bisect_left(ps, pos) - 1
@@ -536,12 +578,22 @@ class DocResolver:
         if c.type == "person":
             if c.full:
                 return True
-            single = all(len(n.split()) == 1 for n in names)
-            if single and all(n.lower() in self.common for n in names):
+            # Titles aside: "General Staff" and "General Line" are not a person called Staff.
+            bare = [_strip_title(n) for n in names]
+            if all(len(n.split()) == 1 and self._is_word(n, c.count) for n in bare):
                 return False
             return c.strong >= 2 or c.titled
         multi = any(len(n.split()) >= 2 for n in names)
+        if not multi and all(self._is_word(n, c.count) for n in names):
+            return False  # "Army", "Left", "Revolution": a word, not a name
         return c.strong >= 2 or multi
+
+    def _is_word(self, name: str, uses: int) -> bool:
+        """The document itself writes it in lower case at least as often as it is capitalised
+        ("army", "left", "staff"), unlike a name ("Europe", "Engels")."""
+        if self._lower is None:
+            self._lower = Counter(t.text for doc in self.a.docs if doc is not None for t in doc if t.is_lower)
+        return self._lower[name.lower()] >= max(2, uses)
 
     def _finish(self) -> None:
         a = self.a

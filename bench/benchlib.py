@@ -1,0 +1,61 @@
+"""What every bench script shares: percentiles, the machine and commit measured, and writing one
+marked section of bench/RESULTS.md without touching the others.
+
+Bench scripts run as ``python bench/NAME.py`` and import this as ``benchlib`` (their folder is on
+``sys.path``).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "RESULTS.md"
+DEFAULT_SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear-interpolated percentile, ``q`` in [0, 1]."""
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def code_version(override: str | None = None) -> str:
+    """The commit measured: ``git describe --always --dirty`` of this checkout."""
+    if override:
+        return override
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=10)
+    except OSError:
+        return "unknown"
+    return out.stdout.strip() or "unknown"
+
+
+def write_section(marker: str, text: str, path: Path = RESULTS) -> None:
+    """Put ``text`` between ``<!-- marker -->`` and ``<!-- /marker -->`` in ``path``, replacing
+    that section where it exists and appending it otherwise."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    begin, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
+    block = f"{begin}\n{text.strip()}\n{end}\n"
+    pattern = re.compile(rf"{re.escape(begin)}\n.*?{re.escape(end)}\n?", re.DOTALL)
+    new = pattern.sub(lambda _m: block, old, count=1) if pattern.search(old) else old.rstrip("\n") + "\n\n" + block
+    path.write_text(new, encoding="utf-8")

@@ -1,0 +1,115 @@
+"""The web UI as a Starlette app: server-rendered Jinja2 pages over the KB API, read-only.
+
+    from kartoteka.web import create_app
+    app = create_app("kartoteka.db")     # then any ASGI server, e.g. uvicorn
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kartoteka.api import KB
+from kartoteka.errors import NotFound, UsageError
+from kartoteka.web import pages
+from kartoteka.web.urls import cite_url, entity_url, source_url, url_with
+
+log = logging.getLogger(__name__)
+
+# Scripts and styles come only from /static: document text can never run as code.
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+                               " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+
+
+def make_env() -> Environment:
+    env = Environment(loader=PackageLoader("kartoteka.web", "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(cite_url=cite_url, source_url=source_url, entity_url=entity_url, url_with=url_with)
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    return env
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(db_path: str | Path) -> Starlette:
+    """The app serving the KB at ``db_path``; raises UsageError when there is no KB there."""
+    db = Path(db_path)
+    with KB(db, create=False) as kb:
+        kb.sources()  # opens (and if needed migrates) it now: a bad file fails here, not per page
+    env = make_env()
+
+    def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = env.get_template(template).render(request=request, **context)
+        return HTMLResponse(html, status_code=status)
+
+    def open_kb() -> KB:
+        return KB(db, create=False).read_only()
+
+    def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+        titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 500: "Something went wrong"}
+        return page(request, "error.html", status=status, status_code=status,
+                    title=titles.get(status, "Error"), message=message)
+
+    async def on_not_found(request: Request, exc: Exception) -> Response:
+        return error_page(request, 404, str(exc))
+
+    async def on_usage(request: Request, exc: Exception) -> Response:
+        return error_page(request, 400, str(exc))
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        message = "no such page" if exc.status_code == 404 else str(exc.detail)
+        return error_page(request, exc.status_code, message)
+
+    async def on_error(request: Request, exc: Exception) -> Response:
+        log.exception("error serving %s", request.url.path)
+        return error_page(request, 500, f"{type(exc).__name__} while building this page")
+
+    handlers = pages.Pages(open_kb, page)
+    routes = [
+        Route("/", handlers.home, name="home"),
+        Route("/search", handlers.search, name="search"),
+        Route("/entity/{eid}", handlers.entity, name="entity"),
+        Route("/timeline", handlers.timeline, name="timeline"),
+        Route("/network", handlers.network, name="network"),
+        Route("/source/{doc}", handlers.source, name="source"),
+        Route("/conflicts", handlers.conflicts, name="conflicts"),
+        Mount("/static", StaticFiles(packages=[("kartoteka.web", "static")]), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={
+        NotFound: on_not_found, UsageError: on_usage, HTTPException: on_http, Exception: on_error})
+    app.state.db_name = db.name
+    app.add_middleware(SecurityHeaders)
+    return app
