@@ -161,3 +161,11 @@ def test_cli_json_and_human_output(kb_path: Path, run_cli) -> None:
     assert code == 3
     code, out, err = run_cli("--db", kb_path, "ask", "   ")
     assert code == 2 and "empty question" in err and "Traceback" not in err
+
+
+def test_ask_and_search_on_a_query_only_kb(kb_path: Path) -> None:
+    """The web UI serves a KB whose connection refuses writes."""
+    with KB(kb_path, create=False).read_only() as ro:
+        assert "Mercader" in ro.ask("Who killed Trotsky?")["answer"]
+        assert "1,966" in ro.ask("How many delegates attended the Seventeenth Congress?")["answer"]
+        assert ro.search("tribunal")

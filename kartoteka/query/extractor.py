@@ -109,13 +109,16 @@ class Extractor:
         out: dict[str, float] = {}
         if not words:
             return out
-        try:
-            self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.ask_vocab USING fts5vocab(main, 'passages_fts', 'row')")
-            n = self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0] or 1
-            marks = ",".join("?" * len(words))
-            df = {r[0]: r[1] for r in self.conn.execute(f"SELECT term, doc FROM temp.ask_vocab WHERE term IN ({marks})", words)}
-        except sqlite3.Error:
-            n, df = 1000, {}
+        # Document frequencies from the FTS index itself (no temporary tables: the web UI's
+        # connections are query-only).
+        n = self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0] or 1
+        df: dict[str, int] = {}
+        for w in words:
+            try:
+                df[w] = self.conn.execute("SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?",
+                                          (f'"{w}"',)).fetchone()[0]
+            except sqlite3.Error:
+                df[w] = 0
         for w in words:
             out[stem(w)] = max(out.get(stem(w), 0.0), math.log(1 + n / (1 + df.get(w, 0))))
         return out
