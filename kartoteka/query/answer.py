@@ -3,10 +3,13 @@ question has a shape the KB models, else the best answering sentence; never with
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 from kartoteka.errors import UsageError
-from kartoteka.query.extractor import MIN_SCORE, Extractor
+from kartoteka.query.extractor import MIN_COVERAGE, MIN_SCORE, Extractor
 from kartoteka.query.names import find_names
 from kartoteka.query.question import parse_question
 from kartoteka.query.search import alias_forms, terms
@@ -16,6 +19,17 @@ if TYPE_CHECKING:
     from kartoteka.api import KB
 
 CLOSEST = 3
+_IDENTITY = re.compile(r"^(?:who|what) (?:was|is|were|are) (?P<rest>[^?]+?)\??$", re.IGNORECASE)
+
+
+def _names_whole(q: Any) -> bool:
+    """The rest of "Who was X?" is nothing but a name the KB knows."""
+    m = _IDENTITY.match(q.text)
+    if not m or not q.names:
+        return False
+    rest = m.group("rest").strip()
+    covered = "".join(rest.replace(n.text, "") for n in q.names[:1])
+    return not terms(covered.replace("the", ""))
 
 
 def fiction_docs(kb: KB) -> set[int]:
@@ -33,13 +47,17 @@ def answer_question(kb: KB, question: str) -> dict[str, Any]:
     if q.target:
         q.target_id = kb.resolve_name(q.target) or next(
             (n.entity_id for n in q.names if n.text in q.target), None)
+    if q.answer_type == "person" and _IDENTITY.match(q.text) and _names_whole(q):
+        q.answer_type = "description"   # "Who was Gorky?": the answer is what the sources say he was
     excluded = fiction_docs(kb)
     found = structured_answer(kb, q, excluded)
     if found:
         return {"question": question, **found}
     forms = [{stem(t) for f in alias_forms(kb.conn, n.entity_id) for t in terms(f)} for n in q.names]
     ex = Extractor(kb, q, forms, excluded).run()
-    if ex is None or ex.score < MIN_SCORE:
+    if os.environ.get("KARTOTEKA_ASK_DEBUG") and ex is not None:
+        sys.stderr.write(f"extractor: score {ex.score:.3f} coverage {ex.coverage:.3f}\n")
+    if ex is None or ex.score < MIN_SCORE or ex.coverage < MIN_COVERAGE:
         return unknown(kb, question, excluded)
     cites = [span(kb, ex.sentence)] + [span(kb, x) for x in ex.support]
     return {"question": question, "answer": ex.answer, "kind": ex.kind if ex.phrase else "sentence",

@@ -31,6 +31,7 @@ PHRASE_SENTENCES = 5   # best sentences a phrase may come from
 PHRASE_WEIGHT = 0.3    # a phrase's own evidence (focus noun, cue, proximity) against its sentence's score
 MAX_ANSWER = 300
 MIN_SCORE = 0.42       # below this no sentence answers; the answer is "unknown"
+MIN_COVERAGE = 0.3     # ... nor one holding less of the question's word weight than this
 _QWORDS = word_list("question_words")
 _NUM_WORD = (r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
              r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
@@ -46,6 +47,7 @@ _NAME_CUES = re.compile(r"(?:\bn[e\u00e9]e|\bborn|\bname of|\bname (?:was|is)|\b
 _AGE_CUE = re.compile(r"^\s*(?:years?[\s-]old|-year-old|years of age)", re.IGNORECASE)
 _AGE_PRE = re.compile(r"(?:\baged|\bage of|\bthen|\bat)\s*$", re.IGNORECASE)
 _SENT_START_WORDS = word_list("sentence_openers")
+_TITLE_CUE = re.compile(r"\b(?:title|titled|entitled|called|headed|headlined|named)\b")
 _COPULA_AFTER = re.compile(r"^\s*(?:,\s*(?:who|which)\s+(?:was|were|had been|became|served as|is)|\s+(?:was|were|became|had been|served as|is)\b)")
 _COPULA_BEFORE = re.compile(r"(?:\b(?:was|were|is)\s+(?:the\s+)?(?:[a-z]+\s+){0,4}|,\s*)$")
 
@@ -59,6 +61,7 @@ class Extracted:
     phrase: bool
     context: list[Sentence] = field(default_factory=list)
     support: list[Sentence] = field(default_factory=list)   # other sentences that give the same phrase
+    coverage: float = 0.0   # share of the question's word weight the sentence (and the one before) holds
 
 
 def units() -> frozenset[str]:
@@ -76,6 +79,7 @@ class Extractor:
         self.q_words = set(terms(q.text))
         self.idf = self._idf()
         self._types: dict[str, str | None] = {}
+        self._coverage: dict[tuple[int, int], float] = {}
         self._q_set = set(self.q_terms)
         self._q_names = {n.entity_id for n in q.names}
 
@@ -139,6 +143,7 @@ class Extractor:
         for b in before[-2:]:
             ctx_stems |= set(content_stems(b.text))
         ctx, _ = self.coverage(ctx_stems, skip=hit)
+        self._coverage[(s.doc_id, s.start)] = cov + 0.45 * ctx
         # A long sentence covers more words by its length alone.
         score = cov + 0.45 * ctx + 0.12 / (1 + rank) - 0.15 * math.log2(max(1.0, len(s.text) / 220))
         if self.has_candidate(s):
@@ -170,9 +175,12 @@ class Extractor:
             _, phrase, score, s, before = best
             out = Extracted(phrase, self.q.answer_type, s, score, True, before[-1:])
             out.support = [x for _, x, _ in scored[:PASSAGES] if x is not s and phrase_in(phrase, x.text)][:3]
+            out.coverage = self._coverage.get((s.doc_id, s.start), 0.0)
             return out
         score, s, before = scored[0]
-        return Extracted(trim(s.text, self.q_terms), "sentence", s, score, False, before[-1:])
+        out = Extracted(trim(s.text, self.q_terms), "sentence", s, score, False, before[-1:])
+        out.coverage = self._coverage.get((s.doc_id, s.start), 0.0)
+        return out
 
     # -- phrases ----------------------------------------------------------------------------
 
@@ -273,6 +281,9 @@ class Extractor:
             # A capitalised sentence opener is not a name ("The", "His").
             while words and words[0].lower() in _SENT_START_WORDS:
                 words = words[1:]
+            # An adverb that opens the next clause is not part of the name ("Basoff Originally").
+            while len(words) > 1 and words[-1].lower().endswith("ly") and words[-1].lower() not in word_list("ly_names"):
+                words = words[:-1]
             if not words:
                 continue
             phrase = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", " ".join(words))
@@ -341,7 +352,7 @@ class Extractor:
         out = []
         for s, _e, phrase in self._names_in(text):
             etype = self._entity_type(phrase)
-            if etype not in (None, "place"):
+            if etype not in (None, "place") or len(phrase) < 3:
                 continue
             score = self._near(text, s) + (0.6 if etype == "place" else 0.0)
             if _LOCATIVE.search(text[max(0, s - 12):s]):
@@ -361,8 +372,20 @@ class Extractor:
         return out
 
     def _titles(self, text: str) -> list[tuple[str, float]]:
-        return [(m.group(1).strip(), 1.0 + self._near(text, m.start())) for m in _QUOTED.finditer(text)
-                if not self._in_question(m.group(1))]
+        """Quoted phrases, preferring title case ("Dizzy with Success") and a title cue nearby."""
+        out = []
+        for m in _QUOTED.finditer(text):
+            phrase = m.group(1).strip().strip(".,;:")
+            if not phrase or self._in_question(phrase):
+                continue
+            words = [w for w in phrase.split() if w.lower() not in STOPWORDS]
+            capital = sum(1 for w in words if w[:1].isupper()) / max(1, len(words))
+            score = self._near(text, m.start()) + (0.8 if capital >= 0.6 else -0.5)
+            window = text[max(0, m.start() - 40):m.end() + 40].lower()
+            if _TITLE_CUE.search(window):
+                score += 0.5
+            out.append((phrase, score))
+        return out
 
 
 def phrase_in(phrase: str, text: str) -> bool:
