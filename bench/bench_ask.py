@@ -63,6 +63,8 @@ def warm(db: Path) -> dict[str, float]:
         kb.ask("Who killed Trotsky?")
         out["first ask in a process (vectors and encoder loaded)"] = (time.perf_counter() - t0) * 1000
         for mode in ("bm25", "dense", "hybrid"):
+            forget(kb)
+            kb.search("a warm-up query", mode=mode)
             times = []
             for q in QUERIES:
                 t = time.perf_counter()
@@ -70,6 +72,7 @@ def warm(db: Path) -> dict[str, float]:
                 times.append((time.perf_counter() - t) * 1000)
             out[f"search {mode} p50"] = percentile(times, 0.5)
             out[f"search {mode} p95"] = percentile(times, 0.95)
+        forget(kb)
         times, unknown = [], 0
         for q in QUESTIONS:
             t = time.perf_counter()
@@ -81,6 +84,15 @@ def warm(db: Path) -> dict[str, float]:
         out["ask max"] = max(times)
         out["ask unknown answers"] = unknown
     return out
+
+
+def forget(kb: object) -> None:
+    """Drop what earlier queries left cached (encoded queries, name expansions), keeping the
+    loaded vectors and model: each mode is timed on queries it has not seen."""
+    cache = kb.search_cache  # type: ignore[attr-defined]
+    cache.expansions.clear()
+    if cache.dense:
+        cache.dense._queries.clear()
 
 
 def cold(db: Path, runs: int) -> dict[str, float]:
