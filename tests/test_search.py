@@ -117,6 +117,9 @@ def test_cli_modes_and_errors(kb_path: Path, run_cli, tmp_path: Path) -> None:
     assert code == 0 and json.loads(out)
     code, out, err = run_cli("--db", plain, "search", "camp", "--mode", "dense")
     assert code == 2 and "dense vectors" in err and "Traceback" not in err
+    code, out, err = run_cli("--db", plain, "ask", "What lay beyond the river?", "--json")
+    assert code == 0, err
+    assert "labour camp" in json.loads(out)["answer"]
     code, out, err = run_cli("--db", plain, "embed", "--json")
     assert code == 0, err
     assert json.loads(out)["embedded"] == 1

@@ -47,6 +47,7 @@ _NAME_CUES = re.compile(r"(?:\bn[e\u00e9]e|\bborn|\bname of|\bname (?:was|is)|\b
 _AGE_CUE = re.compile(r"^\s*(?:years?[\s-]old|-year-old|years of age)", re.IGNORECASE)
 _AGE_PRE = re.compile(r"(?:\baged|\bage of|\bthen|\bat)\s*$", re.IGNORECASE)
 _SENT_START_WORDS = word_list("sentence_openers")
+_WHO_VERB = re.compile(r"^(?:who|which [a-z ]{1,40}?)\s+([a-z]+)\b", re.IGNORECASE)
 _TITLE_CUE = re.compile(r"\b(?:title|titled|entitled|called|headed|headlined|named)\b")
 _COPULA_AFTER = re.compile(r"^\s*(?:,\s*(?:who|which)\s+(?:was|were|had been|became|served as|is)|\s+(?:was|were|became|had been|served as|is)\b)")
 _COPULA_BEFORE = re.compile(r"(?:\b(?:was|were|is)\s+(?:the\s+)?(?:[a-z]+\s+){0,4}|,\s*)$")
@@ -81,6 +82,9 @@ class Extractor:
         self._types: dict[str, str | None] = {}
         self._coverage: dict[tuple[int, int], float] = {}
         self._q_set = set(self.q_terms)
+        m = _WHO_VERB.match(q.text)
+        # "Who chaired ...": the chairing is done by the name before "chaired" or after "chaired ... by".
+        self._verb = stem(m.group(1)) if m and m.group(1).lower() not in word_list("question_words") else None
         self._q_names = {n.entity_id for n in q.names}
 
     # -- retrieval --------------------------------------------------------------------------
@@ -332,8 +336,21 @@ class Extractor:
                 score = self._near(text, s) - 0.2   # an unknown single word: weaker
             else:
                 score = self._near(text, s) + (0.6 if etype == "person" else 0.0)
-            out.append((phrase, score + self._copula(text, s, e)))
+            out.append((phrase, score + self._copula(text, s, e) + self._agent(text, s, e)))
         return out
+
+    def _agent(self, text: str, s: int, e: int) -> float:
+        """The name does what the question asks about: "Y chaired ...", "... was chaired by Y"."""
+        if not self._verb:
+            return 0.0
+        after = [stem(w) for w in re.findall(r"[^\W_]+", text[e:e + 50])[:4]]
+        if any(matches(self._verb, {w}) for w in after if len(w) > 3):
+            return 0.5
+        before = text[max(0, s - 60):s]
+        m = re.search(r"([^\W_]+)\s+(?:[^\W_]+\s+){0,4}?by\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$", before)
+        if m and matches(self._verb, {stem(m.group(1))}):
+            return 0.5
+        return 0.0
 
     def _copula(self, text: str, s: int, e: int) -> float:
         """The name is what the question's words are said of: "X, who was chairman of ...",
