@@ -50,6 +50,10 @@ def snapshot(db: Path) -> dict[str, Any]:
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+            # Killed before the first migration committed: an empty file, which the next run migrates.
+            assert not conn.execute("SELECT name FROM sqlite_master").fetchall()
+            return {"#fts": 0}
         conn.execute("INSERT INTO passages_fts(passages_fts) VALUES('integrity-check')")
         out: dict[str, Any] = {}
         for doc_id, doc, *row in conn.execute(

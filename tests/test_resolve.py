@@ -146,3 +146,14 @@ def test_a_known_body_the_ner_calls_a_person_is_that_body(kb: KB) -> None:
 def test_a_one_letter_query_is_no_surname(kb: KB) -> None:
     with pytest.raises(NotFound):
         kb.entity("<b>")
+
+
+def test_a_name_cut_at_its_patronymic_keeps_its_surname_and_a_bare_first_name_patronymic_stays_local(kb: KB) -> None:
+    doc = "factory_d.txt"
+    engineer = mention_at(kb, doc, "Ivan Petrovich Sorokin")
+    assert engineer["text"] == "Ivan Petrovich Sorokin"
+    assert mention_at(kb, doc, "Sorokin", 1)["entity"]["id"] == engineer["entity"]["id"]
+    # Nobody of the packs' Ivan Petroviches is named in this document.
+    for nth in (1, 2):
+        m = mention_at(kb, doc, "Ivan Petrovich", nth)
+        assert not m["entity"]["id"].startswith("soviet:"), m

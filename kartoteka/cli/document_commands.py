@@ -81,6 +81,36 @@ def sources(state: State) -> None:
         table.add_row(escape(r["doc"]), escape(r["title"][:60]), r["format"], f"{r['chars']:,}",
                       r.get("genre") or "", escape(structure))
     console.print(table)
+    profiled = [r for r in rows if r.get("profile")]
+    if profiled:
+        print_profiles(profiled)
+
+
+def print_profiles(rows: list[dict]) -> None:
+    """Source criticism at a glance: voices, OCR noise, hedging, corroboration, conflicts."""
+    table = Table(title="source profiles")
+    for col in ("doc", "genre", "voices (share of text)", "OCR noise", "hedged", "corroborated", "conflicts",
+                "reference"):
+        table.add_column(col)
+    for r in rows:
+        p = r["profile"]
+        fiction = p.get("fiction") or {}
+        genre = p.get("genre") or ""
+        if fiction.get("by") == "reference":
+            genre += " (by reference check)"
+        layers = ", ".join(f"{k} {v:.0%}" for k, v in list(p.get("layers", {}).items())[:4] if v >= 0.005)
+        ocr = p.get("ocr_noise", {})
+        conflicts = p.get("conflicts", {})
+        ref = p.get("reference", {})
+        table.add_row(
+            escape(r["doc"]), escape(genre), escape(layers),
+            f"{ocr.get('level', '')} ({ocr.get('per_1000_words', 0)}/1k)",
+            f"{p.get('hedged_share', 0):.0%} of {p.get('factoids', 0)}",
+            f"{p.get('corroborated', 0)} ({p.get('corroborated_share', 0):.0%})",
+            f"{conflicts.get('total', 0)} ({conflicts.get('self', 0)} self)",
+            f"{ref.get('contradict', 0)} of {ref.get('checked', 0)} contradict",
+        )
+    console.print(table)
 
 
 @cli.command()

@@ -33,6 +33,11 @@ def entity(state: State, name: str) -> None:
     for s in d.get("stated_aliases", [])[:10]:
         console.print(f"[bold]stated:[/bold] {escape(s['alias'])}  [dim]{escape(s['doc'])} [{s['start']}:{s['end']}][/dim]")
     console.print(f"[bold]mentions:[/bold] {d['mention_count']} in {len(d['sources'])} source(s)")
+    if d.get("factoid_count"):
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(d.get("conflicts_by_kind", {}).items()))
+        console.print(f"[bold]factoids:[/bold] {d['factoid_count']}, {d.get('corroborated_factoids', 0)} corroborated"
+                      f" by another source; [bold]conflicts:[/bold] {d.get('conflict_count', 0)}"
+                      + (f" ({kinds})" if kinds else ""))
     if d["mentions_by_source"]:
         t = Table(show_header=True)
         t.add_column("source")

@@ -55,6 +55,10 @@ def _flags(f: dict[str, Any]) -> str:
         out.append(f"[cyan]{escape(f['voice'])}[/cyan]")
     if f.get("fiction"):
         out.append("[magenta]fiction[/magenta]")
+    if f.get("corroboration"):
+        out.append(f"[green]+{f['corroboration']} source{'s' if f['corroboration'] > 1 else ''}[/green]")
+    if f.get("conflicts"):
+        out.append(f"[red]{len(f['conflicts'])} conflict{'s' if len(f['conflicts']) > 1 else ''}[/red]")
     return " ".join(out)
 
 

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "kartoteka.cli.conflict_commands",
     "kartoteka.cli.ask_commands",
     "kartoteka.cli.web_commands",
+    "kartoteka.cli.export_commands",
 ]
 
 

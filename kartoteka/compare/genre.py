@@ -20,6 +20,7 @@ _FIRST_PERSON = re.compile(r"\b(?:I|me|my)\b")
 _PAGE_MARKER = re.compile(r"\{p\.\s*[0-9ivxlcdm]+\}", re.IGNORECASE)
 _EDITOR_NOTE = re.compile(r"\[(?:Note:|[A-Z])[^\]\n]{20,}\]")
 _OPENING_QUOTE = re.compile(r"^\s*[\"\u201c\u201e\u00ab']")
+DIALOGUE_MAX_CHARS = 400
 
 
 @cache
@@ -33,7 +34,8 @@ def features(a: Analysis) -> dict[str, Any]:
     per_k = 1000.0 / words
     speech = re.compile(r"\b(?:" + "|".join(map(re.escape, rules()["speech_verbs"])) + r")\b")
     main = [p for p in a.passages if p.layer == "main"] or a.passages
-    opening = sum(1 for p in main if _OPENING_QUOTE.match(p.body))
+    # Dialogue is short quoted paragraphs; a long quoted paragraph is an excerpt (memoirs, essays).
+    opening = sum(1 for p in main if _OPENING_QUOTE.match(p.body) and len(p.body) <= DIALOGUE_MAX_CHARS)
     return {
         "words": words,
         "format": a.format,
@@ -57,10 +59,16 @@ def _holds(value: Any, cond: dict[str, Any]) -> bool:
 
 def detect_genre(a: Analysis) -> tuple[str, dict[str, Any]]:
     feats = features(a)
+    return genre_of(feats), feats
+
+
+def genre_of(feats: dict[str, Any]) -> str:
+    """The genre the rules give these features (the compare stage re-reads stored features, so a
+    change to genre.yaml reaches a KB without re-ingesting)."""
     for rule in rules()["genres"]:
-        if all(_holds(feats[name], cond) for name, cond in rule["when"].items()):
-            return rule["genre"], feats
-    return rules()["default"], feats
+        if all(name in feats and _holds(feats[name], cond) for name, cond in rule["when"].items()):
+            return rule["genre"]
+    return rules()["default"]
 
 
 @register("genre")

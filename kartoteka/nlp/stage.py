@@ -154,6 +154,15 @@ def _spans(doc: Doc) -> list[tuple[str, int, int]]:
             e -= 1
         while e - s > 1 and doc[s].pos_ in _NOT_NAME_POS and not known_given(translit_key(doc[s].text)):
             s += 1
+        # A name that stops at a patronymic lost its surname ("Ivan Petrovich" "Sorokin").
+        if label == "PERSON" and e < n and doc[e - 1].whitespace_ and doc[e].is_title and doc[e].pos_ == "PROPN" \
+                and name_data().patronymic_re.search(translit_key(doc[e - 1].text)) \
+                and not (k + 1 < len(ents) and ents[k + 1][1] == e and ents[k + 1][0] != "PERSON"):
+            if k + 1 < len(ents) and ents[k + 1][1] == e:
+                e = ents[k + 1][2]
+                k += 1
+            else:
+                e += 1
         # A given name just before a surname the NER tagged alone ("Mikhail" "Spiegelglass").
         prev_end = out[-1][2] if out else -1
         if label == "PERSON" and s > 0 and doc[s - 1].whitespace_ and doc[s - 1].is_title \

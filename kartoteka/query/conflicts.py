@@ -2,8 +2,98 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from typing import Any
+
+from kartoteka.errors import NotFound, UsageError
+
+KINDS = ("sources", "self", "reference")
 
 
 class ConflictQueries:
     conn: sqlite3.Connection
+
+    def conflicts(self, entity: str | None = None, source: str | None = None,
+                  kind: str | None = None) -> list[dict[str, Any]]:
+        """Where sources (or one source with itself, or a source with the domain pack) disagree,
+        as CONTRACT.md's conflict shape plus ``kind`` (sources, self, reference), ``docs``, and
+        for reference conflicts the pack entry cited (``reference``)."""
+        if kind is not None and kind not in KINDS:
+            raise UsageError(f"unknown conflict kind {kind!r} (one of {', '.join(KINDS)})")
+        where, args = ["1=1"], []
+        if entity:
+            ids = self.entity_ids_for(entity)  # type: ignore[attr-defined]
+            where.append(f"c.entity_id IN ({','.join('?' * len(ids))})")
+            args += ids
+        if kind:
+            where.append("c.kind = ?")
+            args.append(kind)
+        if source:
+            if self.conn.execute("SELECT 1 FROM documents WHERE doc = ?", (source,)).fetchone() is None:
+                raise NotFound(f"no document named {source!r} in this KB (see `kartoteka sources`)")
+            where.append("EXISTS (SELECT 1 FROM json_each(c.docs) WHERE json_each.value = ?)")
+            args.append(source)
+        rows = self.conn.execute(
+            "SELECT c.id, c.entity_id, c.type, c.field, c.kind, c.data, c.docs, e.name, e.type AS etype"
+            f" FROM conflicts c LEFT JOIN entities e ON e.id = c.entity_id WHERE {' AND '.join(where)}"
+            " ORDER BY e.name, c.type, c.field, c.id", args).fetchall()
+        out = []
+        for r in rows:
+            data = json.loads(r["data"])
+            item: dict[str, Any] = {
+                "id": r["id"],
+                "entity": {"id": r["entity_id"], "name": r["name"] or r["entity_id"], "type": r["etype"] or "other"},
+                "type": r["type"], "field": r["field"], "kind": r["kind"],
+                "values": data["values"], "docs": json.loads(r["docs"]),
+            }
+            if data.get("reference"):
+                item["reference"] = data["reference"]
+            if data.get("group"):
+                item["group"] = data["group"]
+            out.append(item)
+        return out
+
+    def recompute_comparisons(self) -> dict[str, Any]:
+        """Recompute corroboration, conflicts, reference checks and source profiles for the whole
+        KB (what every ingest run does at its end); returns counts and the time taken."""
+        from kartoteka.compare.stage import recompute
+
+        return recompute(self.conn)
+
+    def corroboration_of(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """For each factoid id: ``corroboration`` (how many other sources agree), ``corroborated_by``
+        (those documents), and where they exist ``repeated_by`` (documents that agree in the same
+        words: quotations, not independent), the ids of its ``conflicts`` and its ``reference``
+        checks against the domain pack."""
+        out: dict[str, dict[str, Any]] = {}
+        try:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                q = ("SELECT factoid_id, corroboration, info FROM factoid_groups"
+                     f" WHERE factoid_id IN ({','.join('?' * len(chunk))})")
+                for r in self.conn.execute(q, chunk):
+                    info = json.loads(r[2] or "{}")
+                    item: dict[str, Any] = {"corroboration": int(r[1]),
+                                            "corroborated_by": [x["doc"] for x in info.get("corroborated_by", [])]}
+                    if info.get("repeated_by"):
+                        item["repeated_by"] = [x["doc"] for x in info["repeated_by"]]
+                    if info.get("conflicts"):
+                        item["conflicts"] = info["conflicts"]
+                    if info.get("reference"):
+                        item["reference"] = info["reference"]
+                    out[r[0]] = item
+        except sqlite3.OperationalError:  # a KB from before these columns: counts only
+            return {}
+        return out
+
+    def comparison_summary(self, entity_id: str) -> dict[str, Any]:
+        """For an entity's dossier: its factoids as subject, how many other sources corroborate,
+        and its conflicts by kind."""
+        n, corroborated = self.conn.execute(
+            "SELECT COUNT(*), SUM(COALESCE(g.corroboration, 0) > 0) FROM factoids f"
+            " LEFT JOIN factoid_groups g ON g.factoid_id = f.id WHERE f.subject_id = ?", (entity_id,)).fetchone()
+        kinds = {r[0]: r[1] for r in self.conn.execute(
+            "SELECT kind, COUNT(*) FROM conflicts WHERE entity_id = ? GROUP BY kind", (entity_id,))}
+        return {"factoid_count": int(n or 0), "corroborated_factoids": int(corroborated or 0),
+                "conflict_count": sum(kinds.values()), "conflicts_by_kind": kinds}

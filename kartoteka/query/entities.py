@@ -181,6 +181,9 @@ class EntityQueries:
         data = json.loads(e["data"] or "{}")
         if data:
             out["data"] = data
+        summary = getattr(self, "comparison_summary", None)
+        if callable(summary):
+            out.update(summary(eid))
         return out
 
     def _co_mentioned(self, eid: str, limit: int) -> list[dict[str, Any]]:
@@ -317,27 +320,45 @@ class EntityQueries:
             ids = [r[0] for r in self.conn.execute(
                 f"SELECT e.id FROM entities e JOIN mentions m ON m.entity_id = e.id {where}"
                 " GROUP BY e.id ORDER BY COUNT(*) DESC, e.id LIMIT ?", (*args, limit))]
+        return self.network_among(ids, min_co=min_co)
+
+    def network_among(self, ids: list[str], *, source: str | None = None, min_co: int = 2) -> dict[str, Any]:
+        """The network over exactly the entities ``ids`` (in that order): mention counts,
+        co-mention counts and typed relations among them; with ``source``, mentions and
+        co-mentions in that document only, and relations from the pack or that document. An
+        edge is kept when it carries a relation or at least ``min_co`` co-mentions. Each
+        relation gives its dates, its pack, and for one a document states, its span."""
         if not ids:
             return {"nodes": [], "edges": []}
-        marks = ",".join("?" * len(ids))
+        doc_id = self._doc_id(source) if source else None
+        pick = "WITH pick(id) AS MATERIALIZED (SELECT value FROM json_each(?))"
+        in_doc = "" if doc_id is None else f" AND a.doc_id = {doc_id}"
         counts = {r[0]: r[1] for r in self.conn.execute(
-            f"SELECT entity_id, COUNT(*) FROM mentions WHERE entity_id IN ({marks}) GROUP BY entity_id", ids)}
+            f"{pick} SELECT a.entity_id, COUNT(*) FROM mentions a WHERE a.entity_id IN pick{in_doc}"
+            " GROUP BY a.entity_id", (json.dumps(ids),))}
         nodes = [{**self._ref(i), "mentions": counts.get(i, 0)} for i in ids]
         edges: dict[tuple[str, str], dict[str, Any]] = {}
         for r in self.conn.execute(
-                f"""SELECT a.entity_id AS x, b.entity_id AS y, COUNT(*) AS n FROM mentions a
+                f"""{pick} SELECT a.entity_id AS x, b.entity_id AS y, COUNT(*) AS n FROM mentions a
                 JOIN mentions b ON b.doc_id = a.doc_id AND b.start > a.start AND b.start <= a.start + {CO_WINDOW}
-                WHERE a.entity_id IN ({marks}) AND b.entity_id IN ({marks}) AND a.entity_id != b.entity_id
-                GROUP BY x, y""", ids + ids):
+                WHERE a.entity_id IN pick AND b.entity_id IN pick AND a.entity_id != b.entity_id{in_doc}
+                GROUP BY x, y""", (json.dumps(ids),)):
             key = (min(r["x"], r["y"]), max(r["x"], r["y"]))
             edge = edges.setdefault(key, {"source": key[0], "target": key[1], "co": 0, "relations": []})
             edge["co"] += r["n"]
+        from_doc = "" if doc_id is None else f" AND (r.doc_id IS NULL OR r.doc_id = {doc_id})"
         for r in self.conn.execute(
-                f"SELECT src_id, dst_id, type, date_start FROM relations WHERE src_id IN ({marks})"
-                f" AND dst_id IN ({marks}) ORDER BY date_start", ids + ids):
+                f"{pick} SELECT r.src_id, r.dst_id, r.type, r.date_start, r.date_end, r.start, r.end, r.attrs, d.doc,"
+                " substr(d.text, r.start + 1, r.end - r.start) AS quote FROM relations r"
+                f" LEFT JOIN documents d ON d.id = r.doc_id WHERE r.src_id IN pick AND r.dst_id IN pick{from_doc}"
+                " ORDER BY r.date_start, r.id", (json.dumps(ids),)):
             key = (min(r["src_id"], r["dst_id"]), max(r["src_id"], r["dst_id"]))
             edge = edges.setdefault(key, {"source": key[0], "target": key[1], "co": 0, "relations": []})
-            edge["relations"].append({"type": r["type"], "from": r["src_id"], "to": r["dst_id"], "date": r["date_start"]})
+            rel: dict[str, Any] = {"type": r["type"], "from": r["src_id"], "to": r["dst_id"], "date": r["date_start"],
+                                   "date_end": r["date_end"], "pack": json.loads(r["attrs"] or "{}").get("pack")}
+            if r["doc"] is not None and r["start"] is not None:
+                rel["source"] = {"doc": r["doc"], "start": r["start"], "end": r["end"], "quote": r["quote"]}
+            edge["relations"].append(rel)
         kept = [e for e in edges.values() if e["relations"] or e["co"] >= min_co]
         kept.sort(key=lambda e: (-e["co"], e["source"], e["target"]))
         return {"nodes": nodes, "edges": kept}

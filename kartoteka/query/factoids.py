@@ -195,7 +195,7 @@ class FactoidQueries:
             item.update(source=source, voice=r["voice"], hedged=bool(r["hedged"]), negated=bool(r["negated"]),
                         confidence=round(float(r["confidence"]), 3), fiction=bool(r["fiction"]))
             if r["id"] in corr:
-                item["corroboration"] = corr[r["id"]]
+                item.update(corr[r["id"]])
             extra = {k: v for k, v in attrs.items() if k not in ("page", "date_inferred")}
             if extra:
                 item["attrs"] = extra
@@ -207,17 +207,11 @@ class FactoidQueries:
 
         return page_at(self.conn, doc_id, offset)
 
-    def _corroboration(self, ids: list[str]) -> dict[str, int]:
-        out: dict[str, int] = {}
-        try:
-            for i in range(0, len(ids), 500):
-                chunk = ids[i:i + 500]
-                q = f"SELECT factoid_id, corroboration FROM factoid_groups WHERE factoid_id IN ({','.join('?' * len(chunk))})"
-                for r in self.conn.execute(q, chunk):
-                    out[r[0]] = int(r[1])
-        except sqlite3.Error:
-            return {}
-        return out
+    def _corroboration(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """What the compare stage says of each factoid: corroboration count and sources, conflicts,
+        reference check (ConflictQueries.corroboration_of)."""
+        of = getattr(self, "corroboration_of", None)
+        return of(ids) if callable(of) else {}
 
     # -- offices --------------------------------------------------------------------------------
 

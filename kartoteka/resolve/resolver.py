@@ -72,6 +72,7 @@ class DocResolver:
         self._surname_keys: list[str] | None = None
         self._passage_starts: list[int] | None = None
         self._lower: Counter[str] | None = None
+        self._text_words: set[str] | None = None
         # Document clusters by surname part and by first name (persons named in full).
         self.c_surname: dict[str, set[str]] = {}
         self.c_first: dict[str, set[str]] = {}
@@ -391,10 +392,17 @@ class DocResolver:
         gc = name_data().given_class
         firsts = {p.first} | {k for k, v in gc.items() if v == gc.get(p.first)}
         for f in firsts:
-            cands |= self.look("by_first", f)
+            # "Ivan Petrovich" is half the men of a period: a known bearer only when the
+            # document writes his surname somewhere ("Vladimir Ilyich" where "Lenin" occurs).
+            cands |= {e for e in self.look("by_first", f) if e in self.c_first.get(f, set()) or self._surname_in_text(e)}
         for f in firsts:
             cands |= self.c_first.get(f, set())
         return {e for e in cands if any(compatible(p, f, need_surname=False) for f in self.forms_of(e))}
+
+    def _surname_in_text(self, eid: str) -> bool:
+        if self._text_words is None:
+            self._text_words = {translit_key(w) for w in re.findall(r"[^\W\d_][\w'\u2019-]+", self.a.text)}
+        return any(f.surname and f.surname in self._text_words for f in self.forms_of(eid))
 
     def _fuzzy_person(self, p: PersonName) -> set[str]:
         """A surname variant by OCR key or bounded fuzzy match, the rest of the name agreeing."""

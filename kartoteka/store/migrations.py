@@ -171,3 +171,12 @@ MIGRATIONS.append(
     );
     """
 )
+MIGRATIONS.append(
+    # 4: what the compare stage derives: per-factoid corroboration details, conflicts by document.
+    """
+    ALTER TABLE factoid_groups ADD COLUMN info TEXT NOT NULL DEFAULT '{}';  -- JSON: corroborated_by, conflicts, reference
+    CREATE INDEX factoid_groups_group ON factoid_groups(group_id);
+    ALTER TABLE conflicts ADD COLUMN docs TEXT NOT NULL DEFAULT '[]';       -- JSON: the documents involved
+    CREATE INDEX conflicts_entity ON conflicts(entity_id);
+    """
+)

@@ -1,0 +1,235 @@
+"""Grouping factoids that speak of the same happening, across sources and within one.
+
+A *claim* is one sentence's assertion of a happening: the extractor may give a sentence two
+factoids ("was shot" is an execution and a death), which count once. A *group* is every claim
+about one happening of one subject: for a one-off happening (a death, a founding) all its claims;
+for one that recurs (an arrest, an appointment) the claims whose identity roles agree and whose
+dates lie close together (compare.yaml: ``recurring``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from kartoteka.compare.facts import PRECISION_RANK, Fact, family_of, gap_days, overlaps, rules
+from kartoteka.compare.offices import same_office
+
+_USE_RANK = {"firm": 0, "partial": 1, "weak": 2, "none": 3}
+
+
+@dataclass
+class Claim:
+    facts: list[Fact]
+
+    @property
+    def lead(self) -> Fact:
+        """The fact whose date and type speak for the claim: the best dated, most specific."""
+        prio = rules()["type_priority"]
+        return min(self.facts, key=lambda f: (_USE_RANK[f.date_use], PRECISION_RANK.get(f.precision or "", 9),
+                                              prio.index(f.type) if f.type in prio else len(prio)))
+
+    @property
+    def ids(self) -> list[str]:
+        return [f.id for f in self.facts]
+
+    @property
+    def doc(self) -> str:
+        return self.facts[0].doc
+
+    @property
+    def type(self) -> str:
+        prio = rules()["type_priority"]
+        types = {f.type for f in self.facts}
+        return next((t for t in prio if t in types), self.lead.type)
+
+    @property
+    def negated(self) -> bool:
+        return self.facts[0].negated
+
+    @property
+    def hedged(self) -> bool:
+        return any(f.hedged for f in self.facts)
+
+    def role(self, name: str) -> Any:
+        for f in self.facts:
+            if f.roles.get(name):
+                return f.roles[name]
+        return None
+
+    def date_ok(self) -> bool:
+        """Dated firmly enough to disagree with another date."""
+        return self.lead.date_use in ("firm", "partial")
+
+    @property
+    def grounds(self) -> bool:
+        """Whether this claim may ground a conflict (Fact.grounds)."""
+        return self.facts[0].grounds
+
+
+@dataclass
+class Group:
+    id: str
+    subject: str
+    family: str
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def docs(self) -> set[str]:
+        return {c.doc for c in self.claims}
+
+
+def claims_of(facts: list[Fact]) -> list[Claim]:
+    """One claim per sentence, subject, family and polarity."""
+    by_key: dict[tuple[Any, ...], list[Fact]] = defaultdict(list)
+    for f in facts:
+        by_key[(f.doc_id, f.start, f.end, f.subject, family_of(f.type), f.negated)].append(f)
+    return [Claim(fs) for fs in by_key.values()]
+
+
+def dates_disagree(a: Fact, b: Fact) -> bool:
+    """Two dates their precisions cannot reconcile ("1937" and "12 June 1937" agree). A date whose
+    year came from context is compared only with a date of the same year."""
+    if a.date_use not in ("firm", "partial") or b.date_use not in ("firm", "partial"):
+        return False
+    if "partial" in (a.date_use, b.date_use) and a.year != b.year:
+        return False
+    assert a.date_start and a.date_end and b.date_start and b.date_end
+    gap = gap_days(a.date_start, a.date_end, b.date_start, b.date_end)
+    return gap > _slack(a.type, b.type)
+
+
+def _slack(a: str, b: str) -> int:
+    slack = rules().get("date_slack_days", {})
+    return int(slack.get(a, {}).get(b, 0) or slack.get(b, {}).get(a, 0))
+
+
+def dates_agree(a: Fact, b: Fact) -> bool:
+    if not (a.dated and b.dated):
+        return False
+    if "partial" in (a.date_use, b.date_use) and a.year != b.year:
+        return False
+    assert a.date_start and a.date_end and b.date_start and b.date_end
+    return overlaps(a.date_start, a.date_end, b.date_start, b.date_end)
+
+
+def build_groups(facts: list[Fact], names: dict[str, str]) -> list[Group]:
+    """The groups of every asserted fact with a subject (fiction left out by the caller)."""
+    by_subject: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for c in claims_of([f for f in facts if f.subject and f.asserted]):
+        by_subject[(c.facts[0].subject or "", c.facts[0].family)].append(c)
+    groups: list[Group] = []
+    one_off = set(rules()["one_off"])
+    for (subject, family), claims in sorted(by_subject.items()):
+        parts = [claims] if family in one_off else _cluster(claims, family, names)
+        for part in parts:
+            part.sort(key=lambda c: (c.doc, c.facts[0].start))
+            gid = "g" + hashlib.sha1("|".join([subject, family, *sorted(c.ids[0] for c in part)]).encode()).hexdigest()[:15]
+            groups.append(Group(gid, subject, family, part))
+    return groups
+
+
+def _cluster(claims: list[Claim], family: str, names: dict[str, str]) -> list[list[Claim]]:
+    """Claims of a recurring happening, linked when their identity agrees and dates are close;
+    an undated claim joins the one cluster it fits, if only one fits."""
+    spec = rules()["recurring"].get(family, {"window_days": 0, "identity": []})
+    dated = [c for c in claims if c.date_ok()]
+    rest = [c for c in claims if not c.date_ok()]
+    parent = list(range(len(dated)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(dated)):
+        for j in range(i + 1, len(dated)):
+            a, b = dated[i], dated[j]
+            if not _identity_agrees(a, b, spec, names, required=True):
+                continue
+            la, lb = a.lead, b.lead
+            if "partial" in (la.date_use, lb.date_use) and la.year != lb.year:
+                continue
+            assert la.date_start and la.date_end and lb.date_start and lb.date_end
+            if gap_days(la.date_start, la.date_end, lb.date_start, lb.date_end) <= spec["window_days"]:
+                parent[find(i)] = find(j)
+    clusters: dict[int, list[Claim]] = defaultdict(list)
+    for i, c in enumerate(dated):
+        clusters[find(i)].append(c)
+    base = _attach_unidentified(list(clusters.values()), spec, names)
+    singles: list[list[Claim]] = []
+    for c in rest:
+        only = base[0] if len(base) == 1 else None
+        if only is not None and all(_identity_agrees(c, o, spec, names, required=False) for o in only) and all(
+                not c.lead.dated or dates_agree(c.lead, o.lead) for o in only):
+            only.append(c)
+        else:
+            singles.append([c])
+    return base + singles
+
+
+def _attach_unidentified(parts: list[list[Claim]], spec: dict[str, Any], names: dict[str, str]) -> list[list[Claim]]:
+    """A dated claim that lacks the roles its type needs but names the other party ("Beria replaced
+    Yezhov in December 1938": no office, but a predecessor) joins the one cluster that has them
+    and lies within ``attach_days`` of it: the same happening told by whom it displaced. A claim
+    with neither ("his appointment at the end of February") stays on its own: a man may be given
+    two posts in two months."""
+    needs = spec.get("needs") or []
+    if not needs:
+        return parts
+    window = int(spec.get("attach_days", rules()["attach_days"]))
+
+    def identified(part: list[Claim]) -> bool:
+        return any(c.role(r) is not None for c in part for r in needs)
+
+    keep = [p for p in parts if identified(p)]
+    out = list(keep)
+    for part in parts:
+        if identified(part):
+            continue
+        fits: list[list[Claim]] = []
+        if all(c.role("other") and PRECISION_RANK.get(c.lead.precision or "", 9) <= 1 for c in part):
+            fits = [k for k in keep if all(_identity_agrees(c, o, spec, names, required=False) and _near(c, o, window)
+                                           for c in part for o in k)]
+        if len(fits) == 1:
+            fits[0].extend(part)
+        else:
+            out.append(part)
+    return out
+
+
+def _near(a: Claim, b: Claim, window: int) -> bool:
+    la, lb = a.lead, b.lead
+    if "partial" in (la.date_use, lb.date_use) and la.year != lb.year:
+        return False
+    assert la.date_start and la.date_end and lb.date_start and lb.date_end
+    return gap_days(la.date_start, la.date_end, lb.date_start, lb.date_end) <= window
+
+
+def _identity_agrees(a: Claim, b: Claim, spec: dict[str, Any], names: dict[str, str], *, required: bool) -> bool:
+    """No identity role given on both differs; with ``required``, one of ``needs`` is given on both."""
+    shared = False
+    for role in spec.get("identity", []):
+        va, vb = a.role(role), b.role(role)
+        if va is None or vb is None:
+            continue
+        if role == "office":
+            same = same_office(va, a.role("organization"), vb, b.role("organization"), names)
+            if same is False:
+                return False
+            if same and role in spec.get("needs", []):
+                shared = True
+            continue
+        sa = set(va) if isinstance(va, list) else {va}
+        sb = set(vb) if isinstance(vb, list) else {vb}
+        if role == "other":
+            if not sa & sb:
+                return False
+        elif sa != sb:
+            return False
+        if role in spec.get("needs", []):
+            shared = True
+    return shared or not (required and spec.get("needs"))

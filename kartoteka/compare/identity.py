@@ -1,0 +1,109 @@
+"""Factoids filed under the wrong entity: the compare stage neither corroborates nor contradicts
+with them. The signs are in the dates (before the subject was born, a lifetime before the
+subject died) and in the sentence (the subject's name is only a part or a modifier of another)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import sqlite3
+
+from kartoteka.compare.conflicts import Entities
+from kartoteka.compare.facts import Fact, interval_of, rules
+
+_PARTICLES = ("von", "van", "de", "da", "di", "du", "del", "der", "le", "la", "ibn", "bin")
+_AFTER_NAME = re.compile(r"(?:['’]s)?\s+((?:(?:" + "|".join(_PARTICLES) + r")\s+)?)([\w'’-]+)")
+
+
+def mark_identity_doubt(facts: list[Fact], ents: Entities) -> None:
+    lifespan = int(rules()["lifespan_years"])
+    for f in facts:
+        data = ents.data.get(f.subject or "", {})
+        if f.date_end and f.date_use in ("firm", "partial") and f.type != "birth":
+            born, died = data.get("born"), data.get("died")
+            # "Pushkin died in 1837", filed under a Pushin shot in 1937.
+            if isinstance(born, str) and f.date_end < interval_of(born)[0]:
+                f.identity_doubt = True
+            if isinstance(died, str) and int(f.date_end[:4]) < int(died[:4]) - lifespan:
+                f.identity_doubt = True
+        if not f.identity_doubt:
+            f.identity_doubt = name_modified(f, ents.names.get(f.subject or "", ""), ents.types.get(f.subject or ""))
+        if not f.identity_doubt:
+            f.identity_doubt = subject_is_doer(f)
+
+
+def name_modified(f: Fact, entity_name: str, entity_type: str | None) -> bool:
+    """Whether every mention of the subject's name in the sentence runs on into a longer name
+    that is not the entity's ("Carl" of "Carl von Ossietzky") or modifies a noun that is the one
+    spoken of ("Hansen's widow", "an OGPU agency"; compare.yaml: name_modifiers)."""
+    said = str(f.attrs.get("subject_text") or "")
+    if not said:
+        return False
+    own = {w.lower() for w in re.findall(r"\w+", entity_name)}
+    nouns = set(rules()["name_modifiers"].get(entity_type or "", []))
+    found = False
+    for m in re.finditer(re.escape(said), f.quote):
+        found = True
+        rest = _AFTER_NAME.match(f.quote, m.end())
+        if rest is None:
+            return False
+        word = rest.group(2)
+        continues = (bool(rest.group(1)) or word[0].isupper()) and word.lower() not in own
+        if not (continues or word.lower() in nouns):
+            return False
+    return found
+
+
+def subject_is_doer(f: Fact) -> bool:
+    """Whether the sentence names the subject of a done-to happening only as its doer: every
+    mention of the name is followed, within a few words and no punctuation, by the trigger in the
+    active voice ("Stalin shot or strangled her", filed as Stalin's killing)."""
+    r = rules()
+    said = str(f.attrs.get("subject_text") or "")
+    trigger = str(f.attrs.get("trigger") or "").lower()
+    if f.type not in r["patient_types"] or not said or not trigger:
+        return False
+    passive, causative = set(r["passive_auxiliaries"]), set(r["causatives"])
+    found = False
+    for m in re.finditer(re.escape(said), f.quote):
+        found = True
+        before = re.findall(r"[\w'’-]+", f.quote[max(0, m.start() - 20):m.start()])
+        if before and before[-1].lower() in causative:
+            return False
+        gap = re.match(r"((?:\s+[\w'’-]+){0,4}?)\s+" + re.escape(trigger) + r"\b", f.quote[m.end():], re.IGNORECASE)
+        if gap is None:
+            return False
+        between = gap.group(1).lower().split()
+        if passive & set(between):
+            return False
+    return found
+
+
+_PRONOUN = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+
+
+def confirm_pronoun_subjects(conn: sqlite3.Connection, facts: list[Fact], ents: Entities) -> None:
+    """A subject the sentence gives only as a pronoun is sure enough to contradict another source
+    where it is the person last named before the sentence, and the pronoun before the trigger is
+    not feminine (the packs' people are mostly men: "she" resolved to one of them is a woman the
+    resolver did not know)."""
+    pending = [f for f in facts if not f.subject_sure and ents.types.get(f.subject or "") == "person"]
+    if not pending:
+        return
+    people: dict[int, tuple[list[int], list[str]]] = {}
+    for doc_id in {f.doc_id for f in pending}:
+        rows = conn.execute("SELECT start, entity_id FROM mentions WHERE doc_id = ? AND entity_id IS NOT NULL"
+                            " ORDER BY start", (doc_id,)).fetchall()
+        rows = [r for r in rows if ents.types.get(r[1]) == "person"]
+        people[doc_id] = ([r[0] for r in rows], [r[1] for r in rows])
+    for f in pending:
+        starts, ids = people[f.doc_id]
+        i = bisect.bisect_left(starts, f.start) - 1
+        f.subject_sure = i >= 0 and ids[i] == f.subject and not _feminine_before_trigger(f)
+
+
+def _feminine_before_trigger(f: Fact) -> bool:
+    trigger = str(f.attrs.get("trigger") or "")
+    at = f.quote.find(trigger) if trigger else -1
+    before = list(_PRONOUN.finditer(f.quote, 0, at if at >= 0 else len(f.quote)))
+    return bool(before) and before[-1].group().lower() in ("she", "her", "hers", "herself")

@@ -1,0 +1,136 @@
+"""Source profiles: what a reader should know about a document before trusting it: its genre,
+whose voices it holds and how much of it each holds, how noisy its OCR looks, how often it hedges,
+how much of what it says is corroborated elsewhere, and where it is contradicted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections import Counter
+from typing import Any
+
+from kartoteka.compare.conflicts import Conflict
+from kartoteka.compare.facts import Fact, rules
+from kartoteka.compare.reference import RefCheck
+
+_WORD = re.compile(r"\b\w+\b")
+# Tokens that look misread: a digit inside a word ("Caf6"), punctuation inside one ("Ma,6n"),
+# capitals inside a lower-case word ("tHe"), replacement characters and stray symbols.
+_OCR_SUSPECT = re.compile(
+    r"\b[^\W\d_]+\d\w*\b|\b\d+[^\W\d_]\w*\b|\b[a-z]+[,;][a-z]+\b|\b[a-z]+[A-Z]+[a-z]+\b|\ufffd"
+    r"|(?<=\s)[¬■□^~`|\\]+(?=\s)"
+)
+_LEGIT = re.compile(r"\d+(?:st|nd|rd|th|s|d|am|pm|km|kg|mm|cm|m)|\d{4}-\d\d")
+
+
+def ocr_noise(text: str) -> dict[str, Any]:
+    words = max(1, len(_WORD.findall(text)))
+    suspects = [s for s in _OCR_SUSPECT.findall(text) if not _LEGIT.fullmatch(s)]
+    rate = len(suspects) * 1000.0 / words
+    cfg = rules()["ocr_noise"]
+    level = "high" if rate >= cfg["high"] else "medium" if rate >= cfg["medium"] else "low"
+    examples = list(dict.fromkeys(s for s in suspects if s.strip()))[:8]
+    return {"suspect_tokens": len(suspects), "per_1000_words": round(rate, 2), "level": level, "examples": examples}
+
+
+def voice_layers(text_len: int, passages: list[tuple[str, int, int, str]], boilerplate: int,
+                 inline: list[tuple[re.Pattern[str], str]]) -> dict[str, float]:
+    """Share of the stored text in each layer: the author's main text, quoted sources, editorial
+    notes, comments, boilerplate, and voices set inside the main text ({compiler}, [editor])."""
+    chars: Counter[str] = Counter()
+    for layer, start, end, body in passages:
+        n = end - start
+        if layer == "main":
+            for pattern, voice in inline:
+                inner = sum(m.end() - m.start() for m in pattern.finditer(body))
+                chars[voice] += inner
+                n -= inner
+        chars["author" if layer == "main" else layer] += max(0, n)
+    if boilerplate:
+        chars["boilerplate"] += boilerplate
+    total = max(1, text_len)
+    return {k: round(v / total, 4) for k, v in chars.most_common() if v > 0}
+
+
+def factoid_summary(facts: list[Fact], info: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    n = len(facts)
+    voices = Counter(f.voice for f in facts)
+    real = [f for f in facts if not f.fiction]
+    corroborated = sum(1 for f in real if info.get(f.id, {}).get("corroboration", 0) > 0)
+    out: dict[str, Any] = {
+        "factoids": n,
+        "hedged_share": round(sum(f.hedged for f in facts) / n, 3) if n else 0.0,
+        "negated_share": round(sum(f.negated for f in facts) / n, 3) if n else 0.0,
+        "corroborated": corroborated,
+        "corroborated_share": round(corroborated / len(real), 3) if real else 0.0,
+        "voices": {k: v for k, v in voices.most_common(8)},
+    }
+    return out
+
+
+def hedge_rate(text: str, words: frozenset[str], phrases: tuple[str, ...]) -> float:
+    """Hedging words and phrases per 1,000 words."""
+    tokens = _WORD.findall(text)
+    if not tokens:
+        return 0.0
+    low = " ".join(t.lower() for t in tokens)
+    # "May" the month is no hedge.
+    hits = sum(1 for t in tokens if t.lower() in words and t != "May") + sum(low.count(p) for p in phrases)
+    return round(hits * 1000.0 / len(tokens), 2)
+
+
+def document_profile(conn: sqlite3.Connection, d: dict[str, Any], text_genre: str | None, fiction: dict[str, Any],
+            facts: list[Fact], checks: list[RefCheck], conflicts: list[Conflict],
+            info: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    from kartoteka.extract.lexicon import default_lexicon
+
+    lex = default_lexicon()
+    passages = [(r[0], r[1], r[2], r[3]) for r in conn.execute(
+        "SELECT layer, start, end, body FROM passages WHERE doc_id = ? ORDER BY seq", (d["id"],))]
+    boiler = conn.execute("SELECT COALESCE(SUM(end - start), 0) FROM segments WHERE doc_id = ? AND kind = 'boilerplate'",
+                          (d["id"],)).fetchone()[0]
+    mine = [c for c in conflicts if d["doc"] in c.docs]
+    real_names = conn.execute(
+        "SELECT COUNT(DISTINCT m.entity_id) FROM mentions m JOIN entities e ON e.id = m.entity_id"
+        " WHERE m.doc_id = ? AND e.linked = 1", (d["id"],)).fetchone()[0]
+    dated = [c for c in checks if c.field == "date"]
+    meta = json.loads(d["meta"] or "{}")
+    stats = _text_stats(d, lex)
+    out: dict[str, Any] = {
+        "genre": "fiction" if fiction["fiction"] else text_genre,
+        "genre_from_text": text_genre,
+        "fiction": {**fiction, "pack_entities_named": int(real_names)},
+        "layers": voice_layers(len(d["text"]), passages, int(boiler), lex.inline_layers),
+        "ocr_noise": stats["ocr_noise"],
+        "hedge_words_per_1000": stats["hedge_words_per_1000"],
+        **factoid_summary(facts, info),
+        "conflicts": {"total": len(mine), "self": sum(1 for c in mine if c.kind == "self"),
+                      "with_sources": sum(1 for c in mine if c.kind == "sources"),
+                      "with_reference": sum(1 for c in mine if c.kind == "reference" or c.reference),
+                      "ids": [c.id for c in mine][:50]},
+        "reference": {"checked": len(dated), "agree": sum(1 for c in dated if c.agrees),
+                      "contradict": sum(1 for c in dated if not c.agrees),
+                      "manner_contradictions": sum(1 for c in checks if c.field == "manner" and not c.agrees)},
+    }
+    if meta.get("genre_features"):
+        out["genre_features"] = meta["genre_features"]
+    out["text_stats"] = stats["key"]
+    return out
+
+
+TEXT_STATS_VERSION = 1
+
+
+def _text_stats(d: dict[str, Any], lex: Any) -> dict[str, Any]:
+    """OCR noise and hedging of the text: they depend on the text alone, so a profile computed for
+    the same text (same sha256, same rules) is reused rather than rescanned."""
+    key = {"sha256": d["sha256"], "version": TEXT_STATS_VERSION,
+           "rules": hashlib.sha1(json.dumps([rules()["ocr_noise"], sorted(lex.hedge_words), list(lex.hedge_phrases)],
+                                            sort_keys=True).encode()).hexdigest()[:12]}
+    old = json.loads(d.get("profile") or "{}")
+    if old.get("text_stats") == key and "ocr_noise" in old:
+        return {"key": key, "ocr_noise": old["ocr_noise"], "hedge_words_per_1000": old["hedge_words_per_1000"]}
+    return {"key": key, "ocr_noise": ocr_noise(d["text"]),
+            "hedge_words_per_1000": hedge_rate(d["text"], lex.hedge_words, lex.hedge_phrases)}

@@ -1,0 +1,178 @@
+"""The compare finisher: after every ingest run, recompute for the whole KB the groups of
+factoids about one happening, their corroboration, the conflicts, the reference checks, fiction,
+and the source profiles. Derived tables are rewritten as a whole, in one transaction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections import defaultdict
+from typing import Any
+
+from kartoteka.compare.conflicts import Conflict, Entities, count_conflicts, group_conflicts, office_conflicts
+from kartoteka.compare.corroboration import corroboration
+from kartoteka.compare.facts import Fact, load_facts, rules
+from kartoteka.compare.genre import genre_of
+from kartoteka.compare.grouping import Group, build_groups
+from kartoteka.compare.identity import confirm_pronoun_subjects, mark_identity_doubt
+from kartoteka.compare.profile import document_profile
+from kartoteka.compare.reference import RefCheck, check_all, reference_conflicts
+from kartoteka.pipeline import Context, register_finisher
+from kartoteka.store.db import transaction
+
+
+@register_finisher("compare")
+def compare_finisher(ctx: Context) -> None:
+    recompute(ctx.conn)
+
+
+def load_entities(conn: sqlite3.Connection) -> Entities:
+    names, types, data = {}, {}, {}
+    for r in conn.execute("SELECT id, name, type, data FROM entities"):
+        names[r[0]], types[r[0]] = r[1], r[2]
+        if r[3] and r[3] != "{}":
+            data[r[0]] = json.loads(r[3])
+    related: dict[str, set[str]] = defaultdict(set)
+    for r in conn.execute("SELECT src_id, dst_id FROM relations WHERE type IN ('part_of', 'renamed_to', 'succeeded_by')"):
+        related[r[0]].add(r[1])
+        related[r[1]].add(r[0])
+    for eid, d in data.items():
+        if types.get(eid) != "place":
+            continue
+        prefix = eid.split(":", 1)[0] + ":"
+        for k in ("predecessor", "successor", "part_of", "parent"):
+            for v in d.get(k) if isinstance(d.get(k), list) else [d.get(k)]:
+                if isinstance(v, str):
+                    related[eid].add(prefix + v)
+                    related[prefix + v].add(eid)
+    # A place inside a place inside a place: Lubyanka, Moscow, USSR.
+    for eid in list(related):
+        seen, todo = set(related[eid]), list(related[eid])
+        while todo and len(seen) < 50:
+            for nxt in related.get(todo.pop(), set()):
+                if nxt not in seen and nxt != eid:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        related[eid] = seen
+    return Entities(names, types, data, dict(related))
+
+
+def recompute(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Recompute everything this stage derives, for the whole KB; returns a summary."""
+    t0 = time.perf_counter()
+    docs = {r["id"]: dict(r) for r in conn.execute("SELECT id, doc, genre, meta, text, sha256, profile FROM documents")}
+    facts = load_facts(conn)
+    ents = load_entities(conn)
+    mark_identity_doubt(facts, ents)
+    confirm_pronoun_subjects(conn, facts, ents)
+    checks = check_all(facts, ents)
+
+    text_genre = {i: _text_genre(d) for i, d in docs.items()}
+    by_doc: dict[int, list[Fact]] = defaultdict(list)
+    for f in facts:
+        by_doc[f.doc_id].append(f)
+    checks_by_doc: dict[int, list[RefCheck]] = defaultdict(list)
+    for c in checks:
+        checks_by_doc[c.fact.doc_id].append(c)
+    fiction = {i: _fiction(text_genre[i], checks_by_doc.get(i, [])) for i in docs}
+    for f in facts:
+        f.fiction = fiction[f.doc_id]["fiction"]
+    real = [f for f in facts if not f.fiction]
+
+    groups = build_groups([f for f in real if f.type != "count"], ents.names)
+    conflicts: list[Conflict] = []
+    for g in groups:
+        conflicts.extend(group_conflicts(g, ents))
+    conflicts.extend(office_conflicts(real, ents))
+    conflicts.extend(count_conflicts(real))
+    real_checks = [c for c in checks if not c.fact.fiction]
+    conflicts.extend(reference_conflicts(real_checks, conflicts, groups))
+    conflicts = _dedupe(conflicts)
+
+    info = corroboration(groups, real, ents)
+    for c in conflicts:
+        for f in c.facts:
+            info.setdefault(f.id, {}).setdefault("conflicts", []).append(c.id)
+    for c in checks:
+        entry = {"agrees": c.agrees, "field": c.field, "value": c.value, "entry": c.entry}
+        if c.misprint:
+            entry["misprint"] = True
+        info.setdefault(c.fact.id, {}).setdefault("reference", []).append(entry)
+
+    profiles = {}
+    for i, d in docs.items():
+        profiles[i] = document_profile(conn, d, text_genre[i], fiction[i], by_doc.get(i, []), checks_by_doc.get(i, []),
+                              conflicts, info)
+    _write(conn, docs, facts, fiction, profiles, groups, info, conflicts)
+    return {"documents": len(docs), "factoids": len(facts), "groups": len(groups),
+            "conflicts": len(conflicts), "by_kind": _counts(c.kind for c in conflicts),
+            "reference_checked": len(real_checks),
+            "reference_contradictions": sum(1 for c in real_checks if not c.agrees),
+            "seconds": round(time.perf_counter() - t0, 3)}
+
+
+def _counts(items: Any) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for x in items:
+        out[x] += 1
+    return dict(out)
+
+
+def _text_genre(d: dict[str, Any]) -> str | None:
+    meta = json.loads(d["meta"] or "{}")
+    feats = meta.get("genre_features")
+    return genre_of(feats) if isinstance(feats, dict) and feats else d["genre"]
+
+
+def _fiction(genre: str | None, checks: list[RefCheck]) -> dict[str, Any]:
+    """Fiction by the text's features, or by the reference check: a document whose dated claims
+    contradict the pack more often than not invents its history (a misprinted year is a
+    transcriber's slip, not invention, and does not count)."""
+    dated = [c for c in checks if c.field == "date"]
+    contra = sum(1 for c in dated if not c.agrees and not c.misprint)
+    out: dict[str, Any] = {"fiction": genre == "fiction", "by": "text" if genre == "fiction" else None,
+                           "reference_checked": len(dated), "reference_contradictions": contra}
+    cfg = rules()["fiction"]
+    if (genre != "fiction" and len(dated) >= cfg["min_checked"] and contra >= cfg["min_contradictions"]
+            and contra / len(dated) >= cfg["min_share"]):
+        out.update(fiction=True, by="reference")
+    return out
+
+
+def _dedupe(conflicts: list[Conflict]) -> list[Conflict]:
+    seen: dict[str, Conflict] = {}
+    for c in conflicts:
+        seen.setdefault(c.id, c)
+    return sorted(seen.values(), key=lambda c: (c.entity, c.type, c.field, c.id))
+
+
+def _write(conn: sqlite3.Connection, docs: dict[int, dict[str, Any]], facts: list[Fact],
+           fiction: dict[int, dict[str, Any]], profiles: dict[int, dict[str, Any]], groups: list[Group],
+           info: dict[str, dict[str, Any]], conflicts: list[Conflict]) -> None:
+    with transaction(conn):
+        for i, p in profiles.items():
+            conn.execute("UPDATE documents SET genre = ?, profile = ? WHERE id = ?",
+                         (p["genre"], json.dumps(p, ensure_ascii=False), i))
+        for i, fx in fiction.items():
+            conn.execute("UPDATE factoids SET fiction = ? WHERE doc_id = ? AND fiction != ?",
+                         (int(fx["fiction"]), i, int(fx["fiction"])))
+        conn.execute("DELETE FROM factoid_groups")
+        conn.executemany(
+            "INSERT INTO factoid_groups (factoid_id, group_id, corroboration, info) VALUES (?,?,?,?)",
+            [(f.id, info.get(f.id, {}).get("group", ""), info.get(f.id, {}).get("corroboration", 0),
+              json.dumps(info.get(f.id, {}), ensure_ascii=False)) for f in facts])
+        conn.execute("DELETE FROM conflicts")
+        conn.executemany(
+            "INSERT INTO conflicts (id, entity_id, type, field, kind, data, docs) VALUES (?,?,?,?,?,?,?)",
+            [(c.id, c.entity, c.type, c.field, c.kind, json.dumps(_data(c), ensure_ascii=False), json.dumps(c.docs))
+             for c in conflicts])
+
+
+def _data(c: Conflict) -> dict[str, Any]:
+    out: dict[str, Any] = {"values": c.values}
+    if c.group:
+        out["group"] = c.group
+    if c.reference:
+        out["reference"] = c.reference
+    return out
