@@ -257,7 +257,8 @@ def disagree(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
     found: list[dict[str, Any]] = []
     if callable(conflicts):
         try:
-            found = [c for c in conflicts(q.target_id) if isinstance(c, dict) and c.get("values")]
+            found = [c for c in conflicts(q.target or q.target_id) if isinstance(c, dict) and c.get("values")
+                     and (c.get("entity") or {}).get("id") == q.target_id]
         except (NotFound, TypeError):
             found = []
     if not found:
