@@ -1,9 +1,9 @@
 """The sentence-level answer extractor: retrieve passages, score their sentences, pull the phrase.
 
-Candidate sentences come from the hybrid search's best passages (fiction left out). Each is
-scored by the IDF-weighted share of the question's words it holds (its own, then the words of
-the sentence before it and of its passage, for answers that follow the sentence naming the topic),
-the passage's rank, the dense similarity of the sentence to the question, and whether it holds a
+Candidate sentences come from the hybrid search's best passages (fiction left out; meaning
+enters through the dense half of that ranking). Each is scored by the IDF-weighted share of the
+question's words it holds (its own, then those of the two sentences before it, for answers that
+follow the sentence naming the topic), its passage's rank, its length, and whether it holds a
 phrase of the type the question word asks for. The phrase is then picked by type: a number next
 to the noun asked about, a date, a place after a locative preposition, a person's name not in
 the question, a quoted title, a name after "née" or "name of".
