@@ -11,6 +11,7 @@ from rich.text import Text
 from kartoteka.cli.main import cli
 from kartoteka.cli.output import State, common_options, console, emit_json
 from kartoteka.errors import UsageError
+from kartoteka.query.structured import iso_text, support_text
 
 
 @cli.command()
@@ -50,8 +51,8 @@ def print_answer(result: dict) -> None:
         return
     console.print(Text(result["answer"], style="bold"))
     for v in result.get("values") or []:
-        n = len(v.get("sources") or [])
-        console.print(f"  {escape(str(v['value']))} \u2014 {n} source{'s' if n != 1 else ''}", highlight=False)
+        label = f"{v['type']} {v.get('field', 'date')}: " if v.get("type") else ""
+        console.print(f"  {escape(label + iso_text(str(v['value'])))} \u2014 {support_text(v)}", highlight=False)
     for c in result["citations"]:
         _quote(c)
 

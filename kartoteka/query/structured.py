@@ -68,6 +68,23 @@ def date_text(d: dict[str, Any]) -> str:
     return str(y) if prec == "year" else d.get("text") or str(y)
 
 
+def iso_text(value: str) -> str:
+    """An ISO date value ("1937-06-02", "1937-06", "1937") in words; anything else unchanged."""
+    parts = value.split("-")
+    if not all(p.isdigit() for p in parts) or len(parts[0]) != 4 or len(parts) > 3:
+        return value
+    prec = {1: "year", 2: "month", 3: "day"}[len(parts)]
+    return date_text({"start": "-".join(parts + ["01"] * (3 - len(parts))), "precision": prec})
+
+
+def support_text(v: dict[str, Any]) -> str:
+    """How many sources give a conflict value; the domain pack's value says so."""
+    if v.get("reference") and not v.get("sources"):
+        return "reference data"
+    n = len({s["doc"] for s in v.get("sources", [])})
+    return f"{n} source{'s' if n != 1 else ''}"
+
+
 def date_key(d: dict[str, Any]) -> str:
     prec = d.get("precision")
     return d["start"][:10] if prec == "day" else d["start"][:7] if prec in ("month", "season") else d["start"][:4]
@@ -273,7 +290,7 @@ def disagree(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
     parts, cites, values = [], [], []
     for c in found[:4]:
         vals = [v for v in c["values"] if not any(s.get("doc") in fiction for s in v.get("sources", []))] or c["values"]
-        shown = ", ".join(f"{v['value']} ({len({s['doc'] for s in v.get('sources', [])})})" for v in vals)
+        shown = ", ".join(f"{iso_text(str(v['value']))} ({support_text(v)})" for v in vals)
         parts.append(f"{c['type']} {c.get('field', 'date')}: {shown}")
         for v in vals:
             cites += v.get("sources", [])[:1]
