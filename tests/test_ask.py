@@ -77,6 +77,7 @@ def check_citations(kb: KB, result: dict) -> None:
 
 @pytest.mark.parametrize(("question", "expected", "kind"), [
     ("Who chaired the military tribunal?", "Ulrikh", None),
+    ("Who presided over the military tribunal?", "Ulrikh", None),   # a synonym of the sentence's verb
     ("When was Tukhachevsky shot?", "12 June 1937", None),
     ("Where was Krivitsky born?", "Podwoloczyska", None),
     ("How many delegates attended the Seventeenth Congress?", "1,966", "count"),

@@ -15,6 +15,7 @@ import math
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kartoteka.query.question import Question, rules
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 PASSAGES = 16          # passages read per question
 PHRASE_SENTENCES = 5   # best sentences a phrase may come from
+SYNONYM_WEIGHT = float(rules().get("synonym_weight", 0.7))
 PHRASE_WEIGHT = 0.3    # a phrase's own evidence (focus noun, cue, proximity) against its sentence's score
 MAX_ANSWER = 300
 MIN_SCORE = 0.42       # below this no sentence answers; the answer is "unknown"
@@ -82,6 +84,7 @@ class Extractor:
         self._types: dict[str, str | None] = {}
         self._coverage: dict[tuple[int, int], float] = {}
         self._q_set = set(self.q_terms)
+        self._synonyms = {t: synonyms_of(t) for t in self.q_terms}
         m = _WHO_VERB.match(q.text)
         # "Who chaired ...": the chairing is done by the name before "chaired" or after "chaired ... by".
         self._verb = stem(m.group(1)) if m and m.group(1).lower() not in word_list("question_words") else None
@@ -138,7 +141,11 @@ class Extractor:
         for forms in self.name_forms:
             if forms & stems:
                 hit |= {t for t in self.q_terms if t in forms and not (skip and t in skip)}
-        return sum(self.idf.get(t, 1.0) for t in hit) / total, hit
+        # ... and a word under a synonym, at a discount.
+        near = {t for t in self.q_terms if t not in hit and not (skip and t in skip)
+                and any(matches(x, stems) for x in self._synonyms.get(t, ()))}
+        weight = sum(self.idf.get(t, 1.0) for t in hit) + SYNONYM_WEIGHT * sum(self.idf.get(t, 1.0) for t in near)
+        return weight / total, hit | near
 
     def score(self, s: Sentence, before: list[Sentence], rank: int) -> float:
         own = set(content_stems(s.text))
@@ -403,6 +410,21 @@ class Extractor:
                 score += 0.5
             out.append((phrase, score))
         return out
+
+
+def synonyms_of(term: str) -> set[str]:
+    """Stems that mean what ``term`` means (``questions.yaml``), ``term`` itself excluded."""
+    out: set[str] = set()
+    for group in _synonym_groups():
+        if any(matches(term, {g}) for g in group):
+            out |= group
+    out.discard(term)
+    return out
+
+
+@cache
+def _synonym_groups() -> list[frozenset[str]]:
+    return [frozenset(" ".join(stem(w) for w in str(x).split()) for x in g) for g in rules().get("synonyms", [])]
 
 
 def phrase_in(phrase: str, text: str) -> bool:
