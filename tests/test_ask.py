@@ -82,6 +82,7 @@ def check_citations(kb: KB, result: dict) -> None:
     ("Where was Krivitsky born?", "Podwoloczyska", None),
     ("How many delegates attended the Seventeenth Congress?", "1,966", "count"),
     ("Who replaced Yagoda?", "Yezhov", "person"),
+    ("Who headed the NKVD in 1935?", "Yagoda", "person"),
     ("Who succeeded Yagoda as head of the NKVD?", "Yezhov", "person"),
     ("Who killed Trotsky?", "Mercader", "person"),
     ("What was Krivitsky's real name?", "Samuel Ginsberg", None),

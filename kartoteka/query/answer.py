@@ -51,7 +51,7 @@ def answer_question(kb: KB, question: str) -> dict[str, Any]:
         q.answer_type = "description"   # "Who was Gorky?": the answer is what the sources say he was
     excluded = fiction_docs(kb)
     found = structured_answer(kb, q, excluded)
-    if found:
+    if found and found.get("citations"):
         return {"question": question, **found}
     forms = [{stem(t) for f in alias_forms(kb.conn, n.entity_id) for t in terms(f)} for n in q.names]
     ex = Extractor(kb, q, forms, excluded).run()
