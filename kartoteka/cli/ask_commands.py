@@ -50,7 +50,8 @@ def print_answer(result: dict) -> None:
                 _quote(c, limit=240)
         return
     console.print(Text(result["answer"], style="bold"))
-    for v in result.get("values") or []:
+    values = result.get("values") or []
+    for v in values if len(values) > 1 else []:
         label = f"{v['type']} {v.get('field', 'date')}: " if v.get("type") else ""
         console.print(f"  {escape(label + iso_text(str(v['value'])))} \u2014 {support_text(v)}", highlight=False)
     for c in result["citations"]:
