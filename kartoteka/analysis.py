@@ -133,6 +133,9 @@ class Analysis:
     aliases: list[AliasRecord] = field(default_factory=list)
     relations: list[RelationRecord] = field(default_factory=list)
     factoids: list[Factoid] = field(default_factory=list)
+    # Dense vectors by passage seq (packed by kartoteka.nlp.embed) and the model that made them.
+    embeddings: dict[int, bytes] = field(default_factory=dict)
+    embedding_model: str | None = None
     # Transient, never stored: the parsed spaCy Doc of each passage (same order as passages,
     # None where a passage was not parsed), so later stages reuse one parse.
     docs: list[Any] = field(default_factory=list)

@@ -91,10 +91,13 @@ class KB(EntityQueries, FactoidQueries, ConflictQueries, AskQueries, RecordQueri
 
         return segments(self.conn, doc, kind)
 
-    def search(self, query: str, limit: int = 10, source: str | None = None) -> list[dict[str, Any]]:
+    def search(self, query: str, limit: int = 10, source: str | None = None, *, mode: str = "hybrid",
+               lineage: bool = False) -> list[dict[str, Any]]:
+        """Passages best first: BM25 and dense vectors fused by rank (``mode`` picks one or both)."""
         from kartoteka.query.search import search
 
-        return search(self.conn, query, limit=limit, source=source)
+        return search(self.conn, query, limit=limit, source=source, mode=mode, lineage=lineage,
+                      cache=self.search_cache)
 
 
 def default_processes() -> int:

@@ -130,12 +130,15 @@ def text(state: State, doc: str) -> None:
 @click.argument("query")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--source", default=None, help="Only this document.")
+@click.option("--mode", type=click.Choice(["bm25", "dense", "hybrid"]), default="hybrid", show_default=True,
+              help="Rank by words (BM25), by meaning (dense vectors), or both fused by rank.")
+@click.option("--lineage", is_flag=True, help="Also match an organization's predecessors and successors.")
 @common_options
-def search(state: State, query: str, limit: int, source: str | None) -> None:
-    """Full-text search over passages (BM25; "phrases" and prefix* work)."""
+def search(state: State, query: str, limit: int, source: str | None, mode: str, lineage: bool) -> None:
+    """Search passages by words and meaning ("phrases" and prefix* work; names match any spelling)."""
     if not query.strip():
         raise UsageError("empty search query")
-    hits = state.kb().search(query, limit=limit, source=source)
+    hits = state.kb().search(query, limit=limit, source=source, mode=mode, lineage=lineage)
     if state.json:
         emit_json([{k: h[k] for k in ("doc", "start", "end", "text", "score", "page", "highlights")} for h in hits])
         return

@@ -73,6 +73,12 @@ def write_analysis(conn: sqlite3.Connection, a: Analysis) -> int:
               f.date_precision, f.date_flag, f.value, f.start, f.end, f.voice, int(f.hedged), int(f.negated),
               int(f.fiction), f.confidence, _dumps(f.attrs)) for f in a.factoids],
         )
+        if a.embeddings and a.embedding_model:
+            ids = dict(conn.execute("SELECT seq, id FROM passages WHERE doc_id = ?", (doc_id,)).fetchall())
+            conn.executemany(
+                "INSERT INTO embeddings (passage_id, model, vector) VALUES (?,?,?)",
+                [(ids[seq], a.embedding_model, vec) for seq, vec in a.embeddings.items() if seq in ids],
+            )
         # Document-born entities that no document mentions any more go with their last document.
         conn.execute(
             "DELETE FROM entities WHERE linked = 0 AND id NOT IN (SELECT entity_id FROM mentions WHERE entity_id IS NOT NULL)"

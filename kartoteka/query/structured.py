@@ -1,0 +1,305 @@
+"""Structured answers: factoids, office intervals, aliases and disagreements for the question
+shapes the KB models (who killed X, when was X shot, who succeeded X, X's real name, ...).
+
+Every answer carries the factoids' source spans; a value several sources give is listed with
+its support, and where sources give different values each is listed ("12 June 1937 - 2 sources;
+2 June 1937 - 1 source"). Factoids from fiction, negated ones, and hedged ones where firm ones
+exist never carry an answer.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kartoteka.errors import NotFound
+
+if TYPE_CHECKING:
+    from kartoteka.api import KB
+    from kartoteka.query.question import Question
+
+FATE_TYPES = ("arrest", "trial", "sentence", "exile", "expulsion", "removal", "release", "defection", "kidnapping",
+              "execution", "killing", "suicide", "death")
+MAX_VALUES = 5
+MAX_CITATIONS = 6
+
+
+def structured_answer(kb: KB, q: Question, excluded: set[int]) -> dict[str, Any] | None:
+    if not q.shape or not q.target_id:
+        return None
+    route: Callable[[KB, Question, set[str]], dict[str, Any] | None] | None = ROUTES.get(q.shape)
+    if route is None:
+        return None
+    fiction = {r[0] for r in kb.conn.execute("SELECT doc FROM documents WHERE genre = 'fiction'")}
+    fiction |= {r[0] for r in kb.conn.execute(f"SELECT doc FROM documents WHERE id IN ({','.join('?' * len(excluded))})",
+                                              tuple(excluded))} if excluded else set()
+    try:
+        return route(kb, q, fiction)
+    except NotFound:
+        return None
+
+
+def _facts(kb: KB, eid: str, types: tuple[str, ...] | list[str], fiction_docs: set[str]) -> list[dict[str, Any]]:
+    """The entity's factoids (as subject) of these types, rendered as CONTRACT.md has them."""
+    from kartoteka.query.factoids import _COLS
+
+    if not types:
+        return []
+    rows = kb.conn.execute(
+        f"SELECT {_COLS} FROM factoids f JOIN documents d ON d.id = f.doc_id WHERE f.subject_id = ?"
+        f" AND f.type IN ({','.join('?' * len(types))}) AND f.negated = 0 AND f.fiction = 0"
+        " ORDER BY f.date_start, d.doc, f.start", (eid, *types)).fetchall()
+    out = [f for f in kb._render(rows) if f["source"]["doc"] not in fiction_docs]  # type: ignore[attr-defined]
+    firm = [f for f in out if not f["hedged"]]
+    return firm or out
+
+
+def date_text(d: dict[str, Any]) -> str:
+    """A factoid date in words at its precision: "12 June 1937", "June 1937", "1937"."""
+    start, prec = d["start"], d.get("precision")
+    y, m, day = int(start[:4]), int(start[5:7]), int(start[8:10])
+    if prec == "day":
+        return f"{day} {calendar.month_name[m]} {y}"
+    if prec == "month":
+        return f"{calendar.month_name[m]} {y}"
+    if prec == "season":
+        return d.get("text") or str(y)
+    return str(y) if prec == "year" else d.get("text") or str(y)
+
+
+def iso_text(value: str) -> str:
+    """An ISO date value ("1937-06-02", "1937-06", "1937") in words; anything else unchanged."""
+    parts = value.split("-")
+    if not all(p.isdigit() for p in parts) or len(parts[0]) != 4 or len(parts) > 3:
+        return value
+    prec = {1: "year", 2: "month", 3: "day"}[len(parts)]
+    return date_text({"start": "-".join(parts + ["01"] * (3 - len(parts))), "precision": prec})
+
+
+def support_text(v: dict[str, Any]) -> str:
+    """How many sources give a conflict value; the domain pack's value says so."""
+    if v.get("reference") and not v.get("sources"):
+        return "reference data"
+    n = len({s["doc"] for s in v.get("sources", [])})
+    return f"{n} source{'s' if n != 1 else ''}"
+
+
+def date_key(d: dict[str, Any]) -> str:
+    prec = d.get("precision")
+    return d["start"][:10] if prec == "day" else d["start"][:7] if prec in ("month", "season") else d["start"][:4]
+
+
+def grouped(facts: list[dict[str, Any]], value: Callable[[dict[str, Any]], tuple[str, str] | None]) -> list[dict[str, Any]]:
+    """Values (key, display) with their factoids and sources, best supported first."""
+    groups: dict[str, dict[str, Any]] = {}
+    for f in facts:
+        v = value(f)
+        if v is None:
+            continue
+        key, shown = v
+        g = groups.setdefault(key, {"value": shown, "key": key, "factoids": [], "sources": [], "docs": set()})
+        g["factoids"].append(f["id"])
+        g["sources"].append(f["source"])
+        g["docs"].add(f["source"]["doc"])
+    # A vaguer value that one more precise value falls within is the same claim ("June 1937" ~
+    # "12 June 1937"); precise values are placed first so the vaguer ones can join them.
+    merged: list[dict[str, Any]] = []
+    for g in sorted(groups.values(), key=lambda g: (-len(g["key"]), -len(g["docs"]), g["key"])):
+        hosts = [m for m in merged if m["key"].startswith(g["key"])]
+        if len(hosts) == 1:
+            hosts[0]["factoids"] += g["factoids"]
+            hosts[0]["sources"] += g["sources"]
+            hosts[0]["docs"] |= g["docs"]
+            continue
+        merged.append(g)
+    merged.sort(key=lambda g: (-len(g["docs"]), -len(g["factoids"]), g["key"]))
+    return merged[:MAX_VALUES]
+
+
+def answer_from(groups: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
+    if not groups:
+        return None
+    best = groups[0]
+    values = [{"value": g["value"], "factoids": g["factoids"], "sources": g["sources"][:MAX_CITATIONS]} for g in groups]
+    if len(groups) > 1:
+        answer = "; ".join(f"{g['value']} \u2014 {len(g['docs'])} source{'s' if len(g['docs']) != 1 else ''}"
+                           for g in groups)
+    else:
+        answer = best["value"]
+    cites = []
+    for g in groups:
+        cites += g["sources"][:2 if len(groups) > 1 else MAX_CITATIONS]
+    support = len(best["docs"])
+    confidence = min(0.95, 0.6 + 0.1 * support) if len(groups) == 1 else 0.5
+    return {"answer": answer[:300], "kind": kind if len(groups) == 1 else "disagreement",
+            "citations": _unique(cites)[:MAX_CITATIONS], "confidence": round(confidence, 3), "values": values}
+
+
+def _unique(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for s in spans:
+        k = (s["doc"], s["start"], s["end"])
+        if k not in seen:
+            seen.add(k)
+            out.append(s)
+    return out
+
+
+def _in_year(f: dict[str, Any], year: str | None) -> bool:
+    if not year:
+        return True
+    d = f.get("date")
+    return bool(d) and d["start"][:4] <= year <= (d.get("end") or d["start"])[:4]
+
+
+# -- routes -----------------------------------------------------------------------------------
+
+def killer(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
+    facts = _facts(kb, q.target_id or "", ("killing", "execution"), fiction)
+    return answer_from(grouped(facts, lambda f: (f["roles"]["agent"]["id"], f["roles"]["agent"]["name"])
+                               if f["roles"].get("agent") and f["roles"]["agent"]["id"] != q.target_id else None), "person")
+
+
+def event_date(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
+    facts = [f for f in _facts(kb, q.target_id or "", q.event_types[:1] or ["death"], fiction)
+             if f.get("date") and not f["date"].get("inferred")]
+    return answer_from(grouped(facts, lambda f: (date_key(f["date"]), date_text(f["date"]))), "date")
+
+
+def event_place(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
+    facts = [f for f in _facts(kb, q.target_id or "", q.event_types[:1] or ["birth"], fiction)
+             if f["roles"].get("place") and _in_year(f, q.year)]
+    return answer_from(grouped(facts, lambda f: (f["roles"]["place"]["id"], f["roles"]["place"]["name"])), "place")
+
+
+def successor(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
+    from kartoteka.resolve.keys import fold
+
+    intervals = [iv for iv in kb._office_intervals() if iv["source"]["doc"] not in fiction]  # type: ignore[attr-defined]
+    mine = [iv for iv in intervals if iv["holder"]["id"] == q.target_id]
+    if q.office:
+        words = set(fold(q.office).split()) - {"of", "the", "s", "people"}
+        mine = [iv for iv in mine if words & set(fold(iv.get("office") or "").split())] or mine
+    facts = []
+    for iv in mine:
+        nxt = next((o for o in intervals if o["factoid"] == iv.get("closed_by") and o["holder"]["id"] != q.target_id), None)
+        if nxt is None:
+            nxt = _next_holder(iv, intervals, q)
+        if nxt is not None:
+            facts.append({"id": nxt["factoid"], "source": nxt["source"], "holder": nxt["holder"]})
+    return answer_from(grouped(facts, lambda f: (f["holder"]["id"], f["holder"]["name"])), "person")
+
+
+def _next_holder(iv: dict[str, Any], intervals: list[dict[str, Any]], q: Question) -> dict[str, Any] | None:
+    """The first other holder of the same office (same organization, or shared office words) who
+    took it after ``iv`` began; in the question's year where it names one."""
+    from kartoteka.resolve.keys import fold
+
+    org = (iv.get("organization") or {}).get("id")
+    words = set(fold(iv.get("office") or "").split()) - {"of", "the", "s", "a", "post", "head"}
+    later = []
+    for o in intervals:
+        if o["holder"]["id"] == iv["holder"]["id"] or not o.get("from") or not iv.get("from") or o["from"] <= iv["from"]:
+            continue
+        same_org = org is not None and (o.get("organization") or {}).get("id") == org
+        shared = bool(words & set(fold(o.get("office") or "").split()))
+        if same_org and (shared or not o.get("office")) or not org and shared:
+            later.append(o)
+    if q.year:
+        later = [o for o in later if o["from"][:4] == q.year] or later
+    return min(later, key=lambda o: o["from"], default=None)
+
+
+def holder(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
+    ivs = [iv for iv in kb.holders(q.target or "", q.year) if iv["source"]["doc"] not in fiction]
+    facts = [{"id": iv["factoid"], "source": iv["source"], "holder": iv["holder"]} for iv in ivs]
+    return answer_from(grouped(facts, lambda f: (f["holder"]["id"], f["holder"]["name"])), "person")
+
+
+def position(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
+    ivs = [iv for iv in kb._office_intervals()  # type: ignore[attr-defined]
+           if iv["holder"]["id"] == q.target_id and iv["source"]["doc"] not in fiction and iv.get("office")]
+    if q.year:
+        ivs = [iv for iv in ivs if (iv.get("from") or "9999")[:4] <= q.year <= (iv.get("to") or "9999")[:4]]
+    facts = [{"id": iv["factoid"], "source": iv["source"], "office": iv["office"]} for iv in ivs]
+    out = answer_from(grouped(facts, lambda f: (f["office"].lower(), f["office"])), "list")
+    if out and len(out["values"]) > 1:  # several offices are a list, not a disagreement
+        out["answer"] = "; ".join(v["value"] for v in out["values"])[:300]
+        out["kind"] = "list"
+    return out
+
+
+def real_name(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
+    """Names a source states for the entity ("born X", "real name X", "nee X")."""
+    from kartoteka.query.documents import page_at
+
+    rows = kb.conn.execute(
+        "SELECT a.alias, a.start, a.end, d.doc, d.id AS doc_id, d.text FROM aliases a JOIN documents d ON d.id = a.doc_id"
+        " WHERE a.entity_id = ? AND a.kind = 'stated' AND a.start IS NOT NULL", (q.target_id,)).fetchall()
+    facts = []
+    for r in rows:
+        if r["doc"] in fiction:
+            continue
+        src: dict[str, Any] = {"doc": r["doc"], "start": r["start"], "end": r["end"], "quote": r["text"][r["start"]:r["end"]]}
+        page = page_at(kb.conn, r["doc_id"], r["start"])
+        if page:
+            src["page"] = page
+        facts.append({"id": f"alias:{r['doc']}:{r['start']}", "source": src, "alias": r["alias"]})
+    return answer_from(grouped(facts, lambda f: (f["alias"].lower(), f["alias"])), "name")
+
+
+def fate(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
+    facts = _facts(kb, q.target_id or "", FATE_TYPES, fiction)
+    if not facts:
+        return None
+    facts.sort(key=lambda f: (f.get("date") or {}).get("start") or "9999")
+    seen: dict[str, dict[str, Any]] = {}
+    for f in facts:
+        key = f["type"] + "|" + (date_key(f["date"])[:4] if f.get("date") else "")
+        seen.setdefault(key, f)
+    parts = []
+    for f in list(seen.values())[:6]:
+        parts.append(f["type"] + (f" ({date_text(f['date'])})" if f.get("date") else ""))
+    cites = _unique([f["source"] for f in seen.values()])[:MAX_CITATIONS]
+    return {"answer": "; ".join(parts)[:300], "kind": "list", "citations": cites,
+            "confidence": 0.6, "values": [{"value": p, "factoids": [f["id"]], "sources": [f["source"]]}
+                                          for p, f in zip(parts, seen.values(), strict=False)]}
+
+
+def disagree(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
+    """Where sources disagree about the entity: the KB's conflicts where it has them, else the
+    factoids' differing dates, type by type."""
+    conflicts = getattr(kb, "conflicts", None)
+    found: list[dict[str, Any]] = []
+    if callable(conflicts):
+        try:
+            found = [c for c in conflicts(q.target or q.target_id) if isinstance(c, dict) and c.get("values")
+                     and (c.get("entity") or {}).get("id") == q.target_id]
+        except (NotFound, TypeError):
+            found = []
+    if not found:
+        for t in FATE_TYPES + ("birth", "appointment"):
+            facts = [f for f in _facts(kb, q.target_id or "", (t,), fiction) if f.get("date")]
+            groups = grouped(facts, lambda f: (date_key(f["date"]), date_text(f["date"])))
+            if len(groups) > 1:
+                found.append({"type": t, "field": "date", "values": [
+                    {"value": g["value"], "factoids": g["factoids"], "sources": g["sources"][:3]} for g in groups]})
+    if not found:
+        return None
+    parts, cites, values = [], [], []
+    for c in found[:4]:
+        vals = [v for v in c["values"] if not any(s.get("doc") in fiction for s in v.get("sources", []))] or c["values"]
+        shown = ", ".join(f"{iso_text(str(v['value']))} ({support_text(v)})" for v in vals)
+        parts.append(f"{c['type']} {c.get('field', 'date')}: {shown}")
+        for v in vals:
+            cites += v.get("sources", [])[:1]
+            values.append({"type": c["type"], "field": c.get("field", "date"), **v})
+    return {"answer": "; ".join(parts)[:300], "kind": "disagreement", "citations": _unique(cites)[:MAX_CITATIONS * 2],
+            "confidence": 0.7, "values": values}
+
+
+ROUTES: dict[str, Callable[[KB, Question, set[str]], dict[str, Any] | None]] = {
+    "killer": killer, "event_date": event_date, "event_place": event_place, "successor": successor,
+    "holder": holder, "position": position, "real_name": real_name, "fate": fate, "disagree": disagree,
+}
