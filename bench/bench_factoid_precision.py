@@ -105,11 +105,12 @@ def overhead(seeds: Path, db: Path) -> tuple[str, dict[str, float], dict[str, fl
         f"| ingestion, default stages ({', '.join(stage_names())}) | {full['wall']:.1f} s |",
         f"| ingestion, without extract (KARTOTEKA_STAGES={','.join(names)}) | {bare['wall']:.1f} s |",
         f"| difference (extraction's share of the wall time) | {added:+.1f} s ({100 * added / bare['wall']:+.1f}%) |",
-        f"| nlp stage, in-process | {full.get('nlp', 0.0):.1f} s |",
-        f"| resolve stage, in-process | {full.get('resolve', 0.0):.1f} s |",
-        f"| extract stage, in-process | {ext:.1f} s |",
-        f"| run finishers (compare: corroboration, conflicts), in-process | {full.get('finishers', 0.0):.1f} s"
-        f" with factoids, {bare.get('finishers', 0.0):.1f} s without |",
+    ]
+    for name in [*stage_names(), "finishers"]:
+        what = "run finishers (compare)" if name == "finishers" else f"{name} stage"
+        lines.append(f"| {what}, in-process: with extract / without | {full.get(name, 0.0):.1f} s / "
+                     f"{bare.get(name, 0.0):.1f} s |" if name != "extract" else f"| extract stage, in-process | {ext:.1f} s |")
+    lines += [
         f"| extract / nlp | {100 * ext / max(full.get('nlp', 0.0), 1e-9):.1f}% |",
         f"| extract / (nlp + resolve) | {100 * ext / max(nlp, 1e-9):.1f}% |",
     ]

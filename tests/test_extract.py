@@ -746,3 +746,19 @@ def test_later_stages_do_not_take_the_date_of_an_arrest_told_before() -> None:
     fs = facts("In April 1927 Ivan Petrov was arrested. In the end Ivan Petrov was executed.")
     assert find(fs, "arrest", "Ivan Petrov").date_start == "1927-04-01"
     assert find(fs, "execution", "Ivan Petrov").date_start is None
+
+
+def test_appearing_before_a_crowd_is_no_testimony_and_recommendations_are_no_events() -> None:
+    absent(facts("At the close Boris Orlov appears before the crowd to announce the victory."), "testimony")
+    find(facts("Walter Krivitsky appeared before the Dies Committee in 1939."), "testimony", "Walter Krivitsky")
+    absent(facts("He made recommendations about the removal of Ivan Petrov from the post."), "removal")
+
+
+def test_a_title_taken_for_a_body_is_no_organization() -> None:
+    text = "In 1935 Stalin elevated Genrikh Yagoda to the rank of General Commissar of State Security."
+    a = build_analysis(text, types())
+    i = text.index("Commissar")
+    a.mentions.append(Mention(i, i + 9, "Commissar", "ORG", "t:commissar", passage_seq=0, body_start=i, body_end=i + 9))
+    a.entities.append(EntityRecord("t:commissar", "Commissar", "organization"))
+    f = find(extract(a), "appointment", "Genrikh Yagoda")
+    assert f.roles.get("organization") != "t:commissar"

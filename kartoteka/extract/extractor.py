@@ -501,8 +501,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                 return []  # "a sister named Margaret"
         office_text = self.phrase(office_tok) if office_tok is not None else None
         org_ids = self.organizations(tok, trig, office_tok, office_text)
-        if trig.type == "membership" and not org_ids:
-            return []  # a member of what?
+        if trig.requires_org and not org_ids:
+            return []  # a member of what? appeared before whom?
         place = self.place(tok, seen)
         others = []
         for spec in trig.other:
@@ -724,7 +724,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                     ids.append(m0.entity_id)
                 continue
             m = self.mention_at(t)
-            if m is not None and m.entity_id and self.etype(m) == "organization" and m.entity_id not in ids:
+            if m is not None and m.entity_id and self.etype(m) == "organization" and m.entity_id not in ids \
+                    and alias_key(self.entity_name(m)) not in self.lex.person_nouns:  # not a title taken for a body
                 ids.append(m.entity_id)
         if not ids and office_text:
             for rx, org in self.lex.office_orgs:

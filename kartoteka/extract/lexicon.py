@@ -34,6 +34,7 @@ class Trigger:
     new_name: bool = False
     not_forms: frozenset[str] = frozenset()
     object_nouns: frozenset[str] = frozenset()  # the thing given must be one of these ("a post")
+    requires_org: bool = False
     confidence: float = 0.9
 
     @property
@@ -90,7 +91,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
             partner=t.get("partner"), subjects=tuple(t.get("subjects", ["person"])),
             also=tuple(t.get("also", [])), other=tuple(t.get("other", [])),
             new_name=bool(t.get("new_name", False)), not_forms=frozenset(t.get("not_forms", [])),
-            object_nouns=frozenset(t.get("object_nouns", [])),
+            object_nouns=frozenset(t.get("object_nouns", [])), requires_org=bool(t.get("requires_org", False)),
             confidence=float(t.get("confidence", 0.9)),
         )
         by_lemma.setdefault(trig.lemma, []).append(trig)
