@@ -56,7 +56,9 @@ def build_analysis(text: str, types: dict[str, str] | None = None, doc: str = "f
         body, offsets = analysis_view(text, s, e)
         p = Passage(seq=seq, start=s, end=e, body=body, offsets=offsets, layer=(layers or {}).get(seq, "main"))
         a.passages.append(p)
-        d = model(body)
+        # the bare model: an ingestion in the same process may have given it a ruler of pack names
+        with model.select_pipes(disable=[n for n in ("entity_ruler",) if n in model.pipe_names]):
+            d = model(body)
         a.docs.append(d)
         spans: list[tuple[int, int, str]] = [(x.start_char, x.end_char, x.label_) for x in d.ents]
         for name, _typ in types.items():
