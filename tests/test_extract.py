@@ -762,3 +762,17 @@ def test_a_title_taken_for_a_body_is_no_organization() -> None:
     a.entities.append(EntityRecord("t:commissar", "Commissar", "organization"))
     f = find(extract(a), "appointment", "Genrikh Yagoda")
     assert f.roles.get("organization") != "t:commissar"
+
+
+def test_rumours_hedge_their_content_and_modals_only_their_own_verb() -> None:
+    assert find(facts("Moscow buzzed with the rumor that Boris Orlov had been arrested."), "arrest", "Boris Orlov").hedged
+    assert find(facts("Rumors of Boris Orlov's arrest were denied."), "arrest", "Boris Orlov").hedged
+    fs = facts("In 1930 Ivan Petrov was appointed premier, so Stalin could now count on the government.")
+    assert not find(fs, "appointment", "Ivan Petrov").hedged
+    fs = facts("In 1935 Ivan Petrov and Boris Orlov were charged with negligence and exiled to Siberia.")
+    assert not find(fs, "exile", "Ivan Petrov").hedged
+
+
+def test_impending_and_desirable_events_are_no_events() -> None:
+    absent(facts("Having heard rumors of his impending arrest, Ivan Petrov hid the papers."), "arrest")
+    absent(facts("The talk touched on the desirability of removing Ivan Petrov from power."), "removal")

@@ -78,6 +78,7 @@ class Lexicon:
     implicative_heads: frozenset[str] = frozenset()
     accusation_heads: frozenset[str] = frozenset()
     infer_types: frozenset[str] = frozenset()
+    hedge_modals: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -122,6 +123,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         implicative_heads=frozenset(data.get("implicative_heads", [])),
         accusation_heads=frozenset(data.get("accusation_heads", [])),
         infer_types=frozenset(data.get("infer_types", [])),
+        hedge_modals=frozenset(data["hedges"].get("modals", [])),
     )
 
 

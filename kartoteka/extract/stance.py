@@ -92,18 +92,21 @@ class StanceMixin:
         governing = []
         child = trig
         for a in trig.ancestors:
-            if child.dep_ in ("relcl", "acl", "advcl") or child.lower_ in TEMPORAL_PREPS:
-                break
+            complement = any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
+            if (child.dep_ in ("relcl", "acl", "advcl") and not complement) or child.lower_ in TEMPORAL_PREPS:
+                break  # (but "the rumor that X was arrested" is the rumor's content)
             governing.append(a)
             child = a
         for a in governing:
             scope.append(a)
-            scope += list(a.children)
+            scope += [c for c in a.children if not (c.dep_ == "aux" and c.lower_ in self.lex.hedge_modals)]
         words = self.lex.hedge_words
-        if any(t.lower_ in words for t in scope):
-            return True
+        if any((t.lower_ in words or t.lemma_.lower() in words)
+               and not (t.dep_ == "aux" and t.lower_ in self.lex.hedge_modals and t.head.i != trig.i) for t in scope):
+            return True  # a modal hedges only its own verb ("X may have been shot")
+        accused = governing[1:5] if trig.dep_ == "conj" else governing[:4]  # "charged and exiled": the exile is no charge
         if any(a.lemma_.lower() in self.lex.accusation_heads and not (a.dep_ == "pobj" and a.head.lower_ == "in")
-               for a in governing[:4]):
+               for a in accused):
             return True  # "charged with the murder of X" (not "in charge of"): an accusation
         for a in governing:
             for c in a.children:
