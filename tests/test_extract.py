@@ -776,3 +776,19 @@ def test_rumours_hedge_their_content_and_modals_only_their_own_verb() -> None:
 def test_impending_and_desirable_events_are_no_events() -> None:
     absent(facts("Having heard rumors of his impending arrest, Ivan Petrov hid the papers."), "arrest")
     absent(facts("The talk touched on the desirability of removing Ivan Petrov from power."), "removal")
+
+
+def test_n_of_them_belongs_to_the_body_of_the_people_just_named() -> None:
+    text = ("Copies went to all the members of the Politburo, then numbering close to 139. "
+            "Ninety-eight of them were destined to disappear.")
+    assert find(facts(text), "count", "Politburo").value == "98"
+    text = ("In April about 300 prisoners were shipped to the NKVD headquarters in Moscow. "
+            "By May about fifteen of them had been coerced into confessing.")
+    absent(facts(text), "count")
+
+
+def test_figurative_roles_eager_wishes_and_reported_clauses() -> None:
+    absent(facts("Boris Orlov was assuming the role of the premier living philosopher."), "appointment")
+    absent(facts("Hence his eagerness for a lightning trial of Ivan Petrov."), "trial")
+    text = "On 16 December 1934 the plenum heard a report that Sergei Kirov's murder had been organized by a group."
+    assert find(facts(text), "killing", "Sergei Kirov").date_start is None

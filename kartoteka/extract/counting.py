@@ -45,7 +45,7 @@ class CountingMixin:
                     if pobj is None:
                         continue
                     if pobj.lower_ in pron:
-                        group = self._recent_group(tok)
+                        group = self._them_group(tok)
                         what = pobj.lower_
                     elif nounish(pobj):
                         what = pobj.lemma_
@@ -125,9 +125,8 @@ class CountingMixin:
         return None
 
     def _recent_group(self, tok: Any) -> Mention | None:
-        """The body a "them"/"these" refers to: the latest organization named in the sentence
-        before, or as the subject of another clause of this one ("the Presidium rejected the pleas
-        of fifteen of them": not the Presidium's members)."""
+        """The body an "it" refers to: the latest organization named in this sentence or the one
+        before ("a decree setting up the NKVD. Yagoda was appointed head of it")."""
         lo = tok.sent.start
         if lo > 0:
             lo = self.doc[lo - 1].sent.start
@@ -135,8 +134,27 @@ class CountingMixin:
         for i, m in self.ordered:
             if i >= tok.i:
                 break
-            if i >= lo and m.entity_id and self.etype(m) == "organization" \
-                    and (i < tok.sent.start or (self.doc[i].dep_ in SUBJ_DEPS
-                                                and tok.i not in {t.i for t in self.doc[i].head.subtree})):
+            if i >= lo and m.entity_id and self.etype(m) == "organization":
                 best = m
         return best
+
+    def _them_group(self, tok: Any) -> Mention | None:
+        """The body the people of "N of them" belong to: that of the latest group of people named
+        before it, in its sentence or the one before ("the members of the Central Committee, then
+        numbering 139. Ninety-eight of them ..."); none if that group belongs to no body ("300
+        ex-oppositionists were shipped to the NKVD. Fifteen of them ...")."""
+        lo = tok.sent.start
+        if lo > 0:
+            lo = self.doc[lo - 1].sent.start
+        nouns = self.lex.person_nouns
+        for t in reversed(self.doc[lo:tok.i]):
+            if t.tag_ in ("NNS", "NNPS") and (t.lemma_.lower() in nouns or t.lower_[:-1] in nouns) \
+                    and t.head.i != tok.i and not (tok.i > t.i and t.i in {x.i for x in tok.head.subtree}):
+                group = self._group_in(t)
+                if group is None and t.dep_ in ("dobj", "attr") and verbish(t.head):
+                    # "The Central Committee had 71 members": the subject's members
+                    s = next((c for c in t.head.children if c.dep_ in SUBJ_DEPS), None)
+                    m = self.mention_at(s) if s is not None else None
+                    group = m if m is not None and m.entity_id and self.etype(m) == "organization" else None
+                return group
+        return None

@@ -150,8 +150,9 @@ class DatingMixin:
                     # the date's clause governs the trigger ("In 1935 X was charged and exiled"),
                     # unless a temporal preposition between them shifts the time ("days after X's suicide")
                     path = [a for a in trig.ancestors if ancestors[a.i] <= ancestors[h.i]]
-                    if any(a.dep_ in ("ccomp", "csubj") for a in [trig, *path[:-1]]):
-                        continue  # "In 1938 they testified that they had caused X's death": not 1938
+                    if any(a.dep_ in ("ccomp", "csubj") or any(c.dep_ == "mark" and c.lower_ == "that" for c in a.children)
+                           for a in [trig, *path[:-1]]):
+                        continue  # "In 1938 they testified that they had caused X's death", "a report that": not 1938
                     if any(a.lemma_.lower() in self.lex.date_blockers for a in path):
                         continue  # "on 21 January, the anniversary of X's death": another year
                     clauses = [a for a in [trig, *path[:-1]] if a.dep_ == "advcl"]
