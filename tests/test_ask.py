@@ -171,3 +171,22 @@ def test_ask_and_search_on_a_query_only_kb(kb_path: Path) -> None:
         assert "Mercader" in ro.ask("Who killed Trotsky?")["answer"]
         assert "1,966" in ro.ask("How many delegates attended the Seventeenth Congress?")["answer"]
         assert ro.search("tribunal")
+
+
+SUCCESSION = """The Commissariat Changes Hands
+
+Lavrentiy Beria was appointed head of the NKVD on 25 November 1938, and the purge of the purgers began.
+
+Two years earlier, on 26 September 1936, Nikolai Yezhov became People's Commissar for Internal Affairs. In January 1935 Yezhov had been made a secretary of the Central Committee.
+"""
+
+
+def test_the_post_after_the_event_word_narrows_it_and_another_mans_appointment_does_not_answer(
+        tmp_path: Path) -> None:
+    (tmp_path / "succession.txt").write_text(SUCCESSION, encoding="utf-8")
+    with KB(tmp_path / "kb.db") as kb:
+        kb.ingest([tmp_path / "succession.txt"])
+        result = kb.ask("When was Yezhov appointed head of the NKVD?")
+        assert "26 September 1936" in result["answer"], result
+        assert "1938" not in result["answer"] and "1935" not in result["answer"], result
+        check_citations(kb, result)

@@ -39,6 +39,9 @@ def test_demo_exits_0_and_ingests_every_readable_document(demo_run: tuple[Path, 
     assert {d["doc"] for d in out["documents"] if d["status"] == "added"} == readable
     assert out["db"] == str(db)
     assert all(s["hits"] for s in out["searches"]), "every example search finds something in the demo corpus"
+    assert all(a["answer"] and a["citations"] for a in out["answers"]), out["answers"]
+    # The corpus disagrees with itself on purpose: the demo shows where.
+    assert any(c["entity"]["name"].endswith("Yezhov") and c["field"] == "date" for c in out["conflicts"])
 
 
 def test_demo_ingests_the_html_blog_post(demo_run: tuple[Path, dict]) -> None:

@@ -12,6 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from kartoteka.cli.ask_commands import print_answer
+from kartoteka.cli.conflict_commands import print_conflict
 from kartoteka.cli.document_commands import STATUS_STYLE, print_ingest_summary, snippet
 from kartoteka.cli.main import cli
 from kartoteka.cli.output import State, common_options, console, emit_json, err_console
@@ -19,12 +21,11 @@ from kartoteka.demo import corpus_files, corpus_path
 
 DEMO_DB = "kartoteka-demo.db"
 
-# Searches run against the demo KB; each should find something in the bundled corpus.
+# Searches and questions run against the demo KB; each should find something in the bundled corpus.
 EXAMPLE_SEARCHES = ["Nikolaev Smolny", "Yezhov appointed", '"Trial of the Sixteen"']
+EXAMPLE_QUESTIONS = ["When was Yezhov appointed head of the NKVD?", "Who killed Kirov?"]
 
 # The commands to try next, as (arguments after `kartoteka --db DB`, what it shows).
-# Entities, factoids, conflicts and ask are being built now; when their KB methods exist, the
-# demo can show a few results here too (kb.entity, kb.factoids, kb.conflicts, kb.ask).
 NEXT_COMMANDS: list[tuple[list[str], str]] = [
     (["sources"], "the documents, their genres and structure"),
     (["text", "03_memoir_smolny_stenographer.txt"], "a document's stored text, exactly"),
@@ -78,6 +79,8 @@ def demo(state: State) -> None:
     rejected = [r for r in results if r.status == "rejected"]
     sources = kb.sources()
     searches = [{"query": q, "hits": kb.search(q, limit=3)} for q in EXAMPLE_SEARCHES]
+    answers = [kb.ask(q) for q in EXAMPLE_QUESTIONS]
+    conflicts = kb.conflicts()
     db_arg = shlex.quote(str(kb.path))
     next_commands = [("kartoteka --db " + db_arg + " " + shlex.join(args), what) for args, what in NEXT_COMMANDS]
 
@@ -92,6 +95,8 @@ def demo(state: State) -> None:
             "searches": [{"query": s["query"],
                           "hits": [{k: h[k] for k in ("doc", "start", "end", "text", "score")} for h in s["hits"]]}
                          for s in searches],
+            "answers": answers,
+            "conflicts": conflicts,
             "next_commands": [{"command": c, "shows": w} for c, w in next_commands],
         })
         return
@@ -103,6 +108,15 @@ def demo(state: State) -> None:
     console.print(f"Ingested in {seconds:.1f} s.\n")
     _print_sources(sources)
     _print_searches(searches)
+    for a in answers:
+        console.print(Text(f"kartoteka ask {shlex.quote(a['question'])}", style="bold"))
+        print_answer(a)
+        console.print()
+    console.print(Text(f"kartoteka conflicts: {len(conflicts)} place{'s' if len(conflicts) != 1 else ''} "
+                       "where the sources disagree", style="bold"))
+    for c in conflicts[:2]:
+        print_conflict(c)
+    console.print()
     console.print(f"[bold]Try next[/] (the demo KB is {escape(str(kb.path))}):")
     for command, what in next_commands:
         console.print(Text(f"  # {what}", style="dim"))

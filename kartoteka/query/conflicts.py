@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from kartoteka.errors import NotFound, UsageError
@@ -13,6 +14,8 @@ KINDS = ("sources", "self", "reference")
 
 class ConflictQueries:
     conn: sqlite3.Connection
+    # Provided by FactoidQueries (kartoteka.api.KB combines the mixins).
+    entity_ids_for: Callable[..., list[str]]
 
     def conflicts(self, entity: str | None = None, source: str | None = None,
                   kind: str | None = None) -> list[dict[str, Any]]:
@@ -23,7 +26,7 @@ class ConflictQueries:
             raise UsageError(f"unknown conflict kind {kind!r} (one of {', '.join(KINDS)})")
         where, args = ["1=1"], []
         if entity:
-            ids = self.entity_ids_for(entity)  # type: ignore[attr-defined]
+            ids = self.entity_ids_for(entity)
             where.append(f"c.entity_id IN ({','.join('?' * len(ids))})")
             args += ids
         if kind:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from kartoteka.errors import NotFound, UsageError
@@ -21,6 +22,8 @@ FUZZY_QUERY = 85
 
 class EntityQueries:
     conn: sqlite3.Connection
+    # Provided by ConflictQueries (kartoteka.api.KB combines the mixins).
+    comparison_summary: Callable[[str], dict[str, Any]]
 
     # -- resolving a name ------------------------------------------------------------------
 
@@ -181,9 +184,7 @@ class EntityQueries:
         data = json.loads(e["data"] or "{}")
         if data:
             out["data"] = data
-        summary = getattr(self, "comparison_summary", None)
-        if callable(summary):
-            out.update(summary(eid))
+        out.update(self.comparison_summary(eid))
         return out
 
     def _co_mentioned(self, eid: str, limit: int) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ PHRASE_WEIGHT = 0.3    # a phrase's own evidence (focus noun, cue, proximity) ag
 MAX_ANSWER = 300
 MIN_SCORE = 0.42       # below this no sentence answers; the answer is "unknown"
 MIN_COVERAGE = 0.3     # ... nor one holding less of the question's word weight than this
+ABSENT_PERSON = 0.35   # a sentence (and its paragraph before it) naming none of the people asked about
 _QWORDS = word_list("question_words")
 _NUM_WORD = (r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
              r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
@@ -89,6 +90,12 @@ class Extractor:
         # "Who chaired ...": the chairing is done by the name before "chaired" or after "chaired ... by".
         self._verb = stem(m.group(1)) if m and m.group(1).lower() not in word_list("question_words") else None
         self._q_names = {n.entity_id for n in q.names}
+        # The people the question is about: a sentence that names none of them (nor does its
+        # paragraph before it) answers a question about someone else ("appointed head of the NKVD" of Beria).
+        people = {r[0] for r in self.conn.execute(
+            f"SELECT id FROM entities WHERE type = 'person' AND id IN ({','.join('?' * len(self._q_names))})",
+            tuple(self._q_names))} if self._q_names else set()
+        self._person_forms = [f for n, f in zip(q.names, name_forms, strict=True) if n.entity_id in people and f]
 
     # -- retrieval --------------------------------------------------------------------------
 
@@ -157,6 +164,9 @@ class Extractor:
         self._coverage[(s.doc_id, s.start)] = cov + 0.45 * ctx
         # A long sentence covers more words by its length alone.
         score = cov + 0.45 * ctx + 0.12 / (1 + rank) - 0.15 * math.log2(max(1.0, len(s.text) / 220))
+        if self._person_forms and not any(f & own or any(f & set(content_stems(b.text)) for b in before)
+                                          for f in self._person_forms):
+            score -= ABSENT_PERSON
         if self.has_candidate(s):
             score += 0.25
         elif self.q.answer_type not in ("thing", "other"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from kartoteka.errors import NotFound, UsageError
@@ -15,24 +16,20 @@ ROLE_ORDER = ("subject", "agent", "organization", "office", "place", "other")
 
 class FactoidQueries:
     conn: sqlite3.Connection
+    # Provided by the other mixins of kartoteka.api.KB.
+    resolve_name: Callable[[str], str | None]
+    corroboration_of: Callable[[list[str]], dict[str, dict[str, Any]]]
 
     # -- entity names -------------------------------------------------------------------------
 
     def entity_ids_for(self, name: str, lineage: bool = False) -> list[str]:
-        """The entity ids NAME stands for: the entity layer's best match (if that layer offers a
-        resolver), else an exact alias-key lookup; with ``lineage``, an organization's
+        """The entity ids NAME stands for: the entity layer's best match, else an exact alias-key
+        lookup or an entity id; with ``lineage``, an organization's
         predecessors and successors too. Raises NotFound."""
         ids: list[str] = []
-        resolver = getattr(self, "resolve_name", None)
-        if callable(resolver):
-            try:
-                found = resolver(name)
-            except NotFound:
-                found = None
-            if isinstance(found, dict) and found.get("id"):
-                ids.append(found["id"])
-            elif isinstance(found, str):
-                ids.append(found)
+        found = self.resolve_name(name)
+        if found:
+            ids.append(found)
         if not ids:
             from kartoteka.resolve.keys import alias_key
 
@@ -210,8 +207,7 @@ class FactoidQueries:
     def _corroboration(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """What the compare stage says of each factoid: corroboration count and sources, conflicts,
         reference check (ConflictQueries.corroboration_of)."""
-        of = getattr(self, "corroboration_of", None)
-        return of(ids) if callable(of) else {}
+        return self.corroboration_of(ids)
 
     # -- offices --------------------------------------------------------------------------------
 

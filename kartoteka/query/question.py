@@ -36,8 +36,9 @@ class Question:
 def rules() -> dict[str, Any]:
     data = yaml.safe_load(resources.files("kartoteka.query").joinpath("questions.yaml").read_text(encoding="utf-8"))
     data["answer_types"] = [(r["type"], re.compile(r["pattern"])) for r in data["answer_types"]]
-    data["shapes"] = [(r["shape"], re.compile(r["pattern"])) for r in data["shapes"]]
     data["event_of"] = {w: t for t, words in data["events"].items() for w in words}
+    event = "(?P<event>" + "|".join(sorted(map(re.escape, data["event_of"]), key=len, reverse=True)) + r")\b"
+    data["shapes"] = [(r["shape"], re.compile(r["pattern"].replace("{event}", event))) for r in data["shapes"]]
     return data
 
 

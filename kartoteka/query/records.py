@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
 CHUNK = 500
@@ -14,6 +14,8 @@ CHUNK = 500
 
 class RecordQueries:
     conn: sqlite3.Connection
+    # Provided by FactoidQueries (kartoteka.api.KB combines the mixins).
+    _office_intervals: Callable[[], list[dict[str, Any]]]
 
     def entity_records(self, ids: Iterable[str]) -> Iterator[dict[str, Any]]:
         """One record per id that names an entity, in the order given: id, name, type,
@@ -91,7 +93,7 @@ class RecordQueries:
 
     def office_intervals(self) -> list[dict[str, Any]]:
         """Every office interval in the KB (see ``FactoidQueries.offices``), in date order."""
-        out: list[dict[str, Any]] = self._office_intervals()  # type: ignore[attr-defined]
+        out: list[dict[str, Any]] = self._office_intervals()
         out.sort(key=lambda iv: iv.get("from") or "9999")
         return out
 

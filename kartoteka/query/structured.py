@@ -164,7 +164,25 @@ def killer(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
 def event_date(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
     facts = [f for f in _facts(kb, q.target_id or "", q.event_types[:1] or ["death"], fiction)
              if f.get("date") and not f["date"].get("inferred")]
+    if q.office:
+        # "appointed head of the NKVD": only the factoids about that post or body answer.
+        facts = [f for f in facts if _about_office(kb, q, f)]
     return answer_from(grouped(facts, lambda f: (date_key(f["date"]), date_text(f["date"]))), "date")
+
+
+def _about_office(kb: KB, q: Question, f: dict[str, Any]) -> bool:
+    """The factoid's organization is (in the lineage of) a body the question's complement names,
+    or, where it names none, its office shares a word with the complement."""
+    from kartoteka.resolve.keys import fold
+
+    office = (q.office or "").lower()
+    bodies = [n.entity_id for n in q.names if n.entity_id != q.target_id and n.text.lower() in office]
+    if bodies:
+        org = (f["roles"].get("organization") or {}).get("id")
+        lineage = {e for b in bodies for e in kb.entity_ids_for(b, lineage=True)}
+        return org in lineage
+    words = set(fold(office).split()) - {"of", "the", "s", "a", "as", "to", "by", "in", "post"}
+    return bool(words & set(fold(f["roles"].get("office") or "").split()))
 
 
 def event_place(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:

@@ -39,10 +39,9 @@ class Pages:
             sources = kb.sources()
             top = kb.entities(limit=15)
             years = charts.year_bars(kb.year_histogram())
-            conflicts = all_conflicts(kb)
+            conflicts = kb.conflicts()
         return self.page(request, "home.html", sources=sources, top=top, years=years,
-                         conflicts=None if conflicts is None else conflicts[:8],
-                         conflict_count=None if conflicts is None else len(conflicts))
+                         conflicts=conflicts[:8], conflict_count=len(conflicts))
 
     # -- search and ask ----------------------------------------------------------------------
 
@@ -75,10 +74,9 @@ class Pages:
                      if (not etype or etype in f["types"]) and (not year or year in f["years"])]
             ctx["total"] = len(shown)
             ctx["hits"] = [dict(h, snippet=snippet(h)) for h in shown[:limit]]
-            ask = getattr(kb, "ask", None)
-            if QUESTION.search(q) and callable(ask):
-                ctx["answer"] = ask(q)
-            elif not QUESTION.search(q):
+            if QUESTION.search(q):
+                ctx["answer"] = kb.ask(q)
+            else:
                 eid = kb.resolve_name(q) if len(q) <= 120 else None
                 if eid:
                     ctx["entity"] = kb.entity_by_id(eid, co_limit=0)
@@ -94,8 +92,7 @@ class Pages:
             offices = [dict(o, origin="source") for o in kb.offices_of(eid)] + pack_offices(e)
             lineage = kb.lineage_of(eid) if e["type"] == "organization" else []
             contexts = kb.mention_contexts(eid, per_source=5)
-            conflicts = all_conflicts(kb)
-        mine = None if conflicts is None else [c for c in conflicts if c.get("entity", {}).get("id") == eid]
+            mine = [c for c in kb.conflicts() if c.get("entity", {}).get("id") == eid]
         corroborated = [f for f in facts if f.get("corroboration")]
         return self.page(request, "entity.html", e=e, facts=facts, offices=charts.office_bars(offices),
                          lineage=lineage, contexts=contexts, conflicts=mine, corroborated=len(corroborated),
@@ -123,7 +120,7 @@ class Pages:
                          (not source or f["source"]["doc"] == source) and (fiction or not f.get("fiction"))]
             else:
                 facts = kb.factoids(None, ftype, source, date_from, date_to, dated_only=True, fiction=fiction)
-            conflicts = all_conflicts(kb) or []
+            conflicts = kb.conflicts()
         voices = sorted({f["voice"] for f in facts})
         types = sorted({f["type"] for f in facts} | ({ftype} if ftype else set()))
         if voice:
@@ -191,14 +188,12 @@ class Pages:
         field = params.identifier(p, "field")
         with self.open_kb() as kb:
             subject = kb.entity_by_id(entity, co_limit=0) if entity else None
-            found = all_conflicts(kb)
-        shown = None
-        if found is not None:
-            shown = [c for c in found if (not entity or c.get("entity", {}).get("id") == entity)
-                     and (not ftype or c.get("type") == ftype) and (not field or c.get("field") == field)]
+            found = kb.conflicts()
+        shown = [c for c in found if (not entity or c.get("entity", {}).get("id") == entity)
+                 and (not ftype or c.get("type") == ftype) and (not field or c.get("field") == field)]
         return self.page(request, "conflicts.html", conflicts=shown, subject=subject, ftype=ftype, field=field,
-                         types=sorted({c.get("type", "") for c in found or []}),
-                         fields=sorted({c.get("field", "") for c in found or []}))
+                         types=sorted({c.get("type", "") for c in found}),
+                         fields=sorted({c.get("field", "") for c in found}))
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -212,14 +207,6 @@ def find_entity(kb: KB, wanted: str) -> dict[str, Any]:
         if eid is None:
             raise NotFound(f"no entity matches {wanted!r}") from None
         return kb.entity_by_id(eid, co_limit=0)
-
-
-def all_conflicts(kb: KB) -> list[dict[str, Any]] | None:
-    """Every conflict in CONTRACT's shape, or None where this KB API has no conflicts yet."""
-    fn = getattr(kb, "conflicts", None)
-    if not callable(fn):
-        return None
-    return list(fn())
 
 
 def conflict_index(conflicts: list[dict[str, Any]], field: str) -> dict[str, str]:
