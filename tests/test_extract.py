@@ -792,3 +792,11 @@ def test_figurative_roles_eager_wishes_and_reported_clauses() -> None:
     absent(facts("Hence his eagerness for a lightning trial of Ivan Petrov."), "trial")
     text = "On 16 December 1934 the plenum heard a report that Sergei Kirov's murder had been organized by a group."
     assert find(facts(text), "killing", "Sergei Kirov").date_start is None
+
+
+def test_a_relative_clause_belongs_to_the_name_before_it() -> None:
+    fs = facts("Among them were Ivan Petrov, who became premier, and Boris Orlov, who took over the NKVD.")
+    assert find(fs, "appointment", "Ivan Petrov").roles.get("office") == "premier"
+    assert all(f.roles.get("office") != "premier" for f in fs if f.subject_id == eid("Boris Orlov"))
+    fs = facts("The principals were Leon Trotsky and his son Boris Orlov, who were being tried in absentia.")
+    find(fs, "trial", "Boris Orlov")

@@ -131,13 +131,23 @@ class CorefMixin:
                     for i, mm in self.ordered:
                         t = self.doc[i]  # "Before his suicide the poet X wrote": X, or a name beside the subject
                         if tok.i < i < tok.sent.end and mm.entity_id and self.etype(mm) == "person" and fits(mm) \
-                                and (t.dep_ in SUBJ_DEPS or (t.dep_ in ("appos", "compound") and t.head.dep_ in SUBJ_DEPS)):
+                                and self._subject_name(t):
                             out[tok.i] = mm
                             break
                     else:
                         if not before and topic is not None and sn - topic_sent <= 1 and fits(topic):
                             out[tok.i] = topic  # "His death ...": the person the text is about
         return out
+
+    def _subject_name(self, t: Any) -> bool:
+        """A name that is its clause's subject, or stands beside it ("the poet X", "X, the poet")."""
+        for _ in range(3):
+            if t.dep_ in SUBJ_DEPS:
+                return True
+            if t.dep_ not in ("appos", "compound"):
+                return False
+            t = t.head
+        return False
 
     def _bare_event(self, tok: Any) -> bool:
         """An event noun with no article, possessor or complement as the subject of a verb of

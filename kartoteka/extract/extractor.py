@@ -106,7 +106,18 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             if ante is not None:
                 out.append((ante, 0.8))
         elif low in RELATIVE and tok.head.dep_ == "relcl":
-            return self.expand(tok.head.head, depth + 1)
+            # "X, who became premier, and Y": the clause is X's, not his conjuncts' (unless it is
+            # plural: "X and his son Y, who were tried")
+            verb = tok.head
+            plural = verb.tag_ == "VBP" or any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("were", "are", "have")
+                                               for c in verb.children) or verb.lower_ in ("were", "are")
+            prev = tok.i - 1
+            while prev > tok.sent.start and self.doc[prev].is_punct:
+                prev -= 1
+            pm = self.mention_at(self.doc[prev]) if low in ("who", "whom") and prev < tok.i else None
+            if pm is not None and self.etype(pm) == "person" and not plural and self.mention_at(verb.head) is not pm:
+                return [(pm, 0.9)]  # "Uritsky, who had been appointed", whatever the clause hangs on
+            return self.expand(verb.head, depth + 1, conjuncts=plural)
         elif low == "whose":  # "X, whose execution was announced": up to the relative clause
             for a in tok.ancestors:
                 if a.dep_ == "relcl":
@@ -678,8 +689,9 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
 
     def office_token(self, tok: Any, trig: Trigger) -> Any | None:
         for c in tok.children:
-            if c.dep_ in ("oprd", "attr", "xcomp") and c.lower_ not in REFLEXIVE:
-                return c
+            if (c.dep_ in ("oprd", "attr", "xcomp") or (c.dep_ == "acomp" and c.tag_.startswith("NN"))) \
+                    and c.lower_ not in REFLEXIVE:
+                return c  # ("became premier" with the noun parsed as an adjectival complement)
         for c in tok.children:
             if c.dep_ != "prep":
                 continue
