@@ -800,3 +800,10 @@ def test_a_relative_clause_belongs_to_the_name_before_it() -> None:
     assert all(f.roles.get("office") != "premier" for f in fs if f.subject_id == eid("Boris Orlov"))
     fs = facts("The principals were Leon Trotsky and his son Boris Orlov, who were being tried in absentia.")
     find(fs, "trial", "Boris Orlov")
+
+
+def test_an_object_pronoun_is_none_of_its_clause_s_subjects() -> None:
+    text = "In 1932 his grandfather Sergei Kirov and cousin Boris Orlov stabbed him to death in the woods."
+    fs = facts(text)
+    absent(fs, "killing", "Sergei Kirov")
+    absent(fs, "killing", "Boris Orlov")

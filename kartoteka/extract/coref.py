@@ -112,6 +112,7 @@ class CorefMixin:
                     out[tok.i] = out[prior[-1]]
                 continue
             clause_subj = None
+            subjects: set[str | None] = set()
             if tok.dep_ != "poss":
                 h = tok.head
                 while h.head.i != h.i and not verbish(h):
@@ -120,8 +121,10 @@ class CorefMixin:
                 if c is not None:
                     cm = self.by_token.get(c.i) or out.get(c.i)
                     clause_subj = cm.entity_id if cm else None
+                    # "his grandfather Sergei and cousin Danil stabbed him": none of the subjects
+                    subjects = {m.entity_id for m, _ in self.expand(c)} | {clause_subj}
             for i, mm in reversed(self.ordered):
-                if tok.sent.start <= i < tok.i and mm.entity_id and mm.entity_id != clause_subj \
+                if tok.sent.start <= i < tok.i and mm.entity_id and mm.entity_id not in subjects \
                         and self.etype(mm) == "person" and self.doc[i].dep_ != "poss" \
                         and not self._inside_name(self.doc[i]) and fits(mm):
                     out[tok.i] = mm

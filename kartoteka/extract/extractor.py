@@ -74,6 +74,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         self.ordered.sort(key=lambda x: x[0])
         self.segments = segments
         self.made: dict[int, Mention | None] = {}  # token -> mention made for a name NER missed
+        self.coref_map: dict[int, Mention] = {}  # filled by the pass (which reads it as it stands)
         self.coref_map = self._coref_pass()
         self.dates = self._dates()
         self.quotes = self._quotes()
