@@ -807,3 +807,11 @@ def test_an_object_pronoun_is_none_of_its_clause_s_subjects() -> None:
     fs = facts(text)
     absent(fs, "killing", "Sergei Kirov")
     absent(fs, "killing", "Boris Orlov")
+
+
+def test_spans_of_time_letters_and_goals_do_not_date_or_make_events() -> None:
+    fs = facts("Those arrested between Sergei Kirov's murder and mid-1936 had some blot on their records.")
+    assert find(fs, "killing", "Sergei Kirov").date_start is None
+    fs = facts("It reappears in the circular letter of July 1936, which accused the group of murdering Sergei Kirov.")
+    assert find(fs, "killing", "Sergei Kirov").date_start is None
+    absent(facts("His removal from the scene by murder was the supreme object of Ivan Petrov."), "removal")

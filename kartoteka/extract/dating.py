@@ -116,6 +116,8 @@ class DatingMixin:
             if any(t.i in excluded for t in span):
                 continue
             root = span.root
+            if root.dep_ == "conj" and root.head.i == trig.i:
+                continue  # "between X's murder and mid-1936": the other end of a span of time
             if any(a.lemma_.lower() in self.lex.date_blockers and a.i not in {t.i for t in span} for a in trig.ancestors
                    if a.i != root.i and span.start <= a.i + 3):
                 continue
@@ -150,7 +152,7 @@ class DatingMixin:
                     # the date's clause governs the trigger ("In 1935 X was charged and exiled"),
                     # unless a temporal preposition between them shifts the time ("days after X's suicide")
                     path = [a for a in trig.ancestors if ancestors[a.i] <= ancestors[h.i]]
-                    if any(a.dep_ in ("ccomp", "csubj") or any(c.dep_ == "mark" and c.lower_ == "that" for c in a.children)
+                    if any(a.dep_ in ("ccomp", "csubj", "relcl") or any(c.dep_ == "mark" and c.lower_ == "that" for c in a.children)
                            for a in [trig, *path[:-1]]):
                         continue  # "In 1938 they testified that they had caused X's death", "a report that": not 1938
                     if any(a.lemma_.lower() in self.lex.date_blockers for a in path):
@@ -289,6 +291,9 @@ class DatingMixin:
                                                 v.start, v.end, v.precision, relative=True)
 
     def own_clause(self, trig: Any) -> set[int]:
+        """The trigger's own phrase or clause: not clauses below it, nor (for an event noun) the
+        events coordinated with it ("the murder of X and the wounding of Y on 30 August",
+        "between X's murder and mid-1936")."""
         out: set[int] = set()
         stack = [trig]
         while stack:
@@ -297,7 +302,7 @@ class DatingMixin:
             for c in t.children:
                 if c.dep_ in CLAUSAL and (verbish(c) or c.dep_ in ("relcl", "acl")):
                     continue
-                if c.dep_ == "conj" and nounish(c) is False and verbish(c):
+                if c.dep_ == "conj" and (verbish(c) or (t.i == trig.i and nounish(trig))):
                     continue
                 stack.append(c)
         return out

@@ -79,6 +79,7 @@ class Lexicon:
     accusation_heads: frozenset[str] = frozenset()
     infer_types: frozenset[str] = frozenset()
     hedge_modals: frozenset[str] = frozenset()
+    goal_nouns: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -124,6 +125,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         accusation_heads=frozenset(data.get("accusation_heads", [])),
         infer_types=frozenset(data.get("infer_types", [])),
         hedge_modals=frozenset(data["hedges"].get("modals", [])),
+        goal_nouns=frozenset(data.get("goal_nouns", [])),
     )
 
 

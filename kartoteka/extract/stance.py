@@ -150,6 +150,9 @@ class StanceMixin:
                 return True
             if c.dep_ == "aux" and c.lower_ in self.lex.irrealis_modals:
                 return True
+        if trig.dep_ in SUBJ_DEPS and trig.head.lemma_ == "be" and any(
+                c.dep_ == "attr" and c.lemma_ in self.lex.goal_nouns for c in trig.head.children):
+            return True  # "his removal was the supreme object": a goal, not an event
         auxes = [c.lower_ for c in trig.children if c.dep_ in ("aux", "auxpass")]
         v = trig
         while v.dep_ == "conj" and verbish(v.head) and "to" not in auxes:  # "was to go and kill X"
