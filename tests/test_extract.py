@@ -383,7 +383,7 @@ def test_named_members_of_a_group_noun_share_the_event() -> None:
 
 
 def test_advanced_to_full_membership() -> None:
-    fs = facts("Ivan Petrov and Boris Orlov were advanced from candidate to full membership of the Politburo.")
+    fs = facts("Ivan Petrov and Boris Orlov were advanced from candidate status to full Politburo membership.")
     f = find(fs, "membership", "Boris Orlov")
     assert f.roles.get("organization") == eid("Politburo")
 
@@ -437,7 +437,7 @@ def test_named_leader_of_an_organization_group() -> None:
 
 
 def test_founding_of_a_body_called_by_its_full_name() -> None:
-    text = "In 1937 Yezhov set up a new section of the NKVD called the Administration of Special Tasks."
+    text = "In 1936 Yezhov set up a new unit of the NKVD called the Bureau of Special Tasks."
     a = build_analysis(text, types())
     # the recogniser took only the inner words for the name
     a.mentions = [m for m in a.mentions if "Special" not in m.text]
@@ -446,7 +446,7 @@ def test_founding_of_a_body_called_by_its_full_name() -> None:
     a.entities.append(EntityRecord("t:tasks", "Special Tasks", "organization"))
     fs = extract(a)
     f = find(fs, "founding", "Special Tasks")
-    assert f.date_start == "1937-01-01"
+    assert f.date_start == "1936-01-01"
     absent(fs, "founding", "NKVD")
 
 
@@ -500,14 +500,14 @@ def test_adverbial_clause_dated_from_its_main_clause() -> None:
 
 
 def test_expected_events_are_not_events_but_a_death_after_which_is() -> None:
-    absent(facts("Ivan Petrov flew back to Moscow half expecting to be arrested."), "arrest")
+    absent(facts("Ivan Petrov returned by train to Kazan fully expecting to be arrested."), "arrest")
     find(facts("Few had expected the years after Boris Orlov's death to see the building of a new state."),
          "death", "Boris Orlov")
 
 
 def test_a_counted_group_is_the_people_named_before() -> None:
     text = ("On 11 June 1937 the papers reported the arrest of Ivan Petrov and two other generals. "
-            "On 12 June came the announcement of the execution of the three commanders.")
+            "On 12 June came word of the execution of the three commanders.")
     f = find(facts(text), "execution", "Ivan Petrov")
     assert f.date_start == "1937-06-12"
     text = ("Ivan Petrov and Boris Orlov were arrested in 1937. "
@@ -516,17 +516,17 @@ def test_a_counted_group_is_the_people_named_before() -> None:
 
 
 def test_an_of_object_after_a_time_phrase() -> None:
-    text = ("I read the papers on 23 September 1937, telling of the kidnapping at midday, Wednesday, "
-            "September 22, of General Miller, head of the veterans.")
+    text = ("I saw the headlines on 5 May 1936, telling of the kidnapping at dawn, Monday, "
+            "May 4, of General Miller, leader of the exiles.")
     f = find(facts(text), "kidnapping", "General Miller")
-    assert f.date_start == "1937-09-22"
+    assert f.date_start == "1936-05-04"
 
 
 def test_a_bracketed_participle_describes_the_noun_before_it() -> None:
-    text = "He praised the Special Board (instituted under the law of 10 July 1934) as a mighty weapon."
+    text = "She criticised the Special Board (instituted under a decree of 3 March 1931) in her memoirs."
     fs = analyse_text(text, {**types(), "Special Board": "organization"})
     (f,) = [f for f in fs if f.type == "founding" and f.subject_id == "t:special_board"]
-    assert f.date_start == "1934-07-10"
+    assert f.date_start == "1931-03-03"
 
 
 def test_only_narrated_events_take_the_date_of_the_sentence_before() -> None:
@@ -605,15 +605,15 @@ def test_trial_participants_from_a_relative_clause() -> None:
 
 
 def test_a_post_one_was_given() -> None:
-    text = ("Nikolai Yezhov, now commissar of water transport (a job he was given in April 1938), "
-            "attended the congress.")
-    f = find(facts(text), "appointment", "Nikolai Yezhov")
-    assert f.date_start == "1938-04-01" and f.roles["office"] == "commissar of water transport"
+    text = ("Boris Orlov, by then commissar of river shipping (a post he was given in May 1939), "
+            "spoke at the congress.")
+    f = find(facts(text), "appointment", "Boris Orlov")
+    assert f.date_start == "1939-05-01" and f.roles["office"] == "commissar of river shipping"
 
 
 def test_a_bare_event_noun_that_comes_to_someone() -> None:
-    fs = facts("Guards arrested Béla Kun as he left the meeting; death came to him in 1939.")
-    assert find(fs, "death", "Béla Kun").date_start == "1939-01-01"
+    fs = facts("Police seized Béla Kun as he walked out of the hall; death came to him in 1941.")
+    assert find(fs, "death", "Béla Kun").date_start == "1941-01-01"
 
 
 def test_intentions_conditions_and_proposals_are_no_events() -> None:
@@ -649,7 +649,7 @@ def test_accusations_are_hedged_and_cancelled_appointments_denied() -> None:
 
 
 def test_what_came_before_keeps_its_own_date() -> None:
-    fs = analyse_text("In April 1930 Stalin greeted the graduates of the recently founded Industrial Academy.",
+    fs = analyse_text("In May 1931 Stalin addressed the students of the recently founded Industrial Academy.",
                       {**types(), "Industrial Academy": "organization"})
     (f,) = [f for f in fs if f.type == "founding"]
     assert f.date_start is None
@@ -676,8 +676,8 @@ def test_purposes_figures_of_speech_and_topics_are_no_events() -> None:
 
 def test_planned_events_and_groups_named_later_in_the_sentence() -> None:
     absent(facts("As his driver, Ivan Petrov was to sacrifice himself and kill Boris Orlov."), "killing")
-    text = ("The press announced that the sixteen were shot after the Politburo rejected pleas for "
-            "clemency made by fifteen of them.")
+    text = ("The radio said that the twelve were shot once the Politburo had turned down appeals "
+            "sent by ten of them.")
     absent(facts(text), "count", "Politburo")
 
 
@@ -688,14 +688,14 @@ def test_a_denial_after_an_arrest_does_not_deny_the_arrest() -> None:
 
 def test_the_shapes_conflict_detection_needs() -> None:
     # one event dated twice in one source: an event noun with a relative date, another with a partial one
-    text = ("On June 11, 1937, the Kremlin announced a plot by Boris Orlov. The next day the world was "
-            "staggered by the execution of Boris Orlov.\n\nOn June 2, 1937, Boris Orlov was shot in Moscow.")
+    text = ("On June 11, 1937, the Kremlin announced a plot by Boris Orlov. The next day the papers were "
+            "full of the execution of Boris Orlov.\n\nOn June 2, 1937, Boris Orlov was shot in Moscow.")
     fs = [f for f in facts(text) if f.type == "execution" and f.subject_id == eid("Boris Orlov")]
     assert {f.date_start for f in fs} == {"1937-06-12", "1937-06-02"}
     # a kidnapping as a participle and a founding by decree
-    f = find(facts("Stalin had General Miller, kidnapped in Paris on September 22, 1937."), "kidnapping",
+    f = find(facts("The papers mentioned General Miller, kidnapped in Berlin on October 3, 1936."), "kidnapping",
              "General Miller")
-    assert (f.date_start, f.roles.get("place")) == ("1937-09-22", eid("Paris"))
+    assert (f.date_start, f.roles.get("place")) == ("1936-10-03", eid("Berlin"))
     fs = facts("On 11 July 1934 the press published a decree setting up the NKVD.")
     assert find(fs, "founding", "NKVD").date_start == "1934-07-11"
 
@@ -714,12 +714,12 @@ def test_a_counterfactual_had_not_tells_what_happened() -> None:
 
 
 def test_a_date_inside_another_argument_is_not_the_event_s() -> None:
-    fs = facts("The truism that Sergei Kirov's murder triggered the Terror of the later 1930s is wrong.")
+    fs = facts("The claim that Sergei Kirov's murder caused the famine of the early 1930s is doubtful.")
     assert find(fs, "killing", "Sergei Kirov").date_start is None
 
 
 def test_topics_come_from_main_clauses_and_possessors_of_main_subjects() -> None:
-    text = ("Ivan Petrov, whom Boris Orlov held in high esteem, was received by Stalin. "
+    text = ("Ivan Petrov, whom Boris Orlov admired greatly, was received by Stalin. "
             "Subsequently he was appointed to a post in a publishing house.")
     fs = facts(text)
     find(fs, "appointment", "Ivan Petrov")
@@ -729,7 +729,7 @@ def test_topics_come_from_main_clauses_and_possessors_of_main_subjects() -> None
 
 
 def test_negation_of_a_predicate_and_hedges_of_a_main_clause_stay_there() -> None:
-    fs = facts("Sergei Kirov's murder was not the work of those charged with it.")
+    fs = facts("Sergei Kirov's murder was not the deed of the men accused of it.")
     assert not find(fs, "killing", "Sergei Kirov").negated
     fs = facts("Had not Ivan Petrov taken his own life, the purge very likely would have claimed him.")
     assert not find(fs, "suicide", "Ivan Petrov").hedged
@@ -737,9 +737,9 @@ def test_negation_of_a_predicate_and_hedges_of_a_main_clause_stay_there() -> Non
 
 def test_instructions_are_no_events_and_a_cataphoric_possessive_finds_the_subject() -> None:
     absent(facts("Ivan Petrov instructed a manager to see that Boris Orlov was murdered."), "killing")
-    text = "Not long before his suicide in 1930 the poet Boris Orlov wrote a poem about the barricades."
+    text = "Shortly before his suicide in 1931 the novelist Boris Orlov finished a story about railways."
     f = find(facts(text), "suicide", "Boris Orlov")
-    assert f.date_start == "1930-01-01"
+    assert f.date_start == "1931-01-01"
 
 
 def test_later_stages_do_not_take_the_date_of_an_arrest_told_before() -> None:
@@ -774,22 +774,22 @@ def test_rumours_hedge_their_content_and_modals_only_their_own_verb() -> None:
 
 
 def test_impending_and_desirable_events_are_no_events() -> None:
-    absent(facts("Having heard rumors of his impending arrest, Ivan Petrov hid the papers."), "arrest")
-    absent(facts("The talk touched on the desirability of removing Ivan Petrov from power."), "removal")
+    absent(facts("Warned of his impending arrest, Ivan Petrov burned his letters."), "arrest")
+    absent(facts("They discussed the desirability of dismissing Ivan Petrov."), "removal")
 
 
 def test_n_of_them_belongs_to_the_body_of_the_people_just_named() -> None:
-    text = ("Copies went to all the members of the Politburo, then numbering close to 139. "
-            "Ninety-eight of them were destined to disappear.")
+    text = ("Letters went to all the members of the Politburo, then numbering about 140. "
+            "Ninety-eight of them were later shot.")
     assert find(facts(text), "count", "Politburo").value == "98"
     text = ("In April about 300 prisoners were shipped to the NKVD headquarters in Moscow. "
-            "By May about fifteen of them had been coerced into confessing.")
+            "By June about twenty of them had agreed to confess.")
     absent(facts(text), "count")
 
 
 def test_figurative_roles_eager_wishes_and_reported_clauses() -> None:
-    absent(facts("Boris Orlov was assuming the role of the premier living philosopher."), "appointment")
-    absent(facts("Hence his eagerness for a lightning trial of Ivan Petrov."), "trial")
+    absent(facts("Boris Orlov was assuming the role of the country's leading critic."), "appointment")
+    absent(facts("Hence the prosecutor's eagerness for a quick trial of Ivan Petrov."), "trial")
     text = "On 16 December 1934 the plenum heard a report that Sergei Kirov's murder had been organized by a group."
     assert find(facts(text), "killing", "Sergei Kirov").date_start is None
 
@@ -812,6 +812,6 @@ def test_an_object_pronoun_is_none_of_its_clause_s_subjects() -> None:
 def test_spans_of_time_letters_and_goals_do_not_date_or_make_events() -> None:
     fs = facts("Those arrested between Sergei Kirov's murder and mid-1936 had some blot on their records.")
     assert find(fs, "killing", "Sergei Kirov").date_start is None
-    fs = facts("It reappears in the circular letter of July 1936, which accused the group of murdering Sergei Kirov.")
+    fs = facts("The theme returns in a secret letter of May 1937, which accused the group of murdering Sergei Kirov.")
     assert find(fs, "killing", "Sergei Kirov").date_start is None
-    absent(facts("His removal from the scene by murder was the supreme object of Ivan Petrov."), "removal")
+    absent(facts("Gleb Morozov's removal from office was the chief aim of Ivan Petrov."), "removal")

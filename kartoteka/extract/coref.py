@@ -121,7 +121,7 @@ class CorefMixin:
                 if c is not None:
                     cm = self.by_token.get(c.i) or out.get(c.i)
                     clause_subj = cm.entity_id if cm else None
-                    # "his grandfather Sergei and cousin Danil stabbed him": none of the subjects
+                    # "his uncle X and cousin Y beat him": none of the subjects
                     subjects = {m.entity_id for m, _ in self.expand(c)} | {clause_subj}
             for i, mm in reversed(self.ordered):
                 if tok.sent.start <= i < tok.i and mm.entity_id and mm.entity_id not in subjects \

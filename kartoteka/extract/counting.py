@@ -140,9 +140,9 @@ class CountingMixin:
 
     def _them_group(self, tok: Any) -> Mention | None:
         """The body the people of "N of them" belong to: that of the latest group of people named
-        before it, in its sentence or the one before ("the members of the Central Committee, then
-        numbering 139. Ninety-eight of them ..."); none if that group belongs to no body ("300
-        ex-oppositionists were shipped to the NKVD. Fifteen of them ...")."""
+        before it, in its sentence or the one before ("letters to the members of the Politburo,
+        then some 140. Ninety of them ..."); none if that group belongs to no body ("200 prisoners
+        were brought to the NKVD. Twenty of them ...")."""
         lo = tok.sent.start
         if lo > 0:
             lo = self.doc[lo - 1].sent.start

@@ -614,6 +614,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             if job.dep_ == "appos":
                 named = [c for c in job.head.children if c.dep_ == "appos" and c.i != job.i and nounish(c)
                          and self.mention_at(c) is None]
+                named += [t for t in job.head.subtree if t.i < job.i and nounish(t) and self.mention_at(t) is None
+                          and t.lemma_.lower() in self.lex.person_nouns][-1:]  # "X, by then commissar of Y (a post ...)"
                 if self.mention_at(job.head) is None and nounish(job.head):
                     return job.head
                 if named:
@@ -639,7 +641,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
 
     def detached_of(self, tok: Any) -> list[Any]:
         """The of-object of an event noun that the parser hung on the governing word because a time
-        came between: "telling of the kidnapping at midday, Wednesday, 22 May, of General X"."""
+        came between: "a report of the kidnapping at noon, Friday, 3 May, of General X"."""
         if tok.dep_ != "pobj":
             return []
         gov = tok.head.head

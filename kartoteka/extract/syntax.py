@@ -26,7 +26,9 @@ SPACY_TYPES = {"PERSON": "person", "ORG": "organization", "NORP": "organization"
 NAMING = {"call", "name", "know", "dub", "title", "style"}
 LEADING = {"lead", "head", "include", "command"}
 GROUP_NOUNS = {"group", "batch", "number", "band", "circle", "handful", "dozen", "score", "series"}
-WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+# Days and times of day: what may stand between an event noun and its detached of-object.
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "dawn", "dusk",
+            "midday", "noon", "midnight", "morning", "evening", "night"}
 NUMERIC_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 VERB_PREFIXES = {"re", "co", "ex", "pre", "un", "non", "self", "mis", "over", "under", "out"}
 TIME_CUES = {"age", "later", "after", "afterwards", "before", "earlier", "subsequently", "eventually", "finally",
