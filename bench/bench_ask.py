@@ -17,14 +17,13 @@ import argparse
 import datetime as dt
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import DEFAULT_SEEDS, code_version, machine, percentile, write_section  # noqa: E402
+from benchlib import DEFAULT_SEEDS, code_version, machine, percentile, time_command, write_section  # noqa: E402
 
 QUESTIONS = [
     "Who killed Trotsky?", "Who killed Kirov?", "When was Tukhachevsky shot?", "When was Bukharin arrested?",
@@ -102,15 +101,7 @@ def cold(db: Path, runs: int) -> dict[str, float]:
              "ask (sentence extractor)": ["ask", "How many delegates were arrested?"]}
     out: dict[str, float] = {}
     for label, args in cases.items():
-        argv = [exe, "--db", str(db), "--json", *args]
-        subprocess.run(argv, capture_output=True, check=False)  # page cache warm, like a second call
-        times = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            p = subprocess.run(argv, capture_output=True, check=False)
-            times.append((time.perf_counter() - t) * 1000)
-            if p.returncode not in (0, 3):
-                raise SystemExit(f"{argv} failed: {p.stderr.decode()[-300:]}")
+        times = time_command([exe, "--db", str(db), "--json", *args], runs)
         out[f"cold {label} p50"] = percentile(times, 0.5)
         out[f"cold {label} p95"] = percentile(times, 0.95)
     return out

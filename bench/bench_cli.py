@@ -14,13 +14,11 @@ import datetime as dt
 import shlex
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import code_version, machine, percentile, write_section  # noqa: E402
+from benchlib import code_version, machine, percentile, time_command, write_section  # noqa: E402
 
 COMMANDS = [
     ["entity", "Stalin"],
@@ -30,19 +28,6 @@ COMMANDS = [
     ["timeline", "--entity", "Yezhov"],
     ["search", "Kirov murder"],
 ]
-
-
-def time_command(exe: str, db: Path, args: list[str], runs: int) -> list[float]:
-    argv = [exe, "--db", str(db), "--json", *args]
-    subprocess.run(argv, capture_output=True, check=False)  # page cache warm, like a second call
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        p = subprocess.run(argv, capture_output=True, check=False)
-        times.append((time.perf_counter() - t0) * 1000)
-        if p.returncode not in (0, 3):
-            raise SystemExit(f"{shlex.join(argv)} failed: {p.stderr.decode()[-300:]}")
-    return times
 
 
 def main() -> int:
@@ -57,7 +42,7 @@ def main() -> int:
         return 2
     rows = []
     for cmd in COMMANDS:
-        t = time_command(exe, args.db, cmd, args.runs)
+        t = time_command([exe, "--db", str(args.db), "--json", *cmd], args.runs)
         rows.append(f"| `kartoteka --json {shlex.join(cmd)}` | {statistics.median(t):.0f} ms | "
                     f"{percentile(t, 0.95):.0f} ms |")
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")

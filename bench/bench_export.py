@@ -69,13 +69,6 @@ def measure(db: Path, runs: int, tmp: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def build_seed_kb(seeds: Path, db: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "kartoteka", "--db", str(db), "ingest", str(seeds)],
-                          capture_output=True, text=True)
-    if proc.returncode not in (0, 2):
-        sys.exit(proc.stderr)
-
-
 def section(rows: list[dict[str, Any]], command: str, source: str, runs: int, kb_mib: float) -> str:
     lines = ["## Exports of the seed KB", "",
              f"- command: `{command}`", f"- KB: {source} ({kb_mib:.1f} MiB)", f"- code: {benchlib.code_version()}",
@@ -105,7 +98,7 @@ def main() -> None:
             shutil.copyfile(args.db, db)
             source = f"copy of `{args.db}`"
         else:
-            build_seed_kb(args.seeds, db)
+            benchlib.build_seed_kb(args.seeds, db)
             source = f"built from `{args.seeds}`"
         rows = measure(db, args.runs, tmp)
         kb_mib = db.stat().st_size / 2**20

@@ -17,7 +17,6 @@ import datetime as dt
 import shlex
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -84,13 +83,6 @@ def measure(db: Path, name: str, runs: int) -> list[dict[str, object]]:
     return rows
 
 
-def build_seed_kb(seeds: Path, db: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "kartoteka", "--db", str(db), "ingest", str(seeds)],
-                          capture_output=True, text=True)
-    if proc.returncode not in (0, 2):
-        sys.exit(proc.stderr)
-
-
 def section(rows: list[dict[str, object]], command: str, source: str, runs: int) -> str:
     worst = max(float(r["max"]) for r in rows)
     lines = ["## Web UI: server-side page times", "",
@@ -121,7 +113,7 @@ def main() -> None:
             shutil.copyfile(args.db, db)
             source = f"copy of `{args.db}`"
         else:
-            build_seed_kb(args.seeds, db)
+            benchlib.build_seed_kb(args.seeds, db)
             source = f"built from `{args.seeds}`"
         rows = measure(db, args.entity, args.runs)
     for r in rows:

