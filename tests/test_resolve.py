@@ -157,3 +157,15 @@ def test_a_name_cut_at_its_patronymic_keeps_its_surname_and_a_bare_first_name_pa
     for nth in (1, 2):
         m = mention_at(kb, doc, "Ivan Petrovich", nth)
         assert not m["entity"]["id"].startswith("soviet:"), m
+
+
+def test_a_bare_given_name_far_from_its_full_name_is_nobody_we_know(kb: KB) -> None:
+    doc = "family_e.txt"
+    assert mention_at(kb, doc, "Nikolai Bukharin")["entity"]["id"] == "soviet:bukharin"
+    ids = {m["entity"]["id"] for m in kb.mentions(doc) if m["text"] == "Nikolai"}
+    assert "soviet:bukharin" not in ids, ids
+
+
+def test_a_birth_name_alone_is_the_man_it_names_not_his_relatives(kb: KB) -> None:
+    ids = {m["entity"]["id"] for m in kb.mentions("family_e.txt") if m["text"] == "Djugashvili"}
+    assert ids == {"soviet:stalin"}, ids

@@ -36,6 +36,7 @@ from kartoteka.resolve.names import (
 TYPE_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place",
                  "LOC": "place", "FAC": "place", "EVENT": "event", "WORK_OF_ART": "work"}
 RECENT = 2500          # characters within which a short name refers back to a bearer just named
+FIRST_NAME_NEAR = 1000  # characters within which a bare given name refers back to one named in full
 LEAD_MIN, LEAD_RATIO = 5, 3  # a bearer leads with this many mentions and this many times the next
 FUZZY_PERSON = 85      # rapidfuzz ratio for a surname variant (OCR, misspelling)
 FUZZY_OTHER = 90
@@ -77,6 +78,7 @@ class DocResolver:
         self.c_surname: dict[str, set[str]] = {}
         self.c_first: dict[str, set[str]] = {}
         self._short_cache: dict[tuple[Any, ...], set[str]] = {}
+        self._by_first_name: set[tuple[Any, ...]] = set()   # cache keys answered by a given name alone
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -445,31 +447,49 @@ class DocResolver:
         if cands is None:
             cands = self._short_candidates(p, word)
             self._short_cache[ck] = cands
+        if cands and ck in self._by_first_name:
+            # A bare given name ("Nikolai", "Ekaterina") is someone the document named in full
+            # just before, in the same paragraph or close by; further off it is nobody we know.
+            near = {c for c in cands if (last := self._last_before(c, m.start)) is not None
+                    and (m.start - last <= FIRST_NAME_NEAR or self._paragraph(last) == self._paragraph(m.start))}
+            if not near:
+                return None, 0.0, "person", p
+            cands = near
         if cands:
             eid, conf = self._pick(cands, p, m.start)
             return eid, conf, "person", p
         return self._new_unlinked(word, "person", p), 0.6, "person", p
 
     def _short_candidates(self, p: PersonName, word: str) -> set[str]:
+        exact = {e for e in self.look("by_key", alias_key(word)) if self.type_of(e) == "person"}
         if p.surname:
             cands = {c for c in self.c_surname.get(p.surname, set())
                      if any(compatible(p, f) for f in self.clusters[c].forms)}
             pack = {e for e in self.look("by_surname", p.surname) if self.type_of(e) == "person"
                     and (not self.forms_of(e) or any(compatible(p, f) for f in self.forms_of(e)))}
+            if exact:
+                # The packs know someone by the word alone: among bearers of the surname he comes
+                # first; where he bears it only as a birth name or pseudonym ("Djugashvili") he
+                # joins them, and prominence decides. Bearers the document named stay in play.
+                pack = (pack & exact) or (pack | exact)
             cands |= pack
         else:
             cands = set()
         key = translit_key(word)
+        ck = (word, p.titles, p.gender, p.initials)
         if not cands and p.first and not p.surname:
             cands = {c for c in self.c_first.get(key, set())
                      if not p.gender or p.gender == _gender_of(self.clusters[c])}
-        exact = {e for e in self.look("by_key", alias_key(word)) if self.type_of(e) == "person"}
+            if cands:
+                self._by_first_name.add(ck)
         if exact and not cands:
             cands = exact
         if not cands and word:
             # A first name the document introduced ("Max" after "Max Maximov-Unschlicht").
             cands = {c for c in self.c_first.get(key, set())
                      if not p.gender or p.gender == _gender_of(self.clusters[c])}
+            if cands:
+                self._by_first_name.add(ck)
         if not cands and p.surname and len(p.surname) >= MIN_FUZZY_LEN:
             cands = self._fuzzy_short(p)
         if not cands:
