@@ -815,3 +815,18 @@ def test_spans_of_time_letters_and_goals_do_not_date_or_make_events() -> None:
     fs = facts("The theme returns in a secret letter of May 1937, which accused the group of murdering Sergei Kirov.")
     assert find(fs, "killing", "Sergei Kirov").date_start is None
     absent(facts("Gleb Morozov's removal from office was the chief aim of Ivan Petrov."), "removal")
+
+
+def test_an_imperative_asks_for_an_event_and_asserts_none() -> None:
+    from kartoteka.extract.testing import analyse_text
+
+    facts = analyse_text("\u201cComrades, don't kill Kirov!\u201d Trotsky cried.")
+    assert not [f for f in facts if f.type in ("killing", "death")], facts
+    assert [f for f in analyse_text("The comrades did kill Kirov.") if f.type == "killing"]
+
+
+def test_made_to_appear_is_no_appointment() -> None:
+    from kartoteka.extract.testing import analyse_text
+
+    assert not [f for f in analyse_text("Stalin was thus made to appear blameless.") if f.type == "appointment"]
+    assert [f for f in analyse_text("Yezhov was made commissar of water transport.") if f.type == "appointment"]

@@ -168,6 +168,8 @@ class StanceMixin:
             return True  # a mandative subjunctive: "urgent that X be appointed"
         if "would" in auxes and "have" in auxes:
             return True  # counterfactual: "he would have executed X"
+        if imperative(trig):
+            return True  # it is asked for, not told: "Comrades, don't kill him!"
         if "to" in auxes and any(c.dep_ in SUBJ_DEPS and c.lemma_ in heads for c in trig.children):
             return True  # "a cabal to remove X" parsed with the cabal as the subject
         v = trig
@@ -191,3 +193,17 @@ class StanceMixin:
                 break
             t = t.head
         return False
+
+
+def imperative(v: Any) -> bool:
+    """A main verb in the base form with no subject but one set off as a vocative ("Comrades, ...")
+    and no auxiliary but "do"."""
+    if v.tag_ != "VB" or v.pos_ != "VERB" or not (v.dep_ == "ROOT" or v.dep_ == "conj" and v.head.dep_ == "ROOT"):
+        return False
+    doc = v.doc
+    for c in v.children:
+        if c.dep_ in ("aux", "auxpass") and c.lemma_ != "do":
+            return False
+        if c.dep_ in SUBJ_DEPS and not (c.i + 1 < len(doc) and doc[c.i + 1].is_punct and c.i < v.i):
+            return False
+    return True
