@@ -830,3 +830,13 @@ def test_made_to_appear_is_no_appointment() -> None:
 
     assert not [f for f in analyse_text("Stalin was thus made to appear blameless.") if f.type == "appointment"]
     assert [f for f in analyse_text("Yezhov was made commissar of water transport.") if f.type == "appointment"]
+
+
+def test_a_passage_naming_someone_else_does_not_inherit_the_last_subject() -> None:
+    from kartoteka.extract.testing import analyse_text
+
+    text = ("Sergei Kirov spoke to the congress in 1934.\n\n"
+            "In the corridor I later met the man who had been Grigory Zinoviev. Months later he was shot.")
+    assert not [f for f in analyse_text(text) if f.type == "execution" and f.subject_id == "t:kirov"]
+    kept = "Sergei Kirov spoke to the congress in 1934.\n\nMonths later he was shot in Leningrad."
+    assert [f for f in analyse_text(kept) if f.type == "execution" and f.subject_id == "t:kirov"]

@@ -40,7 +40,8 @@ class CorefMixin:
     def _coref_pass(self) -> dict[int, Mention]:
         """Person pronouns resolved conservatively, left to right. A subject pronoun continues
         the topic (the last person who was a subject, named or by pronoun) only if that person was
-        named in this sentence or the two before and, in a subordinate clause, no other person is
+        named in this sentence or the two before (the passage before's subject only while this
+        passage names nobody else) and, in a subordinate clause, no other person is
         named before it in its sentence ("Lenin's note was found after he died" is ambiguous); a possessive takes the
         nearest person named before it in its sentence, else a subject named after it, else the
         topic; an object pronoun the nearest person that is not its own clause's subject. "This
@@ -55,7 +56,8 @@ class CorefMixin:
         for n, sent in enumerate(self.doc.sents):
             for t in sent:
                 sent_no[t.i] = n
-        if self.state.last_subject is not None:
+        inherited = self.state.last_subject is not None  # the topic is the passage before's subject
+        if inherited:
             topic, topic_sent = self.state.last_subject, -1
         person_nouns = self.lex.person_nouns
         chain_pronouns: list[int] = []  # possessive and object pronouns seen, in order
@@ -73,7 +75,10 @@ class CorefMixin:
                 # the possessor of a main subject is ("Stalin's purge was over. He ...")
                 if subj is not None and subj.head.dep_ != "relcl" \
                         and (tok.dep_ != "poss" or subj.head.dep_ == "ROOT"):
-                    topic, topic_sent = m, sn
+                    topic, topic_sent, inherited = m, sn, False
+                elif inherited and topic is not None and m.entity_id != topic.entity_id:
+                    # a passage that names someone else before any subject: its "he" may be either
+                    topic, inherited = None, False
                 continue
             low = tok.lower_
             if m is None and self._bare_event(tok):
