@@ -76,9 +76,10 @@ class CorefMixin:
                 if subj is not None and subj.head.dep_ != "relcl" \
                         and (tok.dep_ != "poss" or subj.head.dep_ == "ROOT"):
                     topic, topic_sent, inherited = m, sn, False
-                elif inherited and topic is not None and m.entity_id != topic.entity_id:
-                    # a passage that names someone else before any subject: its "he" may be either
-                    topic, inherited = None, False
+                elif inherited and topic is not None:
+                    # a passage that names someone else before any subject or the topic again: its
+                    # "he" may be either
+                    topic, inherited = (topic, False) if m.entity_id == topic.entity_id else (None, False)
                 continue
             low = tok.lower_
             if m is None and self._bare_event(tok):
@@ -106,7 +107,7 @@ class CorefMixin:
                 clear = not others or (main and sn - topic_sent <= 1)
                 if topic is not None and sn - topic_sent <= 2 and clear and fits(topic):
                     out[tok.i] = topic
-                    topic_sent = sn
+                    topic_sent, inherited = sn, False
                 continue
             prior = [i for i in chain_pronouns if sent_no[i] == sn and PRONOUN_GENDER.get(self.doc[i].lower_)
                      == PRONOUN_GENDER.get(low)]
