@@ -840,3 +840,28 @@ def test_a_passage_naming_someone_else_does_not_inherit_the_last_subject() -> No
     assert not [f for f in analyse_text(text) if f.type == "execution" and f.subject_id == "t:kirov"]
     kept = "Sergei Kirov spoke to the congress in 1934.\n\nMonths later he was shot in Leningrad."
     assert [f for f in analyse_text(kept) if f.type == "execution" and f.subject_id == "t:kirov"]
+
+
+def test_an_event_a_clause_is_about_does_not_take_the_clause_date() -> None:
+    from kartoteka.extract.testing import analyse_text, summary
+
+    got = summary(analyse_text("Boris Orlov was arrested in 1881 in connection with the murder of Ivan Petrov."))
+    assert ("arrest", "t:orlov", "1881-01-01") in got and ("killing", "t:petrov", None) in got
+    text = "Terror followed the murder of Ivan Petrov and the attempt on the life of Boris Orlov, August 30th, 1918."
+    assert ("killing", "t:petrov", None) in summary(analyse_text(text))
+    same = summary(analyse_text("Terror followed the murder of Ivan Petrov and Gleb Morozov on 30 August 1918."))
+    assert ("killing", "t:morozov", "1918-08-30") in same and ("killing", "t:petrov", "1918-08-30") in same
+
+
+def test_a_participle_before_a_speech_verb_is_no_reported_speech() -> None:
+    from kartoteka.extract.testing import analyse_text
+
+    facts = analyse_text("Continuing his testimony, Orlov admitted that he had joined the conspiracy.", {"Orlov": "person"})
+    assert [f.voice for f in facts if f.type == "testimony"] == ["author"]
+
+
+def test_being_in_favour_of_an_arrest_is_no_arrest() -> None:
+    from kartoteka.extract.testing import analyse_text
+
+    text = "Ivan Petrov answered, \u201cI am in favor of the immediate arrest of that scoundrel Gleb Morozov,\u201d and sat down."
+    assert not [f for f in analyse_text(text) if f.type == "arrest"]

@@ -116,6 +116,8 @@ class DatingMixin:
             if any(t.i in excluded for t in span):
                 continue
             root = span.root
+            if nounish(trig) and trig.i < span.start and self._nearer_event(trig, span):
+                continue  # "the murder of A and the attempt on B, 30 August": B's date
             if root.dep_ == "conj" and root.head.i == trig.i:
                 continue  # "between X's murder and mid-1936": the other end of a span of time
             if any(a.lemma_.lower() in self.lex.date_blockers and a.i not in {t.i for t in span} for a in trig.ancestors
@@ -132,6 +134,8 @@ class DatingMixin:
                 # another argument ("X's murder triggered the Terror of the 1930s")
                 via = next((a for a in [root, *root.ancestors] if a.head.i == h.i), root)
                 adverbial = via.dep_ in ("prep", "npadvmod", "advmod", "pobj", "nummod") and via.lower_ != "of"
+                if nounish(trig) and any(a.dep_ == "prep" and a.lower_ in self.lex.relational_preps for a in up):
+                    continue  # "Arrested in 1881 in connection with X's murder": the arrest's date
                 if h.i == trig.i or (h.i == head.i and nounish(trig) and adverbial and not any(
                         a.lower_ in TEMPORAL_PREPS or a.lemma_.lower() in self.lex.date_blockers for a in up)):
                     rank = 0  # "whose arrest followed on 20 August": the noun's own clause
@@ -217,6 +221,15 @@ class DatingMixin:
             if any(t.lower_ in TIME_CUES for t in prev):
                 break  # "Later ..." moves the time on from the sentence before
         return None, 1.0
+
+    def _nearer_event(self, trig: Any, span: Any) -> bool:
+        """Another event noun coordinated under the trigger, between it and a date after it."""
+        for t in self.doc[trig.i + 1:span.start]:
+            if t.dep_ == "conj" and t.pos_ == "NOUN" and trig.i in {a.i for a in t.ancestors} and (
+                    t.lemma_.lower() in self.lex.irrealis_heads
+                    or any(x.is_noun for x in self.lex.by_lemma.get(t.lemma_.lower(), []))):
+                return True
+        return False
 
     def scene_date(self, expr: DateExpr, span: Any) -> bool:
         """Whether a date sets the scene for what follows: not a step back ("two years earlier"),

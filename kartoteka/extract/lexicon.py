@@ -73,6 +73,7 @@ class Lexicon:
     occurrence_verbs: frozenset[str] = frozenset()
     announcing: frozenset[str] = frozenset()
     date_blockers: frozenset[str] = frozenset()
+    relational_preps: frozenset[str] = frozenset()
     defendant_verbs: frozenset[str] = frozenset()
     male_names_a: frozenset[str] = frozenset()
     implicative_heads: frozenset[str] = frozenset()
@@ -119,6 +120,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         occurrence_verbs=frozenset(data.get("occurrence_verbs", [])),
         announcing=frozenset(data.get("announcing", [])),
         date_blockers=frozenset(data.get("date_blockers", [])),
+        relational_preps=frozenset(data.get("relational_preps", [])),
         defendant_verbs=frozenset(data.get("defendant_verbs", [])),
         male_names_a=frozenset(translit_key(x) for x in data.get("male_names_a", [])),
         implicative_heads=frozenset(data.get("implicative_heads", [])),

@@ -55,8 +55,10 @@ class StanceMixin:
         child = trig
         for a in trig.ancestors:
             content = child.dep_ in ("ccomp", "xcomp", "parataxis") or (child.dep_ == "advcl" and not any(
-                c.dep_ in ("mark", "advmod") and c.tag_ in ("IN", "WRB") for c in child.children))
-            if a.lemma_ in self.lex.speech_verbs and content:  # not "When X died, Y wrote ..."
+                c.dep_ in ("mark", "advmod") and c.tag_ in ("IN", "WRB") for c in child.children)
+                and child.tag_ not in ("VBG", "VBN"))
+            # not "When X died, Y wrote ..." nor "Continuing his testimony, Y admitted ..."
+            if a.lemma_ in self.lex.speech_verbs and content:
                 sp = self.speaker_of(a)
                 if sp:
                     return sp
@@ -196,14 +198,21 @@ class StanceMixin:
 
 
 def imperative(v: Any) -> bool:
-    """A main verb in the base form with no subject but one set off as a vocative ("Comrades, ...")
-    and no auxiliary but "do"."""
-    if v.tag_ != "VB" or v.pos_ != "VERB" or not (v.dep_ == "ROOT" or v.dep_ == "conj" and v.head.dep_ == "ROOT"):
+    """A verb in the base form with no subject but one set off as a vocative ("Comrades, ...")
+    and no auxiliary but "do": a main verb, or one the parser hung under another clause when it
+    has a vocative or a "do" ("... restrained by his pleas: 'Comrades, don't kill him'")."""
+    main = v.dep_ == "ROOT" or v.dep_ == "conj" and v.head.dep_ == "ROOT"
+    if v.tag_ != "VB" or v.pos_ != "VERB" or not (main or v.dep_ in ("advcl", "parataxis", "ccomp")):
         return False
     doc = v.doc
+    marked = main
     for c in v.children:
-        if c.dep_ in ("aux", "auxpass") and c.lemma_ != "do":
-            return False
-        if c.dep_ in SUBJ_DEPS and not (c.i + 1 < len(doc) and doc[c.i + 1].is_punct and c.i < v.i):
-            return False
-    return True
+        if c.dep_ in ("aux", "auxpass"):
+            if c.lemma_ != "do":
+                return False
+            marked = True
+        if c.dep_ in SUBJ_DEPS:
+            if not (c.i + 1 < len(doc) and doc[c.i + 1].is_punct and c.i < v.i):
+                return False
+            marked = True  # a vocative
+    return marked
