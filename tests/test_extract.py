@@ -272,6 +272,8 @@ def test_negation_and_contrast() -> None:
     assert find(fs, "suicide", "Gleb Morozov").negated
     k = find(fs, "killing", "Gleb Morozov")
     assert not k.negated
+    # the suicide is denied, not the death
+    assert not [f for f in fs if f.type == "death" and f.negated]
     fs = facts("Anna Volkova was never arrested.")
     assert find(fs, "arrest", "Anna Volkova").negated
 
@@ -865,3 +867,14 @@ def test_being_in_favour_of_an_arrest_is_no_arrest() -> None:
 
     text = "Ivan Petrov answered, \u201cI am in favor of the immediate arrest of that scoundrel Gleb Morozov,\u201d and sat down."
     assert not [f for f in analyse_text(text) if f.type == "arrest"]
+
+
+def test_an_unnamed_subject_takes_over_the_topic() -> None:
+    from kartoteka.extract.testing import analyse_text
+
+    text = ("Ivan Petrov signed the law of August 1932. A factory director was called to testify at a trial.\n\n"
+            "Unable to contain himself, the director shouted at the judge.\n\n"
+            "Sent into exile shortly afterwards, he perished in 1938.")
+    assert not [f for f in analyse_text(text) if f.type == "death" and f.subject_id == "t:petrov"]
+    kept = "Ivan Petrov signed the law of August 1932.\n\nSent into exile shortly afterwards, he perished in 1938."
+    assert [f for f in analyse_text(kept) if f.type == "death" and f.subject_id == "t:petrov"]

@@ -82,6 +82,9 @@ class CorefMixin:
                     topic, inherited = (topic, False) if m.entity_id == topic.entity_id else (None, False)
                 continue
             low = tok.lower_
+            if m is None and self.unnamed_subject(tok):
+                topic, inherited = None, False  # "the director exclaimed ... He perished": not the last one named
+                continue
             if m is None and self._bare_event(tok):
                 if topic is not None and sn - topic_sent <= 1:
                     out[tok.i] = topic  # "Execution followed on 29 December": of the one just sentenced
@@ -147,6 +150,15 @@ class CorefMixin:
                         if not before and topic is not None and sn - topic_sent <= 1 and fits(topic):
                             out[tok.i] = topic  # "His death ...": the person the text is about
         return out
+
+    def unnamed_subject(self, t: Any) -> bool:
+        """A main clause's subject that is one person not named: "the director exclaimed"
+        (not "this figure", which the sentence before names)."""
+        return t.dep_ in ("nsubj", "nsubjpass") and t.tag_ == "NN" and t.lemma_.lower() in self.lex.person_nouns \
+            and (t.head.dep_ == "ROOT" or t.head.dep_ == "conj" and t.head.head.dep_ == "ROOT") \
+            and self.by_token.get(t.i) is None \
+            and not any(c.dep_ in ("det", "poss") and c.lower_ in ("this", "that", "his", "her") for c in t.children) \
+            and not any(c.dep_ in ("appos", "compound") and self.by_token.get(c.i) is not None for c in t.children)
 
     def _subject_name(self, t: Any) -> bool:
         """A name that is its clause's subject, or stands beside it ("the poet X", "X, the poet")."""

@@ -374,6 +374,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
     def _remember(self, sent: Any) -> None:
         for t in sent:
             m = self.mention_at(t)
+            if m is None and self.unnamed_subject(t):
+                self.state.last_subject = None
             if m is None or not m.entity_id:
                 continue
             et = self.etype(m)
@@ -564,7 +566,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             if office_tok is not None and trig.type != "sentence":
                 own.update(self.own_office(m, office_tok, trig))
                 own = {k: v for k, v in own.items() if v is not None}
-            for typ in (trig.type, *trig.also):
+            # a denied suicide or execution is no denied death: "did not commit suicide, but was slain"
+            for typ in (trig.type,) if negated else (trig.type, *trig.also):
                 c = Candidate(typ, m, (s_start, s_end), dict(own), date, None, voice,
                               hedged, negated, round(conf if typ == trig.type else conf * 0.95, 3), dict(attrs))
                 if date is not None and date.inferred:
