@@ -94,12 +94,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         db = tmp / "export-bench.db"
-        if args.db:
-            shutil.copyfile(args.db, db)
-            source = f"copy of `{args.db}`"
-        else:
-            benchlib.build_seed_kb(args.seeds, db)
-            source = f"built from `{args.seeds}`"
+        source = benchlib.seed_kb_at(db, args.db, args.seeds)
         rows = measure(db, args.runs, tmp)
         kb_mib = db.stat().st_size / 2**20
     for r in rows:

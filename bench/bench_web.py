@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import shlex
-import shutil
 import statistics
 import sys
 import tempfile
@@ -109,12 +108,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "web-bench.db"
-        if args.db:
-            shutil.copyfile(args.db, db)
-            source = f"copy of `{args.db}`"
-        else:
-            benchlib.build_seed_kb(args.seeds, db)
-            source = f"built from `{args.seeds}`"
+        source = benchlib.seed_kb_at(db, args.db, args.seeds)
         rows = measure(db, args.entity, args.runs)
     for r in rows:
         print(f"{r['page']:<48} median {float(r['median']):7.1f} ms  max {float(r['max']):7.1f} ms  {float(r['kib']):6.0f} KiB")

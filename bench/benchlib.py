@@ -87,3 +87,15 @@ def build_seed_kb(seeds: Path, db: Path) -> None:
                           capture_output=True, text=True)
     if proc.returncode not in (0, 2):
         sys.exit(proc.stderr)
+
+
+def seed_kb_at(db: Path, given: Path | None, seeds: Path) -> str:
+    """A seed KB at ``db``: a copy of ``given`` (a bench must not write to the user's KB) or one
+    built from ``seeds``; returns how it came, for the RESULTS section."""
+    import shutil
+
+    if given:
+        shutil.copyfile(given, db)
+        return f"copy of `{given}`"
+    build_seed_kb(seeds, db)
+    return f"built from `{seeds}`"
