@@ -596,7 +596,7 @@ def test_hyphenated_names_before_an_event_noun_are_each_a_subject() -> None:
 
 
 def test_trial_participants_from_a_relative_clause() -> None:
-    text = ("Stalin referred to a new trial, held in secret on 15-16 January 1935 in Leningrad, at which "
+    text = ("The decree cited another trial, held in camera on 15-16 January 1935 in Leningrad, at which "
             "Ivan Petrov and Boris Orlov were convicted of forming a centre.")
     fs = facts(text)
     f = find(fs, "trial", "Ivan Petrov")

@@ -188,7 +188,7 @@ class DatingMixin:
             if timed is not None:
                 return timed, 0.9
         if best is not None and best[0] > 0 and any(self.doc[i].lower_ in TIME_CUES for i in own):
-            best = None  # "Arrested some days later, he was shot on 1 April": not the arrest's date
+            best = None  # "Seized a week later, X was shot on 3 May": not the seizure's date
         if best is not None:
             return best[2], 1.0 if best[0] == 0 else 0.9
         if not self.lex.infer_dates or not infer:
