@@ -878,3 +878,14 @@ def test_an_unnamed_subject_takes_over_the_topic() -> None:
     assert not [f for f in analyse_text(text) if f.type == "death" and f.subject_id == "t:petrov"]
     kept = "Ivan Petrov signed the law of August 1932.\n\nSent into exile shortly afterwards, he perished in 1938."
     assert [f for f in analyse_text(kept) if f.type == "death" and f.subject_id == "t:petrov"]
+
+
+def test_with_no_topic_a_pronoun_is_the_one_person_named_before_it() -> None:
+    from kartoteka.extract.testing import analyse_text, summary
+
+    text = ("All nine accused were found guilty. When the verdict was read to Ivan Petrov and he understood it, "
+            "he wept. Execution followed on 29 December 1934.")
+    assert ("execution", "t:petrov", "1934-12-29") in summary(analyse_text(text))
+    two = ("All nine accused were found guilty. When the verdict was read to Ivan Petrov and Boris Orlov, "
+           "he wept. Execution followed on 29 December 1934.")
+    assert not [f for f in analyse_text(two) if f.type == "execution"]

@@ -111,6 +111,15 @@ class CorefMixin:
                 if topic is not None and sn - topic_sent <= 2 and clear and fits(topic):
                     out[tok.i] = topic
                     topic_sent, inherited = sn, False
+                elif topic is None or sn - topic_sent > 2:
+                    # no topic to continue: the one person named before it in its sentence ("When
+                    # the sentence was read to X and he understood ...")
+                    named = {mm.entity_id: mm for i, mm in self.ordered
+                             if tok.sent.start <= i < tok.i and mm.entity_id and self.etype(mm) == "person"
+                             and not self._inside_name(self.doc[i])}
+                    if len(named) == 1 and fits(only := next(iter(named.values()))):
+                        out[tok.i] = only
+                        topic, topic_sent, inherited = only, sn, False
                 continue
             prior = [i for i in chain_pronouns if sent_no[i] == sn and PRONOUN_GENDER.get(self.doc[i].lower_)
                      == PRONOUN_GENDER.get(low)]
@@ -128,7 +137,8 @@ class CorefMixin:
                     h = h.head
                 c = self.gsubject(h) if verbish(h) else None
                 if c is not None:
-                    cm = self.by_token.get(c.i) or out.get(c.i)
+                    # (an event noun standing for someone's death is not that person: "death came to him")
+                    cm = self.by_token.get(c.i) or (out.get(c.i) if not self._bare_event(c) else None)
                     clause_subj = cm.entity_id if cm else None
                     # "his uncle X and cousin Y beat him": none of the subjects
                     subjects = {m.entity_id for m, _ in self.expand(c)} | {clause_subj}
