@@ -889,3 +889,14 @@ def test_with_no_topic_a_pronoun_is_the_one_person_named_before_it() -> None:
     two = ("All nine accused were found guilty. When the verdict was read to Ivan Petrov and Boris Orlov, "
            "he wept. Execution followed on 29 December 1934.")
     assert not [f for f in analyse_text(two) if f.type == "execution"]
+
+
+def test_a_date_in_a_phrase_about_something_else_is_not_the_event_date() -> None:
+    from kartoteka.extract.testing import analyse_text, summary
+
+    text = ("Ivan Petrov was sentenced to death. In accordance with the decree of 1 December 1934, "
+            "execution followed at once, on 29 December 1934.")
+    got = summary(analyse_text(text))
+    assert ("execution", "t:petrov", "1934-12-29") in got, got
+    own = summary(analyse_text("Boris Orlov was decorated in 1935 for the arrest of Ivan Petrov on 1 December 1934."))
+    assert ("arrest", "t:petrov", "1934-12-01") in own, own  # the trigger is inside the phrase

@@ -116,6 +116,8 @@ class DatingMixin:
             if any(t.i in excluded for t in span):
                 continue
             root = span.root
+            if self._about_another(root, trig):
+                continue  # "In accordance with the law of 1 December, execution followed": the law's date
             if nounish(trig) and trig.i < span.start and self._nearer_event(trig, span):
                 continue  # "the murder of A and the attempt on B, 30 August": B's date
             if root.dep_ == "conj" and root.head.i == trig.i:
@@ -221,6 +223,17 @@ class DatingMixin:
             if any(t.lower_ in TIME_CUES for t in prev):
                 break  # "Later ..." moves the time on from the sentence before
         return None, 1.0
+
+    def _about_another(self, root: Any, trig: Any) -> bool:
+        """A date inside a phrase that ties the clause to something else ("in accordance with the
+        law of 1 December", "for the decree of May"), when the trigger is outside that phrase."""
+        head = self.clause_head(root)
+        for a in root.ancestors:
+            if a.i == head.i:
+                break
+            if a.dep_ == "prep" and a.lower_ in self.lex.relational_preps:
+                return trig.i not in {t.i for t in a.subtree}
+        return False
 
     def _nearer_event(self, trig: Any, span: Any) -> bool:
         """Another event noun coordinated under the trigger, between it and a date after it."""
