@@ -900,3 +900,12 @@ def test_a_date_in_a_phrase_about_something_else_is_not_the_event_date() -> None
     assert ("execution", "t:petrov", "1934-12-29") in got, got
     own = summary(analyse_text("Boris Orlov was decorated in 1935 for the arrest of Ivan Petrov on 1 December 1934."))
     assert ("arrest", "t:petrov", "1934-12-01") in own, own  # the trigger is inside the phrase
+
+
+def test_with_the_narrator_as_subject_the_one_person_named_is_the_next_he() -> None:
+    from kartoteka.extract.testing import analyse_text, summary
+
+    text = ("Boris Orlov stayed in Moscow. When I met Ivan Petrov in Paris I told him everything. "
+            "He listened for an hour. Three months later he died suddenly in 1938.")
+    got = summary(analyse_text(text))
+    assert ("death", "t:petrov", "1938-01-01") in got and not [f for f in got if f[1] == "t:orlov"], got

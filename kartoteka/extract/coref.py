@@ -63,6 +63,12 @@ class CorefMixin:
         chain_pronouns: list[int] = []  # possessive and object pronouns seen, in order
         for tok in self.doc:
             sn = sent_no[tok.i]
+            if tok.i == tok.sent.start and tok.i > 0 and topic_sent < sn - 1 and self._narrator_subject(self.doc[tok.i - 1].sent):
+                # "When I saw X I told him frankly. He received me ...": with the narrator as the
+                # subject, the one other person the sentence names is who the next "he" is
+                named = self._persons_named(tok.i - 1)
+                if len(named) == 1:
+                    topic, topic_sent, inherited = next(iter(named.values())), sn - 1, False
             m = self.by_token.get(tok.i)
             if m is not None and m.entity_id and self.etype(m) == "person":
                 head = tok.head
@@ -160,6 +166,11 @@ class CorefMixin:
                         if not before and topic is not None and sn - topic_sent <= 1 and fits(topic):
                             out[tok.i] = topic  # "His death ...": the person the text is about
         return out
+
+    @staticmethod
+    def _narrator_subject(sent: Any) -> bool:
+        """A sentence whose main verb's subject is the narrator ("I", "we")."""
+        return any(c.dep_ in SUBJ_DEPS and c.lower_ in ("i", "we") for c in sent.root.children)
 
     def unnamed_subject(self, t: Any) -> bool:
         """A main clause's subject that is one person not named: "the director exclaimed"
