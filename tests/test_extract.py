@@ -909,3 +909,6 @@ def test_with_the_narrator_as_subject_the_one_person_named_is_the_next_he() -> N
             "He listened for an hour. Three months later he died suddenly in 1938.")
     got = summary(analyse_text(text))
     assert ("death", "t:petrov", "1938-01-01") in got and not [f for f in got if f[1] == "t:orlov"], got
+    kin = ("Boris Orlov stayed in Moscow. I learned to admire this son of Ivan Petrov. "
+           "He was still young. Three months later he died suddenly in 1938.")
+    assert not [f for f in analyse_text(kin) if f.type == "death" and f.subject_id == "t:petrov"]

@@ -67,7 +67,7 @@ class CorefMixin:
                 # "When I saw X I told him frankly. He received me ...": with the narrator as the
                 # subject, the one other person the sentence names is who the next "he" is
                 named = self._persons_named(tok.i - 1)
-                if len(named) == 1:
+                if len(named) == 1 and not self._described_by_kin(next(iter(named.values()))):
                     topic, topic_sent, inherited = next(iter(named.values())), sn - 1, False
             m = self.by_token.get(tok.i)
             if m is not None and m.entity_id and self.etype(m) == "person":
@@ -166,6 +166,17 @@ class CorefMixin:
                         if not before and topic is not None and sn - topic_sent <= 1 and fits(topic):
                             out[tok.i] = topic  # "His death ...": the person the text is about
         return out
+
+    def _described_by_kin(self, m: Mention) -> bool:
+        """A person named only to say whose someone is ("this son of X", "X's widow"): the one
+        the sentence is about is the unnamed relative."""
+        if m.body_start is None or m.body_end is None:
+            return True
+        span = self.doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
+        if span is None:
+            return True
+        t = span.root
+        return (t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ == "NOUN") or t.dep_ == "poss"
 
     @staticmethod
     def _narrator_subject(sent: Any) -> bool:
