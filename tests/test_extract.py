@@ -912,3 +912,10 @@ def test_with_the_narrator_as_subject_the_one_person_named_is_the_next_he() -> N
     kin = ("Boris Orlov stayed in Moscow. I learned to admire this son of Ivan Petrov. "
            "He was still young. Three months later he died suddenly in 1938.")
     assert not [f for f in analyse_text(kin) if f.type == "death" and f.subject_id == "t:petrov"]
+
+
+def test_for_a_time_keeps_the_date() -> None:
+    from kartoteka.extract.testing import analyse_text, summary
+
+    got = summary(analyse_text("Ivan Petrov replaced Boris Orlov as head of the department for a time in the mid-1920s."))
+    assert ("removal", "t:orlov", "1923-01-01") in got, got

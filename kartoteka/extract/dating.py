@@ -136,7 +136,9 @@ class DatingMixin:
                 # another argument ("X's murder triggered the Terror of the 1930s")
                 via = next((a for a in [root, *root.ancestors] if a.head.i == h.i), root)
                 adverbial = via.dep_ in ("prep", "npadvmod", "advmod", "pobj", "nummod") and via.lower_ != "of"
-                if nounish(trig) and any(a.dep_ == "prep" and a.lower_ in self.lex.relational_preps for a in up):
+                if nounish(trig) and any(a.dep_ == "prep" and a.lower_ in self.lex.relational_preps
+                                         and not any(c.lemma_.lower() in self.lex.duration_nouns for c in a.children)
+                                         for a in up):
                     continue  # "Arrested in 1881 in connection with X's murder": the arrest's date
                 if h.i == trig.i or (h.i == head.i and nounish(trig) and adverbial and not any(
                         a.lower_ in TEMPORAL_PREPS or a.lemma_.lower() in self.lex.date_blockers for a in up)):
@@ -231,8 +233,9 @@ class DatingMixin:
         for a in root.ancestors:
             if a.i == head.i:
                 break
-            if a.dep_ == "prep" and a.lower_ in self.lex.relational_preps:
-                return trig.i not in {t.i for t in a.subtree}
+            if a.dep_ == "prep" and a.lower_ in self.lex.relational_preps \
+                    and not any(c.dep_ == "pobj" and c.lemma_.lower() in self.lex.duration_nouns for c in a.children):
+                return trig.i not in {t.i for t in a.subtree}  # (but "for a time", "for the first time")
         return False
 
     def _nearer_event(self, trig: Any, span: Any) -> bool:
