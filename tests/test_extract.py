@@ -919,3 +919,18 @@ def test_for_a_time_keeps_the_date() -> None:
 
     got = summary(analyse_text("Ivan Petrov replaced Boris Orlov as head of the department for a time in the mid-1920s."))
     assert ("removal", "t:orlov", "1923-01-01") in got, got
+
+
+def test_an_event_that_would_have_had_consequences_did_not_happen() -> None:
+    from kartoteka.extract.testing import analyse_text
+
+    text = "Boris Orlov was kept on, because his hasty removal would have encouraged defection."
+    assert not [f for f in analyse_text(text) if f.type == "removal"]
+    assert [f for f in analyse_text("Boris Orlov's removal encouraged defection.") if f.type == "removal"]
+
+
+def test_a_demotion_to_a_post_is_not_removal_from_it() -> None:
+    from kartoteka.extract.testing import analyse_text
+
+    facts = analyse_text("On May 11, Ivan Petrov was demoted to the rank of a provincial commander on the Volga.")
+    assert [f.roles.get("office") for f in facts if f.type == "removal"] == [None]

@@ -701,6 +701,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         for c in tok.children:
             if c.dep_ != "prep":
                 continue
+            if c.lower_ == "to" and trig.type == "removal":
+                continue  # "demoted to the rank of X", "moved to X": the post he was given, not the one lost
             if c.lower_ in ("as", "to") or (c.lower_ == "in" and trig.type in ("removal", "appointment")):
                 pobj = next((x for x in c.children if x.dep_ in ("pobj", "pcomp")), None)
                 if pobj is None or (c.lower_ == "in" and (pobj.pos_ != "NOUN" or pobj.ent_type_)):

@@ -10,6 +10,7 @@ from typing import Any
 from kartoteka.extract.syntax import (
     SUBJ_DEPS,
     TEMPORAL_PREPS,
+    nounish,
     verbish,
 )
 
@@ -170,6 +171,10 @@ class StanceMixin:
             return True  # a mandative subjunctive: "urgent that X be appointed"
         if "would" in auxes and "have" in auxes:
             return True  # counterfactual: "he would have executed X"
+        if trig.dep_ in SUBJ_DEPS and nounish(trig):
+            governing = {trig.head.lower_} | {c.lower_ for c in trig.head.children if c.dep_ == "aux"}
+            if governing & {"would", "could", "might"} and "have" in governing:
+                return True  # "his hasty removal would have encouraged defection": it did not happen
         if imperative(trig):
             return True  # it is asked for, not told: "Comrades, don't kill him!"
         if "to" in auxes and any(c.dep_ in SUBJ_DEPS and c.lemma_ in heads for c in trig.children):
