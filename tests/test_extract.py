@@ -927,6 +927,9 @@ def test_an_event_that_would_have_had_consequences_did_not_happen() -> None:
     text = "Boris Orlov was kept on, because his hasty removal would have encouraged defection."
     assert not [f for f in analyse_text(text) if f.type == "removal"]
     assert [f for f in analyse_text("Boris Orlov's removal encouraged defection.") if f.type == "removal"]
+    long = ("Boris Orlov was kept on, because he was chief of the Foreign Department and his hasty removal "
+            "would have encouraged defection by officers stationed abroad.")
+    assert not [f for f in analyse_text(long) if f.type == "removal"]
 
 
 def test_a_demotion_to_a_post_is_not_removal_from_it() -> None:

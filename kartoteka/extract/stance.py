@@ -171,10 +171,13 @@ class StanceMixin:
             return True  # a mandative subjunctive: "urgent that X be appointed"
         if "would" in auxes and "have" in auxes:
             return True  # counterfactual: "he would have executed X"
-        if trig.dep_ in SUBJ_DEPS and nounish(trig):
-            governing = {trig.head.lower_} | {c.lower_ for c in trig.head.children if c.dep_ == "aux"}
-            if governing & {"would", "could", "might"} and "have" in governing:
-                return True  # "his hasty removal would have encouraged defection": it did not happen
+        if nounish(trig):
+            # "his hasty removal would have encouraged defection": it did not happen (the words,
+            # not the parse, which often hangs such a noun anywhere)
+            doc = trig.doc
+            after = [t.lower_ for t in doc[trig.i + 1:min(len(doc), trig.i + 3)]]
+            if after[:1] and after[0] in ("would", "could", "might") and after[1:2] == ["have"]:
+                return True
         if imperative(trig):
             return True  # it is asked for, not told: "Comrades, don't kill him!"
         if "to" in auxes and any(c.dep_ in SUBJ_DEPS and c.lemma_ in heads for c in trig.children):
