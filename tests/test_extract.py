@@ -858,7 +858,7 @@ def test_an_event_a_clause_is_about_does_not_take_the_clause_date() -> None:
 def test_a_participle_before_a_speech_verb_is_no_reported_speech() -> None:
     from kartoteka.extract.testing import analyse_text
 
-    facts = analyse_text("Continuing his testimony, Orlov admitted that he had joined the conspiracy.", {"Orlov": "person"})
+    facts = analyse_text("Continuing his testimony, Orlov admitted that he had met the plotters twice.", {"Orlov": "person"})
     assert [f.voice for f in facts if f.type == "testimony"] == ["author"]
 
 
@@ -909,7 +909,7 @@ def test_with_the_narrator_as_subject_the_one_person_named_is_the_next_he() -> N
             "He listened for an hour. Three months later he died suddenly in 1938.")
     got = summary(analyse_text(text))
     assert ("death", "t:petrov", "1938-01-01") in got and not [f for f in got if f[1] == "t:orlov"], got
-    kin = ("Boris Orlov stayed in Moscow. I learned to admire this son of Ivan Petrov. "
+    kin = ("Boris Orlov stayed in Moscow. I came to respect this nephew of Ivan Petrov. "
            "He was still young. Three months later he died suddenly in 1938.")
     assert not [f for f in analyse_text(kin) if f.type == "death" and f.subject_id == "t:petrov"]
 
@@ -917,23 +917,23 @@ def test_with_the_narrator_as_subject_the_one_person_named_is_the_next_he() -> N
 def test_for_a_time_keeps_the_date() -> None:
     from kartoteka.extract.testing import analyse_text, summary
 
-    got = summary(analyse_text("Ivan Petrov replaced Boris Orlov as head of the department for a time in the mid-1920s."))
+    got = summary(analyse_text("Ivan Petrov succeeded Boris Orlov as chief of the bureau for a time in the mid-1920s."))
     assert ("removal", "t:orlov", "1923-01-01") in got, got
 
 
 def test_an_event_that_would_have_had_consequences_did_not_happen() -> None:
     from kartoteka.extract.testing import analyse_text
 
-    text = "Boris Orlov was kept on, because his hasty removal would have encouraged defection."
+    text = "Boris Orlov stayed in office, since his sudden removal would have alarmed the army."
     assert not [f for f in analyse_text(text) if f.type == "removal"]
-    assert [f for f in analyse_text("Boris Orlov's removal encouraged defection.") if f.type == "removal"]
-    long = ("Boris Orlov was kept on, because he was chief of the Foreign Department and his hasty removal "
-            "would have encouraged defection by officers stationed abroad.")
+    assert [f for f in analyse_text("Boris Orlov's removal alarmed the army.") if f.type == "removal"]
+    long = ("Boris Orlov stayed in office, for he ran the cipher section and his sudden removal "
+            "would have alarmed the agents he ran in Vienna and Prague.")
     assert not [f for f in analyse_text(long) if f.type == "removal"]
 
 
 def test_a_demotion_to_a_post_is_not_removal_from_it() -> None:
     from kartoteka.extract.testing import analyse_text
 
-    facts = analyse_text("On May 11, Ivan Petrov was demoted to the rank of a provincial commander on the Volga.")
+    facts = analyse_text("On 3 May, Ivan Petrov was demoted to the post of a garrison chief in the Urals.")
     assert [f.roles.get("office") for f in facts if f.type == "removal"] == [None]

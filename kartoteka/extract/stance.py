@@ -172,7 +172,7 @@ class StanceMixin:
         if "would" in auxes and "have" in auxes:
             return True  # counterfactual: "he would have executed X"
         if nounish(trig):
-            # "his hasty removal would have encouraged defection": it did not happen (the words,
+            # "his sudden removal would have alarmed the army": it did not happen (the words,
             # not the parse, which often hangs such a noun anywhere)
             doc = trig.doc
             after = [t.lower_ for t in doc[trig.i + 1:min(len(doc), trig.i + 3)]]
