@@ -18,7 +18,12 @@ from kartoteka.query.structured import iso_text, support_text
 @click.argument("question")
 @common_options
 def ask(state: State, question: str) -> None:
-    """Answer a question (who / when / where / how many / what happened to X ...) with citations."""
+    """Answer a question (who / when / where / how many / what happened to X ...) with citations.
+
+    When the KB has no answer it shows the closest passages and exits 3; with --json it prints
+    the answer object (answer "", kind "unknown", the closest passages) and exits 0, since that
+    object is the result.
+    """
     if not question.strip():
         raise UsageError("empty question")
     result = state.kb().ask(question)
