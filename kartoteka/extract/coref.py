@@ -48,7 +48,11 @@ class CorefMixin:
         figure" (a demonstrative and a person noun) as a subject is the one person the sentence
         before names. A possessive after another pronoun of its gender in the sentence is that
         pronoun's person again. An antecedent whose name says the other gender never fits ("she" is not
-        Ivan Petrov). Anything less certain stays unresolved (and yields no factoid)."""
+        Ivan Petrov). With no topic to continue, a subject pronoun is the one person named before
+        it in its sentence. An unnamed person as a main subject ("the director exclaimed") ends
+        the topic; with the narrator as a sentence's subject ("When I met X ..."), the one other
+        person it names (not as someone's kin) becomes the topic. Anything less certain stays
+        unresolved (and yields no factoid)."""
         out: dict[int, Mention] = {}
         topic: Mention | None = None
         topic_sent = -10
