@@ -108,28 +108,23 @@ class CorefMixin:
                 continue
             if low not in PERSON_PRONOUNS or low in REFLEXIVE:
                 continue
-            before = {mm.entity_id for i, mm in self.ordered
-                      if tok.sent.start <= i < tok.i and mm.entity_id and self.etype(mm) == "person"
-                      and not self._inside_name(self.doc[i])}
+            before = self._persons_named(tok.i, upto=tok.i)
             fits = self._gender_fits(low)
             if tok.dep_ in SUBJ_DEPS:
                 main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
-                others = before - {topic.entity_id} if topic is not None else before
+                others = before.keys() - {topic.entity_id} if topic is not None else before.keys()
                 # another person named earlier in the sentence makes the pronoun ambiguous, unless
                 # it is the main clause's subject and the topic was the subject just before
                 clear = not others or (main and sn - topic_sent <= 1)
                 if topic is not None and sn - topic_sent <= 2 and clear and fits(topic):
                     out[tok.i] = topic
                     topic_sent, inherited = sn, False
-                elif topic is None or sn - topic_sent > 2:
+                elif (topic is None or sn - topic_sent > 2) and len(before) == 1 \
+                        and fits(only := next(iter(before.values()))):
                     # no topic to continue: the one person named before it in its sentence ("When
                     # the sentence was read to X and he understood ...")
-                    named = {mm.entity_id: mm for i, mm in self.ordered
-                             if tok.sent.start <= i < tok.i and mm.entity_id and self.etype(mm) == "person"
-                             and not self._inside_name(self.doc[i])}
-                    if len(named) == 1 and fits(only := next(iter(named.values()))):
-                        out[tok.i] = only
-                        topic, topic_sent, inherited = only, sn, False
+                    out[tok.i] = only
+                    topic, topic_sent, inherited = only, sn, False
                 continue
             prior = [i for i in chain_pronouns if sent_no[i] == sn and PRONOUN_GENDER.get(self.doc[i].lower_)
                      == PRONOUN_GENDER.get(low)]
@@ -223,12 +218,14 @@ class CorefMixin:
 
         return fits
 
-    def _persons_named(self, i: int) -> dict[str, Mention]:
-        """The people named in the sentence holding token ``i`` (one mention each)."""
+    def _persons_named(self, i: int, upto: int | None = None) -> dict[str, Mention]:
+        """The people named in the sentence holding token ``i`` (one mention each, the first),
+        or only in its tokens before ``upto``."""
         sent = self.doc[i].sent
+        end = sent.end if upto is None else upto
         found: dict[str, Mention] = {}
         for j, mm in self.ordered:
-            if sent.start <= j < sent.end and mm.entity_id and self.etype(mm) == "person" \
+            if sent.start <= j < end and mm.entity_id and self.etype(mm) == "person" \
                     and not self._inside_name(self.doc[j]):
                 found.setdefault(mm.entity_id, mm)
         return found
