@@ -170,10 +170,18 @@ def event_date(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
     return answer_from(grouped(facts, lambda f: (date_key(f["date"]), date_text(f["date"]))), "date")
 
 
+def office_words(office: str | None) -> set[str]:
+    """The words of an office title that say which office it is ("commissar", "nkvd"), without
+    the filler words.yaml lists ("of", "the", "post", "people")."""
+    from kartoteka.query.words import word_list
+    from kartoteka.resolve.keys import fold
+
+    return set(fold(office or "").split()) - word_list("office_filler")
+
+
 def _about_office(kb: KB, q: Question, f: dict[str, Any]) -> bool:
     """The factoid's organization is (in the lineage of) a body the question's complement names,
     or, where it names none, its office shares a word with the complement."""
-    from kartoteka.resolve.keys import fold
 
     office = (q.office or "").lower()
     bodies = [n.entity_id for n in q.names if n.entity_id != q.target_id and n.text.lower() in office]
@@ -181,8 +189,7 @@ def _about_office(kb: KB, q: Question, f: dict[str, Any]) -> bool:
         org = (f["roles"].get("organization") or {}).get("id")
         lineage = {e for b in bodies for e in kb.entity_ids_for(b, lineage=True)}
         return org in lineage
-    words = set(fold(office).split()) - {"of", "the", "s", "a", "as", "to", "by", "in", "post"}
-    return bool(words & set(fold(f["roles"].get("office") or "").split()))
+    return bool(office_words(office) & office_words(f["roles"].get("office")))
 
 
 def event_place(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
@@ -192,13 +199,12 @@ def event_place(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None
 
 
 def successor(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
-    from kartoteka.resolve.keys import fold
 
     intervals = [iv for iv in kb._office_intervals() if iv["source"]["doc"] not in fiction]  # type: ignore[attr-defined]
     mine = [iv for iv in intervals if iv["holder"]["id"] == q.target_id]
     if q.office:
-        words = set(fold(q.office).split()) - {"of", "the", "s", "people"}
-        mine = [iv for iv in mine if words & set(fold(iv.get("office") or "").split())] or mine
+        words = office_words(q.office)
+        mine = [iv for iv in mine if words & office_words(iv.get("office"))] or mine
     facts = []
     for iv in mine:
         nxt = next((o for o in intervals if o["factoid"] == iv.get("closed_by") and o["holder"]["id"] != q.target_id), None)
@@ -212,16 +218,15 @@ def successor(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
 def _next_holder(iv: dict[str, Any], intervals: list[dict[str, Any]], q: Question) -> dict[str, Any] | None:
     """The first other holder of the same office (same organization, or shared office words) who
     took it after ``iv`` began; in the question's year where it names one."""
-    from kartoteka.resolve.keys import fold
 
     org = (iv.get("organization") or {}).get("id")
-    words = set(fold(iv.get("office") or "").split()) - {"of", "the", "s", "a", "post", "head"}
+    words = office_words(iv.get("office")) - {"head"}  # every office is someone's headship
     later = []
     for o in intervals:
         if o["holder"]["id"] == iv["holder"]["id"] or not o.get("from") or not iv.get("from") or o["from"] <= iv["from"]:
             continue
         same_org = org is not None and (o.get("organization") or {}).get("id") == org
-        shared = bool(words & set(fold(o.get("office") or "").split()))
+        shared = bool(words & office_words(o.get("office")))
         if same_org and (shared or not o.get("office")) or not org and shared:
             later.append(o)
     if q.year:
