@@ -136,9 +136,7 @@ class DatingMixin:
                 # another argument ("X's murder triggered the Terror of the 1930s")
                 via = next((a for a in [root, *root.ancestors] if a.head.i == h.i), root)
                 adverbial = via.dep_ in ("prep", "npadvmod", "advmod", "pobj", "nummod") and via.lower_ != "of"
-                if nounish(trig) and any(a.dep_ == "prep" and a.lower_ in self.lex.relational_preps
-                                         and not any(c.lemma_.lower() in self.lex.duration_nouns for c in a.children)
-                                         for a in up):
+                if nounish(trig) and any(self._relational(a) for a in up):
                     continue  # "Arrested in 1881 in connection with X's murder": the arrest's date
                 if h.i == trig.i or (h.i == head.i and nounish(trig) and adverbial and not any(
                         a.lower_ in TEMPORAL_PREPS or a.lemma_.lower() in self.lex.date_blockers for a in up)):
@@ -233,10 +231,15 @@ class DatingMixin:
         for a in root.ancestors:
             if a.i == head.i:
                 break
-            if a.dep_ == "prep" and a.lower_ in self.lex.relational_preps \
-                    and not any(c.dep_ == "pobj" and c.lemma_.lower() in self.lex.duration_nouns for c in a.children):
-                return trig.i not in {t.i for t in a.subtree}  # (but "for a time", "for the first time")
+            if self._relational(a):
+                return trig.i not in {t.i for t in a.subtree}
         return False
+
+    def _relational(self, prep: Any) -> bool:
+        """A preposition that ties its clause to another matter ("in connection with", "for"),
+        not one that says how long or which time ("for a time", "for the first time")."""
+        return prep.dep_ == "prep" and prep.lower_ in self.lex.relational_preps and not any(
+            c.dep_ == "pobj" and c.lemma_.lower() in self.lex.duration_nouns for c in prep.children)
 
     def _nearer_event(self, trig: Any, span: Any) -> bool:
         """Another event noun coordinated under the trigger, between it and a date after it."""
