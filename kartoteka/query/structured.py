@@ -200,7 +200,7 @@ def event_place(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None
 
 def successor(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
 
-    intervals = [iv for iv in kb._office_intervals() if iv["source"]["doc"] not in fiction]  # type: ignore[attr-defined]
+    intervals = [iv for iv in kb.office_intervals() if iv["source"]["doc"] not in fiction]
     mine = [iv for iv in intervals if iv["holder"]["id"] == q.target_id]
     if q.office:
         words = office_words(q.office)
@@ -241,7 +241,7 @@ def holder(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
 
 
 def position(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
-    ivs = [iv for iv in kb._office_intervals()  # type: ignore[attr-defined]
+    ivs = [iv for iv in kb.office_intervals()
            if iv["holder"]["id"] == q.target_id and iv["source"]["doc"] not in fiction and iv.get("office")]
     if q.year:
         ivs = [iv for iv in ivs if (iv.get("from") or "9999")[:4] <= q.year <= (iv.get("to") or "9999")[:4]]
