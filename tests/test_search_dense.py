@@ -48,3 +48,21 @@ def test_bf16_passage_vectors_agree_with_fp32() -> None:
     ours = encoder(path, MAX_TOKENS).encode(TEXTS)
     theirs = encode_passages(TEXTS)  # bf16 where the CPU has it
     assert float(np.min(np.sum(ours * theirs, axis=1))) > 0.99
+
+
+def test_batches_encoded_side_by_side_come_back_in_input_order() -> None:
+    import os
+
+    import numpy as np
+
+    # Enough texts of mixed lengths for several batches, so several threads share the work.
+    texts = [f"Report number {n} on the {'long ' * (n % 17)}inquiry into the grain harvest." for n in range(75)]
+    os.environ["KARTOTEKA_EMBED_FP32"] = "1"
+    try:
+        together = encode_passages(texts)
+        alone = np.vstack([encode_passages([t]) for t in texts[::7]])
+    finally:
+        del os.environ["KARTOTEKA_EMBED_FP32"]
+    assert together.shape == (75, 384)
+    assert np.abs(together[::7] - alone).max() < 1e-4
+    assert float(together[0] @ together[8]) < 0.95

