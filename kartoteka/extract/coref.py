@@ -51,7 +51,8 @@ class CorefMixin:
         Ivan Petrov). With no topic to continue, a subject pronoun is the one person named before
         it in its sentence. An unnamed person as a main subject ("the director exclaimed") ends
         the topic; with the narrator as a sentence's subject ("When I met X ..."), the one other
-        person it names (not as someone's kin) becomes the topic. Anything less certain stays
+        person it names (not as someone's kin) becomes the topic. A subject pronoun is never a
+        person its own verb's object names ("X, whom he replaced"). Anything less certain stays
         unresolved (and yields no factoid)."""
         out: dict[int, Mention] = {}
         topic: Mention | None = None
@@ -113,6 +114,7 @@ class CorefMixin:
             if tok.dep_ in SUBJ_DEPS:
                 main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
                 others = before.keys() - {topic.entity_id} if topic is not None else before.keys()
+                others -= self._coarguments(tok.head)  # "X, whom he had replaced": "he" is not X
                 # another person named earlier in the sentence makes the pronoun ambiguous, unless
                 # it is the main clause's subject and the topic was the subject just before
                 clear = not others or (main and sn - topic_sent <= 1)
@@ -165,6 +167,15 @@ class CorefMixin:
                         if not before and topic is not None and sn - topic_sent <= 1 and fits(topic):
                             out[tok.i] = topic  # "His death ...": the person the text is about
         return out
+
+    def _coarguments(self, verb: Any) -> set[str]:
+        """The people a verb's objects name, the antecedent of an object relative pronoun
+        included ("X, whom he replaced"): a non-reflexive pronoun subject of the same verb is
+        none of them."""
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+        if verb.dep_ == "relcl" and any(o.tag_ in ("WP", "WDT") for o in objects):
+            objects.append(verb.head)
+        return {m.entity_id for o in objects for m, _ in self.expand(o) if m.entity_id}
 
     def _described_by_kin(self, m: Mention) -> bool:
         """A person named only to say whose someone is ("this son of X", "X's widow"): the one
