@@ -190,3 +190,24 @@ def test_the_post_after_the_event_word_narrows_it_and_another_mans_appointment_d
         assert "26 September 1936" in result["answer"], result
         assert "1938" not in result["answer"] and "1935" not in result["answer"], result
         check_citations(kb, result)
+
+
+RANKS = """The Commissariats
+
+In 1936 Nikolai Yezhov was appointed commissar of water transport.
+
+In 1937 Vladimir Dekanozov was appointed deputy foreign commissar.
+
+Lavrentiy Beria came to the plenum as the commissariat's new chief in place of Yezhov, whom he had replaced in
+December 1938.
+"""
+
+
+def test_a_successor_is_named_by_the_succession_not_by_a_rank_two_offices_share(tmp_path: Path) -> None:
+    # "commissar" in both titles does not make the deputy foreign commissar Yezhov's successor
+    (tmp_path / "ranks.txt").write_text(RANKS, encoding="utf-8")
+    with KB(tmp_path / "kb.db") as kb:
+        kb.ingest([tmp_path / "ranks.txt"])
+        result = kb.ask("Who succeeded Yezhov?")
+        assert "Beria" in result["answer"] and "Dekanozov" not in result["answer"], result
+        check_citations(kb, result)

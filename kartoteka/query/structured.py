@@ -199,13 +199,20 @@ def event_place(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None
 
 
 def successor(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
-
+    """Who a source says replaced the person (a removal that names the successor: "X was
+    replaced by Y", "Y succeeded X"), and who next held an office the person held."""
+    facts = []
+    for f in _facts(kb, q.target_id or "", ["removal"], fiction):
+        if q.office and f["roles"].get("office") and not office_words(q.office) & office_words(f["roles"]["office"]):
+            continue
+        for other in f["roles"].get("other") or []:
+            if other.get("type") == "person" and other.get("id") != q.target_id and _in_year(f, q.year):
+                facts.append({"id": f["id"], "source": f["source"], "holder": other})
     intervals = [iv for iv in kb.office_intervals() if iv["source"]["doc"] not in fiction]
     mine = [iv for iv in intervals if iv["holder"]["id"] == q.target_id]
     if q.office:
         words = office_words(q.office)
         mine = [iv for iv in mine if words & office_words(iv.get("office"))] or mine
-    facts = []
     for iv in mine:
         nxt = next((o for o in intervals if o["factoid"] == iv.get("closed_by") and o["holder"]["id"] != q.target_id), None)
         if nxt is None:
@@ -218,15 +225,18 @@ def successor(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
 def _next_holder(iv: dict[str, Any], intervals: list[dict[str, Any]], q: Question) -> dict[str, Any] | None:
     """The first other holder of the same office (same organization, or shared office words) who
     took it after ``iv`` began; in the question's year where it names one."""
+    from kartoteka.query.words import word_list
 
     org = (iv.get("organization") or {}).get("id")
-    words = office_words(iv.get("office")) - {"head"}  # every office is someone's headship
+    # A rank ("head", "commissar", "deputy") is shared by offices of every body: only the words
+    # that say which body or portfolio tell the same office ("water transport", "nkvd").
+    words = office_words(iv.get("office")) - word_list("office_rank")
     later = []
     for o in intervals:
         if o["holder"]["id"] == iv["holder"]["id"] or not o.get("from") or not iv.get("from") or o["from"] <= iv["from"]:
             continue
         same_org = org is not None and (o.get("organization") or {}).get("id") == org
-        shared = bool(words & office_words(o.get("office")))
+        shared = bool(words & (office_words(o.get("office")) - word_list("office_rank")))
         if same_org and (shared or not o.get("office")) or not org and shared:
             later.append(o)
     if q.year:
