@@ -169,3 +169,21 @@ def test_a_bare_given_name_far_from_its_full_name_is_nobody_we_know(kb: KB) -> N
 def test_a_birth_name_alone_is_the_man_it_names_not_his_relatives(kb: KB) -> None:
     ids = {m["entity"]["id"] for m in kb.mentions("family_e.txt") if m["text"] == "Djugashvili"}
     assert ids == {"soviet:stalin"}, ids
+
+
+WINTER = """The Commissariat in Winter
+
+The order reached the provinces in January. Beria signed it that night. Bukharin wrote to the
+editor twice. May brought no relief to the villages.
+"""
+
+
+def test_a_pack_surname_opening_a_sentence_is_that_person(tmp_path: Path) -> None:
+    # the small model reads neither surname as a name at the start of a sentence
+    (tmp_path / "winter.txt").write_text(WINTER, encoding="utf-8")
+    with KB(tmp_path / "w.db") as k:
+        k.ingest([tmp_path / "winter.txt"], n_process=1)
+        assert mention_at(k, "winter.txt", "Beria")["entity"]["id"] == "soviet:beria"
+        assert mention_at(k, "winter.txt", "Bukharin")["entity"]["id"] == "soviet:bukharin"
+        with pytest.raises(AssertionError):
+            mention_at(k, "winter.txt", "May")  # a month, not a man

@@ -56,13 +56,16 @@ def with_ruler(nlp: Language, key: Any, make_patterns: Callable[[], list[dict[st
     return nlp
 
 
-def common_words(nlp: Language) -> set[str]:
-    """Lowercase English words the model's lemmatizer knows: pack aliases that are common words."""
+def common_words(nlp: Language, *, nouns: bool = True) -> set[str]:
+    """Lowercase English words the model's lemmatizer knows: pack aliases that are common words.
+    Without ``nouns``, only its verbs, adjectives and adverbs: its noun list also holds the
+    surnames of the famous ("lenin", "beria")."""
     try:
         table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")  # type: ignore[attr-defined]
     except (KeyError, ValueError, AttributeError):
         return set()
-    return {w for words in table.values() for w in words}
+    noun = nlp.vocab.strings["noun"]  # the table is keyed by the hash of its part of speech
+    return {w for pos, words in table.items() if nouns or pos != noun for w in words}
 
 
 def workers_for(texts: list[str], n_process: int) -> int:

@@ -50,7 +50,7 @@ def selected(a: Analysis) -> list[int]:
 def nlp_stage(a: Analysis, ctx: Context) -> None:
     st = run_state(ctx)
     nlp = load_model()
-    nlp = with_ruler(nlp, st.key, lambda: ruler_patterns(st.index, common_words(nlp)))
+    nlp = with_ruler(nlp, st.key, lambda: ruler_patterns(st.index, common_words(nlp), common_words(nlp, nouns=False)))
     chosen = selected(a)
     docs: list = [None] * len(a.passages)
     texts = [a.passages[n].body for n in chosen]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kartoteka.resolve.keys import alias_key, ocr_key, translit_key
-from kartoteka.resolve.names import PersonName, parse_person, register_given_names, surname_key
+from kartoteka.resolve.names import PersonName, known_given, parse_person, register_given_names, surname_key
 from kartoteka.resolve.packs import Pack
 
 SPACY_LABELS = {"person": "PERSON", "organization": "ORG", "place": "GPE", "event": "EVENT", "work": "WORK_OF_ART"}
@@ -122,9 +122,10 @@ def kb_overlay(conn: sqlite3.Connection, base: Index) -> Index:
     return idx
 
 
-def ruler_patterns(idx: Index, common_words: set[str]) -> list[dict[str, Any]]:
+def ruler_patterns(idx: Index, common_words: set[str], plain_words: set[str] | None = None) -> list[dict[str, Any]]:
     """EntityRuler patterns from pack aliases: case-sensitive; single words that are common English
-    words (lowercased) or too short are left to the statistical NER."""
+    words (lowercased) or too short are left to the statistical NER. With ``plain_words`` (the
+    English words that are no nouns), unshared pack surnames opening a sentence too."""
     seen: set[tuple[str, str]] = set()
     out: list[dict[str, Any]] = []
     for k in idx.known.values():
@@ -141,5 +142,31 @@ def ruler_patterns(idx: Index, common_words: set[str]) -> list[dict[str, Any]]:
                 continue
             seen.add((label, alias))
             out.append({"label": label, "pattern": alias})
+    if plain_words is not None:
+        out += [{"label": "PERSON", "pattern": [{"ORTH": s, "IS_SENT_START": True}]}
+                for s in sentence_initial_surnames(idx, plain_words)]
     return out
+
+
+def sentence_initial_surnames(idx: Index, plain_words: set[str]) -> list[str]:
+    """Surnames a pack gives that no other person and no other kind of entity goes by, and that
+    are no English verb, adjective, adverb, month, weekday or given name: the small model misses many a
+    surname that opens a sentence ("Beria addressed ..."), and after a full stop a capitalised
+    word that is one of these is a name."""
+    import calendar
+
+    calendar_words = {w.lower() for w in (*calendar.month_name[1:], *calendar.day_name)}
+    other_names = {a.strip() for k in idx.known.values() if k.type != "person"
+                   for a in {k.name, *idx.raw_aliases.get(k.id, [])}}
+    out: set[str] = set()
+    for k in idx.known.values():
+        surname = str(k.data.get("surname") or "").strip()
+        if k.type != "person" or not k.linked or len(surname) < 4 or not surname.isalpha() or not surname[:1].isupper():
+            continue
+        if surname.lower() in plain_words or surname.lower() in calendar_words or surname in other_names \
+                or known_given(translit_key(surname)):
+            continue  # "Arnold" or "Serge" opening a sentence may be anyone's first name
+        if len(idx.by_surname_exact.get(alias_key(surname), ())) == 1:
+            out.add(surname)
+    return sorted(out)
 
