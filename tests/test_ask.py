@@ -198,8 +198,8 @@ In 1936 Nikolai Yezhov was appointed commissar of water transport.
 
 In 1937 Vladimir Dekanozov was appointed deputy foreign commissar.
 
-Lavrentiy Beria came to the plenum as the commissariat's new chief in place of Yezhov, whom he had replaced in
-December 1938.
+Lavrentiy Beria chaired the meeting as chief of the commissariat instead of Yezhov, whom he replaced late
+in 1938.
 """
 
 

@@ -179,12 +179,12 @@ def test_succeeded_and_removed() -> None:
 
 def test_pronoun_subject_of_relative_clause_is_not_its_object() -> None:
     # "whom" is Rykov, so the "he" who replaced him is the other man: co-arguments never corefer
-    fs = facts("Vyacheslav Molotov spoke to the plenum as premier in place of Alexei Rykov, "
-               "whom he had replaced in December 1930.")
+    fs = facts("Vyacheslav Molotov chaired the plenum as premier instead of Alexei Rykov, "
+               "whom he replaced on 19 December 1930.")
     r = find(fs, "removal", "Alexei Rykov")
     assert r.roles.get("other") == [eid("Vyacheslav Molotov")]
     a = find(fs, "appointment", "Vyacheslav Molotov")
-    assert a.date_start == "1930-12-01"
+    assert a.date_start == "1930-12-19"
     # with no one else for "he" to be, nothing is made up
     fs = facts("The plenum heard Alexei Rykov, whom he had replaced in 1930.")
     assert not [f for f in fs if f.type == "appointment"]
