@@ -142,9 +142,9 @@ def ruler_patterns(idx: Index, common_words: set[str], plain_words: set[str] | N
                 continue
             seen.add((label, alias))
             out.append({"label": label, "pattern": alias})
-    if plain_words is not None:
-        out += [{"label": "PERSON", "pattern": [{"ORTH": s, "IS_SENT_START": True}]}
-                for s in sentence_initial_surnames(idx, plain_words)]
+    surnames = sentence_initial_surnames(idx, plain_words) if plain_words is not None else []
+    if surnames:  # one pattern: the matcher tries each pattern at every token, a set lookup is cheap
+        out.append({"label": "PERSON", "pattern": [{"ORTH": {"IN": surnames}, "IS_SENT_START": True}]})
     return out
 
 
