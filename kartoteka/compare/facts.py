@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from kartoteka import yamldata
 
 PRECISION_RANK = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
 _YEARISH = re.compile(r"\b(?:1[0-9]\d\d|20[0-4]\d)s?\b|\b(?:1[0-9]|20)\d0s\b|'\d0s\b")
@@ -25,7 +25,7 @@ _WORD = re.compile(r"[\w'’-]+")
 @cache
 def rules() -> dict[str, Any]:
     text = resources.files("kartoteka.compare").joinpath("compare.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yamldata.safe_load(text)
 
 
 @cache

@@ -9,8 +9,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from kartoteka import yamldata
 from kartoteka.analysis import Analysis
 from kartoteka.pipeline import Context, register
 
@@ -25,7 +24,7 @@ DIALOGUE_MAX_CHARS = 400
 
 @cache
 def rules() -> dict[str, Any]:
-    return yaml.safe_load(resources.files("kartoteka.compare").joinpath("genre.yaml").read_text(encoding="utf-8"))
+    return yamldata.safe_load(resources.files("kartoteka.compare").joinpath("genre.yaml").read_text(encoding="utf-8"))
 
 
 def features(a: Analysis) -> dict[str, Any]:

@@ -26,8 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
-
+from kartoteka import yamldata
 from kartoteka.export.scope import Selection, require_some, role_refs
 from kartoteka.resolve.keys import fold
 
@@ -37,7 +36,7 @@ _ID = re.compile(r"^[0-9a-zA-Z]([0-9a-zA-Z.\-]*[0-9a-zA-Z])?$")
 
 @lru_cache(maxsize=1)
 def mapping() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(MAPPING.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yamldata.safe_load(MAPPING.read_text(encoding="utf-8"))
     return data
 
 

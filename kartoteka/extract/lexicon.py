@@ -8,8 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from kartoteka import yamldata
 from kartoteka.resolve.keys import translit_key
 
 Step = tuple[frozenset[str], frozenset[str]]  # (deps, lemmas); "*" in either means any
@@ -136,4 +135,4 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
 @cache
 def default_lexicon() -> Lexicon:
     text = resources.files("kartoteka.extract").joinpath("lexicon.yaml").read_text(encoding="utf-8")
-    return load_lexicon(yaml.safe_load(text))
+    return load_lexicon(yamldata.safe_load(text))

@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from kartoteka import yamldata
 
 _I = re.IGNORECASE
 
@@ -55,7 +55,7 @@ def _heading(keywords: list[str], numbers: str) -> re.Pattern[str]:
 
 @cache
 def patterns() -> Patterns:
-    data: dict[str, Any] = yaml.safe_load(
+    data: dict[str, Any] = yamldata.safe_load(
         resources.files("kartoteka.ingest").joinpath("patterns.yaml").read_text(encoding="utf-8")
     )
     words = _alt([re.escape(w) for w in data["number_words"]])
@@ -95,5 +95,5 @@ def patterns() -> Patterns:
 @cache
 def page_marker_label_patterns() -> list[re.Pattern[str]]:
     """Each page-marker pattern on its own, with its ``page`` group."""
-    data = yaml.safe_load(resources.files("kartoteka.ingest").joinpath("patterns.yaml").read_text(encoding="utf-8"))
+    data = yamldata.safe_load(resources.files("kartoteka.ingest").joinpath("patterns.yaml").read_text(encoding="utf-8"))
     return [re.compile(p, _I) for p in data["page_markers"]]

@@ -11,8 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from kartoteka import yamldata
 from kartoteka.query.words import word_list
 
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})(?:\s*[-\u2013]\s*(\d{2,4}))?\b")
@@ -34,7 +33,7 @@ class Question:
 
 @cache
 def rules() -> dict[str, Any]:
-    data = yaml.safe_load(resources.files("kartoteka.query").joinpath("questions.yaml").read_text(encoding="utf-8"))
+    data = yamldata.safe_load(resources.files("kartoteka.query").joinpath("questions.yaml").read_text(encoding="utf-8"))
     data["answer_types"] = [(r["type"], re.compile(r["pattern"])) for r in data["answer_types"]]
     data["event_of"] = {w: t for t, words in data["events"].items() for w in words}
     event = "(?P<event>" + "|".join(sorted(map(re.escape, data["event_of"]), key=len, reverse=True)) + r")\b"

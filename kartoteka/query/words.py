@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import yaml
+from kartoteka import yamldata
 
 
 @cache
 def word_list(name: str) -> frozenset[str]:
-    data = yaml.safe_load(resources.files("kartoteka.query").joinpath("words.yaml").read_text(encoding="utf-8"))
+    data = yamldata.safe_load(resources.files("kartoteka.query").joinpath("words.yaml").read_text(encoding="utf-8"))
     return frozenset(str(w) for w in data[name])

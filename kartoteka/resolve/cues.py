@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from kartoteka import yamldata
 from kartoteka.analysis import Analysis, Mention
 
 DATA = Path(__file__).parent / "data" / "cues.yaml"
@@ -25,7 +24,7 @@ class StatedPair:
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    d = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    d = yamldata.safe_load(DATA.read_text(encoding="utf-8"))
 
     def alt(xs: list[str]) -> str:
         return "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in sorted((x for x in xs if x), key=len, reverse=True))

@@ -19,7 +19,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from kartoteka import yamldata
 
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u2032`"
 _DATA = Path(__file__).parent / "data" / "translit.yaml"
@@ -44,7 +44,7 @@ def alias_key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _rules() -> tuple[list[tuple[re.Pattern[str], str]], list[tuple[re.Pattern[str], str]]]:
-    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    data = yamldata.safe_load(_DATA.read_text(encoding="utf-8"))
     translit = [(re.compile(p), r) for p, r in data["translit"]]
     ocr = [(re.compile(p), r) for p, r in data["ocr"]]
     return translit, ocr

@@ -12,8 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from kartoteka import yamldata
 from kartoteka.resolve.keys import fold, translit_key
 
 DATA = Path(__file__).parent / "data"
@@ -36,8 +35,8 @@ class NameData:
 
 @lru_cache(maxsize=1)
 def name_data() -> NameData:
-    d = yaml.safe_load((DATA / "names.yaml").read_text(encoding="utf-8"))
-    s = yaml.safe_load((DATA / "stoplist.yaml").read_text(encoding="utf-8"))
+    d = yamldata.safe_load((DATA / "names.yaml").read_text(encoding="utf-8"))
+    s = yamldata.safe_load((DATA / "stoplist.yaml").read_text(encoding="utf-8"))
     given: dict[str, int] = {}
     for i, cls in enumerate(d["given_name_classes"]):
         for n in cls:

@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from kartoteka import yamldata
 from kartoteka.errors import UsageError
 from kartoteka.resolve.keys import alias_key, translit_key
 from kartoteka.store.db import transaction
@@ -63,7 +62,7 @@ def read_pack(name: str) -> Pack:
     folder = PACKS_DIR / name
     if not (folder / "pack.yaml").is_file():
         raise UsageError(f"no pack named {name!r} (installed: {', '.join(installed_packs()) or 'none'})")
-    meta = yaml.safe_load((folder / "pack.yaml").read_text(encoding="utf-8")) or {}
+    meta = yamldata.safe_load((folder / "pack.yaml").read_text(encoding="utf-8")) or {}
     h = hashlib.sha256()
     entries: list[dict[str, Any]] = []
     files = []
@@ -73,7 +72,7 @@ def read_pack(name: str) -> Pack:
         if path.name == "pack.yaml":
             continue
         files.append(path.name)
-        loaded = yaml.safe_load(data.decode("utf-8")) or []
+        loaded = yamldata.safe_load(data.decode("utf-8")) or []
         if not isinstance(loaded, list):
             raise UsageError(f"pack {name}: {path.name} is not a YAML list")
         for entry in loaded:
