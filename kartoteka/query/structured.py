@@ -179,6 +179,14 @@ def office_words(office: str | None) -> set[str]:
     return set(fold(office or "").split()) - word_list("office_filler")
 
 
+def portfolio_words(office: str | None) -> set[str]:
+    """The office words that say which body or portfolio ("water transport", "nkvd"), not the
+    rank every body has ("head", "commissar", "deputy": ``office_rank`` in words.yaml)."""
+    from kartoteka.query.words import word_list
+
+    return office_words(office) - word_list("office_rank")
+
+
 def _about_office(kb: KB, q: Question, f: dict[str, Any]) -> bool:
     """The factoid's organization is (in the lineage of) a body the question's complement names,
     or, where it names none, its office shares a word with the complement."""
@@ -201,19 +209,19 @@ def event_place(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None
 def successor(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
     """Who a source says replaced the person (a removal that names the successor: "X was
     replaced by Y", "Y succeeded X"), and who next held an office the person held."""
+    asked = office_words(q.office) if q.office else set()
     facts = []
     for f in _facts(kb, q.target_id or "", ["removal"], fiction):
-        if not _in_year(f, q.year) or (q.office and f["roles"].get("office")
-                                       and not office_words(q.office) & office_words(f["roles"]["office"])):
+        if not _in_year(f, q.year) or (asked and f["roles"].get("office")
+                                       and not asked & office_words(f["roles"]["office"])):
             continue
         for other in f["roles"].get("other") or []:
             if other.get("type") == "person" and other.get("id") != q.target_id:
                 facts.append({"id": f["id"], "source": f["source"], "holder": other})
     intervals = [iv for iv in kb.office_intervals() if iv["source"]["doc"] not in fiction]
     mine = [iv for iv in intervals if iv["holder"]["id"] == q.target_id]
-    if q.office:
-        words = office_words(q.office)
-        mine = [iv for iv in mine if words & office_words(iv.get("office"))] or mine
+    if asked:
+        mine = [iv for iv in mine if asked & office_words(iv.get("office"))] or mine
     for iv in mine:
         nxt = next((o for o in intervals if o["factoid"] == iv.get("closed_by") and o["holder"]["id"] != q.target_id), None)
         if nxt is None:
@@ -225,19 +233,17 @@ def successor(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
 
 def _next_holder(iv: dict[str, Any], intervals: list[dict[str, Any]], q: Question) -> dict[str, Any] | None:
     """The first other holder of the same office (same organization, or shared office words) who
-    took it after ``iv`` began; in the question's year where it names one."""
-    from kartoteka.query.words import word_list
+    took it after ``iv`` began; in the question's year where it names one. A rank two offices
+    share is no match: only their portfolio words."""
 
     org = (iv.get("organization") or {}).get("id")
-    # A rank ("head", "commissar", "deputy") is shared by offices of every body: only the words
-    # that say which body or portfolio tell the same office ("water transport", "nkvd").
-    words = office_words(iv.get("office")) - word_list("office_rank")
+    words = portfolio_words(iv.get("office"))
     later = []
     for o in intervals:
         if o["holder"]["id"] == iv["holder"]["id"] or not o.get("from") or not iv.get("from") or o["from"] <= iv["from"]:
             continue
         same_org = org is not None and (o.get("organization") or {}).get("id") == org
-        shared = bool(words & (office_words(o.get("office")) - word_list("office_rank")))
+        shared = bool(words & portfolio_words(o.get("office")))
         if same_org and (shared or not o.get("office")) or not org and shared:
             later.append(o)
     if q.year:
