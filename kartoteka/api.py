@@ -64,14 +64,22 @@ class KB(EntityQueries, FactoidQueries, ConflictQueries, AskQueries, RecordQueri
         n_process: int | None = None,
         on_start: Callable[[int], None] | None = None,
         on_result: Callable[[Any], None] | None = None,
+        on_file: Callable[[str], None] | None = None,
+        on_finish: Callable[[], None] | None = None,
     ) -> list[Any]:
         """Add files and folders; returns one IngestResult per file found."""
         from kartoteka.ingest.pipeline import ingest_paths
         from kartoteka.pipeline import Context, finish_run
+        from kartoteka.store.writer import clear_stale, comparisons_stale
 
         ctx = Context(conn=self.conn, packs=packs, n_process=n_process or default_processes())
-        results = ingest_paths(ctx, paths, on_start=on_start, on_result=on_result)
-        finish_run(ctx, changed=any(r.status in ("added", "updated") for r in results))
+        results = ingest_paths(ctx, paths, on_start=on_start, on_result=on_result, on_file=on_file)
+        # Also when nothing changed now: a run killed before its comparisons left them stale.
+        if comparisons_stale(self.conn):
+            if on_finish:
+                on_finish()
+            finish_run(ctx, changed=True)
+            clear_stale(self.conn)
         return results
 
     # -- documents ------------------------------------------------------------------------

@@ -9,8 +9,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from kartoteka.cli.main import cli
-from kartoteka.cli.output import State, common_options, console, emit_json
-from kartoteka.errors import UsageError
+from kartoteka.cli.output import State, check_query, common_options, console, emit_json
 from kartoteka.query.structured import iso_text, support_text
 
 
@@ -24,8 +23,7 @@ def ask(state: State, question: str) -> None:
     the answer object (answer "", kind "unknown", the closest passages) and exits 0, since that
     object is the result.
     """
-    if not question.strip():
-        raise UsageError("empty question")
+    check_query(question, "question")
     result = state.kb().ask(question)
     if state.json:
         emit_json(result)

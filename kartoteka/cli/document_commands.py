@@ -11,8 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kartoteka.cli.main import cli
-from kartoteka.cli.output import State, common_options, console, emit_json, err_console
-from kartoteka.errors import UsageError
+from kartoteka.cli.output import State, check_query, common_options, console, emit_json, err_console
 
 STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "rejected": "red"}
 
@@ -136,8 +135,7 @@ def text(state: State, doc: str) -> None:
 @common_options
 def search(state: State, query: str, limit: int, source: str | None, mode: str, lineage: bool) -> None:
     """Search passages by words and meaning ("phrases" and prefix* work; names match any spelling)."""
-    if not query.strip():
-        raise UsageError("empty search query")
+    check_query(query, "search query")
     hits = state.kb().search(query, limit=limit, source=source, mode=mode, lineage=lineage)
     if state.json:
         emit_json([{k: h[k] for k in ("doc", "start", "end", "text", "score", "page", "highlights")} for h in hits])

@@ -12,10 +12,25 @@ import click
 from rich.console import Console
 
 from kartoteka.api import KB
+from kartoteka.errors import UsageError
 
 console = Console()
 # Messages on stderr are one line each (CONTRACT): never wrapped at the terminal width.
 err_console = Console(stderr=True, soft_wrap=True)
+
+
+# A query longer than this is refused at once (the web UI caps its parameters the same way): a
+# pasted book would otherwise be tokenised, expanded and ranked for minutes.
+MAX_QUERY_CHARS = 1000
+
+
+def check_query(text: str, what: str = "query") -> str:
+    """The query, or UsageError (exit 2) when it is empty or too long."""
+    if not text.strip():
+        raise UsageError(f"empty {what}")
+    if len(text) > MAX_QUERY_CHARS:
+        raise UsageError(f"{what} too long ({len(text):,} characters > {MAX_QUERY_CHARS:,})")
+    return text
 
 
 class State:

@@ -19,8 +19,12 @@ STDOUT = "-"
 @contextlib.contextmanager
 def text_file(path: Path, *, newline: str | None = None) -> Iterator[TextIO]:
     """A UTF-8 text file that appears at ``path`` only if the block finishes without error."""
+    if path.is_symlink():
+        raise UsageError(f"{path} is a symlink; give a regular file or a new path with --out")
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name with --out")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{path} is not a regular file (a device, FIFO or socket); give a regular file or a new path")
     if not path.parent.is_dir():
         raise UsageError(f"no folder {path.parent} to write {path.name} in")
     partial = path.with_name(f".{path.name}.partial")
@@ -48,6 +52,8 @@ def folder(out: str) -> Path:
     if out == STDOUT:
         raise UsageError("this format writes a folder of files: give --out FOLDER, not -")
     path = Path(out)
+    if path.is_symlink():
+        raise UsageError(f"{path} is a symlink; give a folder or a new path with --out")
     if path.exists() and not path.is_dir():
         raise UsageError(f"{path} exists and is not a folder")
     if not path.parent.is_dir():

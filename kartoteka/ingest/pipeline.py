@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,29 +24,79 @@ class IngestResult:
     path: str
     status: str  # added, unchanged, updated, rejected
     reason: str | None = None
+    warning: str | None = None  # added or updated, but something to know (bytes replaced, ...)
 
     def to_json(self) -> dict[str, str]:
         out = {"doc": self.doc, "path": self.path, "status": self.status}
         if self.reason:
             out["reason"] = self.reason
+        if self.warning:
+            out["warning"] = self.warning
         return out
 
 
+def safe_name(name: str | Path) -> str:
+    """A file name as text that can be stored and printed: bytes that are not UTF-8 (a cp1251
+    name on a UTF-8 system) written as \\xNN, control characters as escapes."""
+    raw = os.fsencode(name)
+    text = raw.decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[tuple[Path, str | None]]:
-    """Files under the given paths, recursively, sorted; a missing path comes back with its reason."""
+    """Files under the given paths, recursively, sorted; anything that cannot be ingested (a
+    missing path, a symlink loop, a FIFO or device, an unreadable folder) comes back with its
+    reason, and the rest of the batch goes on."""
     out: list[tuple[Path, str | None]] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        out.append((Path(root) / name, None))
-        elif p.is_file():
-            out.append((p, None))
+        problem = file_problem(p)
+        if problem == "folder":
+            out.extend(_walk(p))
         else:
-            out.append((p, "no such file or folder"))
+            out.append((p, problem))
     return out
+
+
+def _walk(top: Path) -> list[tuple[Path, str | None]]:
+    out: list[tuple[Path, str | None]] = []
+
+    def unreadable(e: OSError) -> None:
+        out.append((Path(e.filename or top), f"cannot read folder: {e.strerror or e}"))
+
+    # Symlinked folders are not followed (a loop cannot trap the walk); a linked file is read.
+    for root, dirs, files in os.walk(top, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for d in list(dirs):
+            if os.path.islink(os.path.join(root, d)):
+                dirs.remove(d)
+                files.append(d)
+        for name in sorted(files):
+            if not name.startswith("."):
+                path = Path(root) / name
+                problem = file_problem(path)
+                out.append((path, "a folder reached through a symlink (not followed)" if problem == "folder"
+                            else problem))
+    return out
+
+
+def file_problem(path: Path) -> str | None:
+    """None for a regular file, "folder" for a folder, else why it cannot be ingested. Only the
+    file's metadata is read: a FIFO or a link to /dev/zero would block or never end."""
+    try:
+        st = path.stat()
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symlink loop"
+        if path.is_symlink():
+            return "broken symlink"
+        return "no such file or folder" if e.errno == errno.ENOENT else f"cannot read: {e.strerror or e}"
+    if stat.S_ISDIR(st.st_mode):
+        return "folder"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    kind = ("FIFO" if stat.S_ISFIFO(st.st_mode) else "socket" if stat.S_ISSOCK(st.st_mode)
+            else "device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "special file")
+    return f"not a regular file ({kind})"
 
 
 def sha256_of(path: Path) -> str:
@@ -59,10 +111,10 @@ def analyse(path: Path, digest: str, ctx: Context) -> Analysis:
     """Read and analyse one file; raises RejectedInput."""
     raw = read_document(path)
     segments, passages = detect_structure(raw)
-    title = raw.title or _first_line(raw.text) or path.name
+    title = raw.title or _first_line(raw.text) or safe_name(path.name)
     analysis = Analysis(
-        doc=path.name, path=str(path), format=raw.format, sha256=digest, text=raw.text, title=title,
-        encoding=raw.encoding, meta=raw.meta, segments=segments, passages=passages,
+        doc=safe_name(path.name), path=safe_name(path), format=raw.format, sha256=digest, text=raw.text,
+        title=title, encoding=raw.encoding, meta=raw.meta, segments=segments, passages=passages,
     )
     for _name, stage in load_stages():
         stage(analysis, ctx)
@@ -82,16 +134,19 @@ def ingest_paths(
     paths: Iterable[str | Path],
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
+    on_file: Callable[[str], None] | None = None,
 ) -> list[IngestResult]:
     # A KB kept inside the folder being ingested is not one of its documents.
     own = _kb_files(ctx)
-    files = [(path, problem) for path, problem in expand_paths(paths) if path.resolve() not in own]
+    files = [(path, problem) for path, problem in expand_paths(paths) if problem or _resolved(path) not in own]
     if on_start:
         on_start(len(files))
-    known = {r["doc"]: r["sha256"] for r in ctx.conn.execute("SELECT doc, sha256 FROM documents")}
+    known = {r["doc"]: (r["sha256"], r["path"]) for r in ctx.conn.execute("SELECT doc, sha256, path FROM documents")}
     seen: dict[str, Path] = {}
     results: list[IngestResult] = []
     for path, problem in files:
+        if on_file:
+            on_file(safe_name(path.name))
         result = _ingest_one(ctx, path, problem, known, seen)
         results.append(result)
         if on_result:
@@ -99,9 +154,16 @@ def ingest_paths(
     return results
 
 
-def _kb_files(ctx: Context) -> set[Path]:
+def _resolved(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
+
+
+def _kb_files(ctx: Context) -> set[Path | None]:
     """The KB's own files (the database and its -wal, -shm and -journal companions)."""
-    out: set[Path] = set()
+    out: set[Path | None] = set()
     for row in ctx.conn.execute("PRAGMA database_list"):
         if row[2]:
             base = Path(row[2]).resolve()
@@ -109,24 +171,40 @@ def _kb_files(ctx: Context) -> set[Path]:
     return out
 
 
-def _ingest_one(ctx: Context, path: Path, problem: str | None, known: dict[str, str], seen: dict[str, Path]) -> IngestResult:
-    doc = path.name
+def _clash(path: Path, old_path: str | None) -> bool:
+    """Is the KB's document of this name a different file that still exists (not this file moved)?"""
+    if not old_path:
+        return False
+    old = Path(old_path)
+    return old.is_file() and _resolved(old) != _resolved(path)
+
+
+def _ingest_one(ctx: Context, path: Path, problem: str | None, known: dict[str, tuple[str, str]],
+                seen: dict[str, Path]) -> IngestResult:
+    doc, shown = safe_name(path.name), safe_name(path)
     if problem:
-        return IngestResult(doc, str(path), "rejected", problem)
+        return IngestResult(doc, shown, "rejected", problem)
     if doc in seen:
-        return IngestResult(doc, str(path), "rejected", f"another file named {doc} is in this batch ({seen[doc]})")
+        return IngestResult(doc, shown, "rejected",
+                            f"another file named {doc} is in this batch ({safe_name(seen[doc])})")
     seen[doc] = path
     try:
         digest = sha256_of(path)
     except OSError as e:
-        return IngestResult(doc, str(path), "rejected", f"cannot read: {e.strerror}")
-    if known.get(doc) == digest:
-        return IngestResult(doc, str(path), "unchanged")
+        return IngestResult(doc, shown, "rejected", f"cannot read: {e.strerror}")
+    old_digest, old_path = known.get(doc, (None, None))
+    if old_digest == digest:
+        return IngestResult(doc, shown, "unchanged")
+    if old_digest is not None and _clash(path, old_path):
+        return IngestResult(doc, shown, "rejected", f"a different document named {doc} is already in the KB"
+                            f" (from {old_path}); rename one of them")
     try:
         analysis = analyse(path, digest, ctx)
     except RejectedInput as e:
-        return IngestResult(doc, str(path), "rejected", str(e))
+        return IngestResult(doc, shown, "rejected", str(e))
     write_analysis(ctx.conn, analysis)
     status = "updated" if doc in known else "added"
-    known[doc] = digest
-    return IngestResult(doc, str(path), status)
+    known[doc] = (digest, analysis.path)
+    replaced = analysis.meta.get("replaced_bytes")
+    warning = f"{replaced} undecodable byte(s) replaced by \ufffd" if replaced else None
+    return IngestResult(doc, shown, status, warning=warning)

@@ -63,6 +63,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    damaged = damaged_utf8(data)
+    if damaged is not None:
+        return damaged, "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -85,6 +88,29 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
+# A file is UTF-8 with a few damaged bytes (not another encoding) when at least this share of its
+# non-ASCII characters decode as UTF-8 multi-byte sequences.
+_UTF8_MIN_VALID_SHARE = 0.95
+
+
+def damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few bad bytes (a damaged copy, a truncated download), decoded with
+    U+FFFD in their place; None where the bytes look like another encoding."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    valid = sum(1 for c in text if ord(c) > 127 and c != "\ufffd")
+    if bad <= 0 or valid == 0 or valid < _UTF8_MIN_VALID_SHARE * (valid + bad):
+        return None
+    return text
+
+
+def replaced_bytes(text: str, encoding: str | None, data: bytes) -> int:
+    """How many undecodable bytes were replaced (only UTF-8 ever replaces)."""
+    if encoding != "utf-8" or "\ufffd" not in text:
+        return 0
+    return text.count("\ufffd") - data.count("\ufffd".encode())
+
+
 def _printable_ratio(text: str) -> float:
     sample = text[:20000]
     if not sample:
@@ -98,7 +124,8 @@ def read_plain(path: Path, data: bytes) -> RawDocument:
     if _printable_ratio(text) < 0.95:
         raise RejectedInput("binary content with a text extension")
     fmt = "md" if path.suffix.lower() == ".md" else "txt"
-    return RawDocument(text=text, format=fmt, encoding=encoding)
+    replaced = replaced_bytes(text, encoding, data)
+    return RawDocument(text=text, format=fmt, encoding=encoding, meta={"replaced_bytes": replaced} if replaced else {})
 
 
 # -- helpers shared by the structured formats ----------------------------------------------

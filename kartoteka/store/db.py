@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kartoteka.errors import UsageError
+from kartoteka.errors import KartotekaError, UsageError
 from kartoteka.store.migrations import MIGRATIONS
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
-    """Open (and if needed create and migrate) the KB at ``path``."""
+    """Open (and if needed create and migrate) the KB at ``path``.
+
+    Without ``create`` the file must already be a Kartoteka KB: another program's SQLite file,
+    an empty file or a device is refused before anything is written to it (no schema, no WAL)."""
     path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder, not a knowledge base file")
     if not create and not path.exists():
         raise UsageError(f"no knowledge base at {path} (build one with `kartoteka ingest PATH`)")
-    if path.exists() and path.is_dir():
-        raise UsageError(f"{path} is a folder, not a knowledge base file")
+    if path.exists():
+        check_kb_file(path, create=create)
+    if not create and not _writable(path):
+        return _open_read_only(path)
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.OperationalError as e:
+        raise KartotekaError(f"cannot open {path}: {e}") from None
     except sqlite3.DatabaseError as e:
         raise UsageError(f"{path} is not a Kartoteka knowledge base ({e})") from None
     if version > SCHEMA_VERSION:
@@ -34,6 +45,68 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         migrate(conn, version)
     conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_kb_file(path: Path, *, create: bool) -> None:
+    """Refuse a path that is not a Kartoteka KB (``create``: nor an empty file or empty SQLite
+    database to build one in), reading it without writing anything."""
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise UsageError(f"{path} is not a regular file, not a knowledge base")
+        if st.st_size == 0:
+            if create:
+                return
+            raise UsageError(f"{path} is an empty file, not a knowledge base (`kartoteka ingest` builds one)")
+        with path.open("rb") as fh:
+            magic = fh.read(len(SQLITE_MAGIC))
+    except OSError as e:
+        raise UsageError(f"cannot read {path}: {e.strerror or e}") from None
+    if magic != SQLITE_MAGIC:
+        raise UsageError(f"{path} is not a Kartoteka knowledge base (not an SQLite file)")
+    version, tables = _peek(path)
+    if version == 0 and not (create and tables == 0):
+        raise UsageError(f"{path} is not a Kartoteka knowledge base (an SQLite file of another program)")
+
+
+def _peek(path: Path) -> tuple[int, int]:
+    """(user_version, number of tables) read through a read-only connection."""
+    for mode in ("ro", "ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode={mode}", uri=True)
+            try:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+                return version, tables
+            finally:
+                conn.close()
+        except sqlite3.OperationalError:
+            continue  # a WAL file in a read-only folder: read it as immutable
+        except sqlite3.DatabaseError as e:
+            raise UsageError(f"{path} is not a Kartoteka knowledge base ({e})") from None
+    raise UsageError(f"cannot read {path} as a knowledge base")
+
+
+def _writable(path: Path) -> bool:
+    """Can SQLite write beside the KB (its -wal and -shm files)?"""
+    return os.access(path, os.W_OK) and os.access(path.absolute().parent, os.W_OK)
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A KB in a read-only file or folder: queries work, nothing is written (immutable when
+    SQLite cannot create its shared-memory file there)."""
+    version, _tables = _peek(path)
+    if version != SCHEMA_VERSION:
+        raise UsageError(f"{path} needs upgrading (schema {version}, this Kartoteka {SCHEMA_VERSION}) but is read-only")
+    wal = path.with_name(path.name + "-shm").exists()
+    mode = "ro" if wal else "ro&immutable=1"
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode={mode}", uri=True, isolation_level=None,
+                           check_same_thread=False)
+    conn.row_factory = sqlite3.Row
     return conn
 
 

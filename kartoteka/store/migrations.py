@@ -180,3 +180,14 @@ MIGRATIONS.append(
     CREATE INDEX conflicts_entity ON conflicts(entity_id);
     """
 )
+MIGRATIONS.append(
+    # Run-level state of the KB: "comparisons_stale" is set in the transaction that stores a
+    # document and cleared when corroboration and conflicts are recomputed, so an ingest killed in
+    # between is finished by the next run.
+    """
+    CREATE TABLE kb_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """
+)

@@ -79,6 +79,7 @@ def write_analysis(conn: sqlite3.Connection, a: Analysis) -> int:
                 "INSERT INTO embeddings (passage_id, model, vector) VALUES (?,?,?)",
                 [(ids[seq], a.embedding_model, vec) for seq, vec in a.embeddings.items() if seq in ids],
             )
+        mark_stale(conn)
         # Document-born entities that no document mentions any more go with their last document.
         conn.execute(
             "DELETE FROM entities WHERE linked = 0 AND id NOT IN (SELECT entity_id FROM mentions WHERE entity_id IS NOT NULL)"
@@ -89,6 +90,24 @@ def write_analysis(conn: sqlite3.Connection, a: Analysis) -> int:
 def delete_document(conn: sqlite3.Connection, doc: str) -> None:
     with transaction(conn):
         conn.execute("DELETE FROM documents WHERE doc = ?", (doc,))
+        mark_stale(conn)
         conn.execute(
             "DELETE FROM entities WHERE linked = 0 AND id NOT IN (SELECT entity_id FROM mentions WHERE entity_id IS NOT NULL)"
         )
+
+
+STALE_KEY = "comparisons_stale"
+
+
+def mark_stale(conn: sqlite3.Connection) -> None:
+    """Record, inside the caller's transaction, that the KB-wide comparisons no longer match."""
+    conn.execute("INSERT OR REPLACE INTO kb_state (key, value) VALUES (?, '1')", (STALE_KEY,))
+
+
+def comparisons_stale(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM kb_state WHERE key = ?", (STALE_KEY,)).fetchone() is not None
+
+
+def clear_stale(conn: sqlite3.Connection) -> None:
+    with transaction(conn):
+        conn.execute("DELETE FROM kb_state WHERE key = ?", (STALE_KEY,))

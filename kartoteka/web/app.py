@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -63,8 +63,34 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(db_path: str | Path) -> Starlette:
-    """The app serving the KB at ``db_path``; raises UsageError when there is no KB there."""
+class HostAllowlist:
+    """Answer 400 to a request whose Host header is not one the server is reached by: a page of
+    another site that rebinds its DNS name to 127.0.0.1 cannot read the KB. An allowed name
+    without a port accepts any port."""
+
+    def __init__(self, app: ASGIApp, allowed: list[str]) -> None:
+        self.app = app
+        self.allowed = {h.lower() for h in allowed}
+
+    def permits(self, host: str) -> bool:
+        host = host.lower()
+        bare = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return host in self.allowed or bare in self.allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+        if self.permits(host):
+            await self.app(scope, receive, send)
+            return
+        await PlainTextResponse("invalid Host header", status_code=400)(scope, receive, send)
+
+
+def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None) -> Starlette:
+    """The app serving the KB at ``db_path``; raises UsageError when there is no KB there.
+    ``allowed_hosts``: the Host header values to accept (None: any, for tests and embedding)."""
     db = Path(db_path)
     with KB(db, create=False) as kb:
         kb.sources()  # opens (and if needed migrates) it now: a bad file fails here, not per page
@@ -112,4 +138,6 @@ def create_app(db_path: str | Path) -> Starlette:
         NotFound: on_not_found, UsageError: on_usage, HTTPException: on_http, Exception: on_error})
     app.state.db_name = db.name
     app.add_middleware(SecurityHeaders)
+    if allowed_hosts is not None:
+        app.add_middleware(HostAllowlist, allowed=allowed_hosts)
     return app
