@@ -66,13 +66,14 @@ class KB(EntityQueries, FactoidQueries, ConflictQueries, AskQueries, RecordQueri
         on_result: Callable[[Any], None] | None = None,
         on_file: Callable[[str], None] | None = None,
         on_finish: Callable[[], None] | None = None,
+        on_passage: Callable[[int, int], None] | None = None,
     ) -> list[Any]:
         """Add files and folders; returns one IngestResult per file found."""
         from kartoteka.ingest.pipeline import ingest_paths
         from kartoteka.pipeline import Context, finish_run
         from kartoteka.store.writer import clear_stale, comparisons_stale
 
-        ctx = Context(conn=self.conn, packs=packs, n_process=n_process or default_processes())
+        ctx = Context(conn=self.conn, packs=packs, n_process=n_process or default_processes(), on_passage=on_passage)
         results = ingest_paths(ctx, paths, on_start=on_start, on_result=on_result, on_file=on_file)
         # Also when nothing changed now: a run killed before its comparisons left them stale.
         if comparisons_stale(self.conn):
@@ -88,6 +89,12 @@ class KB(EntityQueries, FactoidQueries, ConflictQueries, AskQueries, RecordQueri
         from kartoteka.query.documents import list_sources
 
         return list_sources(self.conn)
+
+    def totals(self) -> dict[str, int]:
+        """Counts of documents, entities (mentioned), factoids, events and conflicts."""
+        from kartoteka.query.documents import kb_totals
+
+        return kb_totals(self.conn)
 
     def text(self, doc: str) -> str:
         from kartoteka.query.documents import document_text

@@ -23,6 +23,8 @@ class Context:
     packs: list[str] | None = None  # None: every installed pack
     n_process: int = 1
     cache: dict[str, Any] = field(default_factory=dict)
+    # Told (passages done, passages in the document) as a long document is parsed: progress.
+    on_passage: Callable[[int, int], None] | None = None
 
 
 Stage = Callable[[Analysis, Context], None]

@@ -70,7 +70,7 @@ def test_nothing_found_and_bad_input(kb_path: Path, run_cli) -> None:
     code, _, err = run_cli("--db", kb_path, "conflicts", "--kind", "odd")
     assert code == 2
     code, out, _ = run_cli("--db", kb_path, "conflicts", "--source", "b.txt", "--kind", "reference", "--json")
-    assert code == 0 and json.loads(out) == []
+    assert code == 3 and json.loads(out) == []  # CONTRACT: an empty listing exits 3, [] under --json
 
 
 def test_compare_recomputes_and_others_show_it(kb_path: Path, run_cli) -> None:

@@ -216,7 +216,7 @@ def test_a_changed_file_replaces_its_old_version(tmp_path: Path, tmp_kb: Path) -
     assert after["#fts"] == sum(len(v["passages"]) for k, v in after.items() if k != "#fts")
 
     code, out, _ = run_cli("--db", tmp_kb, "search", "quartermaster", "--json")
-    assert code == 0 and json.loads(out) == []
+    assert code == 3 and json.loads(out) == []  # CONTRACT: empty listing: exit 3, []
     code, out, _ = run_cli("--db", tmp_kb, "search", "harbourmistress", "--json")
     hits = json.loads(out)
     assert code == 0 and [h["doc"] for h in hits] == ["change.txt"]

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 from rich.markup import escape
 
 from kartoteka.cli.main import cli
-from kartoteka.cli.output import State, common_options, console, emit_json
+from kartoteka.cli.output import State, common_options, console, emit_json, emit_listing, paging
 
 QUOTE_CHARS = 240
 KIND_LABEL = {"sources": "sources disagree", "self": "the source contradicts itself",
@@ -22,20 +21,15 @@ KIND_LABEL = {"sources": "sources disagree", "self": "the source contradicts its
 @click.option("--source", default=None, help="Only conflicts that involve this document.")
 @click.option("--kind", type=click.Choice(["sources", "self", "reference"]), default=None,
               help="Only this kind: between sources, within one source, or against the domain pack.")
+@paging
 @common_options
-def conflicts(state: State, entity: str | None, source: str | None, kind: str | None) -> None:
+def conflicts(state: State, entity: str | None, source: str | None, kind: str | None, limit: int | None,
+              offset: int) -> None:
     """Where sources disagree, a source contradicts itself, or a source contradicts the reference
     data of a domain pack: every value with its quotes."""
     rows = state.kb().conflicts(entity=entity, source=source, kind=kind)
-    if state.json:
-        emit_json(rows)
-        return
-    if not rows:
-        console.print("no conflicts" + (f" about {escape(entity)}" if entity else ""))
-        sys.exit(3)
-    for c in rows:
-        print_conflict(c)
-    console.print(f"[dim]{len(rows)} conflict(s)[/dim]")
+    emit_listing(state, rows, limit=limit, offset=offset, noun="conflicts" + (f" about {entity}" if entity else ""),
+                 render=lambda page: [print_conflict(c) for c in page])
 
 
 def print_conflict(c: dict[str, Any]) -> None:

@@ -3,55 +3,92 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import click
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
 from kartoteka.cli.main import cli
-from kartoteka.cli.output import State, check_query, common_options, console, emit_json, err_console
+from kartoteka.cli.output import (
+    State,
+    check_query,
+    common_options,
+    console,
+    emit_json,
+    emit_listing,
+    err_console,
+    fiction_option,
+    indented,
+    safe_text,
+)
 
 STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "rejected": "red"}
 
 
 def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str] | None) -> int:
-    """Ingest with a progress bar on a terminal; returns the exit code (2 if anything was rejected)."""
+    """Ingest with progress on a terminal: the document in work, passages parsed in it, an ETA;
+    then a summary with counts and the time taken. Returns the exit code (2 if anything was rejected)."""
     kb = state.kb(create=True)
+    started = time.monotonic()
     show_progress = not state.json and sys.stderr.isatty()
     progress = Progress(
-        TextColumn("[bold]ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=err_console, transient=True, disable=not show_progress,
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("eta"), TimeRemainingColumn(), console=err_console, transient=True, disable=not show_progress,
     )
-    task = progress.add_task("", total=None)
+    files = progress.add_task("documents", total=None)
+    passages = progress.add_task("passages", total=None, visible=False)
+
+    def on_file(name: str) -> None:
+        progress.update(files, description=f"[bold]{escape(safe_text(name))}")
+        progress.reset(passages, total=None, visible=False)
+
+    def on_passage(done: int, total: int) -> None:
+        progress.update(passages, completed=done, total=total, visible=True, description="  passages")
+
     with progress:
         results = kb.ingest(
-            paths, packs=packs,
-            on_start=lambda n: progress.update(task, total=n),
-            on_result=lambda r: progress.update(task, advance=1, description=escape(r.doc)),
+            paths, packs=packs, on_file=on_file, on_passage=on_passage,
+            on_start=lambda n: progress.update(files, total=n),
+            on_result=lambda r: progress.update(files, advance=1),
+            on_finish=lambda: progress.update(files, description="[bold]comparing sources"),
         )
+    totals = kb.totals()
+    elapsed = round(time.monotonic() - started, 1)
     rejected = [r for r in results if r.status == "rejected"]
     if state.json:
         counts = {s: sum(r.status == s for r in results) for s in STATUS_STYLE}
-        emit_json({"documents": [r.to_json() for r in results], "counts": counts, "db": str(kb.path)})
+        emit_json({"documents": [r.to_json() for r in results], "counts": counts, "db": str(kb.path),
+                   "totals": totals, "seconds": elapsed})
     else:
-        print_ingest_summary(results)
+        print_ingest_summary(results, totals, elapsed)
         for r in rejected:
             err_console.print(f"rejected {r.path}: {r.reason}", style="red", highlight=False, markup=False)
     return 2 if rejected else 0
 
 
-def print_ingest_summary(results: list) -> None:
-    table = Table(title="Ingest summary", show_lines=False)
-    table.add_column("document")
-    table.add_column("status")
-    table.add_column("reason")
+def print_ingest_summary(results: list, totals: dict[str, int] | None = None, elapsed: float | None = None) -> None:
+    """One line per document that was not unchanged, then the counts."""
     for r in results:
-        table.add_row(escape(r.doc), Text(r.status, style=STATUS_STYLE[r.status]), escape(r.reason or ""))
-    console.print(table)
+        if r.status == "unchanged":
+            continue
+        note = r.reason or r.warning or ""
+        console.print(indented(f"[{STATUS_STYLE[r.status]}]{r.status:9}[/]  {escape(safe_text(r.doc))}"
+                               + (f"  [dim]{escape(safe_text(note))}[/dim]" if note else ""), by=0))
     counts = {s: sum(r.status == s for r in results) for s in STATUS_STYLE}
-    console.print(", ".join(f"{n} {s}" for s, n in counts.items()))
+    console.print(", ".join(f"{n} {s}" for s, n in counts.items()) + (f" in {elapsed} s" if elapsed is not None else ""),
+                  highlight=False)
+    if totals:
+        console.print("the KB now holds " + ", ".join(f"{n:,} {k}" for k, n in totals.items()), highlight=False)
 
 
 @cli.command()
@@ -127,25 +164,34 @@ def text(state: State, doc: str) -> None:
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Passages to show.")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0, 10000), help="Skip this many first.")
 @click.option("--source", default=None, help="Only this document.")
 @click.option("--mode", type=click.Choice(["bm25", "dense", "hybrid"]), default="hybrid", show_default=True,
               help="Rank by words (BM25), by meaning (dense vectors), or both fused by rank.")
 @click.option("--lineage", is_flag=True, help="Also match an organization's predecessors and successors.")
+@fiction_option
 @common_options
-def search(state: State, query: str, limit: int, source: str | None, mode: str, lineage: bool) -> None:
+def search(state: State, query: str, limit: int, offset: int, source: str | None, mode: str, lineage: bool,
+           fiction: bool) -> None:
     """Search passages by words and meaning ("phrases" and prefix* work; names match any spelling)."""
     check_query(query, "search query")
-    hits = state.kb().search(query, limit=limit, source=source, mode=mode, lineage=lineage)
-    if state.json:
-        emit_json([{k: h[k] for k in ("doc", "start", "end", "text", "score", "page", "highlights")} for h in hits])
-        return
-    if not hits:
-        console.print("no matches")
-        sys.exit(3)
+    kb = state.kb()
+    # One more than the page, to know whether more follow.
+    hits = kb.search(query, limit=offset + limit + 1, source=source, mode=mode, lineage=lineage)
+    if not fiction:
+        stories = {r["doc"] for r in kb.sources() if r.get("genre") == "fiction"}
+        hits = [h for h in hits if h["doc"] not in stories]
+    page = hits[offset:offset + limit]
+    rows = [{k: h[k] for k in ("doc", "start", "end", "text", "score", "page", "highlights")} for h in page]
+    emit_listing(state, rows, limit=limit, offset=offset, noun="passages", render=print_hits,
+                 more=len(hits) > offset + limit)
+
+
+def print_hits(hits: list[dict]) -> None:
     for h in hits:
         where = f"{h['doc']} [{h['start']}:{h['end']}]" + (f" p. {h['page']}" if h.get("page") else "")
-        console.print(Text(f"{h['score']:.2f}  {where}", style="bold"))
+        console.print(Text(f"{h['score']:.2f}  {safe_text(where)}", style="bold"))
         console.print(snippet(h["text"], h["start"], h["highlights"]))
         console.print()
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli.main import cli
-from kartoteka.cli.output import State, common_options, console, emit_json
+from kartoteka.cli.output import State, common_options, console, emit_json, emit_listing, indented, paging
 
 TYPES = ["person", "organization", "place", "event", "work", "other"]
 
@@ -56,23 +54,22 @@ def entity(state: State, name: str) -> None:
 @cli.command()
 @click.option("--type", "type_", type=click.Choice(TYPES), default=None, help="Only this type.")
 @click.option("--source", default=None, help="Only entities mentioned in this document.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
+@paging
 @common_options
-def entities(state: State, type_: str | None, source: str | None, limit: int) -> None:
-    """List entities by number of mentions."""
-    rows = state.kb().entities(type=type_, source=source, limit=limit)
-    if state.json:
-        emit_json(rows)
-        return
-    if not rows:
-        console.print("no entities")
-        sys.exit(3)
-    t = Table(title=f"{len(rows)} entities")
-    for col in ("id", "name", "type", "mentions", "sources"):
-        t.add_column(col)
+def entities(state: State, type_: str | None, source: str | None, limit: int | None, offset: int) -> None:
+    """List entities by number of mentions (all of them unless --limit says otherwise)."""
+    rows = state.kb().entities(type=type_, source=source, limit=ALL)
+    emit_listing(state, rows, limit=limit, offset=offset, noun="entities", render=print_entities)
+
+
+ALL = 1 << 62  # the query's LIMIT when every row is wanted
+
+
+def print_entities(rows: list[dict]) -> None:
+    """One line per entity, wrapped at whole words: readable at 80 columns."""
     for r in rows:
-        t.add_row(escape(r["id"]), escape(r["name"]), r["type"], str(r["mention_count"]), str(r["source_count"]))
-    console.print(t)
+        console.print(indented(f"[bold]{escape(r['name'])}[/bold]  [dim]{r['type']} · {r['mention_count']} mentions"
+                               f" in {r['source_count']} source(s) · {escape(r['id'])}[/dim]", by=0))
 
 
 @cli.command()

@@ -10,7 +10,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli.main import cli
-from kartoteka.cli.output import State, common_options, console, emit_json
+from kartoteka.cli.output import (
+    State,
+    common_options,
+    console,
+    date_range,
+    emit_json,
+    emit_listing,
+    fiction_option,
+    indented,
+    paging,
+    safe_text,
+)
 
 TYPES = ["birth", "death", "execution", "killing", "suicide", "arrest", "trial", "sentence", "release", "exile",
          "expulsion", "appointment", "removal", "membership", "election", "defection", "kidnapping", "testimony",
@@ -62,59 +73,60 @@ def _flags(f: dict[str, Any]) -> str:
     return " ".join(out)
 
 
-def print_factoids(rows: list[dict[str, Any]], title: str) -> None:
-    table = Table(title=title, show_lines=False)
-    for col in ("date", "type", "who", "what", "voice/flags", "source", "quote"):
-        table.add_column(col, overflow="fold")
+QUOTE_CHARS = 240
+
+
+def print_factoids(rows: list[dict[str, Any]]) -> None:
+    """One block per factoid, each line wrapped at whole words (readable at 80 columns): the
+    date, type and subject; what else it says; flags; where; the quote."""
     for f in rows:
         s = f["source"]
-        where = f"{s['doc']} [{s['start']}]" + (f" p. {s['page']}" if s.get("page") else "")
+        head = " · ".join(x for x in (_date(f), f"[bold]{escape(f['type'])}[/bold]",
+                                      escape(f["roles"].get("subject", {}).get("name", ""))) if x)
+        console.print(head + (f"  {_flags(f)}" if _flags(f) else ""))
+        what = _what(f)
+        if what:
+            console.print(indented(what))
+        where = f"{s['doc']} [{s['start']}:{s['end']}]" + (f" p. {s['page']}" if s.get("page") else "")
         quote = " ".join(s["quote"].split())
-        table.add_row(_date(f), f["type"], escape(f["roles"].get("subject", {}).get("name", "")), _what(f), _flags(f),
-                      escape(where), escape(quote[:140] + ("…" if len(quote) > 140 else "")))
-    console.print(table)
-
-
-def _run(state: State, rows: list[dict[str, Any]], title: str) -> None:
-    if state.json:
-        emit_json(rows)
-        return
-    if not rows:
-        console.print("no factoids")
-        sys.exit(3)
-    print_factoids(rows, title)
+        quote = quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS - 1] + "…"
+        console.print(indented(f"[dim]{escape(safe_text(where))}[/dim]  “{escape(quote)}”"))
+        console.print(indented(f"[dim]{f['id']}[/dim]"))
 
 
 @cli.command()
 @click.option("--entity", default=None, help="Only factoids about this entity (any name the KB knows).")
 @click.option("--type", "type_", default=None, type=click.Choice(TYPES), help="Only this factoid type.")
 @click.option("--source", default=None, help="Only this document.")
-@click.option("--from", "date_from", default=None, help="Dated no earlier than (YYYY, YYYY-MM, YYYY-MM-DD).")
-@click.option("--to", "date_to", default=None, help="Dated no later than.")
+@date_range
 @click.option("--lineage", is_flag=True, help="For an organization, include its predecessors and successors.")
 @click.option("--subject-only", is_flag=True, help="Only factoids whose subject is the entity.")
-@click.option("--no-fiction", is_flag=True, help="Leave out factoids from fiction.")
+@fiction_option
+@paging
 @common_options
 def factoids(state: State, entity: str | None, type_: str | None, source: str | None, date_from: str | None,
-             date_to: str | None, lineage: bool, subject_only: bool, no_fiction: bool) -> None:
+             date_to: str | None, lineage: bool, subject_only: bool, fiction: bool, limit: int | None,
+             offset: int) -> None:
     """List factoids: dated, cited source assertions about people, bodies and places."""
-    rows = state.kb().factoids(entity, type_, source, date_from, date_to, lineage=lineage, fiction=not no_fiction,
+    rows = state.kb().factoids(entity, type_, source, date_from, date_to, lineage=lineage, fiction=fiction,
                                role="subject" if subject_only else None)
-    _run(state, rows, f"{len(rows)} factoids" + (f" about {entity}" if entity else ""))
+    emit_listing(state, rows, limit=limit, offset=offset, noun="factoids" + (f" about {entity}" if entity else ""),
+                 render=print_factoids)
 
 
 @cli.command()
 @click.option("--entity", default=None, help="Only this entity's factoids.")
-@click.option("--from", "date_from", default=None, help="From this date (YYYY, YYYY-MM, YYYY-MM-DD).")
-@click.option("--to", "date_to", default=None, help="Up to this date.")
+@date_range
 @click.option("--lineage", is_flag=True, help="For an organization, include its predecessors and successors.")
-@click.option("--fiction", is_flag=True, help="Include factoids from fiction.")
+@fiction_option
+@paging
 @common_options
 def timeline(state: State, entity: str | None, date_from: str | None, date_to: str | None, lineage: bool,
-             fiction: bool) -> None:
+             fiction: bool, limit: int | None, offset: int) -> None:
     """The dated factoids in date order."""
     rows = state.kb().timeline(entity, date_from, date_to, lineage=lineage, fiction=fiction)
-    _run(state, rows, "timeline" + (f" of {entity}" if entity else ""))
+    emit_listing(state, rows, limit=limit, offset=offset,
+                 noun="dated factoids" + (f" about {entity}" if entity else ""), render=print_factoids)
 
 
 def _print_intervals(rows: list[dict[str, Any]], title: str) -> None:

@@ -54,8 +54,10 @@ def nlp_stage(a: Analysis, ctx: Context) -> None:
     chosen = selected(a)
     docs: list = [None] * len(a.passages)
     texts = [a.passages[n].body for n in chosen]
-    for n, doc in zip(chosen, pipe(nlp, texts, ctx.n_process), strict=True):
+    for done, (n, doc) in enumerate(zip(chosen, pipe(nlp, texts, ctx.n_process), strict=True), 1):
         docs[n] = doc
+        if ctx.on_passage and (done % 50 == 0 or done == len(chosen)):
+            ctx.on_passage(done, len(chosen))
     a.docs = docs
     hs, he = _ranges(a, HEADING_SEGMENTS)
     mentions: list[Mention] = []

@@ -69,3 +69,16 @@ def page_at(conn: sqlite3.Connection, doc_id: int, offset: int) -> str | None:
         (doc_id, offset, offset),
     ).fetchone()
     return r["label"] if r else None
+
+
+def kb_totals(conn: sqlite3.Connection) -> dict[str, int]:
+    """How much the KB holds: documents, entities, factoids, events (happenings: groups of
+    factoids about one event) and conflicts."""
+    one = lambda sql: int(conn.execute(sql).fetchone()[0])  # noqa: E731
+    return {
+        "documents": one("SELECT count(*) FROM documents"),
+        "entities": one("SELECT count(DISTINCT entity_id) FROM mentions WHERE entity_id IS NOT NULL"),
+        "factoids": one("SELECT count(*) FROM factoids"),
+        "events": one("SELECT count(DISTINCT group_id) FROM factoid_groups"),
+        "conflicts": one("SELECT count(*) FROM conflicts"),
+    }
