@@ -113,7 +113,7 @@ def test_eighty_columns_never_cut_a_word(kb_path: Path, command: list[str]) -> N
     _code, rows = listing(kb_path, *command)
     words = set()
     for row in rows:
-        texts = [row.get("name", "")] if "name" in row else []
+        texts = [str(row.get(k, "")) for k in ("name", "id", "type") if k != "id" or "name" in row]
         texts.append((row.get("source") or {}).get("quote", "") if "source" in row else row.get("text", ""))
         words |= {w for t in texts for w in re.findall(r"[A-Za-z]{5,}", t)}
     code, out, _ = run_cli("--db", kb_path, *command, env={"COLUMNS": "80"})

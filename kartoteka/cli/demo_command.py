@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shlex
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -39,6 +41,31 @@ NEXT_COMMANDS: list[tuple[list[str], str]] = [
     (["ask", "When was Yagoda shot?"], "a cited answer"),
     (["serve"], "the web UI"),
 ]
+
+
+def invoked_as() -> str:
+    """How to run Kartoteka again from here: `kartoteka` where that name on PATH is this
+    program, else the path it was started by (`.venv/bin/kartoteka` straight after set-up, when
+    the virtual environment is not activated), or `python -m kartoteka`."""
+    argv0 = Path(sys.argv[0])
+    on_path = shutil.which("kartoteka")
+    if argv0.name == "kartoteka":
+        if on_path and Path(on_path).resolve() == argv0.resolve():
+            return "kartoteka"
+        return shlex.quote(_relative(argv0))
+    if on_path and Path(on_path).parent.resolve() == Path(sys.executable).parent.resolve():
+        return "kartoteka"
+    return f"{shlex.quote(_relative(Path(sys.executable)))} -m kartoteka"
+
+
+def _relative(path: Path) -> str:
+    """``path`` as typed from the current folder where it lies below it, else absolute."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        rel = absolute.relative_to(Path.cwd())
+    except ValueError:
+        return str(absolute)
+    return str(rel) if "/" in str(rel) else f"./{rel}"
 
 
 def _fresh_default_db() -> Path:
@@ -82,7 +109,8 @@ def demo(state: State) -> None:
     answers = [kb.ask(q) for q in EXAMPLE_QUESTIONS]
     conflicts = kb.conflicts()
     db_arg = shlex.quote(str(kb.path))
-    next_commands = [("kartoteka --db " + db_arg + " " + shlex.join(args), what) for args, what in NEXT_COMMANDS]
+    program = invoked_as()
+    next_commands = [(f"{program} --db {db_arg} {shlex.join(args)}", what) for args, what in NEXT_COMMANDS]
 
     if state.json:
         emit_json({
