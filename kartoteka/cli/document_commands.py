@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 
@@ -31,6 +32,7 @@ from kartoteka.cli.output import (
     indented,
     safe_text,
 )
+from kartoteka.errors import KartotekaError
 
 STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "rejected": "red"}
 
@@ -39,6 +41,7 @@ def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str
     """Ingest with progress on a terminal: the document in work, passages parsed in it, an ETA;
     then a summary with counts and the time taken. Returns the exit code (2 if anything was rejected)."""
     kb = state.kb(create=True)
+    signal.signal(signal.SIGTERM, _terminated)  # stop cleanly: roll back, stop the parser's workers
     started = time.monotonic()
     show_progress = not state.json and sys.stderr.isatty()
     progress = Progress(
@@ -74,6 +77,14 @@ def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str
         for r in rejected:
             err_console.print(f"rejected {r.path}: {r.reason}", style="red", highlight=False, markup=False)
     return 2 if rejected else 0
+
+
+class Terminated(KartotekaError):
+    exit_code = 128 + signal.SIGTERM
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated("terminated (SIGTERM): the document in work was not stored; run the same ingest again")
 
 
 def print_ingest_summary(results: list, totals: dict[str, int] | None = None, elapsed: float | None = None) -> None:

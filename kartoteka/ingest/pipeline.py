@@ -205,6 +205,18 @@ def _ingest_one(ctx: Context, path: Path, problem: str | None, known: dict[str, 
     write_analysis(ctx.conn, analysis)
     status = "updated" if doc in known else "added"
     known[doc] = (digest, analysis.path)
-    replaced = analysis.meta.get("replaced_bytes")
-    warning = f"{replaced} undecodable byte(s) replaced by \ufffd" if replaced else None
-    return IngestResult(doc, shown, status, warning=warning)
+    return IngestResult(doc, shown, status, warning=reading_warning(analysis.meta))
+
+
+def reading_warning(meta: dict) -> str | None:
+    """What the reader had to repair or could not keep, as one line (None: nothing)."""
+    notes = []
+    if meta.get("replaced_bytes"):
+        notes.append(f"{meta['replaced_bytes']} undecodable byte(s) replaced by U+FFFD")
+    if meta.get("flattened_depth"):
+        notes.append(f"markup nested {meta['flattened_depth']} levels deep was flattened")
+    short = meta.get("short_extraction")
+    if short:
+        notes.append(f"extracted text is {short['extracted_chars']:,} of {short['visible_chars']:,} visible"
+                     " characters (the rest read as navigation or boilerplate)")
+    return "; ".join(notes) or None

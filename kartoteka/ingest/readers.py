@@ -28,6 +28,8 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape as html_escape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -297,12 +299,106 @@ def html_comments(html: str) -> list[tuple[str | None, list[str]]]:
     return out
 
 
-def read_html(path: Path, data: bytes) -> RawDocument:
-    import trafilatura
+# libxml2 (under lxml and trafilatura) stops at 256 levels of nesting and silently drops the rest of
+# the page; deeper markup is flattened first. Below this share of the visible text, an extraction
+# is reported as short.
+_MAX_HTML_DEPTH = 200
+_SHORT_EXTRACTION = 0.5
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                        "track", "wbr", "param", "keygen"})
 
+
+_PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
+                             "pre", "table", "tr", "td", "th", "caption", "figcaption"})
+
+
+class _Flattener(HTMLParser):
+    """Re-serialises HTML, leaving out the tags (not the text) nested deeper than ``limit``; counts
+    the visible characters (outside script, style and head) on the way."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.limit = limit
+        self.out: list[str] = []
+        self.stack: list[tuple[str, bool]] = []  # (tag, written)
+        self.visible = 0
+        self.deepest = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        text = self.get_starttag_text() or f"<{tag}>"
+        if tag in _VOID_TAGS:
+            self.out.append(text)
+            return
+        written = sum(1 for _t, w in self.stack if w)
+        # Below half the limit everything is kept; deeper, only tags that make paragraphs (generic
+        # wrappers go); at the limit nothing more.
+        keep = written < self.limit // 2 or (written < self.limit and tag in _PARAGRAPH_TAGS)
+        self.stack.append((tag, keep))
+        self.deepest = max(self.deepest, len(self.stack))
+        if keep:
+            self.out.append(text)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self.get_starttag_text() or f"<{tag}/>")
+
+    def handle_endtag(self, tag: str) -> None:
+        for k in range(len(self.stack) - 1, -1, -1):
+            if self.stack[k][0] == tag:
+                closed = self.stack[k:]
+                del self.stack[k:]
+                self.out += [f"</{t}>" for t, written in reversed(closed) if written]
+                return
+
+    def handle_data(self, data: str) -> None:
+        raw = any(t in ("script", "style") for t, _w in self.stack[-1:])
+        self.out.append(data if raw else html_escape(data, quote=False))
+        if not any(t in ("script", "style", "head", "title", "noscript", "template") for t, _w in self.stack):
+            self.visible += len("".join(data.split()))
+
+
+def flatten_html(html: str) -> tuple[str, int, int]:
+    """(HTML no deeper than the parser's limit, visible non-space characters, deepest nesting)."""
+    parser = _Flattener(_MAX_HTML_DEPTH)
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.out), parser.visible, parser.deepest
+
+
+def read_html(path: Path, data: bytes) -> RawDocument:
     html, encoding = decode_html(data)
     if _printable_ratio(html) < 0.95:
         raise RejectedInput("binary content with an HTML extension")
+    flat, visible, deepest = flatten_html(html)
+    if deepest > _MAX_HTML_DEPTH:
+        html = flat
+    raw = _read_html_text(html, encoding)
+    kept = len("".join(raw.text.split()))
+    if deepest > _MAX_HTML_DEPTH:
+        raw.meta["flattened_depth"] = deepest
+        if visible and kept < _SHORT_EXTRACTION * visible:  # the article was in the deep part
+            raw = _blocks_document(html, encoding, raw)
+            kept = len("".join(raw.text.split()))
+    raw.meta["replaced_bytes"] = replaced_bytes(html, encoding, data) or None
+    if visible and kept < _SHORT_EXTRACTION * visible:
+        raw.meta["short_extraction"] = {"visible_chars": visible, "extracted_chars": kept}
+    raw.meta = {k: v for k, v in raw.meta.items() if v is not None}
+    return raw
+
+
+def _blocks_document(html: str, encoding: str, extracted: RawDocument) -> RawDocument:
+    """Every block but the chrome, where the main-text extractor kept too little."""
+    out = _Builder()
+    if extracted.title:
+        out.add(extracted.title)
+    for _tag, text in html_blocks(html, drop_chrome=True):
+        out.add(text)
+    meta = {**extracted.meta, "extractor": "blocks"}
+    return RawDocument(text=out.text(), format="html", title=extracted.title, encoding=encoding, meta=meta)
+
+
+def _read_html_text(html: str, encoding: str) -> RawDocument:
+    import trafilatura
+
     doc = trafilatura.bare_extraction(html, include_comments=True, with_metadata=True, include_tables=True)
     title = (getattr(doc, "title", None) or "").strip() or None
     main = [line.strip() for line in (getattr(doc, "text", None) or "").split("\n") if line.strip()]

@@ -8,6 +8,9 @@ packs' aliases sits before the statistical NER. Nothing here is imported by the 
 from __future__ import annotations
 
 import importlib.util
+import os
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -73,9 +76,41 @@ def workers_for(texts: list[str], n_process: int) -> int:
 
 
 def pipe(nlp: Language, texts: list[str], n_process: int = 1) -> Iterator[Doc]:
-    """Parse texts in batches, with worker processes for large inputs (both cores in use)."""
+    """Parse texts in batches, with worker processes for large inputs (both cores in use).
+    Workers forked here die with this process, however it ends (kill -9 included)."""
     procs = workers_for(texts, n_process)
+    if procs > 1:
+        _arm_worker_death()
     yield from nlp.pipe(_iter(texts), n_process=procs, batch_size=BATCH_SIZE)
+
+
+_PARENT: list[int] = []  # the pid of the process that forked this one (once armed)
+PR_SET_PDEATHSIG = 1
+
+
+def _arm_worker_death() -> None:
+    """From now on a process forked from this one asks the kernel for SIGKILL when its parent
+    dies: spaCy's workers would otherwise wait on their queue forever after a killed ingest."""
+    if not _PARENT:
+        _PARENT.append(os.getpid())
+        os.register_at_fork(before=_note_forker, after_in_child=_die_with_parent)
+
+
+def _note_forker() -> None:
+    _PARENT[0] = os.getpid()  # the child's copy of this list names its parent
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != _PARENT[0]:  # the parent died before the request was made
+        os._exit(1)
 
 
 def _iter(texts: Iterable[str]) -> Iterator[str]:
