@@ -257,3 +257,50 @@ def test_serve_answers_only_its_own_host_names_and_a_busy_port_is_one_line_exit_
     finally:
         proc.terminate()
         proc.communicate(timeout=20)
+
+
+# -- 7: HTML nested past the parser's limit ---------------------------------------------------------------
+
+def test_html_nested_300_deep_keeps_its_text_and_says_it_was_flattened(tmp_path: Path, tmp_kb: Path) -> None:
+    paras = "".join(f"<p>Entry {i}: the keeper Ansel Morrow logged wind, ships and lamp oil that night.</p>"
+                    for i in range(6))
+    page = ("<html><head><title>Lighthouse log</title></head><body><p>Notes kept at the Kelport light.</p>"
+            + "<div>" * 300 + paras + "</div>" * 300 + "<p>The last ferry left at dusk.</p></body></html>")
+    (tmp_path / "log.html").write_text(page, encoding="utf-8")
+    code, out, err = run_cli("--db", tmp_kb, "--json", "ingest", tmp_path / "log.html", stages="")
+    assert code == 0, err
+    assert "flattened" in json.loads(out)["documents"][0]["warning"]
+    text = run_cli("--db", tmp_kb, "text", "log.html").stdout
+    for i in range(6):
+        assert f"Entry {i}: the keeper Ansel Morrow" in text
+    assert "\n\nEntry 1:" in text  # still one paragraph each
+
+
+# -- 9: an archive that lies about its unpacked size ------------------------------------------------------
+
+def lying_docx(path: Path, real: int, declared: int) -> None:
+    """A DOCX-shaped zip whose document.xml unpacks to ``real`` bytes but claims ``declared``."""
+    import zipfile
+
+    body = b"<w:document><w:body>" + b"<w:p/>" * (real // 6) + b"</w:body></w:document>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", body)
+    data = bytearray(path.read_bytes())
+    name = b"word/document.xml"
+    for sig, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        pos = 0
+        while (pos := data.find(sig, pos)) != -1:
+            name_at = pos + (30 if sig == b"PK\x03\x04" else 46)
+            if data[name_at:name_at + len(name)] == name:
+                data[pos + size_at:pos + size_at + 4] = declared.to_bytes(4, "little")
+            pos += 4
+    path.write_bytes(bytes(data))
+
+
+def test_a_docx_that_lies_about_its_size_is_rejected_while_streaming(tmp_path: Path, tmp_kb: Path) -> None:
+    lying_docx(tmp_path / "report.docx", real=3_000_000, declared=20_000)
+    code, out, err = run_cli("--db", tmp_kb, "--json", "ingest", tmp_path / "report.docx", stages="")
+    assert code == 2, err
+    result = json.loads(out)["documents"][0]
+    assert result["status"] == "rejected" and "declared size" in result["reason"], result

@@ -26,6 +26,7 @@ import logging
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape as html_escape
@@ -176,6 +177,29 @@ def check_archive(data: bytes, what: str) -> None:
     if total > _RATIO_FLOOR and total > ratio_limit * max(packed, 1):
         raise RejectedInput(
             f"{what} expands {total / max(packed, 1):,.0f}:1 (> {ratio_limit}:1); possible zip bomb")
+    check_unpacked(data, what)
+
+
+def check_unpacked(data: bytes, what: str) -> None:
+    """Unpack every member in 1 MiB chunks, nothing kept: the actual sizes must stay within the
+    limits and each member must end where its header says (a CRC error is a member whose data
+    runs past its declared size, or damage). Memory stays at one chunk, whatever the archive claims."""
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in zf.infolist():
+                size = 0
+                with zf.open(info) as member:
+                    while chunk := member.read(1 << 20):
+                        size += len(chunk)
+                        total += len(chunk)
+                        if total > config.MAX_UNPACKED_BYTES:
+                            raise RejectedInput(f"{what} unpacks past {config.MAX_UNPACKED_BYTES:,} bytes; possible zip bomb")
+                        if size > _RATIO_FLOOR and size > config.MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+                            raise RejectedInput(f"{what} member {one_line(info.filename, 80)!r} expands past"
+                                                f" {config.MAX_COMPRESSION_RATIO}:1; possible zip bomb")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as e:
+        raise RejectedInput(f"corrupt {what}: a member does not unpack to its declared size ({one_line(e, 120)})") from None
 
 
 _BLOCK_TAGS = frozenset({
