@@ -84,6 +84,11 @@ class Terminated(KartotekaError):
 
 
 def _terminated(signum: int, frame: object) -> None:
+    import multiprocessing
+
+    # The parser's workers first: spaCy's clean-up would wait for them to finish their batches.
+    for child in multiprocessing.active_children():
+        child.kill()
     raise Terminated("terminated (SIGTERM): the document in work was not stored; run the same ingest again")
 
 

@@ -6,13 +6,14 @@ import errno
 import hashlib
 import os
 import stat
+from array import array
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kartoteka.analysis import Analysis
+from kartoteka.analysis import Analysis, Passage, Segment
 from kartoteka.errors import RejectedInput
-from kartoteka.ingest.readers import read_document
+from kartoteka.ingest.readers import RawDocument, read_document
 from kartoteka.ingest.structure import detect_structure
 from kartoteka.pipeline import Context, load_stages
 from kartoteka.store.writer import write_analysis
@@ -107,18 +108,102 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+# A plain-text document longer than this is analysed in parts of about this size, each part's
+# parses dropped before the next: memory follows the part, not the document (a 50 MB file would
+# otherwise hold every sentence's parse and every character's offset as a Python object at once).
+PART_CHARS = int(os.environ.get("KARTOTEKA_PART_CHARS", 2_000_000))
+# Stages that judge the whole document (its genre) run once over all of it, before the parts.
+WHOLE_DOCUMENT_STAGES = {"genre"}
+
+
 def analyse(path: Path, digest: str, ctx: Context) -> Analysis:
     """Read and analyse one file; raises RejectedInput."""
     raw = read_document(path)
-    segments, passages = detect_structure(raw)
+    parts = split_parts(raw.text, PART_CHARS) if raw.format in ("txt", "md") and not raw.pages else None
+    segments, passages = (structure_in_parts(raw, parts) if parts and len(parts) > 1 else detect_structure(raw))
+    for p in passages:  # 8 bytes per character instead of a Python int (about 36) each
+        p.offsets = array("q", p.offsets)  # type: ignore[assignment]
     title = raw.title or _first_line(raw.text) or safe_name(path.name)
     analysis = Analysis(
         doc=safe_name(path.name), path=safe_name(path), format=raw.format, sha256=digest, text=raw.text,
         title=title, encoding=raw.encoding, meta=raw.meta, segments=segments, passages=passages,
     )
-    for _name, stage in load_stages():
-        stage(analysis, ctx)
+    stages = load_stages()
+    if not parts or len(parts) < 2:
+        for _name, stage in stages:
+            stage(analysis, ctx)
+        return analysis
+    for name, stage in stages:
+        if name in WHOLE_DOCUMENT_STAGES:
+            stage(analysis, ctx)
+    for chunk in passage_chunks(passages, PART_CHARS):
+        part = replace(analysis, passages=chunk, mentions=[], entities=[], aliases=[], relations=[], factoids=[],
+                       embeddings={}, docs=[])
+        for name, stage in stages:
+            if name not in WHOLE_DOCUMENT_STAGES:
+                stage(part, ctx)
+        merge_part(analysis, part)
     return analysis
+
+
+def split_parts(text: str, size: int) -> list[tuple[int, int]]:
+    """[start, end) ranges covering ``text``, each about ``size`` long, cut at a blank line (else a
+    line break, else anywhere)."""
+    out, start = [], 0
+    while len(text) - start > size:
+        target = start + size
+        cut = text.find("\n\n", target, target + size // 2)
+        cut = cut + 2 if cut != -1 else text.find("\n", target, target + size // 2) + 1 or target
+        out.append((start, cut))
+        start = cut
+    out.append((start, len(text)))
+    return out
+
+
+def structure_in_parts(raw: RawDocument, parts: list[tuple[int, int]]) -> tuple[list[Segment], list[Passage]]:
+    """detect_structure over each part, offsets moved into the whole text, passages renumbered."""
+    segments: list[Segment] = []
+    passages: list[Passage] = []
+    for n, (start, end) in enumerate(parts):
+        piece = RawDocument(text=raw.text[start:end], format=raw.format, encoding=raw.encoding)
+        segs, pas = detect_structure(piece)
+        if n == 0 and raw.title is None:
+            raw.title = piece.title
+        for sg in segs:
+            sg.start, sg.end = sg.start + start, sg.end + start
+        for p in pas:
+            p.start, p.end, p.seq = p.start + start, p.end + start, len(passages)
+            p.offsets = array("q", (o + start for o in p.offsets))  # type: ignore[assignment]
+            passages.append(p)
+        segments += segs
+    return segments, passages
+
+
+def passage_chunks(passages: list[Passage], size: int) -> Iterable[list[Passage]]:
+    chunk: list[Passage] = []
+    chars = 0
+    for p in passages:
+        chunk.append(p)
+        chars += len(p.body)
+        if chars >= size:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+def merge_part(whole: Analysis, part: Analysis) -> None:
+    """Add what the stages found in one part to the document's analysis (its parses are dropped)."""
+    whole.mentions += part.mentions
+    known = {e.id for e in whole.entities}
+    whole.entities += [e for e in part.entities if e.id not in known]
+    whole.aliases += part.aliases
+    whole.relations += part.relations
+    ids = {f.id for f in whole.factoids}
+    whole.factoids += [f for f in part.factoids if f.id not in ids]
+    whole.embeddings.update(part.embeddings)
+    whole.embedding_model = part.embedding_model or whole.embedding_model
+    part.docs = []
 
 
 def _first_line(text: str) -> str:
