@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     except (sqlite3.Error, OSError) as e:
         if os.environ.get("KARTOTEKA_DEBUG"):
             raise
-        err_console.print(f"error: {type(e).__name__}: {e}", style="red", highlight=False, markup=False)
+        err_console.print(f"error: {describe_failure(e)}", style="red", highlight=False, markup=False)
         sys.exit(1)
     except Exception as e:  # a bug: still one line, the traceback on request
         if os.environ.get("KARTOTEKA_DEBUG"):
@@ -78,3 +78,15 @@ def main(argv: list[str] | None = None) -> None:
                           style="red", highlight=False, markup=False)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def describe_failure(e: BaseException) -> str:
+    """A database or file-system failure as a reader would say it, on one line."""
+    if isinstance(e, OSError) and e.strerror:
+        return f"{e.strerror}: {e.filename}" if e.filename else e.strerror
+    text = " ".join(str(e).split())
+    if isinstance(e, sqlite3.OperationalError) and ("readonly" in text or "read-only" in text):
+        return f"cannot write the knowledge base: {text} (is its file or folder read-only?)"
+    if isinstance(e, sqlite3.OperationalError) and "disk is full" in text:
+        return f"cannot write the knowledge base: {text}"
+    return f"{type(e).__name__}: {text}"
