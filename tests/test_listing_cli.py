@@ -153,3 +153,31 @@ def test_one_fiction_switch_with_one_default(kb_path: Path) -> None:
         assert listing(kb_path, *command, "--fiction") == default, command
         code, _rows = listing(kb_path, *command, "--no-fiction")
         assert code == 0, command
+
+
+# -- the web UI's index pages ---------------------------------------------------------------------------
+
+def test_web_entities_and_sources_index_pages_filter_sort_and_page(kb_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from kartoteka.web import create_app
+
+    _code, ents = listing(kb_path, "entities")
+    client = TestClient(create_app(kb_path))
+    page = client.get("/entities?per=1")
+    assert page.status_code == 200 and f"of {len(ents)} entities" in page.text
+    assert all(e["name"].replace("'", "&#39;") in page.text for e in ents[:10])
+    people = [e for e in ents if e["type"] == "person"]
+    page = client.get("/entities?type=person&sort=name")
+    assert f"of {len(people)} entities" in page.text
+    names = sorted((e["name"] for e in people), key=str.casefold)
+    positions = [page.text.index(f">{n}</a>") for n in names]
+    assert positions == sorted(positions)
+    page = client.get("/entities?q=solberg")
+    assert "Mira Solberg" in page.text and "Ottilie Brandt" not in page.text
+    assert client.get("/entities?page=2").status_code == 200
+    assert client.get("/entities?type=spaceship").status_code == 400
+    page = client.get("/sources")
+    assert page.status_code == 200 and "annals.txt" in page.text and "factoids" in page.text
+    home = client.get("/")
+    assert "% corroborated" in home.text and "text_stats" not in home.text

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kartoteka.api import KB
 from kartoteka.errors import NotFound, UsageError
-from kartoteka.web import pages
+from kartoteka.web import indexes, pages
 from kartoteka.web.urls import cite_url, entity_url, source_url, url_with
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,10 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None) -> S
         return error_page(request, 500, f"{type(exc).__name__} while building this page")
 
     handlers = pages.Pages(open_kb, page)
+    index = indexes.IndexPages(open_kb, page)
     routes = [
+        Route("/entities", index.entities, name="entities"),
+        Route("/sources", index.sources, name="sources"),
         Route("/", handlers.home, name="home"),
         Route("/search", handlers.search, name="search"),
         Route("/entity/{eid}", handlers.entity, name="entity"),

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse
 
 from kartoteka.api import KB
 from kartoteka.errors import NotFound, UsageError
-from kartoteka.web import charts, params, reader
+from kartoteka.web import charts, indexes, params, reader
 from kartoteka.web.markup import Annotation, render
 from kartoteka.web.urls import cite_url
 
@@ -40,6 +40,8 @@ class Pages:
             top = kb.entities(limit=15)
             years = charts.year_bars(kb.year_histogram())
             conflicts = kb.conflicts()
+        for s in sources:
+            s["summary"] = indexes.profile_summary(s.get("profile"), s.get("genre"))
         return self.page(request, "home.html", sources=sources, top=top, years=years,
                          conflicts=conflicts[:8], conflict_count=len(conflicts))
 
