@@ -56,7 +56,7 @@ class IndexPages:
         if name:
             rows = [e for e in rows if name.casefold() in e["name"].casefold()]
         rows.sort(key=SORTS[sort])
-        return self.page(request, "entities.html", pager=page_of(rows, number), etype=etype, origin=origin,
+        return self.page(request, "entities.html", listing=page_of(rows, number), etype=etype, origin=origin,
                          q=name or "", sort=sort, types=params.ENTITY_TYPES, sorts=list(SORTS))
 
     def sources(self, request: Request) -> HTMLResponse:
@@ -65,4 +65,4 @@ class IndexPages:
             rows = kb.sources()
         for s in rows:
             s["summary"] = profile_summary(s.get("profile"), s.get("genre"))
-        return self.page(request, "sources.html", pager=page_of(rows, number))
+        return self.page(request, "sources.html", listing=page_of(rows, number))
