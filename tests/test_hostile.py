@@ -304,3 +304,37 @@ def test_a_docx_that_lies_about_its_size_is_rejected_while_streaming(tmp_path: P
     assert code == 2, err
     result = json.loads(out)["documents"][0]
     assert result["status"] == "rejected" and "declared size" in result["reason"], result
+
+
+# -- 6: a long document is analysed and stored part by part ----------------------------------------------
+
+def test_a_long_document_in_parts_gives_the_same_passages_and_factoids(tmp_path: Path) -> None:
+    import random
+
+    rnd = random.Random(5)
+    people = ["Anselm Quarry", "Ottilie Brandt", "Bertram Vosk", "Mira Solberg", "Jonas Feld"]
+    places = ["Kelport", "Dunmore", "Lindau", "Tarn"]
+    paras = []
+    for _ in range(60):
+        paras.append(" ".join(f"{rnd.choice(people)} was arrested in {rnd.choice(places)} in {rnd.randint(1880, 1940)}."
+                              if rnd.random() < 0.5 else
+                              f"{rnd.choice(people)} was born in {rnd.choice(places)} in {rnd.randint(1850, 1900)}."
+                              for _ in range(3)))
+    text = "\n\n".join(paras) + "\n"
+    (tmp_path / "long.txt").write_text(text, encoding="utf-8")
+    found = {}
+    for name, part_chars in (("whole", "10000000"), ("parts", "1500")):
+        db = tmp_path / f"{name}.db"
+        code, _out, err = run_cli("--db", db, "ingest", tmp_path / "long.txt", stages="genre,nlp,resolve,extract",
+                                  env={"KARTOTEKA_PART_CHARS": part_chars})
+        assert code == 0, err
+        assert run_cli("--db", db, "text", "long.txt").stdout == text
+        code, out, _ = run_cli("--db", db, "factoids", "--json")
+        rows = json.loads(out)
+        assert all(text[f["source"]["start"]:f["source"]["end"]] == f["source"]["quote"] for f in rows)
+        found[name] = {(f["type"], f["roles"]["subject"]["name"], f["source"]["start"], (f.get("date") or {}).get("start"))
+                       for f in rows}
+        code, out, _ = run_cli("--db", db, "search", "Kelport", "--mode", "bm25", "--limit", "1000", "--json")
+        found[name + " passages"] = {(h["start"], h["end"]) for h in json.loads(out)}
+    assert len(found["whole"]) > 50
+    assert found["parts"] == found["whole"] and found["parts passages"] == found["whole passages"]

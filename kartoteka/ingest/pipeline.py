@@ -16,7 +16,7 @@ from kartoteka.errors import RejectedInput
 from kartoteka.ingest.readers import RawDocument, read_document
 from kartoteka.ingest.structure import detect_structure
 from kartoteka.pipeline import Context, load_stages
-from kartoteka.store.writer import write_analysis
+from kartoteka.store.writer import finish_document, insert_document, insert_records, write_analysis
 
 
 @dataclass
@@ -116,8 +116,9 @@ PART_CHARS = int(os.environ.get("KARTOTEKA_PART_CHARS", 2_000_000))
 WHOLE_DOCUMENT_STAGES = {"genre"}
 
 
-def analyse(path: Path, digest: str, ctx: Context) -> Analysis:
-    """Read and analyse one file; raises RejectedInput."""
+def analyse(path: Path, digest: str, ctx: Context) -> tuple[Analysis, bool]:
+    """Read and analyse one file: (its analysis, whether it is already stored: a long document
+    is written part by part as it is analysed). Raises RejectedInput."""
     raw = read_document(path)
     parts = split_parts(raw.text, PART_CHARS) if raw.format in ("txt", "md") and not raw.pages else None
     segments, passages = (structure_in_parts(raw, parts) if parts and len(parts) > 1 else detect_structure(raw))
@@ -132,18 +133,44 @@ def analyse(path: Path, digest: str, ctx: Context) -> Analysis:
     if not parts or len(parts) < 2:
         for _name, stage in stages:
             stage(analysis, ctx)
-        return analysis
+        return analysis, False
     for name, stage in stages:
         if name in WHOLE_DOCUMENT_STAGES:
             stage(analysis, ctx)
-    for chunk in passage_chunks(passages, PART_CHARS):
-        part = replace(analysis, passages=chunk, mentions=[], entities=[], aliases=[], relations=[], factoids=[],
-                       embeddings={}, docs=[])
-        for name, stage in stages:
-            if name not in WHOLE_DOCUMENT_STAGES:
-                stage(part, ctx)
-        merge_part(analysis, part)
-    return analysis
+    store_in_parts(analysis, stages, ctx)
+    return analysis, True
+
+
+def store_in_parts(analysis: Analysis, stages: list, ctx: Context) -> None:
+    """Analyse a long document part by part and write each part's records as soon as it is done,
+    all in one transaction: memory holds one part's parses and records, never the document's.
+    The first part is analysed before the transaction opens (a first stage may load the packs,
+    which is a transaction of its own)."""
+    chunks = iter(passage_chunks(analysis.passages, PART_CHARS))
+    first = _analyse_part(analysis, next(chunks), stages, ctx)
+    ctx.conn.execute("BEGIN IMMEDIATE")
+    try:
+        doc_id = insert_document(ctx.conn, analysis)
+        part: Analysis | None = first
+        while part is not None:
+            insert_records(ctx.conn, doc_id, part)
+            chunk = next(chunks, None)
+            part = _analyse_part(analysis, chunk, stages, ctx) if chunk is not None else None
+        finish_document(ctx.conn)
+    except BaseException:
+        ctx.conn.execute("ROLLBACK")
+        raise
+    ctx.conn.execute("COMMIT")
+
+
+def _analyse_part(analysis: Analysis, chunk: list[Passage], stages: list, ctx: Context) -> Analysis:
+    part = replace(analysis, passages=chunk, mentions=[], entities=[], aliases=[], relations=[], factoids=[],
+                   embeddings={}, docs=[])
+    for name, stage in stages:
+        if name not in WHOLE_DOCUMENT_STAGES:
+            stage(part, ctx)
+    part.docs = []  # the parses go now; the records go once written
+    return part
 
 
 def split_parts(text: str, size: int) -> list[tuple[int, int]]:
@@ -190,20 +217,6 @@ def passage_chunks(passages: list[Passage], size: int) -> Iterable[list[Passage]
             chunk, chars = [], 0
     if chunk:
         yield chunk
-
-
-def merge_part(whole: Analysis, part: Analysis) -> None:
-    """Add what the stages found in one part to the document's analysis (its parses are dropped)."""
-    whole.mentions += part.mentions
-    known = {e.id for e in whole.entities}
-    whole.entities += [e for e in part.entities if e.id not in known]
-    whole.aliases += part.aliases
-    whole.relations += part.relations
-    ids = {f.id for f in whole.factoids}
-    whole.factoids += [f for f in part.factoids if f.id not in ids]
-    whole.embeddings.update(part.embeddings)
-    whole.embedding_model = part.embedding_model or whole.embedding_model
-    part.docs = []
 
 
 def _first_line(text: str) -> str:
@@ -284,10 +297,11 @@ def _ingest_one(ctx: Context, path: Path, problem: str | None, known: dict[str, 
         return IngestResult(doc, shown, "rejected", f"a different document named {doc} is already in the KB"
                             f" (from {old_path}); rename one of them")
     try:
-        analysis = analyse(path, digest, ctx)
+        analysis, stored = analyse(path, digest, ctx)
     except RejectedInput as e:
         return IngestResult(doc, shown, "rejected", str(e))
-    write_analysis(ctx.conn, analysis)
+    if not stored:
+        write_analysis(ctx.conn, analysis)
     status = "updated" if doc in known else "added"
     known[doc] = (digest, analysis.path)
     return IngestResult(doc, shown, status, warning=reading_warning(analysis.meta))

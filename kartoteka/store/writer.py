@@ -29,62 +29,82 @@ def _dumps(obj: object) -> str:
 def write_analysis(conn: sqlite3.Connection, a: Analysis) -> int:
     """Replace any earlier version of ``a.doc`` with this one; returns the document's row id."""
     with transaction(conn):
-        conn.execute("DELETE FROM documents WHERE doc = ?", (a.doc,))
-        cur = conn.execute(
-            "INSERT INTO documents (doc, path, format, sha256, title, text, chars, encoding, genre, meta, ingested_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (a.doc, a.path, a.format, a.sha256, a.title, a.text, len(a.text), a.encoding, a.genre,
-             _dumps(a.meta), datetime.now(UTC).isoformat(timespec="seconds")),
-        )
-        doc_id = cur.lastrowid
-        assert doc_id is not None
-        conn.executemany(
-            "INSERT INTO segments (doc_id, kind, start, end, label, attrs) VALUES (?,?,?,?,?,?)",
-            [(doc_id, s.kind, s.start, s.end, s.label, _dumps(s.attrs)) for s in a.segments],
-        )
-        conn.executemany(
-            "INSERT INTO passages (doc_id, seq, start, end, layer, section, page, body, offsets) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(doc_id, p.seq, p.start, p.end, p.layer, p.section, p.page, p.body, pack_offsets(p.offsets))
-             for p in a.passages],
-        )
-        conn.executemany(
-            "INSERT OR IGNORE INTO entities (id, name, type, description, pack, qid, linked, data) VALUES (?,?,?,?,?,?,?,?)",
-            [(e.id, e.name, e.type, e.description, e.pack, e.qid, int(e.linked), _dumps(e.data)) for e in a.entities],
-        )
-        conn.executemany(
-            "INSERT INTO aliases (entity_id, alias, key, tkey, kind, doc_id, start, end) VALUES (?,?,?,?,?,?,?,?)",
-            [(al.entity_id, al.alias, alias_key(al.alias), translit_key(al.alias), al.kind, doc_id, al.start, al.end)
-             for al in a.aliases],
-        )
-        conn.executemany(
-            "INSERT INTO mentions (doc_id, start, end, text, label, entity_id, confidence, features) VALUES (?,?,?,?,?,?,?,?)",
-            [(doc_id, m.start, m.end, m.text, m.label, m.entity_id, m.confidence, _dumps(m.features)) for m in a.mentions],
-        )
-        conn.executemany(
-            "INSERT INTO relations (src_id, dst_id, type, date_start, date_end, doc_id, start, end, attrs) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(r.src_id, r.dst_id, r.type, r.date_start, r.date_end, doc_id, r.start, r.end, _dumps(r.attrs))
-             for r in a.relations],
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO factoids (id, doc_id, type, subject_id, roles, date_text, date_start, date_end,"
-            " date_precision, date_flag, value, start, end, voice, hedged, negated, fiction, confidence, attrs)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(f.id, doc_id, f.type, f.subject_id, _dumps(f.roles), f.date_text, f.date_start, f.date_end,
-              f.date_precision, f.date_flag, f.value, f.start, f.end, f.voice, int(f.hedged), int(f.negated),
-              int(f.fiction), f.confidence, _dumps(f.attrs)) for f in a.factoids],
-        )
-        if a.embeddings and a.embedding_model:
-            ids = dict(conn.execute("SELECT seq, id FROM passages WHERE doc_id = ?", (doc_id,)).fetchall())
-            conn.executemany(
-                "INSERT INTO embeddings (passage_id, model, vector) VALUES (?,?,?)",
-                [(ids[seq], a.embedding_model, vec) for seq, vec in a.embeddings.items() if seq in ids],
-            )
-        mark_stale(conn)
-        # Document-born entities that no document mentions any more go with their last document.
-        conn.execute(
-            "DELETE FROM entities WHERE linked = 0 AND id NOT IN (SELECT entity_id FROM mentions WHERE entity_id IS NOT NULL)"
-        )
+        doc_id = insert_document(conn, a)
+        insert_records(conn, doc_id, a)
+        finish_document(conn)
     return doc_id
+
+
+def insert_document(conn: sqlite3.Connection, a: Analysis) -> int:
+    """The document row, its segments and passages (inside the caller's transaction), replacing
+    an earlier version."""
+    conn.execute("DELETE FROM documents WHERE doc = ?", (a.doc,))
+    cur = conn.execute(
+        "INSERT INTO documents (doc, path, format, sha256, title, text, chars, encoding, genre, meta, ingested_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (a.doc, a.path, a.format, a.sha256, a.title, a.text, len(a.text), a.encoding, a.genre,
+         _dumps(a.meta), datetime.now(UTC).isoformat(timespec="seconds")),
+    )
+    doc_id = cur.lastrowid
+    assert doc_id is not None
+    conn.executemany(
+        "INSERT INTO segments (doc_id, kind, start, end, label, attrs) VALUES (?,?,?,?,?,?)",
+        ((doc_id, s.kind, s.start, s.end, s.label, _dumps(s.attrs)) for s in a.segments),
+    )
+    conn.executemany(
+        "INSERT INTO passages (doc_id, seq, start, end, layer, section, page, body, offsets) VALUES (?,?,?,?,?,?,?,?,?)",
+        ((doc_id, p.seq, p.start, p.end, p.layer, p.section, p.page, p.body, pack_offsets(p.offsets))
+         for p in a.passages),
+    )
+    return doc_id
+
+
+def insert_records(conn: sqlite3.Connection, doc_id: int, a: Analysis) -> None:
+    """What the stages found (all of a document, or one part of it): entities, aliases, mentions,
+    relations, factoids and passage vectors, inside the caller's transaction."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO entities (id, name, type, description, pack, qid, linked, data) VALUES (?,?,?,?,?,?,?,?)",
+        ((e.id, e.name, e.type, e.description, e.pack, e.qid, int(e.linked), _dumps(e.data)) for e in a.entities),
+    )
+    conn.executemany(
+        "INSERT INTO aliases (entity_id, alias, key, tkey, kind, doc_id, start, end) VALUES (?,?,?,?,?,?,?,?)",
+        ((al.entity_id, al.alias, alias_key(al.alias), translit_key(al.alias), al.kind, doc_id, al.start, al.end)
+         for al in a.aliases),
+    )
+    conn.executemany(
+        "INSERT INTO mentions (doc_id, start, end, text, label, entity_id, confidence, features) VALUES (?,?,?,?,?,?,?,?)",
+        ((doc_id, m.start, m.end, m.text, m.label, m.entity_id, m.confidence, _dumps(m.features)) for m in a.mentions),
+    )
+    conn.executemany(
+        "INSERT INTO relations (src_id, dst_id, type, date_start, date_end, doc_id, start, end, attrs) VALUES (?,?,?,?,?,?,?,?,?)",
+        ((r.src_id, r.dst_id, r.type, r.date_start, r.date_end, doc_id, r.start, r.end, _dumps(r.attrs))
+         for r in a.relations),
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO factoids (id, doc_id, type, subject_id, roles, date_text, date_start, date_end,"
+        " date_precision, date_flag, value, start, end, voice, hedged, negated, fiction, confidence, attrs)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        ((f.id, doc_id, f.type, f.subject_id, _dumps(f.roles), f.date_text, f.date_start, f.date_end,
+          f.date_precision, f.date_flag, f.value, f.start, f.end, f.voice, int(f.hedged), int(f.negated),
+          int(f.fiction), f.confidence, _dumps(f.attrs)) for f in a.factoids),
+    )
+    if a.embeddings and a.embedding_model:
+        seqs = list(a.embeddings)
+        ids = dict(conn.execute(
+            "SELECT seq, id FROM passages WHERE doc_id = ? AND seq BETWEEN ? AND ?",  # noqa: S608
+            (doc_id, min(seqs), max(seqs))).fetchall())
+        conn.executemany(
+            "INSERT INTO embeddings (passage_id, model, vector) VALUES (?,?,?)",
+            ((ids[seq], a.embedding_model, vec) for seq, vec in a.embeddings.items() if seq in ids),
+        )
+
+
+def finish_document(conn: sqlite3.Connection) -> None:
+    mark_stale(conn)
+    # Document-born entities that no document mentions any more go with their last document.
+    conn.execute(
+        "DELETE FROM entities WHERE linked = 0 AND id NOT IN (SELECT entity_id FROM mentions WHERE entity_id IS NOT NULL)"
+    )
 
 
 def delete_document(conn: sqlite3.Connection, doc: str) -> None:
