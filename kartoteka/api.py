@@ -64,14 +64,21 @@ class KB(EntityQueries, FactoidQueries, ConflictQueries, AskQueries, RecordQueri
         n_process: int | None = None,
         on_start: Callable[[int], None] | None = None,
         on_result: Callable[[Any], None] | None = None,
+        embed: bool = True,
+        on_deferred: Callable[[str, int, int], None] | None = None,
     ) -> list[Any]:
-        """Add files and folders; returns one IngestResult per file found."""
-        from kartoteka.ingest.pipeline import ingest_paths
+        """Add files and folders; returns one IngestResult per file found. Each document is
+        searchable once written; then the deferred stages (embedding, unless ``embed`` is False)
+        run over the documents written, ``on_deferred(stage, done, total)`` reporting progress."""
+        from kartoteka.ingest.pipeline import ingest_paths, run_deferred
         from kartoteka.pipeline import Context, finish_run
 
-        ctx = Context(conn=self.conn, packs=packs, n_process=n_process or default_processes())
+        ctx = Context(conn=self.conn, packs=packs, n_process=n_process or default_processes(),
+                      skip=set() if embed else {"embed"})
         results = ingest_paths(ctx, paths, on_start=on_start, on_result=on_result)
-        finish_run(ctx, changed=any(r.status in ("added", "updated") for r in results))
+        written = [r.doc for r in results if r.status in ("added", "updated")]
+        finish_run(ctx, changed=bool(written))
+        run_deferred(ctx, written, on_deferred)
         return results
 
     # -- documents ------------------------------------------------------------------------
@@ -92,12 +99,13 @@ class KB(EntityQueries, FactoidQueries, ConflictQueries, AskQueries, RecordQueri
         return segments(self.conn, doc, kind)
 
     def search(self, query: str, limit: int = 10, source: str | None = None, *, mode: str = "hybrid",
-               lineage: bool = False) -> list[dict[str, Any]]:
-        """Passages best first: BM25 and dense vectors fused by rank (``mode`` picks one or both)."""
+               lineage: bool = False, furniture: bool = False) -> list[dict[str, Any]]:
+        """Passages best first: BM25 and dense vectors fused by rank (``mode`` picks one or both);
+        ``furniture`` also ranks captions, reference lists and navigation."""
         from kartoteka.query.search import search
 
         return search(self.conn, query, limit=limit, source=source, mode=mode, lineage=lineage,
-                      cache=self.search_cache)
+                      furniture=furniture, cache=self.search_cache)
 
 
 def default_processes() -> int:

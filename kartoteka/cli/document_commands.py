@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 from rich.markup import escape
@@ -17,20 +18,29 @@ from kartoteka.errors import UsageError
 STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "rejected": "red"}
 
 
-def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str] | None) -> int:
-    """Ingest with a progress bar on a terminal; returns the exit code (2 if anything was rejected)."""
+def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str] | None, embed: bool = True) -> int:
+    """Ingest with a progress bar on a terminal; returns the exit code (2 if anything was rejected).
+    Documents first (each searchable once written), then embedding on a line of its own."""
     kb = state.kb(create=True)
     show_progress = not state.json and sys.stderr.isatty()
     progress = Progress(
-        TextColumn("[bold]ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("[bold]{task.fields[stage]}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.description}"), console=err_console, transient=True, disable=not show_progress,
     )
-    task = progress.add_task("", total=None)
+    task = progress.add_task("", total=None, stage="ingesting")
+    later: dict[str, Any] = {}
+
+    def deferred(stage: str, done: int, total: int) -> None:
+        if stage not in later:
+            later[stage] = progress.add_task("passages", total=total, stage=f"{stage}ding" if stage == "embed" else stage)
+        progress.update(later[stage], completed=done, total=total)
+
     with progress:
         results = kb.ingest(
-            paths, packs=packs,
+            paths, packs=packs, embed=embed,
             on_start=lambda n: progress.update(task, total=n),
             on_result=lambda r: progress.update(task, advance=1, description=escape(r.doc)),
+            on_deferred=deferred,
         )
     rejected = [r for r in results if r.status == "rejected"]
     if state.json:
@@ -58,10 +68,13 @@ def print_ingest_summary(results: list) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--pack", "packs", multiple=True, help="Domain pack to use (repeatable; default: all installed).")
+@click.option("--no-embed", is_flag=True,
+              help="Skip dense vectors (search by words only; `kartoteka embed` adds them later).")
 @common_options
-def ingest(state: State, paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
-    """Add files and folders (recursively) to the knowledge base."""
-    code = run_ingest(state, paths, list(packs) or None)
+def ingest(state: State, paths: tuple[str, ...], packs: tuple[str, ...], no_embed: bool) -> None:
+    """Add files and folders (recursively) to the knowledge base. Each document is searchable as
+    soon as it is written; dense vectors follow for the documents written."""
+    code = run_ingest(state, paths, list(packs) or None, embed=not no_embed)
     sys.exit(code)
 
 
@@ -133,12 +146,15 @@ def text(state: State, doc: str) -> None:
 @click.option("--mode", type=click.Choice(["bm25", "dense", "hybrid"]), default="hybrid", show_default=True,
               help="Rank by words (BM25), by meaning (dense vectors), or both fused by rank.")
 @click.option("--lineage", is_flag=True, help="Also match an organization's predecessors and successors.")
+@click.option("--furniture", is_flag=True,
+              help="Also rank captions, reference lists, navigation and other page furniture.")
 @common_options
-def search(state: State, query: str, limit: int, source: str | None, mode: str, lineage: bool) -> None:
+def search(state: State, query: str, limit: int, source: str | None, mode: str, lineage: bool,
+           furniture: bool) -> None:
     """Search passages by words and meaning ("phrases" and prefix* work; names match any spelling)."""
     if not query.strip():
         raise UsageError("empty search query")
-    hits = state.kb().search(query, limit=limit, source=source, mode=mode, lineage=lineage)
+    hits = state.kb().search(query, limit=limit, source=source, mode=mode, lineage=lineage, furniture=furniture)
     if state.json:
         emit_json([{k: h[k] for k in ("doc", "start", "end", "text", "score", "page", "highlights")} for h in hits])
         return
