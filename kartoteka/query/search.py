@@ -34,6 +34,7 @@ _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 _WORD = re.compile(r"[^\W_]+")
 STOPWORDS = word_list("stopwords")
+NOT_NAMES = word_list("not_names")
 
 
 def terms(text: str) -> list[str]:
@@ -199,17 +200,49 @@ def _doc_id(conn: sqlite3.Connection, doc: str) -> int:
 def entity_phrases(conn: sqlite3.Connection, query: str, *, lineage: bool = False,
                    cache: SearchCache | None = None) -> list[str]:
     """Other spellings of the entities a query names (and their lineage's names, if asked)."""
-    from kartoteka.query.names import named_entities
-
     key = f"{lineage}|{query}"
     if cache is not None and key in cache.expansions:
         return cache.expansions[key]
     out: list[str] = []
-    for eid in named_entities(conn, query, lineage=lineage):
+    for eid in query_entities(conn, query, lineage=lineage):
         out += alias_forms(conn, eid)
     if cache is not None:
         cache.expansions[key] = out
     return out
+
+
+def query_entities(conn: sqlite3.Connection, query: str, *, lineage: bool = False) -> list[str]:
+    """The entities a query names by one of their aliases, exactly (after folding: "ezhov" is
+    Yezhov's). The name finder's fuzzy matching is for questions; in a search it turns ordinary
+    words of a lowercase query into entities ("firing" into a man named Firin) and floods the
+    ranking with their spellings. A word the query writes in lowercase names an entity only
+    through a curated (pack) alias."""
+    from kartoteka.query.names import candidate_runs, named_entities
+    from kartoteka.resolve.keys import alias_key
+
+    names: list[str] = []
+    for run in candidate_runs(query):
+        i = 0
+        while i < len(run):
+            for j in range(len(run), i, -1):
+                phrase = query[run[i][0]:run[j - 1][1]]
+                if _exact_alias(conn, phrase, alias_key(phrase)):
+                    names.append(phrase)
+                    i = j
+                    break
+            else:
+                i += 1
+    if not names:
+        return []
+    # Each name resolved on its own (";" keeps two names from running together into one).
+    return named_entities(conn, " ; ".join(names), lineage=lineage)
+
+
+def _exact_alias(conn: sqlite3.Connection, phrase: str, key: str) -> bool:
+    if len(key) < 3 or phrase.lower() in NOT_NAMES:
+        return False
+    kinds = "('pack')" if phrase[:1].islower() else "('pack', 'stated', 'surface')"
+    return conn.execute(f"SELECT 1 FROM aliases WHERE key = ? AND kind IN {kinds} LIMIT 1", (key,)).fetchone() is not None
 
 
 def alias_forms(conn: sqlite3.Connection, eid: str) -> list[str]:
