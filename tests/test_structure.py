@@ -419,3 +419,15 @@ def test_reader_pages_and_regions_are_honoured() -> None:
     assert [p.body for p in passages if p.layer == "furniture"] == ["Share buttons and a footer."]
     assert {s.label for s in kinds(segs, "page")} == {"1", "2"}
     assert any(s.start == foot for s in kinds(segs, "boilerplate"))
+
+
+def test_long_encyclopedia_paragraph_cut_after_footnote_markers_with_exact_offsets() -> None:
+    sentences = [f"In {1900 + i} the harbour board of Tromsholm met {i + 2} times and recorded its quarrels in"
+                 f" a ledger that the archive still keeps.[{i + 1}]" for i in range(30)]
+    text = "Harbour board\n\n" + " ".join(sentences) + "\n"
+    _, _, passages = structure(text)
+    pieces = [p for p in passages if "harbour board of Tromsholm" in p.body]
+    assert len(pieces) >= 3 and all(len(p.body) <= MAX_PASSAGE for p in pieces)
+    for p in pieces:
+        assert p.body.startswith("In 19") and p.body.endswith("keeps.[" + p.body.rsplit("[", 1)[1])
+        assert text[p.start:p.end] == p.body

@@ -43,7 +43,8 @@ _LINE = re.compile(r"[^\n]+")
 _WS = re.compile(r"\s+")
 _TERMINAL = set(".!?:;\"'\u201d\u2019)]}\u2026*")
 _OPEN_QUOTE = set("\"'\u201c\u2018\u201e\u00ab")
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+# A sentence end, with any footnote markers after it ("... in 1937.[12] Next").
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?:\[\d{1,4}\])*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 BODY_KINDS = ("para", "blockquote", "epigraph")
 FURNITURE_KINDS = ("boiler", "toc")
