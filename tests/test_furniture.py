@@ -264,3 +264,34 @@ def test_search_ranks_body_and_finds_furniture_on_request(kb: KB) -> None:
     text = kb.text("brandvold.md")
     for h in found:
         assert text[h["start"]:h["end"]] == h["text"]
+
+
+BODY = "\n\nThe harbour board of Tromsholm met in the customs house every Tuesday of the winter of 1911.\n"
+
+
+@pytest.mark.parametrize(("furniture", "what"), [
+    ("Voss_kitchen_1911.jpg", "image"),
+    ("File:Lettow press room.png", "image"),
+    ("Tromsholm-harbour-map.svg", "image"),
+    ('---\ntitle: "The strike kitchen"\nauthor: "Per Hovland"\n---', "front matter"),
+    ("---\nlayout: post\ntags:\n  - harbour\n  - 1911\n---", "front matter"),
+    ("---\ndate: 1952-03-01\nsource: minutes\n---", "front matter"),
+    ("Home > People > Henrietta Voss", "chrome"),
+    ("Archive \u00bb 1911 \u00bb The strike kitchen", "chrome"),
+    ("[Home](/) \u00b7 [Strikes](/strikes) \u00b7 [Contact](/contact)", "navigation"),
+    ("Further writing\n\n-   _The Net Loft_ (Amble Press, 1929)\n-   \"A Winter Kitchen\", ed. Per Hovland (1950)\n"
+     "-   _Fish and Flour_, trans. Ruth Amble (1961)", "bibliography"),
+    ("Books about the strike\n\n-   Amble, Ruth _Nine Weeks_ (1960), pp. 4\u20139\n-   Hovland, Per _The Quay_ (1971)\n"
+     "-   Lettow, Casimir \"Bulletins\" (Bergen, 1914)", "bibliography"),
+    ("Secondary works\n\n1. Dahl, Ingrid _Harbour Women_ (1988)\n2. Berg, Olav _Strike!_ (1990)\n"
+     "3. Voss, Henrietta _My Kitchen_ (1931)", "bibliography"),
+])
+def test_furniture_shapes_before_body_text(furniture: str, what: str) -> None:
+    text = furniture + BODY
+    _, segs, passages = structure(text)
+    first = furniture.splitlines()[0].lstrip("-").strip() or furniture.splitlines()[1]
+    seg = furniture_of(text, segs, first)
+    assert seg is not None, furniture
+    assert what == "chrome" or seg.label == what, (seg.label, what)
+    body = [p for p in passages if "customs house" in p.body]
+    assert [p.layer for p in body] == ["main"]

@@ -145,7 +145,7 @@ def _bibliographies(units: list[Unit], text: str, P: Patterns) -> None:
     """A list of three or more items, two thirds of them citations (a title in italics or quotes
     and a year, pages or a translator), with the short title line above it."""
     for i, u in enumerate(units):
-        if u.kind != "para":
+        if u.kind not in ("para", "toc"):  # a numbered list of works near the start is no contents
             continue
         lines = _lines(text, u)
         if len(lines) < 3 or not _is_list(lines, P):
