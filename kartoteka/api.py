@@ -67,20 +67,27 @@ class KB(EntityQueries, FactoidQueries, ConflictQueries, AskQueries, RecordQueri
         on_file: Callable[[str], None] | None = None,
         on_finish: Callable[[], None] | None = None,
         on_passage: Callable[[int, int], None] | None = None,
+        embed: bool = True,
+        on_deferred: Callable[[str, int, int], None] | None = None,
     ) -> list[Any]:
-        """Add files and folders; returns one IngestResult per file found."""
-        from kartoteka.ingest.pipeline import ingest_paths
+        """Add files and folders; returns one IngestResult per file found. Each document is
+        searchable once written; then the deferred stages (embedding, unless ``embed`` is False)
+        run over the documents written, ``on_deferred(stage, done, total)`` reporting progress."""
+        from kartoteka.ingest.pipeline import ingest_paths, run_deferred
         from kartoteka.pipeline import Context, finish_run
         from kartoteka.store.writer import clear_stale, comparisons_stale
 
-        ctx = Context(conn=self.conn, packs=packs, n_process=n_process or default_processes(), on_passage=on_passage)
+        ctx = Context(conn=self.conn, packs=packs, n_process=n_process or default_processes(),
+                      on_passage=on_passage, skip=set() if embed else {"embed"})
         results = ingest_paths(ctx, paths, on_start=on_start, on_result=on_result, on_file=on_file)
+        written = [r.doc for r in results if r.status in ("added", "updated")]
         # Also when nothing changed now: a run killed before its comparisons left them stale.
         if comparisons_stale(self.conn):
             if on_finish:
                 on_finish()
             finish_run(ctx, changed=True)
             clear_stale(self.conn)
+        run_deferred(ctx, written, on_deferred)
         return results
 
     # -- documents ------------------------------------------------------------------------
@@ -107,12 +114,13 @@ class KB(EntityQueries, FactoidQueries, ConflictQueries, AskQueries, RecordQueri
         return segments(self.conn, doc, kind)
 
     def search(self, query: str, limit: int = 10, source: str | None = None, *, mode: str = "hybrid",
-               lineage: bool = False) -> list[dict[str, Any]]:
-        """Passages best first: BM25 and dense vectors fused by rank (``mode`` picks one or both)."""
+               lineage: bool = False, furniture: bool = False) -> list[dict[str, Any]]:
+        """Passages best first: BM25 and dense vectors fused by rank (``mode`` picks one or both);
+        ``furniture`` also ranks captions, reference lists and navigation."""
         from kartoteka.query.search import search
 
         return search(self.conn, query, limit=limit, source=source, mode=mode, lineage=lineage,
-                      cache=self.search_cache)
+                      furniture=furniture, cache=self.search_cache)
 
 
 def default_processes() -> int:

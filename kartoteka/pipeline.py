@@ -25,12 +25,14 @@ class Context:
     cache: dict[str, Any] = field(default_factory=dict)
     # Told (passages done, passages in the document) as a long document is parsed: progress.
     on_passage: Callable[[int, int], None] | None = None
+    skip: set[str] = field(default_factory=set)  # stages switched off for this run (ingest --no-embed)
 
 
 Stage = Callable[[Analysis, Context], None]
 STAGES: dict[str, Stage] = {}
 
-# Stages run in this order; a name not registered (its module absent) is skipped.
+# Stages run in this order; a name not registered (its module absent) is skipped. "embed" is a
+# deferred stage: it runs after every document of the run is written.
 DEFAULT_STAGES = ["genre", "nlp", "resolve", "extract", "embed"]
 # Modules whose import registers the stages above.
 STAGE_MODULES = [
@@ -48,6 +50,25 @@ def register(name: str) -> Callable[[Stage], Stage]:
         return fn
 
     return deco
+
+
+# Stages that run once the run's documents are written (the KB is searchable before them):
+# each takes the Context, the ids of the documents written, and a progress callback (done, total).
+DeferredStage = Callable[[Context, list[int], Callable[[int, int], None] | None], None]
+DEFERRED: dict[str, DeferredStage] = {}
+
+
+def register_deferred(name: str) -> Callable[[DeferredStage], DeferredStage]:
+    def deco(fn: DeferredStage) -> DeferredStage:
+        DEFERRED[name] = fn
+        return fn
+
+    return deco
+
+
+def deferred_stages(ctx: Context) -> list[tuple[str, DeferredStage]]:
+    """The deferred stages this run takes, in ``stage_names()`` order (after ``load_stages()``)."""
+    return [(name, DEFERRED[name]) for name in stage_names() if name in DEFERRED and name not in ctx.skip]
 
 
 def load_stages() -> list[tuple[str, Stage]]:

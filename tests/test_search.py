@@ -125,3 +125,24 @@ def test_cli_modes_and_errors(kb_path: Path, run_cli, tmp_path: Path) -> None:
     assert json.loads(out)["embedded"] == 1
     code, out, err = run_cli("--db", plain, "search", "camp", "--mode", "dense", "--json")
     assert code == 0 and "river" in json.loads(out)[0]["text"]
+
+
+def test_embedding_follows_the_documents_and_can_be_skipped(run_cli, tmp_path: Path) -> None:
+    # Only the deferred embed stage runs: the documents are written first, vectors after.
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("The ferry pier was rebuilt in stone after the flood of 1889.\n", encoding="utf-8")
+    second.write_text("A lighthouse keeper logged every passing steamer for forty years.\n", encoding="utf-8")
+    db = tmp_path / "defer.db"
+    code, out, err = run_cli("--db", db, "ingest", first, "--no-embed", "--json", stages="embed")
+    assert code == 0, err
+    with KB(db) as kb:
+        assert kb.conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0] == 0
+        assert kb.search("ferry pier", mode="hybrid")  # searchable without vectors: BM25
+    code, out, err = run_cli("--db", db, "ingest", second, "--json", stages="embed")
+    assert code == 0, err
+    with KB(db) as kb:
+        docs = {r[0] for r in kb.conn.execute(
+            "SELECT d.doc FROM embeddings e JOIN passages p ON p.id = e.passage_id JOIN documents d ON d.id = p.doc_id")}
+        assert docs == {"second.txt"}  # only the documents this run wrote
+    code, out, err = run_cli("--db", db, "embed", "--json")
+    assert code == 0 and json.loads(out)["embedded"] == 1, err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from typing import Any
 
 import click
 from rich.markup import escape
@@ -37,9 +38,10 @@ from kartoteka.errors import KartotekaError
 STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "rejected": "red"}
 
 
-def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str] | None) -> int:
+def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str] | None, embed: bool = True) -> int:
     """Ingest with progress on a terminal: the document in work, passages parsed in it, an ETA;
-    then a summary with counts and the time taken. Returns the exit code (2 if anything was rejected)."""
+    then embedding on a line of its own (each document is searchable once written); then a summary
+    with counts and the time taken. Returns the exit code (2 if anything was rejected)."""
     kb = state.kb(create=True)
     signal.signal(signal.SIGTERM, _terminated)  # stop cleanly: roll back, stop the parser's workers
     started = time.monotonic()
@@ -50,6 +52,7 @@ def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str
     )
     files = progress.add_task("documents", total=None)
     passages = progress.add_task("passages", total=None, visible=False)
+    later: dict[str, Any] = {}
 
     def on_file(name: str) -> None:
         progress.update(files, description=f"[bold]{escape(safe_text(name))}")
@@ -58,12 +61,18 @@ def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str
     def on_passage(done: int, total: int) -> None:
         progress.update(passages, completed=done, total=total, visible=True, description="  passages")
 
+    def deferred(stage: str, done: int, total: int) -> None:
+        if stage not in later:
+            later[stage] = progress.add_task("[bold]embedding" if stage == "embed" else f"[bold]{stage}", total=total)
+        progress.update(later[stage], completed=done, total=total)
+
     with progress:
         results = kb.ingest(
-            paths, packs=packs, on_file=on_file, on_passage=on_passage,
+            paths, packs=packs, embed=embed, on_file=on_file, on_passage=on_passage,
             on_start=lambda n: progress.update(files, total=n),
             on_result=lambda r: progress.update(files, advance=1),
             on_finish=lambda: progress.update(files, description="[bold]comparing sources"),
+            on_deferred=deferred,
         )
     totals = kb.totals()
     elapsed = round(time.monotonic() - started, 1)
@@ -110,10 +119,13 @@ def print_ingest_summary(results: list, totals: dict[str, int] | None = None, el
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--pack", "packs", multiple=True, help="Domain pack to use (repeatable; default: all installed).")
+@click.option("--no-embed", is_flag=True,
+              help="Skip dense vectors (search by words only; `kartoteka embed` adds them later).")
 @common_options
-def ingest(state: State, paths: tuple[str, ...], packs: tuple[str, ...]) -> None:
-    """Add files and folders (recursively) to the knowledge base."""
-    code = run_ingest(state, paths, list(packs) or None)
+def ingest(state: State, paths: tuple[str, ...], packs: tuple[str, ...], no_embed: bool) -> None:
+    """Add files and folders (recursively) to the knowledge base. Each document is searchable as
+    soon as it is written; dense vectors follow for the documents written."""
+    code = run_ingest(state, paths, list(packs) or None, embed=not no_embed)
     sys.exit(code)
 
 
@@ -186,15 +198,17 @@ def text(state: State, doc: str) -> None:
 @click.option("--mode", type=click.Choice(["bm25", "dense", "hybrid"]), default="hybrid", show_default=True,
               help="Rank by words (BM25), by meaning (dense vectors), or both fused by rank.")
 @click.option("--lineage", is_flag=True, help="Also match an organization's predecessors and successors.")
+@click.option("--furniture", is_flag=True,
+              help="Also rank captions, reference lists, navigation and other page furniture.")
 @fiction_option
 @common_options
 def search(state: State, query: str, limit: int, offset: int, source: str | None, mode: str, lineage: bool,
-           fiction: bool) -> None:
+           fiction: bool, furniture: bool) -> None:
     """Search passages by words and meaning ("phrases" and prefix* work; names match any spelling)."""
     check_query(query, "search query")
     kb = state.kb()
     # One more than the page, to know whether more follow.
-    hits = kb.search(query, limit=offset + limit + 1, source=source, mode=mode, lineage=lineage)
+    hits = kb.search(query, limit=offset + limit + 1, source=source, mode=mode, lineage=lineage, furniture=furniture)
     if not fiction:
         stories = {r["doc"] for r in kb.sources() if r.get("genre") == "fiction"}
         hits = [h for h in hits if h["doc"] not in stories]

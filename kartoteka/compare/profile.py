@@ -41,6 +41,8 @@ def voice_layers(text_len: int, passages: list[tuple[str, int, int, str]], boile
     notes, comments, boilerplate, and voices set inside the main text ({compiler}, [editor])."""
     chars: Counter[str] = Counter()
     for layer, start, end, body in passages:
+        if layer == "furniture":
+            continue  # counted below as boilerplate, from its segments
         n = end - start
         if layer == "main":
             for pattern, voice in inline:

@@ -41,6 +41,12 @@ class Patterns:
     bracket_ignore: re.Pattern[str]
     byline: re.Pattern[str]
     title_skip: re.Pattern[str]
+    back_matter: re.Pattern[str]
+    back_matter_item_max: int
+    image_file: re.Pattern[str]
+    citation_line: re.Pattern[str]
+    list_item: re.Pattern[str]
+    link_line: re.Pattern[str]
 
 
 def _heading(keywords: list[str], numbers: str) -> re.Pattern[str]:
@@ -89,6 +95,13 @@ def patterns() -> Patterns:
         bracket_ignore=re.compile(data["bracket_ignore"], _I),
         byline=re.compile(data["byline"], re.MULTILINE),
         title_skip=re.compile(_alt(data["title_skip"]), _I),
+        # "## See also", "References:", "NOTES": markdown hashes and a colon allowed.
+        back_matter=re.compile(r"#{0,6}\s*(?:" + _alt(data["back_matter_headings"]) + r")\s*:?", _I),
+        back_matter_item_max=int(data["back_matter_item_max"]),
+        image_file=re.compile(data["image_file"], _I),
+        citation_line=re.compile(data["citation_line"], _I),
+        list_item=re.compile(data["list_item"]),
+        link_line=re.compile(data["link_line"]),
     )
 
 

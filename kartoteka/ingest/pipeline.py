@@ -15,7 +15,7 @@ from kartoteka.analysis import Analysis, Passage, Segment
 from kartoteka.errors import RejectedInput
 from kartoteka.ingest.readers import RawDocument, read_document
 from kartoteka.ingest.structure import detect_structure
-from kartoteka.pipeline import Context, load_stages
+from kartoteka.pipeline import Context, deferred_stages, load_stages
 from kartoteka.store.writer import finish_document, insert_document, insert_records, write_analysis
 
 
@@ -250,6 +250,17 @@ def ingest_paths(
         if on_result:
             on_result(result)
     return results
+
+
+def run_deferred(ctx: Context, docs: list[str], on_progress: Callable[[str, int, int], None] | None = None) -> None:
+    """The deferred stages (embedding) over the documents this run wrote, each document already
+    committed and searchable; ``on_progress(stage, done, total)`` reports as they go."""
+    if not docs:
+        return
+    marks = ",".join("?" * len(docs))
+    ids = [r[0] for r in ctx.conn.execute(f"SELECT id FROM documents WHERE doc IN ({marks})", docs)]
+    for name, stage in deferred_stages(ctx):
+        stage(ctx, ids, (lambda done, total, _n=name: on_progress(_n, done, total)) if on_progress else None)
 
 
 def _resolved(path: Path) -> Path | None:

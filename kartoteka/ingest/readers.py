@@ -252,6 +252,63 @@ def html_blocks(content: bytes | str, *, drop_chrome: bool = False) -> list[tupl
     return out
 
 
+# Containers whose text is page furniture, not the article: asides, figures, page headers and
+# footers, and boxes floated beside the text (a layout table with align=left/right).
+_ASIDE_TAGS = frozenset({"aside", "figure", "figcaption", "header", "footer", "nav"})
+
+
+def _is_aside(el: Any) -> bool:
+    tag = _local(el.tag)
+    return tag in _ASIDE_TAGS or (tag in ("table", "div") and (el.get("align") or "").lower() in ("left", "right"))
+
+
+def layout_table_page(root: Any) -> bool:
+    """Is the article laid out in a table (a cell holding paragraphs)? trafilatura then reads the
+    whole page as one table row."""
+    return any(_local(d.tag) == "p" for t in root.iter("table") for d in t.iterdescendants())
+
+
+def layout_blocks(root: Any) -> list[tuple[str, bool]]:
+    """The text blocks of a page in order, as (text, is_aside): every paragraph-level run of text,
+    including text that sits in a cell or a ``<font>`` between paragraphs (``html_blocks`` keeps
+    only leaf blocks); a ``<br>`` ends a block. Navigation, forms and scripts are left out."""
+    out: list[tuple[str, bool]] = []
+    run: list[str] = []
+    state = {"aside": False}
+
+    def flush() -> None:
+        text = " ".join(" ".join(run).split())
+        run.clear()
+        if text:
+            out.append((text, state["aside"]))
+
+    def add(text: str | None, aside: bool) -> None:
+        if text:
+            if aside != state["aside"] and text.strip():
+                flush()
+                state["aside"] = aside
+            run.append(text)
+
+    def walk(el: Any, aside: bool) -> None:
+        aside = aside or _is_aside(el)
+        block = _local(el.tag) in _BLOCK_TAGS or _local(el.tag) == "br"
+        if block:
+            flush()
+        add(el.text, aside)
+        for child in el:
+            tag = _local(child.tag)
+            if tag and tag not in _SKIP_TAGS and tag not in _CHROME_TAGS:
+                walk(child, aside)
+            add(child.tail, aside)
+        if block:
+            flush()
+
+    body = root.find("body")
+    walk(body if body is not None else root, False)
+    flush()
+    return out
+
+
 class _Builder:
     """Accumulates paragraphs into stored text, remembering where each one lies."""
 
@@ -421,8 +478,12 @@ def _blocks_document(html: str, encoding: str, extracted: RawDocument) -> RawDoc
 
 
 def _read_html_text(html: str, encoding: str) -> RawDocument:
+    import lxml.html
     import trafilatura
 
+    root = lxml.html.document_fromstring(html)
+    if layout_table_page(root):
+        return _read_layout_page(html, root, encoding)
     doc = trafilatura.bare_extraction(html, include_comments=True, with_metadata=True, include_tables=True)
     title = (getattr(doc, "title", None) or "").strip() or None
     main = [line.strip() for line in (getattr(doc, "text", None) or "").split("\n") if line.strip()]
@@ -460,6 +521,25 @@ def _read_html_text(html: str, encoding: str) -> RawDocument:
         assert first is not None
         regions.append(("comment", first, out.pos, None))
     return RawDocument(text=out.text(), format="html", title=title, encoding=encoding, regions=regions, meta=meta)
+
+
+def _read_layout_page(html: str, root: Any, encoding: str) -> RawDocument:
+    """A page laid out in tables, read block by block; boxes beside the text are boilerplate."""
+    import html as html_lib
+
+    m = re.search(r"<title[^>]*>(.*?)</title>", html, re.I | re.S)
+    title = one_line(html_lib.unescape(m.group(1)), 200) or None if m else None
+    out = _Builder()
+    regions: list[tuple[str, int, int, str | None]] = []
+    blocks = layout_blocks(root)
+    if title and not any(one_line(text).casefold() == title.casefold() for text, _ in blocks[:3]):
+        out.add(title)
+    for text, aside in blocks:
+        s, e = out.add(text)
+        if aside:
+            regions.append(("boilerplate", s, e, "sidebar"))
+    return RawDocument(text=out.text(), format="html", title=title, encoding=encoding, regions=regions,
+                       meta={"extractor": "layout"})
 
 
 # -- EPUB ----------------------------------------------------------------------------------

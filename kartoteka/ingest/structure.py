@@ -6,9 +6,11 @@ Every rule is general: the phrases and shapes it looks for are data (``patterns.
 
 Decisions (see docs/architecture.md):
 
-* Boilerplate (web chrome, e-book promotion, copyright lines) and a table of contents ("toc")
-  get segments but **no passages**: NLP, extraction and search never see them, while the stored
-  text keeps them.
+* Boilerplate (web chrome, e-book promotion, copyright lines, and the furniture of
+  ``furniture.py``: captions, infoboxes, reference lists, navigation) and a table of contents
+  ("toc") get segments and passages of layer ``furniture``: NLP, resolution and extraction never
+  read them and default search leaves them out, while the stored text keeps them and
+  ``search --furniture`` finds them.
 * Comments below a blog post become passages with ``layer="comment"`` (searchable; the
   extractor gives them the commenter's voice); the author lines themselves get no passage.
 * A passage most of which lies inside an editor's ``[...]`` interpolation has
@@ -27,12 +29,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kartoteka.analysis import Passage, Segment
+from kartoteka.ingest.furniture import mark_furniture, split_apparatus
 from kartoteka.ingest.normalize import analysis_view
 from kartoteka.ingest.patterns import Patterns, page_marker_label_patterns, patterns
 from kartoteka.ingest.readers import RawDocument
 
-MAX_PASSAGE = 2000  # characters of analysis body; longer paragraphs are split at sentences
-TARGET_PASSAGE = 1200  # where a split paragraph's pieces aim to end
+MAX_PASSAGE = 1000  # characters of analysis body; longer paragraphs are split at sentences
+TARGET_PASSAGE = 600  # where a split paragraph's pieces aim to end
 SHORT_FOLLOWER = 300  # a paragraph this short after a colon-ended one joins it
 
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -40,9 +43,11 @@ _LINE = re.compile(r"[^\n]+")
 _WS = re.compile(r"\s+")
 _TERMINAL = set(".!?:;\"'\u201d\u2019)]}\u2026*")
 _OPEN_QUOTE = set("\"'\u201c\u2018\u201e\u00ab")
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+# A sentence end, with any footnote markers after it ("... in 1937.[12] Next").
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?:\[\d{1,4}\])*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 BODY_KINDS = ("para", "blockquote", "epigraph")
+FURNITURE_KINDS = ("boiler", "toc")
 
 
 @dataclass
@@ -260,13 +265,19 @@ def _mark_toc(units: list[Unit], text: str, P: Patterns) -> set[str]:
                 continue
         if u.lines >= 3 and u.kind == "para":
             lines = [_clean(x, P) for x in text[u.start:u.end].splitlines() if x.strip()]
-            if len(lines) >= 3 and all(P.toc_item_line.fullmatch(x) for x in lines):
+            if len(lines) >= 3 and all(P.toc_item_line.fullmatch(x) for x in lines) and not _list_of_clauses(lines):
                 u.kind = "toc"
                 for x in lines:
                     entries.add(_fold_key(x))
                     entries.add(_fold_key(re.sub(r"^\(?\d{1,3}[.)]\s*", "", x)))
         i += 1
     return entries
+
+
+def _list_of_clauses(lines: list[str]) -> bool:
+    """A numbered list of clauses ("1. any officer suspected of ...;"), not of chapter titles."""
+    items = [re.sub(r"^\(?\d{1,3}[.)]\s*", "", x) for x in lines]
+    return any(x and (x[-1] in ";," or x[0].islower()) for x in items)
 
 
 def _entry_text(s: str) -> str:
@@ -666,6 +677,10 @@ def _passages(text: str, units: list[Unit], markers: list[tuple[int, int, str]],
             groups.append((u.start, units[att].end, "quote"))
             i = att + 1
             continue
+        if u.kind in FURNITURE_KINDS:
+            groups.append((u.start, u.end, "furniture"))  # findable on request, never analysed
+            i += 1
+            continue
         if u.kind not in BODY_KINDS:
             i += 1
             continue
@@ -763,16 +778,18 @@ def detect_structure(raw: RawDocument) -> tuple[list[Segment], list[Passage]]:
     line_mode = not _BLANK.search(text)
     blocks = paragraph_ranges(text)
     markers = _find_markers(text)
-    units = _units(text, blocks, markers, P)
-    for kind, s, e, _label in raw.regions:  # what the format itself marks (HTML chrome, comments)
+    units = split_apparatus(_units(text, blocks, markers, P), text, lambda s: _clean(s, P))
+    for kind, s, e, label in raw.regions:  # what the format itself marks (HTML chrome, comments)
         for u in units:
             if u.start >= s and u.end <= e:
                 if kind in ("boilerplate", "toc"):
                     u.kind = "boiler" if kind == "boilerplate" else "toc"
+                    u.attrs = {**u.attrs, "furniture": label or kind}
                 elif kind == "comment":
                     u.layer = "comment"
     _classify(units, text, P)
     toc = _mark_toc(units, text, P)
+    mark_furniture(units, text, P)
     _mark_boilerplate(units, P)
     comments = _mark_comments(units, P)
     _mark_headings(units, toc, P, line_mode)
@@ -799,7 +816,8 @@ def detect_structure(raw: RawDocument) -> tuple[list[Segment], list[Passage]]:
             if u is not None and u.kind == "marker" and run:
                 continue
             if run:
-                segments.append(Segment(seg_kind, run[0].start, run[-1].end, run[0].clean[:200] if seg_kind == "toc" else None))
+                label = run[0].clean[:200] if seg_kind == "toc" else run[0].attrs.get("furniture")
+                segments.append(Segment(seg_kind, run[0].start, run[-1].end, label))
                 run = []
     for n, (a, b) in enumerate(comments, 1):
         au = units[a]

