@@ -53,6 +53,10 @@ class Claim:
     def hedged(self) -> bool:
         return any(f.hedged for f in self.facts)
 
+    @property
+    def stance(self) -> str:
+        return self.facts[0].stance
+
     def role(self, name: str) -> Any:
         for f in self.facts:
             if f.roles.get(name):
@@ -82,11 +86,22 @@ class Group:
 
 
 def claims_of(facts: list[Fact]) -> list[Claim]:
-    """One claim per sentence, subject, family and polarity."""
+    """One claim per sentence, subject, family, polarity, voice and stance; a sentence that gives
+    two dates for one happening ("the 12th (the 16th according to X)") holds one claim per date."""
     by_key: dict[tuple[Any, ...], list[Fact]] = defaultdict(list)
     for f in facts:
-        by_key[(f.doc_id, f.start, f.end, f.subject, family_of(f.type), f.negated)].append(f)
-    return [Claim(fs) for fs in by_key.values()]
+        by_key[(f.doc_id, f.start, f.end, f.subject, family_of(f.type), f.negated, f.voice, f.stance)].append(f)
+    out: list[Claim] = []
+    for fs in by_key.values():
+        dates = sorted({f.date_start for f in fs if f.date_use in ("firm", "partial")}, key=str)
+        if len(dates) < 2:
+            out.append(Claim(fs))
+            continue
+        parts: dict[str, list[Fact]] = {d: [] for d in dates if d}
+        for f in fs:
+            parts[f.date_start if f.date_use in ("firm", "partial") and f.date_start else dates[0] or ""].append(f)
+        out.extend(Claim(p) for p in parts.values() if p)
+    return out
 
 
 def dates_disagree(a: Fact, b: Fact) -> bool:
@@ -233,3 +248,34 @@ def _identity_agrees(a: Claim, b: Claim, spec: dict[str, Any], names: dict[str, 
         if role in spec.get("needs", []):
             shared = True
     return shared or not (required and spec.get("needs"))
+
+
+def count_groups(facts: list[Fact], types: dict[str, str]) -> list[Group]:
+    """Counts of one thing at one time: same subject, same counted noun, and dates that overlap;
+    an undated count joins the others only where its subject fixes the time itself (a war's
+    casualties: compare.yaml ``count_timeless_subjects``)."""
+    timeless = set(rules()["count_timeless_subjects"])
+    by_key: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for c in claims_of([f for f in facts if f.type == "count" and f.subject and f.value is not None
+                        and f.attrs.get("what") and f.asserted]):
+        by_key[(c.facts[0].subject or "", str(c.lead.attrs["what"]).lower())].append(c)
+    groups: list[Group] = []
+    for (subject, what), claims in sorted(by_key.items()):
+        parts = [claims] if types.get(subject) in timeless else _count_clusters(claims)
+        for part in parts:
+            gid = "g" + hashlib.sha1("|".join([subject, "count", what, *sorted(c.ids[0] for c in part)]).encode()).hexdigest()[:15]
+            groups.append(Group(gid, subject, "count", part))
+    return groups
+
+
+def _count_clusters(claims: list[Claim]) -> list[list[Claim]]:
+    dated = [c for c in claims if c.date_ok()]
+    parts: list[list[Claim]] = [[c] for c in claims if not c.date_ok()]
+    clusters: list[list[Claim]] = []
+    for c in sorted(dated, key=lambda c: c.lead.date_start or ""):
+        home = next((k for k in clusters if all(dates_agree(c.lead, o.lead) for o in k)), None)
+        if home is None:
+            clusters.append([c])
+        else:
+            home.append(c)
+    return clusters + parts

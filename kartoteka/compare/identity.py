@@ -91,15 +91,20 @@ def confirm_pronoun_subjects(conn: sqlite3.Connection, facts: list[Fact], ents: 
     if not pending:
         return
     people: dict[int, tuple[list[int], list[str]]] = {}
+    spans: dict[int, list[tuple[int, int]]] = {}
     for doc_id in {f.doc_id for f in pending}:
-        rows = conn.execute("SELECT start, entity_id FROM mentions WHERE doc_id = ? AND entity_id IS NOT NULL"
-                            " ORDER BY start", (doc_id,)).fetchall()
-        rows = [r for r in rows if ents.types.get(r[1]) == "person"]
-        people[doc_id] = ([r[0] for r in rows], [r[1] for r in rows])
+        # A person the resolver could not link is still the last person named ("Pravda said that
+        # he was born in 1869" after a visiting writer's name): the pronoun is his, not ours.
+        rows = conn.execute("SELECT start, end, entity_id, label FROM mentions WHERE doc_id = ? ORDER BY start",
+                            (doc_id,)).fetchall()
+        spans[doc_id] = [(r[0], r[1]) for r in rows]
+        rows = [r for r in rows if ents.types.get(r[2]) == "person" or (r[2] is None and r[3] == "PERSON")]
+        people[doc_id] = ([r[0] for r in rows], [r[2] or "" for r in rows])
     for f in pending:
         starts, ids = people[f.doc_id]
         i = bisect.bisect_left(starts, f.start) - 1
-        f.subject_sure = i >= 0 and ids[i] == f.subject and not _feminine_before_trigger(f)
+        f.subject_sure = (i >= 0 and ids[i] == f.subject and not _feminine_before_trigger(f)
+                          and not _unknown_name_before_pronoun(f, spans[f.doc_id]))
 
 
 def _feminine_before_trigger(f: Fact) -> bool:
@@ -107,3 +112,24 @@ def _feminine_before_trigger(f: Fact) -> bool:
     at = f.quote.find(trigger) if trigger else -1
     before = list(_PRONOUN.finditer(f.quote, 0, at if at >= 0 else len(f.quote)))
     return bool(before) and before[-1].group().lower() in ("she", "her", "hers", "herself")
+
+
+
+
+def _unknown_name_before_pronoun(f: Fact, mentions: list[tuple[int, int]]) -> bool:
+    """Whether a name the recognizer missed stands in the sentence before the pronoun ("in
+    announcing Gide's arrival, the paper said that he was born in 1869"): the pronoun may be that
+    person's, so the subject the resolver gave it is not sure enough to contradict anyone."""
+    m = _PRONOUN.search(f.quote)
+    if m is None:
+        return False
+    for w in re.finditer(r"\b[A-Z][a-z][\w'’-]*", f.quote[:m.start()]):
+        if w.start() == 0 or f.quote[:w.start()].rstrip().endswith((".", "!", "?", "“", '"')):
+            continue
+        word = w.group().lower().removesuffix("'s").removesuffix("’s")
+        if word in rules()["calendar_words"]:
+            continue
+        at = f.start + w.start()
+        if not any(s <= at < e for s, e in mentions):
+            return True
+    return False
