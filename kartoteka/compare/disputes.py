@@ -46,8 +46,8 @@ def disputed(before: list[str], after: list[str]) -> bool:
         last_correction = _last_index(clause, cfg["correction"])
         if last_correction is None or last_correction < last_dispute:
             return True
-    head = " ".join(_clause_head(after)[:6])
-    return any(head.startswith(c) or head.startswith(", " + c) for c in cfg["dispute_after"])
+    head = _clause_head(after)[:int(cfg["after_window"])]
+    return _last_index(head, cfg["dispute_after"]) is not None
 
 
 def _adjacent(clause: list[str], cfg: dict) -> bool:

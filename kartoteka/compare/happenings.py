@@ -62,6 +62,9 @@ def build_events(groups: list[Group], names: dict[str, str], witnesses: dict[str
 def _event_type(g: Group) -> str:
     prio = rules()["type_priority"]
     counts = Counter(c.type for c in g.claims if c.stance != "disputes") or Counter(c.type for c in g.claims)
+    # "Died" is what every manner of death has in common: a source that says how names the event.
+    if len(counts) > 1:
+        counts.pop(g.family, None)
     return max(counts, key=lambda t: (counts[t], -(prio.index(t) if t in prio else len(prio)), t))
 
 
