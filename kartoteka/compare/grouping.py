@@ -131,14 +131,22 @@ def dates_agree(a: Fact, b: Fact) -> bool:
 
 
 def build_groups(facts: list[Fact], names: dict[str, str]) -> list[Group]:
-    """The groups of every asserted fact with a subject (fiction left out by the caller)."""
+    """The groups of every asserted fact with a subject (fiction left out by the caller). A claim
+    whose subject is in doubt (a pronoun not confirmed as the person last named, a name filed
+    under the wrong entity) is a group of its own: it may be about someone else's happening."""
     by_subject: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    alone: list[Claim] = []
     for c in claims_of([f for f in facts if f.subject and f.asserted]):
-        by_subject[(c.facts[0].subject or "", c.facts[0].family)].append(c)
+        f = c.facts[0]
+        if f.subject_sure and not f.identity_doubt:
+            by_subject[(f.subject or "", f.family)].append(c)
+        else:
+            alone.append(c)
     groups: list[Group] = []
     one_off = set(rules()["one_off"])
-    for (subject, family), claims in sorted(by_subject.items()):
-        parts = [claims] if family in one_off else _cluster(claims, family, names)
+    keyed = [((c.facts[0].subject or "", c.facts[0].family), [c]) for c in alone]
+    for (subject, family), claims in sorted(by_subject.items()) + keyed:
+        parts = [claims] if family in one_off or len(claims) == 1 else _cluster(claims, family, names)
         for part in parts:
             part.sort(key=lambda c: (c.doc, c.facts[0].start))
             gid = "g" + hashlib.sha1("|".join([subject, family, *sorted(c.ids[0] for c in part)]).encode()).hexdigest()[:15]
@@ -178,12 +186,26 @@ def _cluster(claims: list[Claim], family: str, names: dict[str, str]) -> list[li
     singles: list[list[Claim]] = []
     for c in rest:
         only = base[0] if len(base) == 1 else None
+        if only is not None and not _placeable(c, only, spec, names):
+            only = None
         if only is not None and all(_identity_agrees(c, o, spec, names, required=False) for o in only) and all(
                 not c.lead.dated or dates_agree(c.lead, o.lead) for o in only):
             only.append(c)
         else:
             singles.append([c])
     return base + singles
+
+
+def _placeable(c: Claim, cluster: list[Claim], spec: dict[str, Any], names: dict[str, str]) -> bool:
+    """Whether an undated claim of a recurring happening can be told to be the cluster's: it
+    shares a role that tells such happenings apart (the same office, the same people met), or
+    it stands in the same document as the cluster's own telling (the narrative has one such
+    happening in view). Another document's undated "X was tried" may be another trial."""
+    if any(_identity_agrees(c, o, spec, names, required=True) and spec.get("needs") for o in cluster):
+        return True
+    if spec.get("needs"):
+        return False
+    return any(o.doc == c.doc for o in cluster)
 
 
 def _attach_unidentified(parts: list[list[Claim]], spec: dict[str, Any], names: dict[str, str]) -> list[list[Claim]]:

@@ -74,7 +74,9 @@ def event_date(claims: list[Claim], wit: Witnesses) -> dict[str, Any] | None:
     assert, marked ``disputed``. Dates inferred from context count only where none is stated."""
     held = [c for c in claims if c.stance != "disputes" and not c.negated]
     firm = [c.lead for c in held if c.date_ok()]
-    facts = firm or [c.lead for c in held if c.lead.dated]
+    # Failing a stated date, one the extractor carried over from the sentences before; never a
+    # date the sentence gives to something else ("on the anniversary of X's death, 21 January").
+    facts = firm or [c.lead for c in held if c.lead.dated and c.lead.attrs.get("date_inferred")]
     if not facts:
         return None
     lo = max(f.date_start or "" for f in facts)

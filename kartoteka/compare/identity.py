@@ -17,6 +17,7 @@ _AFTER_NAME = re.compile(r"(?:['’]s)?\s+((?:(?:" + "|".join(_PARTICLES) + r")\
 
 def mark_identity_doubt(facts: list[Fact], ents: Entities) -> None:
     lifespan = int(rules()["lifespan_years"])
+    places = {ents.names[e].lower() for e, t in ents.types.items() if t == "place" and e in ents.names}
     for f in facts:
         data = ents.data.get(f.subject or "", {})
         if f.date_end and f.date_use in ("firm", "partial") and f.type != "birth":
@@ -30,6 +31,8 @@ def mark_identity_doubt(facts: list[Fact], ents: Entities) -> None:
             f.identity_doubt = name_modified(f, ents.names.get(f.subject or "", ""), ents.types.get(f.subject or ""))
         if not f.identity_doubt:
             f.identity_doubt = subject_is_doer(f)
+        if not f.identity_doubt and ents.types.get(f.subject or "") == "organization":
+            f.identity_doubt = names_a_branch(f, ents.names.get(f.subject or "", ""), places)
 
 
 def name_modified(f: Fact, entity_name: str, entity_type: str | None) -> bool:
@@ -50,6 +53,28 @@ def name_modified(f: Fact, entity_name: str, entity_type: str | None) -> bool:
         word = rest.group(2)
         continues = (bool(rest.group(1)) or word[0].isupper()) and word.lower() not in own
         if not (continues or word.lower() in nouns):
+            return False
+    return found
+
+
+def names_a_branch(f: Fact, entity_name: str, places: set[str]) -> bool:
+    """Whether the sentence names a branch or several bodies of the organization's kind rather
+    than the organization: every mention of it is in the plural where the name is not ("the
+    provincial commissions") or follows a word that makes it a local branch ("the local
+    committee", "the Petrograd commission": compare.yaml ``branch_words``, or a place's name)."""
+    said = str(f.attrs.get("subject_text") or "")
+    if not said:
+        return False
+    branch = set(rules()["branch_words"])
+    own_last = entity_name.split()[-1].lower() if entity_name.split() else ""
+    last = said.split()[-1].lower()
+    plural = last.endswith("s") and not own_last.endswith("s") and last.rstrip("s") != own_last
+    found = False
+    for m in re.finditer(re.escape(said), f.quote):
+        found = True
+        before = re.findall(r"[\w'’-]+", f.quote[max(0, m.start() - 30):m.start()])
+        prev = before[-1].lower() if before else ""
+        if not (plural or prev in branch or prev in places):
             return False
     return found
 
