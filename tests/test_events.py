@@ -340,3 +340,32 @@ def test_fiction_never_corroborates_never_conflicts_and_makes_no_events(kb: KB) 
         assert "novel.txt" not in f.get("corroborated_by", [])
     # The novel's 1899 is no side of Brandt's death.
     assert all("1899" not in values(c) for c in kb.conflicts(entity="Otto Brandt"))
+
+
+# -- where a user sees them -------------------------------------------------------------------------
+
+def test_timeline_and_dossier_show_one_row_per_event_with_sources_on_request(kb_path: Path, run_cli) -> None:
+    code, out, err = run_cli("--db", kb_path, "timeline", "--entity", "Volkov")
+    assert code == 0, err
+    # Five sentences in four documents tell the death: one row (and one for the birth).
+    assert out.count("killing of Pavel Volkov") == 1 and out.count("birth of Pavel Volkov") == 1
+    assert "Orlov on 9 June" not in out
+    code, out, _ = run_cli("--db", kb_path, "timeline", "--entity", "Volkov", "--sources")
+    assert code == 0 and "Orlov on 9 June" in out and "disputes" in out
+    code, out, _ = run_cli("--db", kb_path, "timeline", "--entity", "Volkov", "--json")
+    assert code == 0 and len(json.loads(out)) >= 6  # the contract's timeline: dated factoids
+    code, out, _ = run_cli("--db", kb_path, "entity", "Otto Brandt")
+    assert code == 0 and "events:" in out and out.count("of Otto Brandt") == 2  # birth, death
+
+
+def test_web_timeline_lists_events_expandable_to_their_sources(kb_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from kartoteka.web import create_app
+
+    with TestClient(create_app(kb_path)) as client:
+        r = client.get("/timeline", params={"entity": "Anna Kessler"})
+    assert r.status_code == 200
+    assert r.text.count('<li class="event"') == 1 and "<details>" in r.text
+    assert r.text.count('class="cite"') == 5  # one per source: chronicle, letters, digest, and the annals twice
+    assert "disputes" in r.text and "not independent" in r.text and "/conflicts#c-" in r.text

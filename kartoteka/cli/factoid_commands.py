@@ -109,10 +109,20 @@ def factoids(state: State, entity: str | None, type_: str | None, source: str | 
 @click.option("--to", "date_to", default=None, help="Up to this date.")
 @click.option("--lineage", is_flag=True, help="For an organization, include its predecessors and successors.")
 @click.option("--fiction", is_flag=True, help="Include factoids from fiction.")
+@click.option("--sources", "show_sources", is_flag=True, help="Under each event, the sources that tell it.")
 @common_options
 def timeline(state: State, entity: str | None, date_from: str | None, date_to: str | None, lineage: bool,
-             fiction: bool) -> None:
-    """The dated factoids in date order."""
+             fiction: bool, show_sources: bool) -> None:
+    """The dated happenings in date order, one row per event (--json: the dated factoids)."""
+    if not state.json and not fiction:
+        from kartoteka.cli.event_commands import print_events
+
+        events = state.kb().events(entity, None, date_from, date_to, lineage=lineage, dated_only=True)
+        if not events:
+            console.print("no dated events")
+            sys.exit(3)
+        print_events(events, show_sources)
+        return
     rows = state.kb().timeline(entity, date_from, date_to, lineage=lineage, fiction=fiction)
     _run(state, rows, "timeline" + (f" of {entity}" if entity else ""))
 

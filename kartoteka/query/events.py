@@ -22,12 +22,15 @@ class EventQueries:
 
     def events(self, entity: str | None = None, type: str | None = None, date_from: str | None = None,
                date_to: str | None = None, *, limit: int | None = None, offset: int = 0,
-               lineage: bool = False) -> list[dict[str, Any]]:
-        """Events as CONTRACT.md describes them, in date order (undated last): ``entity`` matches
-        the subject or anyone a source names in a role; ``type`` the event's type, its family
-        ("death" finds executions too) or the type any source gives it; dates overlap
-        [date_from, date_to]."""
-        where, args = self._event_filters(entity, type, date_from, date_to, lineage)
+               lineage: bool = False, entity_id: str | None = None, dated_only: bool = False) -> list[dict[str, Any]]:
+        """Events as CONTRACT.md describes them, in date order (undated last): ``entity`` (a name)
+        or ``entity_id`` matches the subject or anyone a source names in a role; ``type`` the
+        event's type, its family ("death" finds executions too) or the type any source gives it;
+        dates overlap [date_from, date_to]."""
+        ids = [entity_id] if entity_id else self.entity_ids_for(entity, lineage=lineage) if entity else []
+        where, args = self._event_filters(ids, type, date_from, date_to)
+        if dated_only:
+            where.append("e.date_start IS NOT NULL")
         sql = (f"SELECT {_EVENT_COLS}, s.name AS sname, s.type AS stype FROM events e"
                f" LEFT JOIN entities s ON s.id = e.subject_id WHERE {' AND '.join(where)}"
                " ORDER BY e.date_start IS NULL, e.date_start, e.date_end, e.label, e.id")
@@ -40,13 +43,13 @@ class EventQueries:
         sources = self.event_sources([r["id"] for r in rows])
         return [_event(r, sources.get(r["id"], [])) for r in rows]
 
-    def _event_filters(self, entity: str | None, type: str | None, date_from: str | None, date_to: str | None,
-                       lineage: bool) -> tuple[list[str], list[Any]]:
+    @staticmethod
+    def _event_filters(ids: list[str], type: str | None, date_from: str | None,
+                       date_to: str | None) -> tuple[list[str], list[Any]]:
         from kartoteka.extract.dates import parse_bound
 
         where, args = ["1=1"], []
-        if entity:
-            ids = self.entity_ids_for(entity, lineage=lineage)
+        if ids:
             ph = ",".join("?" * len(ids))
             likes = " OR ".join("f.roles LIKE ?" for _ in ids)
             where.append(f"(e.subject_id IN ({ph}) OR EXISTS (SELECT 1 FROM event_factoids m JOIN factoids f"
