@@ -369,3 +369,57 @@ def test_web_timeline_lists_events_expandable_to_their_sources(kb_path: Path) ->
     assert r.text.count('<li class="event"') == 1 and "<details>" in r.text
     assert r.text.count('class="cite"') == 5  # one per source: chronicle, letters, digest, and the annals twice
     assert "disputes" in r.text and "not independent" in r.text and "/conflicts#c-" in r.text
+
+
+# -- shapes the extractor is learning to give (issue 12): two dates in one sentence, a table's
+# count against a sentence that rejects it ----------------------------------------------------------
+
+REGISTER = (
+    "The Harbour Register\n\n"
+    "Emil Haas was detained on 3 May (7 May according to Karl Weiss) 1899 at the quay. "
+    "Boats lost in the storm of 1899: 40\n"
+    "The inspector refuted the claim of the harbour board that only 40 boats sank in 1899, showing that the true "
+    "number was 410.\n"
+)
+
+
+def register() -> list[F]:
+    detained = "Emil Haas was detained on 3 May (7 May according to Karl Weiss) 1899 at the quay."
+    refuted = ("The inspector refuted the claim of the harbour board that only 40 boats sank in 1899, showing that the"
+               " true number was 410.")
+    boat = {"what": "boat"}
+    return [
+        F("arrest", "test:haas", detained, "3 May 1899", trigger="detained", subject_text="Emil Haas"),
+        F("arrest", "test:haas", detained, "7 May 1899", trigger="detained", subject_text="Emil Haas"),
+        F("count", "test:town", "Boats lost in the storm of 1899: 40", "1899", value="40", trigger="lost",
+          subject_text="Boats", attrs={"number_text": "40", **boat}),
+        F("count", "test:town", refuted, "1899", value="40", trigger="sank", subject_text="harbour board",
+          attrs={"number_text": "40", **boat}),
+        F("count", "test:town", refuted, "1899", value="410", trigger="sank", subject_text="harbour board",
+          attrs={"number_text": "410", **boat}),
+    ]
+
+
+@pytest.fixture(scope="module")
+def register_kb(tmp_path_factory: pytest.TempPathFactory) -> KB:
+    path = tmp_path_factory.mktemp("register") / "kb.db"
+    a = _doc("register.txt", REGISTER, register())
+    for f in a.factoids:  # the date in the parenthesis is Weiss's; the count's second value its own
+        if f.date_text == "7 May 1899":
+            f.voice = "Karl Weiss"
+        if f.value == "410":
+            f.id = f.id[:-1] + "x"
+    return build(path, [a])
+
+
+def test_one_sentence_giving_two_dates_one_attributed_is_a_conflict_of_two_voices(register_kb: KB) -> None:
+    (c,) = conflicts_of(register_kb, "Emil Haas", "date")
+    assert c["kind"] == "sources" and set(values(c)) == {"1899-05-03", "1899-05-07"}
+    assert {s["voice"] for v in c["values"] for s in v["sources"]} == {"author", "Karl Weiss"}
+
+
+def test_a_count_rejected_for_another_conflicts_however_far_apart(register_kb: KB) -> None:
+    (c,) = conflicts_of(register_kb, "Verkhnegorsk", "value")
+    v = values(c)
+    assert set(v) == {"40", "410"}
+    assert v["40"]["disputed_by"] == ["register.txt"] and v["410"]["support"] == 1
