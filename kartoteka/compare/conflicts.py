@@ -173,15 +173,21 @@ def group_conflicts(group: Group, ents: Entities) -> list[Conflict]:
         if i not in folded:
             out.append(_conflict(group, neg.type, "negation", {neg.type: denied, f"not {neg.type}": [neg]}))
 
+    out.extend(_agent_conflict(group, ctype, grounded, ents))
+    return out
+
+
+def _agent_conflict(group: Group, ctype: str, grounded: list[Claim], ents: Entities) -> list[Conflict]:
+    """Two people named as the doer, neither hedged, neither only the one who ordered it."""
     agents: dict[str, list[Claim]] = defaultdict(list)
     for c in grounded:
         a = c.role("agent")
         if (isinstance(a, str) and ents.types.get(a) == "person" and not c.hedged and a != group.subject
                 and not instigator(c.lead.quote, ents.names.get(a, ""))):
             agents[a].append(c)
-    if len(agents) >= 2:
-        out.append(_conflict(group, ctype, "agent", {ents.names.get(k, k): v for k, v in agents.items()}))
-    return out
+    if len(agents) < 2:
+        return []
+    return [_conflict(group, ctype, "agent", {ents.names.get(k, k): v for k, v in agents.items()})]
 
 
 def instigator(quote: str, agent_name: str) -> bool:

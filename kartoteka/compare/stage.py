@@ -15,7 +15,7 @@ from kartoteka.compare.corroboration import corroboration
 from kartoteka.compare.disputes import stance_of
 from kartoteka.compare.facts import Fact, load_facts, rules
 from kartoteka.compare.genre import genre_of
-from kartoteka.compare.grouping import build_groups, count_groups
+from kartoteka.compare.grouping import Group, build_groups, count_groups
 from kartoteka.compare.happenings import Event, build_events, conflict_rank, link_conflicts
 from kartoteka.compare.identity import confirm_pronoun_subjects, mark_identity_doubt
 from kartoteka.compare.profile import document_profile
@@ -86,20 +86,8 @@ def recompute(conn: sqlite3.Connection) -> dict[str, Any]:
     # Fiction never corroborates and never conflicts with history: it makes no events.
     real = [f for f in facts if not f.fiction]
 
-    groups = build_groups([f for f in real if f.type != "count"], ents.names)
-    counted = count_groups(real, ents.types)
-    authors = document_authors(docs)
-    witnesses = {g.id: Witnesses([f for c in g.claims for f in c.facts], authors) for g in groups + counted}
-    conflicts: list[Conflict] = []
-    for g in groups:
-        conflicts.extend(group_conflicts(g, ents))
-    conflicts.extend(office_conflicts(real, ents))
-    conflicts.extend(count_conflicts(counted))
     real_checks = [c for c in checks if not c.fact.fiction]
-    conflicts.extend(reference_conflicts(real_checks, conflicts, groups))
-    conflicts = _dedupe(conflicts)
-    events = build_events(groups + counted, ents.names, witnesses)
-    link_conflicts(events, conflicts)
+    groups, counted, witnesses, conflicts, events = _happenings(real, real_checks, ents, document_authors(docs))
 
     info = corroboration(groups + counted, witnesses, ents)
     for c in conflicts:
@@ -122,6 +110,25 @@ def recompute(conn: sqlite3.Connection) -> dict[str, Any]:
             "reference_checked": len(real_checks),
             "reference_contradictions": sum(1 for c in real_checks if not c.agrees),
             "seconds": round(time.perf_counter() - t0, 3)}
+
+
+def _happenings(real: list[Fact], real_checks: list[RefCheck], ents: Entities, authors: dict[str, str]) -> tuple[
+        list[Group], list[Group], dict[str, Witnesses], list[Conflict], list[Event]]:
+    """The groups of claims about one happening (counts apart), the witnesses behind each, the
+    conflicts found in them and against the pack, and the events they make."""
+    groups = build_groups([f for f in real if f.type != "count"], ents.names)
+    counted = count_groups(real, ents.types)
+    witnesses = {g.id: Witnesses([f for c in g.claims for f in c.facts], authors) for g in groups + counted}
+    conflicts: list[Conflict] = []
+    for g in groups:
+        conflicts.extend(group_conflicts(g, ents))
+    conflicts.extend(office_conflicts(real, ents))
+    conflicts.extend(count_conflicts(counted))
+    conflicts.extend(reference_conflicts(real_checks, conflicts, groups))
+    conflicts = _dedupe(conflicts)
+    events = build_events(groups + counted, ents.names, witnesses)
+    link_conflicts(events, conflicts)
+    return groups, counted, witnesses, conflicts, events
 
 
 def _counts(items: Any) -> dict[str, int]:
