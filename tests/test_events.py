@@ -423,3 +423,9 @@ def test_a_count_rejected_for_another_conflicts_however_far_apart(register_kb: K
     v = values(c)
     assert set(v) == {"40", "410"}
     assert v["40"]["disputed_by"] == ["register.txt"] and v["410"]["support"] == 1
+
+
+def test_a_disputed_factoid_says_so_in_the_factoid_listing(kb: KB) -> None:
+    births = [f for f in kb.factoids(entity="Volkov", type="birth")]
+    assert {(f["date"]["start"][:4], f.get("stance", "asserts")) for f in births} == {("1860", "disputes"),
+                                                                                    ("1862", "asserts")}

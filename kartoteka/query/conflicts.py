@@ -71,7 +71,7 @@ class ConflictQueries:
         """For each factoid id: ``corroboration`` (how many other sources agree), ``corroborated_by``
         (those documents), and where they exist ``repeated_by`` (documents that agree in the same
         words: quotations, not independent), the ids of its ``conflicts`` and its ``reference``
-        checks against the domain pack."""
+        checks against the domain pack, and ``stance`` where it is not "asserts" (compare.disputes)."""
         out: dict[str, dict[str, Any]] = {}
         try:
             for i in range(0, len(ids), 500):
@@ -88,6 +88,8 @@ class ConflictQueries:
                         item["conflicts"] = info["conflicts"]
                     if info.get("reference"):
                         item["reference"] = info["reference"]
+                    if info.get("stance"):  # the source names the value to dispute it
+                        item["stance"] = info["stance"]
                     out[r[0]] = item
         except sqlite3.OperationalError:  # a KB from before these columns: counts only
             return {}
