@@ -365,6 +365,8 @@ def test_web_timeline_lists_events_expandable_to_their_sources(kb_path: Path) ->
 
     with TestClient(create_app(kb_path)) as client:
         r = client.get("/timeline", params={"entity": "Anna Kessler"})
+        c = client.get("/conflicts")
+    assert c.status_code == 200 and "disputes it" in c.text and "2 independent" in c.text
     assert r.status_code == 200
     assert r.text.count('<li class="event"') == 1 and "<details>" in r.text
     assert r.text.count('class="cite"') == 5  # one per source: chronicle, letters, digest, and the annals twice
