@@ -34,12 +34,12 @@ class EventQueries:
         sql = (f"SELECT {_EVENT_COLS}, s.name AS sname, s.type AS stype FROM events e"
                f" LEFT JOIN entities s ON s.id = e.subject_id WHERE {' AND '.join(where)}"
                " ORDER BY e.date_start IS NULL, e.date_start, e.date_end, e.label, e.id")
-        if limit is not None or offset:
-            sql += f" LIMIT {int(limit) if limit is not None else -1} OFFSET {int(offset)}"
         try:
             rows = self.conn.execute(sql, args).fetchall()
         except sqlite3.OperationalError:  # a KB from before events: run `kartoteka compare`
             return []
+        # Paged here, not in SQL: "LIMIT -1" (SQLite's "no limit") is not portable.
+        rows = rows[offset:offset + limit if limit is not None else None]
         sources = self.event_sources([r["id"] for r in rows])
         return [_event(r, sources.get(r["id"], [])) for r in rows]
 
