@@ -205,7 +205,7 @@ def _write_events(conn: sqlite3.Connection, events: list[Event]) -> None:
               (e.date or {}).get("end"), (e.date or {}).get("precision"), int(bool((e.date or {}).get("disputed"))),
               e.sources, e.independent, e.conflict) for e in events])
         conn.executemany(
-            "INSERT OR IGNORE INTO event_factoids (event_id, factoid_id, voice, stance, witness, independent)"
+            "INSERT INTO event_factoids (event_id, factoid_id, voice, stance, witness, independent)"
             " VALUES (?,?,?,?,?,?)",
             [(e.id, m.fact.id, m.fact.voice, m.stance, m.witness, int(m.independent)) for e in events for m in e.members])
 
