@@ -293,6 +293,8 @@ def _fact(quote: str, date_text: str, ftype: str = "birth", value: str | None = 
     ("Older chroniclers wrongly give 1204 as the year of the siege.", "1204", "disputes"),
     ("The year 1911, which is often printed, is wrong; the register says 1913.", "1911", "disputes"),
     ("The year 1911, which is often printed, is wrong; the register says 1913.", "1913", "asserts"),
+    ("The ferryman was wrong in claiming that the bridge opened in 1888; it opened in 1891.", "1888", "disputes"),
+    ("The ferryman was wrong in claiming that the bridge opened in 1888; it opened in 1891.", "1891", "asserts"),
     ("She was not arrested until 1923.", "1923", "asserts"),
     ("In fact the bridge was finished in 1850.", "1850", "asserts"),
 ])
