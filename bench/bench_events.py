@@ -50,11 +50,13 @@ def load(path: Path) -> dict[str, dict[str, str]]:
 
 
 def side(v: dict[str, Any]) -> str:
-    quotes = "; ".join(f"{s['doc'][:6]} “{short(s['quote'], 50)}”" + (" (disputes)" if s.get("stance") == "disputes"
-                                                                       else "") for s in v["sources"][:2])
-    more = f" (+{len(v['sources']) - 2})" if len(v["sources"]) > 2 else ""
+    """A conflict side: the value, its independent witnesses, and where each source says it (the
+    document and offset, not its words: the corpus is not ours to copy)."""
+    where = "; ".join(f"{s['doc'][:10]} [{s['start']}]" + (" (disputes)" if s.get("stance") == "disputes" else "")
+                      for s in v["sources"][:3])
+    more = f" (+{len(v['sources']) - 3})" if len(v["sources"]) > 3 else ""
     ref = " = reference" if v.get("reference") else ""
-    return f"**{v['value']}**{ref} [{v.get('support', 0)}]: {quotes}{more}" if quotes else f"**{v['value']}**{ref}"
+    return f"**{v['value']}**{ref} [{v.get('support', 0)}]: {where}{more}" if where else f"**{v['value']}**{ref}"
 
 
 def sentences(e: dict[str, Any]) -> int:
@@ -91,7 +93,8 @@ def event_rows(sample: list[dict[str, Any]], verdicts: dict[str, dict[str, str]]
         verdict = j.get("verdict", "unjudged")
         one += verdict == "one"
         mixed += verdict == "mixed"
-        rows.append(f"| {i} | {e['id']} | {short(e['label'], 70)} | {sentences(e)} in {e['documents']} docs,"
+        what = f"{e['type']} of {e['subject']['name']}" + (f", {e['date']['text']}" if e.get("date") else "")
+        rows.append(f"| {i} | {e['id']} | {what} | {sentences(e)} in {e['documents']} docs,"
                     f" {e['independent']} independent | {verdict}: {j.get('why', '')} |")
     return rows, one, mixed
 
@@ -156,8 +159,8 @@ def main() -> int:
         f" {one + mixed}: {one} group only assertions about one happening, {mixed} mix in another"
         + (f" ({one / (one + mixed):.0%} one happening)" if one + mixed else ""),
         "",
-        "Every conflict, ranked by the independent witnesses each side has (in brackets; quotes cut to 50"
-        " characters; verdicts in `bench/compare_judgements.yaml`: real where the texts, or a text and the pack,"
+        "Every conflict, ranked by the independent witnesses each side has (in brackets; each source by document"
+        " and offset; verdicts in `bench/compare_judgements.yaml`: real where the texts, or a text and the pack,"
         " do disagree as listed, whichever is right; spurious where an extraction or resolution error made it):",
         "",
         "| # | entity | what | kind | values [independent witnesses] | verdict |",

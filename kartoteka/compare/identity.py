@@ -118,8 +118,8 @@ def confirm_pronoun_subjects(conn: sqlite3.Connection, facts: list[Fact], ents: 
     people: dict[int, tuple[list[int], list[str]]] = {}
     spans: dict[int, list[tuple[int, int]]] = {}
     for doc_id in {f.doc_id for f in pending}:
-        # A person the resolver could not link is still the last person named ("Pravda said that
-        # he was born in 1869" after a visiting writer's name): the pronoun is his, not ours.
+        # A person the resolver could not link is still the last person named (a visiting poet
+        # introduced just before "he came from a family of clockmakers"): the pronoun is his.
         rows = conn.execute("SELECT start, end, entity_id, label FROM mentions WHERE doc_id = ? ORDER BY start",
                             (doc_id,)).fetchall()
         spans[doc_id] = [(r[0], r[1]) for r in rows]
@@ -142,8 +142,8 @@ def _feminine_before_trigger(f: Fact) -> bool:
 
 
 def _unknown_name_before_pronoun(f: Fact, mentions: list[tuple[int, int]]) -> bool:
-    """Whether a name the recognizer missed stands in the sentence before the pronoun ("in
-    announcing Gide's arrival, the paper said that he was born in 1869"): the pronoun may be that
+    """Whether a name the recognizer missed stands in the sentence before the pronoun ("welcoming
+    Larsen's ship, the gazette wrote that he had been born at sea in 1851"): the pronoun may be that
     person's, so the subject the resolver gave it is not sure enough to contradict anyone."""
     m = _PRONOUN.search(f.quote)
     if m is None:
