@@ -101,7 +101,9 @@ def main() -> int:
         f" first run {times[0]:.2f} s (every document's text scanned for its profile), later runs median"
         f" {statistics.median(times[1:] or times):.2f} s, max {max(times[1:] or times):.2f} s (unchanged texts' scans"
         f" reused) over {args.runs} runs (target < {TARGET_S:.0f} s); peak RSS {rss:.0f} MiB",
-        f"- {summary.get('groups')} happenings; {summary.get('reference_checked')} factoids checked against the"
+        f"- {summary.get('groups')} happenings, {summary.get('events')} events (counts included; recomputed in the"
+        " same run); "
+        f"{summary.get('reference_checked')} factoids checked against the"
         f" pack, {summary.get('reference_contradictions')} contradict it",
         f"- conflicts listed: {len(conflicts)}; judged {judged_n}: {real} real, {spurious} spurious"
         + (f" ({real / judged_n:.0%} real)" if judged_n else "")

@@ -17,12 +17,13 @@ from kartoteka.config import default_db_path
 from kartoteka.query.ask import AskQueries
 from kartoteka.query.conflicts import ConflictQueries
 from kartoteka.query.entities import EntityQueries
+from kartoteka.query.events import EventQueries
 from kartoteka.query.factoids import FactoidQueries
 from kartoteka.query.records import RecordQueries
 from kartoteka.store.db import connect
 
 
-class KB(EntityQueries, FactoidQueries, ConflictQueries, AskQueries, RecordQueries):
+class KB(EntityQueries, FactoidQueries, ConflictQueries, EventQueries, AskQueries, RecordQueries):
     """A knowledge base: one SQLite file. Each capability's queries live in its own module
     under ``kartoteka/query`` as a mixin; this class holds the connection and documents."""
 

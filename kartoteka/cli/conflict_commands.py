@@ -38,12 +38,15 @@ def print_conflict(c: dict[str, Any]) -> None:
     ref = c.get("reference")
     for v in c["values"]:
         flags = " [dim](hedged)[/dim]" if v.get("hedged") else ""
+        if "support" in v:
+            flags += f" [dim]{v['support']} independent[/dim]"
         console.print(f"  [bold magenta]{escape(str(v['value']))}[/bold magenta]{flags}")
         if v.get("reference") and ref:
             console.print(f"    [cyan]{escape(reference_line(ref))}[/cyan]")
         for s in v["sources"]:
             where = f"{s['doc']}" + (f" p. {s['page']}" if s.get("page") else "") + f" [{s['start']}:{s['end']}]"
-            console.print(f"    [dim]{escape(where)}[/dim]  “{escape(_short(s['quote']))}”")
+            stance = " [red]disputes it[/red]" if s.get("stance") == "disputes" else ""
+            console.print(f"    [dim]{escape(where)}[/dim]{stance}  “{escape(_short(s['quote']))}”")
     console.print()
 
 

@@ -36,6 +36,7 @@ def entity(state: State, name: str) -> None:
         console.print(f"[bold]factoids:[/bold] {d['factoid_count']}, {d.get('corroborated_factoids', 0)} corroborated"
                       f" by another source; [bold]conflicts:[/bold] {d.get('conflict_count', 0)}"
                       + (f" ({kinds})" if kinds else ""))
+    _print_dossier_events(state, d["id"])
     if d["mentions_by_source"]:
         t = Table(show_header=True)
         t.add_column("source")
@@ -49,6 +50,17 @@ def entity(state: State, name: str) -> None:
     for r in d.get("relations", []):
         console.print(f"[bold]{r['type']}:[/bold] {escape(r['entity']['name'])}"
                       + (f" [dim]({r['date']})[/dim]" if r.get("date") else ""))
+
+
+def _print_dossier_events(state: State, eid: str, limit: int = 20) -> None:
+    """The entity's dated events, one row each (`kartoteka events --entity NAME --sources` shows
+    the sources of each)."""
+    from kartoteka.cli.event_commands import print_events
+
+    events = state.kb().events(entity_id=eid, dated_only=True)
+    if events:
+        console.print(f"[bold]events:[/bold] {len(events)} dated" + (f", the first {limit}:" if len(events) > limit else ":"))
+        print_events(events[:limit])
 
 
 @cli.command()

@@ -118,12 +118,21 @@ def factoids(state: State, entity: str | None, type_: str | None, source: str | 
 @click.option("--entity", default=None, help="Only this entity's factoids.")
 @date_range
 @click.option("--lineage", is_flag=True, help="For an organization, include its predecessors and successors.")
+@click.option("--sources", "show_sources", is_flag=True, help="Under each event, the sources that tell it.")
 @fiction_option
 @paging
 @common_options
 def timeline(state: State, entity: str | None, date_from: str | None, date_to: str | None, lineage: bool,
-             fiction: bool, limit: int | None, offset: int) -> None:
-    """The dated factoids in date order."""
+             fiction: bool, show_sources: bool, limit: int | None, offset: int) -> None:
+    """The dated happenings in date order, one row per event (--json: the dated factoids)."""
+    if not state.json:
+        from kartoteka.cli.event_commands import print_events
+
+        events = state.kb().events(entity, None, date_from, date_to, lineage=lineage, dated_only=True)
+        emit_listing(state, events, limit=limit, offset=offset,
+                     noun="dated events" + (f" about {entity}" if entity else ""),
+                     render=lambda page: print_events(page, show_sources))
+        return
     rows = state.kb().timeline(entity, date_from, date_to, lineage=lineage, fiction=fiction)
     emit_listing(state, rows, limit=limit, offset=offset,
                  noun="dated factoids" + (f" about {entity}" if entity else ""), render=print_factoids)

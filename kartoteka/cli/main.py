@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "kartoteka.cli.entity_commands",
     "kartoteka.cli.factoid_commands",
     "kartoteka.cli.conflict_commands",
+    "kartoteka.cli.event_commands",
     "kartoteka.cli.ask_commands",
     "kartoteka.cli.web_commands",
     "kartoteka.cli.export_commands",

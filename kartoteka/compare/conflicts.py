@@ -5,6 +5,7 @@ two counts of one thing differ though neither is approximate."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ class Conflict:
     group: str | None = None
     reference: dict[str, Any] | None = None
     facts: list[Fact] = field(default_factory=list)
+    event: str | None = None  # the event it belongs to (compare.happenings.link_conflicts)
 
     @property
     def id(self) -> str:
@@ -58,12 +60,24 @@ class Entities:
 
 
 def value_entry(value: str, claims: Iterable[Claim]) -> dict[str, Any]:
+    """One side of a conflict: the value, and each source that writes it down in its own words,
+    with its voice and stance (a source that names the value to reject it ``disputes`` it)."""
+    claims = list(claims)
     facts = [f for c in claims for f in c.facts]
-    lead = [c.lead for c in claims]
-    entry: dict[str, Any] = {"value": value, "factoids": [f.id for f in facts],
-                             "sources": [f.span() for f in lead], "docs": sorted({f.doc for f in lead})}
+    sources = []
+    for c in claims:
+        span = c.lead.span()
+        span["voice"] = c.lead.voice
+        span["stance"] = c.stance
+        if c.lead.date_text and c.lead.date_start:
+            span["said"] = c.lead.date_text
+        sources.append(span)
+    entry: dict[str, Any] = {"value": value, "factoids": [f.id for f in facts], "sources": sources,
+                             "docs": sorted({c.doc for c in claims})}
     if any(c.hedged for c in claims):
         entry["hedged"] = True
+    if any(c.stance == "disputes" for c in claims):
+        entry["disputed_by"] = sorted({c.doc for c in claims if c.stance == "disputes"})
     return entry
 
 
@@ -71,10 +85,15 @@ def _kind(buckets: Iterable[list[Claim]]) -> str:
     """"self" where one voice of one document (its author, or one speaker it quotes) holds two of
     the disagreeing values, else "sources" (an editor's note correcting the speaker of a
     transcript is two sources in one document)."""
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str], tuple[int, int]] = {}
     for i, b in enumerate(buckets):
         for c in b:
-            if seen.setdefault((c.doc, c.lead.voice), i) != i:
+            # A value the source names only to reject it is not the source's own.
+            if c.stance == "disputes":
+                continue
+            j, start = seen.setdefault((c.doc, c.lead.voice), (i, c.lead.start))
+            # One sentence in two buckets ("did not kill himself but was slain") says one thing.
+            if j != i and start != c.lead.start:
                 return "self"
     return "sources"
 
@@ -86,12 +105,14 @@ def _conflict(group: Group, ctype: str, fieldname: str, buckets: dict[str, list[
 
 
 def _split(buckets: dict[str, list[Claim]], disagree: Callable[[Claim, Claim], bool]) -> dict[str, list[Claim]]:
-    """The buckets that disagree with at least one other bucket."""
+    """The buckets that disagree with at least one other bucket, where at least one of the two is
+    asserted (two values that every source naming them rejects are no disagreement)."""
     keys = list(buckets)
     keep: set[str] = set()
     for i, a in enumerate(keys):
         for b in keys[i + 1:]:
-            if disagree(buckets[a][0], buckets[b][0]):
+            held = any(c.stance != "disputes" for c in buckets[a] + buckets[b])
+            if held and disagree(buckets[a][0], buckets[b][0]):
                 keep |= {a, b}
     return {k: v for k, v in buckets.items() if k in keep}
 
@@ -102,9 +123,11 @@ def group_conflicts(group: Group, ents: Entities) -> list[Conflict]:
     negative = [c for c in group.claims if c.negated]
     ctype = _group_type(positive or group.claims)
     grounded = [c for c in positive if c.grounds]
+    # A value its source disputes still stands for whoever it reports: it is a side of a conflict.
+    disputing = [c for c in positive if c.stance == "disputes" and _grounds_but_stance(c)]
 
     dated: dict[str, list[Claim]] = defaultdict(list)
-    for c in grounded:
+    for c in grounded + disputing:
         if c.date_ok():
             dated[c.lead.date_value() or ""].append(c)
     split = _split(dict(sorted(dated.items())), lambda a, b: dates_disagree(a.lead, b.lead))
@@ -150,14 +173,50 @@ def group_conflicts(group: Group, ents: Entities) -> list[Conflict]:
         if i not in folded:
             out.append(_conflict(group, neg.type, "negation", {neg.type: denied, f"not {neg.type}": [neg]}))
 
+    out.extend(_agent_conflict(group, ctype, grounded, ents))
+    return out
+
+
+def _agent_conflict(group: Group, ctype: str, grounded: list[Claim], ents: Entities) -> list[Conflict]:
+    """Two people named as the doer, neither hedged, neither only the one who ordered it."""
     agents: dict[str, list[Claim]] = defaultdict(list)
     for c in grounded:
         a = c.role("agent")
-        if isinstance(a, str) and ents.types.get(a) == "person" and not c.hedged and a != group.subject:
+        if (isinstance(a, str) and ents.types.get(a) == "person" and not c.hedged and a != group.subject
+                and not instigator(c.lead.quote, ents.names.get(a, ""))):
             agents[a].append(c)
-    if len(agents) >= 2:
-        out.append(_conflict(group, ctype, "agent", {ents.names.get(k, k): v for k, v in agents.items()}))
-    return out
+    if len(agents) < 2:
+        return []
+    return [_conflict(group, ctype, "agent", {ents.names.get(k, k): v for k, v in agents.items()})]
+
+
+def instigator(quote: str, agent_name: str) -> bool:
+    """Whether the sentence names the agent as the one who ordered the deed ("X had Y shot", "on
+    X's orders") rather than the doer: the surname next to an instigation word."""
+    surname = agent_name.split()[-1].lower() if agent_name.split() else ""
+    if not surname:
+        return False
+    r = rules()
+    cues, aux = set(r["instigation_words"]), set(r["causative_auxiliaries"])
+    window = int(r["instigation_window"])
+    raw = re.findall(r"[\w'’-]+", quote)
+    words = [w.lower().removesuffix("'s").removesuffix("’s") for w in raw]
+    for i, w in enumerate(words):
+        if w != surname:
+            continue
+        if cues & set(words[max(0, i - window):i] + words[i + 1:i + 1 + window]):
+            return True
+        if i + 2 < len(raw) and words[i + 1] in aux and (raw[i + 2][0].isupper() or words[i + 2] in _OBJECTS):
+            return True
+    return False
+
+
+_OBJECTS = frozenset({"him", "her", "them", "it"})
+
+
+def _grounds_but_stance(c: Claim) -> bool:
+    f = c.facts[0]
+    return f.asserted and f.subject_sure and not f.identity_doubt
 
 
 def _group_type(claims: list[Claim]) -> str:
@@ -193,32 +252,47 @@ def office_conflicts(facts: list[Fact], ents: Entities) -> list[Conflict]:
     return out
 
 
-def count_conflicts(facts: list[Fact]) -> list[Conflict]:
-    """Two counts of one thing (same subject, same counted noun, dates that overlap) that differ,
-    neither approximate nor hedged, and close enough to be one number told two ways."""
+def count_conflicts(groups: list[Group]) -> list[Conflict]:
+    """Two counts of one thing at one time (compare.grouping.count_groups) that differ, neither
+    approximate nor hedged, and close enough to be one number told two ways."""
     out = []
-    counts = [f for f in facts if f.type == "count" and f.subject and f.grounds and not f.negated and f.value is not None
-              and f.date_use in ("firm", "partial") and f.attrs.get("what")]
-    by_key: dict[tuple[str, str], list[Fact]] = defaultdict(list)
-    for f in counts:
-        by_key[(f.subject or "", str(f.attrs["what"]).lower())].append(f)
-    ratio = float(rules()["max_value_ratio"])
-    for (subject, _what), fs in by_key.items():
+    for g in groups:
         buckets: dict[str, list[Claim]] = defaultdict(list)
-        for f in fs:
-            if not (f.hedged or approximate(f)):
-                buckets[_num_text(f.value)].append(Claim([f]))
-        def disagree(a: Claim, b: Claim) -> bool:
-            va, vb = _num(a.lead.value), _num(b.lead.value)
-            la, lb = a.lead, b.lead
-            if va is None or vb is None or va == vb or not dates_overlap(la, lb):
-                return False
-            return max(va, vb) / max(min(va, vb), 1e-9) <= ratio
-        split = _split(buckets, disagree)
+        for c in g.claims:
+            f = c.lead
+            if c.negated or f.hedged or approximate(f) or not _grounds_but_stance(c):
+                continue
+            buckets[_num_text(f.value)].append(c)
+        split = _split(dict(sorted(buckets.items())), _count_disagreement(g.claims))
         if len(split) >= 2:
-            g = Group("", subject, "count", [c for cs in split.values() for c in cs])
             out.append(_conflict(g, "count", "value", split))
     return out
+
+
+def _count_disagreement(claims: list[Claim]) -> Callable[[Claim, Claim], bool]:
+    """Two counts disagree when they differ and are close enough to be one number told two ways,
+    or when one sentence gives both, rejecting one for the other ("not 22 but 884"): the source
+    itself says they count the same thing, however far apart."""
+    ratio = float(rules()["max_value_ratio"])
+    corrected: set[frozenset[str]] = set()
+    by_sentence: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+    for c in claims:
+        by_sentence[(c.lead.doc_id, c.lead.start)].append(c)
+    for cs in by_sentence.values():
+        for a in cs:
+            for b in cs:
+                if a.stance == "disputes" and b.stance == "asserts":
+                    corrected.add(frozenset((_num_text(a.lead.value), _num_text(b.lead.value))))
+
+    def disagree(a: Claim, b: Claim) -> bool:
+        va, vb = _num(a.lead.value), _num(b.lead.value)
+        if va is None or vb is None or va == vb:
+            return False
+        if frozenset((_num_text(a.lead.value), _num_text(b.lead.value))) in corrected:
+            return True
+        return max(va, vb) / max(min(va, vb), 1e-9) <= ratio
+
+    return disagree
 
 
 def dates_overlap(a: Fact, b: Fact) -> bool:

@@ -77,12 +77,14 @@ class Fact:
     asserted: bool = True
     subject_sure: bool = True
     identity_doubt: bool = False
+    stance: str = "asserts"  # asserts, disputes, hedged (compare.disputes)
 
     @property
     def grounds(self) -> bool:
-        """Whether this factoid may ground a conflict: asserted, its subject named in the sentence
-        or the person last named before it, its identity not in doubt."""
-        return self.asserted and self.subject_sure and not self.identity_doubt
+        """Whether this factoid may ground a conflict: asserted (not disputed by its own source),
+        its subject named in the sentence or the person last named before it, its identity not in
+        doubt."""
+        return self.asserted and self.stance != "disputes" and self.subject_sure and not self.identity_doubt
 
     @property
     def family(self) -> str:
@@ -274,7 +276,9 @@ def _date_attached(quote: str, trigger: str, date_text: str, noun: bool) -> bool
 
 
 def load_facts(conn: sqlite3.Connection) -> list[Fact]:
-    """Every factoid in the KB, with its quote and page."""
+    """Every factoid in the KB, with its quote and page. This is the ONE way factoids enter
+    comparison (groups, events, conflicts, corroboration, reference checks): a filter on which
+    factoids count (a historian's rejection) belongs here and nowhere else."""
     texts: dict[int, str] = {}
     docs: dict[int, str] = {}
     for r in conn.execute("SELECT id, doc FROM documents"):

@@ -53,6 +53,10 @@ class Claim:
     def hedged(self) -> bool:
         return any(f.hedged for f in self.facts)
 
+    @property
+    def stance(self) -> str:
+        return self.facts[0].stance
+
     def role(self, name: str) -> Any:
         for f in self.facts:
             if f.roles.get(name):
@@ -82,11 +86,22 @@ class Group:
 
 
 def claims_of(facts: list[Fact]) -> list[Claim]:
-    """One claim per sentence, subject, family and polarity."""
+    """One claim per sentence, subject, family, polarity, voice and stance; a sentence that gives
+    two dates for one happening ("the 12th (the 16th according to X)") holds one claim per date."""
     by_key: dict[tuple[Any, ...], list[Fact]] = defaultdict(list)
     for f in facts:
-        by_key[(f.doc_id, f.start, f.end, f.subject, family_of(f.type), f.negated)].append(f)
-    return [Claim(fs) for fs in by_key.values()]
+        by_key[(f.doc_id, f.start, f.end, f.subject, family_of(f.type), f.negated, f.voice, f.stance)].append(f)
+    out: list[Claim] = []
+    for fs in by_key.values():
+        dates = sorted({f.date_start for f in fs if f.date_use in ("firm", "partial")}, key=str)
+        if len(dates) < 2:
+            out.append(Claim(fs))
+            continue
+        parts: dict[str, list[Fact]] = {d: [] for d in dates if d}
+        for f in fs:
+            parts[f.date_start if f.date_use in ("firm", "partial") and f.date_start else dates[0] or ""].append(f)
+        out.extend(Claim(p) for p in parts.values() if p)
+    return out
 
 
 def dates_disagree(a: Fact, b: Fact) -> bool:
@@ -116,14 +131,22 @@ def dates_agree(a: Fact, b: Fact) -> bool:
 
 
 def build_groups(facts: list[Fact], names: dict[str, str]) -> list[Group]:
-    """The groups of every asserted fact with a subject (fiction left out by the caller)."""
+    """The groups of every asserted fact with a subject (fiction left out by the caller). A claim
+    whose subject is in doubt (a pronoun not confirmed as the person last named, a name filed
+    under the wrong entity) is a group of its own: it may be about someone else's happening."""
     by_subject: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    alone: list[Claim] = []
     for c in claims_of([f for f in facts if f.subject and f.asserted]):
-        by_subject[(c.facts[0].subject or "", c.facts[0].family)].append(c)
+        f = c.facts[0]
+        if f.subject_sure and not f.identity_doubt:
+            by_subject[(f.subject or "", f.family)].append(c)
+        else:
+            alone.append(c)
     groups: list[Group] = []
     one_off = set(rules()["one_off"])
-    for (subject, family), claims in sorted(by_subject.items()):
-        parts = [claims] if family in one_off else _cluster(claims, family, names)
+    keyed = [((c.facts[0].subject or "", c.facts[0].family), [c]) for c in alone]
+    for (subject, family), claims in sorted(by_subject.items()) + keyed:
+        parts = [claims] if family in one_off or len(claims) == 1 else _cluster(claims, family, names)
         for part in parts:
             part.sort(key=lambda c: (c.doc, c.facts[0].start))
             gid = "g" + hashlib.sha1("|".join([subject, family, *sorted(c.ids[0] for c in part)]).encode()).hexdigest()[:15]
@@ -163,12 +186,26 @@ def _cluster(claims: list[Claim], family: str, names: dict[str, str]) -> list[li
     singles: list[list[Claim]] = []
     for c in rest:
         only = base[0] if len(base) == 1 else None
+        if only is not None and not _placeable(c, only, spec, names):
+            only = None
         if only is not None and all(_identity_agrees(c, o, spec, names, required=False) for o in only) and all(
                 not c.lead.dated or dates_agree(c.lead, o.lead) for o in only):
             only.append(c)
         else:
             singles.append([c])
     return base + singles
+
+
+def _placeable(c: Claim, cluster: list[Claim], spec: dict[str, Any], names: dict[str, str]) -> bool:
+    """Whether an undated claim of a recurring happening can be told to be the cluster's: it
+    shares a role that tells such happenings apart (the same office, the same people met), or
+    it stands in the same document as the cluster's own telling (the narrative has one such
+    happening in view). Another document's undated "X was tried" may be another trial."""
+    if any(_identity_agrees(c, o, spec, names, required=True) and spec.get("needs") for o in cluster):
+        return True
+    if spec.get("needs"):
+        return False
+    return any(o.doc == c.doc for o in cluster)
 
 
 def _attach_unidentified(parts: list[list[Claim]], spec: dict[str, Any], names: dict[str, str]) -> list[list[Claim]]:
@@ -233,3 +270,34 @@ def _identity_agrees(a: Claim, b: Claim, spec: dict[str, Any], names: dict[str, 
         if role in spec.get("needs", []):
             shared = True
     return shared or not (required and spec.get("needs"))
+
+
+def count_groups(facts: list[Fact], types: dict[str, str]) -> list[Group]:
+    """Counts of one thing at one time: same subject, same counted noun, and dates that overlap;
+    an undated count joins the others only where its subject fixes the time itself (a war's
+    casualties: compare.yaml ``count_timeless_subjects``)."""
+    timeless = set(rules()["count_timeless_subjects"])
+    by_key: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for c in claims_of([f for f in facts if f.type == "count" and f.subject and f.value is not None
+                        and f.attrs.get("what") and f.asserted]):
+        by_key[(c.facts[0].subject or "", str(c.lead.attrs["what"]).lower())].append(c)
+    groups: list[Group] = []
+    for (subject, what), claims in sorted(by_key.items()):
+        parts = [claims] if types.get(subject) in timeless else _count_clusters(claims)
+        for part in parts:
+            gid = "g" + hashlib.sha1("|".join([subject, "count", what, *sorted(c.ids[0] for c in part)]).encode()).hexdigest()[:15]
+            groups.append(Group(gid, subject, "count", part))
+    return groups
+
+
+def _count_clusters(claims: list[Claim]) -> list[list[Claim]]:
+    dated = [c for c in claims if c.date_ok()]
+    parts: list[list[Claim]] = [[c] for c in claims if not c.date_ok()]
+    clusters: list[list[Claim]] = []
+    for c in sorted(dated, key=lambda c: c.lead.date_start or ""):
+        home = next((k for k in clusters if all(dates_agree(c.lead, o.lead) for o in k)), None)
+        if home is None:
+            clusters.append([c])
+        else:
+            home.append(c)
+    return clusters + parts

@@ -17,6 +17,7 @@ _AFTER_NAME = re.compile(r"(?:['’]s)?\s+((?:(?:" + "|".join(_PARTICLES) + r")\
 
 def mark_identity_doubt(facts: list[Fact], ents: Entities) -> None:
     lifespan = int(rules()["lifespan_years"])
+    places = {ents.names[e].lower() for e, t in ents.types.items() if t == "place" and e in ents.names}
     for f in facts:
         data = ents.data.get(f.subject or "", {})
         if f.date_end and f.date_use in ("firm", "partial") and f.type != "birth":
@@ -30,6 +31,8 @@ def mark_identity_doubt(facts: list[Fact], ents: Entities) -> None:
             f.identity_doubt = name_modified(f, ents.names.get(f.subject or "", ""), ents.types.get(f.subject or ""))
         if not f.identity_doubt:
             f.identity_doubt = subject_is_doer(f)
+        if not f.identity_doubt and ents.types.get(f.subject or "") == "organization":
+            f.identity_doubt = names_a_branch(f, ents.names.get(f.subject or "", ""), places)
 
 
 def name_modified(f: Fact, entity_name: str, entity_type: str | None) -> bool:
@@ -50,6 +53,28 @@ def name_modified(f: Fact, entity_name: str, entity_type: str | None) -> bool:
         word = rest.group(2)
         continues = (bool(rest.group(1)) or word[0].isupper()) and word.lower() not in own
         if not (continues or word.lower() in nouns):
+            return False
+    return found
+
+
+def names_a_branch(f: Fact, entity_name: str, places: set[str]) -> bool:
+    """Whether the sentence names a branch or several bodies of the organization's kind rather
+    than the organization: every mention of it is in the plural where the name is not ("the
+    provincial commissions") or follows a word that makes it a local branch ("the local
+    committee", "the Petrograd commission": compare.yaml ``branch_words``, or a place's name)."""
+    said = str(f.attrs.get("subject_text") or "")
+    if not said:
+        return False
+    branch = set(rules()["branch_words"])
+    own_last = entity_name.split()[-1].lower() if entity_name.split() else ""
+    last = said.split()[-1].lower()
+    plural = last.endswith("s") and not own_last.endswith("s") and last.rstrip("s") != own_last
+    found = False
+    for m in re.finditer(re.escape(said), f.quote):
+        found = True
+        before = re.findall(r"[\w'’-]+", f.quote[max(0, m.start() - 30):m.start()])
+        prev = before[-1].lower() if before else ""
+        if not (plural or prev in branch or prev in places):
             return False
     return found
 
@@ -91,15 +116,20 @@ def confirm_pronoun_subjects(conn: sqlite3.Connection, facts: list[Fact], ents: 
     if not pending:
         return
     people: dict[int, tuple[list[int], list[str]]] = {}
+    spans: dict[int, list[tuple[int, int]]] = {}
     for doc_id in {f.doc_id for f in pending}:
-        rows = conn.execute("SELECT start, entity_id FROM mentions WHERE doc_id = ? AND entity_id IS NOT NULL"
-                            " ORDER BY start", (doc_id,)).fetchall()
-        rows = [r for r in rows if ents.types.get(r[1]) == "person"]
-        people[doc_id] = ([r[0] for r in rows], [r[1] for r in rows])
+        # A person the resolver could not link is still the last person named (a visiting poet
+        # introduced just before "he came from a family of clockmakers"): the pronoun is his.
+        rows = conn.execute("SELECT start, end, entity_id, label FROM mentions WHERE doc_id = ? ORDER BY start",
+                            (doc_id,)).fetchall()
+        spans[doc_id] = [(r[0], r[1]) for r in rows]
+        rows = [r for r in rows if ents.types.get(r[2]) == "person" or (r[2] is None and r[3] == "PERSON")]
+        people[doc_id] = ([r[0] for r in rows], [r[2] or "" for r in rows])
     for f in pending:
         starts, ids = people[f.doc_id]
         i = bisect.bisect_left(starts, f.start) - 1
-        f.subject_sure = i >= 0 and ids[i] == f.subject and not _feminine_before_trigger(f)
+        f.subject_sure = (i >= 0 and ids[i] == f.subject and not _feminine_before_trigger(f)
+                          and not _unknown_name_before_pronoun(f, spans[f.doc_id]))
 
 
 def _feminine_before_trigger(f: Fact) -> bool:
@@ -107,3 +137,24 @@ def _feminine_before_trigger(f: Fact) -> bool:
     at = f.quote.find(trigger) if trigger else -1
     before = list(_PRONOUN.finditer(f.quote, 0, at if at >= 0 else len(f.quote)))
     return bool(before) and before[-1].group().lower() in ("she", "her", "hers", "herself")
+
+
+
+
+def _unknown_name_before_pronoun(f: Fact, mentions: list[tuple[int, int]]) -> bool:
+    """Whether a name the recognizer missed stands in the sentence before the pronoun ("welcoming
+    Larsen's ship, the gazette wrote that he had been born at sea in 1851"): the pronoun may be that
+    person's, so the subject the resolver gave it is not sure enough to contradict anyone."""
+    m = _PRONOUN.search(f.quote)
+    if m is None:
+        return False
+    for w in re.finditer(r"\b[A-Z][a-z][\w'’-]*", f.quote[:m.start()]):
+        if w.start() == 0 or f.quote[:w.start()].rstrip().endswith((".", "!", "?", "“", '"')):
+            continue
+        word = w.group().lower().removesuffix("'s").removesuffix("’s")
+        if word in rules()["calendar_words"]:
+            continue
+        at = f.start + w.start()
+        if not any(s <= at < e for s, e in mentions):
+            return True
+    return False

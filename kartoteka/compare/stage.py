@@ -12,12 +12,15 @@ from typing import Any
 
 from kartoteka.compare.conflicts import Conflict, Entities, count_conflicts, group_conflicts, office_conflicts
 from kartoteka.compare.corroboration import corroboration
+from kartoteka.compare.disputes import stance_of
 from kartoteka.compare.facts import Fact, load_facts, rules
 from kartoteka.compare.genre import genre_of
-from kartoteka.compare.grouping import Group, build_groups
+from kartoteka.compare.grouping import Group, build_groups, count_groups
+from kartoteka.compare.happenings import Event, build_events, conflict_rank, link_conflicts
 from kartoteka.compare.identity import confirm_pronoun_subjects, mark_identity_doubt
 from kartoteka.compare.profile import document_profile
 from kartoteka.compare.reference import RefCheck, check_all, reference_conflicts
+from kartoteka.compare.witnesses import Witnesses, document_authors
 from kartoteka.pipeline import Context, register_finisher
 from kartoteka.store.db import transaction
 
@@ -66,6 +69,8 @@ def recompute(conn: sqlite3.Connection) -> dict[str, Any]:
     ents = load_entities(conn)
     mark_identity_doubt(facts, ents)
     confirm_pronoun_subjects(conn, facts, ents)
+    for f in facts:
+        f.stance = stance_of(f)
     checks = check_all(facts, ents)
 
     text_genre = {i: _text_genre(d) for i, d in docs.items()}
@@ -78,19 +83,13 @@ def recompute(conn: sqlite3.Connection) -> dict[str, Any]:
     fiction = {i: _fiction(text_genre[i], checks_by_doc.get(i, [])) for i in docs}
     for f in facts:
         f.fiction = fiction[f.doc_id]["fiction"]
+    # Fiction never corroborates and never conflicts with history: it makes no events.
     real = [f for f in facts if not f.fiction]
 
-    groups = build_groups([f for f in real if f.type != "count"], ents.names)
-    conflicts: list[Conflict] = []
-    for g in groups:
-        conflicts.extend(group_conflicts(g, ents))
-    conflicts.extend(office_conflicts(real, ents))
-    conflicts.extend(count_conflicts(real))
     real_checks = [c for c in checks if not c.fact.fiction]
-    conflicts.extend(reference_conflicts(real_checks, conflicts, groups))
-    conflicts = _dedupe(conflicts)
+    groups, counted, witnesses, conflicts, events = _happenings(real, real_checks, ents, document_authors(docs))
 
-    info = corroboration(groups, real, ents)
+    info = corroboration(groups + counted, witnesses, ents)
     for c in conflicts:
         for f in c.facts:
             info.setdefault(f.id, {}).setdefault("conflicts", []).append(c.id)
@@ -104,12 +103,32 @@ def recompute(conn: sqlite3.Connection) -> dict[str, Any]:
     for i, d in docs.items():
         profiles[i] = document_profile(conn, d, text_genre[i], fiction[i], by_doc.get(i, []), checks_by_doc.get(i, []),
                               conflicts, info)
-    _write(conn, docs, facts, fiction, profiles, groups, info, conflicts)
-    return {"documents": len(docs), "factoids": len(facts), "groups": len(groups),
+    _write(conn, docs, facts, fiction, profiles, info, conflicts)
+    _write_events(conn, events)
+    return {"documents": len(docs), "factoids": len(facts), "groups": len(groups), "events": len(events),
             "conflicts": len(conflicts), "by_kind": _counts(c.kind for c in conflicts),
             "reference_checked": len(real_checks),
             "reference_contradictions": sum(1 for c in real_checks if not c.agrees),
             "seconds": round(time.perf_counter() - t0, 3)}
+
+
+def _happenings(real: list[Fact], real_checks: list[RefCheck], ents: Entities, authors: dict[str, str]) -> tuple[
+        list[Group], list[Group], dict[str, Witnesses], list[Conflict], list[Event]]:
+    """The groups of claims about one happening (counts apart), the witnesses behind each, the
+    conflicts found in them and against the pack, and the events they make."""
+    groups = build_groups([f for f in real if f.type != "count"], ents.names)
+    counted = count_groups(real, ents.types)
+    witnesses = {g.id: Witnesses([f for c in g.claims for f in c.facts], authors) for g in groups + counted}
+    conflicts: list[Conflict] = []
+    for g in groups:
+        conflicts.extend(group_conflicts(g, ents))
+    conflicts.extend(office_conflicts(real, ents))
+    conflicts.extend(count_conflicts(counted))
+    conflicts.extend(reference_conflicts(real_checks, conflicts, groups))
+    conflicts = _dedupe(conflicts)
+    events = build_events(groups + counted, ents.names, witnesses)
+    link_conflicts(events, conflicts)
+    return groups, counted, witnesses, conflicts, events
 
 
 def _counts(items: Any) -> dict[str, int]:
@@ -148,7 +167,7 @@ def _dedupe(conflicts: list[Conflict]) -> list[Conflict]:
 
 
 def _write(conn: sqlite3.Connection, docs: dict[int, dict[str, Any]], facts: list[Fact],
-           fiction: dict[int, dict[str, Any]], profiles: dict[int, dict[str, Any]], groups: list[Group],
+           fiction: dict[int, dict[str, Any]], profiles: dict[int, dict[str, Any]],
            info: dict[str, dict[str, Any]], conflicts: list[Conflict]) -> None:
     with transaction(conn):
         for i, p in profiles.items():
@@ -164,9 +183,31 @@ def _write(conn: sqlite3.Connection, docs: dict[int, dict[str, Any]], facts: lis
               json.dumps(info.get(f.id, {}), ensure_ascii=False)) for f in facts])
         conn.execute("DELETE FROM conflicts")
         conn.executemany(
-            "INSERT INTO conflicts (id, entity_id, type, field, kind, data, docs) VALUES (?,?,?,?,?,?,?)",
-            [(c.id, c.entity, c.type, c.field, c.kind, json.dumps(_data(c), ensure_ascii=False), json.dumps(c.docs))
-             for c in conflicts])
+            "INSERT INTO conflicts (id, entity_id, type, field, kind, data, docs, event_id, rank) VALUES (?,?,?,?,?,?,?,?,?)",
+            [(c.id, c.entity, c.type, c.field, c.kind, json.dumps(_data(c), ensure_ascii=False), json.dumps(c.docs),
+              c.event, _rank_value(c)) for c in conflicts])
+
+
+def _rank_value(c: Conflict) -> int:
+    """conflict_rank as one sortable number (sides of up to 999 witnesses)."""
+    second, first, total = conflict_rank(c)
+    return (min(second, 999) * 1000 + min(first, 999)) * 1000 + min(total, 999)
+
+
+def _write_events(conn: sqlite3.Connection, events: list[Event]) -> None:
+    with transaction(conn):
+        conn.execute("DELETE FROM event_factoids")
+        conn.execute("DELETE FROM events")
+        conn.executemany(
+            "INSERT INTO events (id, type, family, subject_id, label, date_text, date_start, date_end, date_precision,"
+            " date_disputed, sources, independent, conflict_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(e.id, e.type, e.family, e.subject, e.label, (e.date or {}).get("text"), (e.date or {}).get("start"),
+              (e.date or {}).get("end"), (e.date or {}).get("precision"), int(bool((e.date or {}).get("disputed"))),
+              e.sources, e.independent, e.conflict) for e in events])
+        conn.executemany(
+            "INSERT INTO event_factoids (event_id, factoid_id, voice, stance, witness, independent)"
+            " VALUES (?,?,?,?,?,?)",
+            [(e.id, m.fact.id, m.fact.voice, m.stance, m.witness, int(m.independent)) for e in events for m in e.members])
 
 
 def _data(c: Conflict) -> dict[str, Any]:

@@ -37,10 +37,11 @@ class ConflictQueries:
                 raise NotFound(f"no document named {source!r} in this KB (see `kartoteka sources`)")
             where.append("EXISTS (SELECT 1 FROM json_each(c.docs) WHERE json_each.value = ?)")
             args.append(source)
+        # Ranked by how many independent witnesses take each side (compare.happenings.conflict_rank).
         rows = self.conn.execute(
-            "SELECT c.id, c.entity_id, c.type, c.field, c.kind, c.data, c.docs, e.name, e.type AS etype"
+            "SELECT c.id, c.entity_id, c.type, c.field, c.kind, c.data, c.docs, c.event_id, e.name, e.type AS etype"
             f" FROM conflicts c LEFT JOIN entities e ON e.id = c.entity_id WHERE {' AND '.join(where)}"
-            " ORDER BY e.name, c.type, c.field, c.id", args).fetchall()
+            " ORDER BY c.rank DESC, e.name, c.type, c.field, c.id", args).fetchall()
         out = []
         for r in rows:
             data = json.loads(r["data"])
@@ -54,6 +55,8 @@ class ConflictQueries:
                 item["reference"] = data["reference"]
             if data.get("group"):
                 item["group"] = data["group"]
+            if r["event_id"]:
+                item["event"] = r["event_id"]
             out.append(item)
         return out
 
@@ -68,7 +71,7 @@ class ConflictQueries:
         """For each factoid id: ``corroboration`` (how many other sources agree), ``corroborated_by``
         (those documents), and where they exist ``repeated_by`` (documents that agree in the same
         words: quotations, not independent), the ids of its ``conflicts`` and its ``reference``
-        checks against the domain pack."""
+        checks against the domain pack, and ``stance`` where it is not "asserts" (compare.disputes)."""
         out: dict[str, dict[str, Any]] = {}
         try:
             for i in range(0, len(ids), 500):
@@ -85,6 +88,8 @@ class ConflictQueries:
                         item["conflicts"] = info["conflicts"]
                     if info.get("reference"):
                         item["reference"] = info["reference"]
+                    if info.get("stance"):  # the source names the value to dispute it
+                        item["stance"] = info["stance"]
                     out[r[0]] = item
         except sqlite3.OperationalError:  # a KB from before these columns: counts only
             return {}

@@ -191,3 +191,39 @@ MIGRATIONS.append(
     );
     """
 )
+MIGRATIONS.append(
+    # Events (issue 14): one row per happening, derived by the compare stage and rewritten as a
+    # whole; which factoids tell each event, with voice, stance and the witness each counts as;
+    # each conflict's event and its rank (how many independent witnesses hold each side).
+    """
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,                -- the happening's most told type: execution, arrest, count
+        family TEXT NOT NULL,              -- compare.yaml families: death, appointment, ...
+        subject_id TEXT,
+        label TEXT NOT NULL,               -- canonical one-line description
+        date_text TEXT,                    -- ISO at its precision, as the sources support it
+        date_start TEXT,
+        date_end TEXT,
+        date_precision TEXT,
+        date_disputed INTEGER NOT NULL DEFAULT 0,
+        sources INTEGER NOT NULL DEFAULT 0,     -- documents that tell it
+        independent INTEGER NOT NULL DEFAULT 0, -- independent witnesses that assert it
+        conflict_id TEXT                    -- its top-ranked conflict, if disputed
+    );
+    CREATE INDEX events_subject ON events(subject_id, type);
+    CREATE INDEX events_date ON events(date_start);
+    CREATE TABLE event_factoids (
+        event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        factoid_id TEXT NOT NULL REFERENCES factoids(id) ON DELETE CASCADE,
+        voice TEXT NOT NULL,
+        stance TEXT NOT NULL,              -- asserts, disputes, hedged
+        witness TEXT NOT NULL,             -- the independent voice it counts as
+        independent INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (event_id, factoid_id)
+    );
+    CREATE INDEX event_factoids_factoid ON event_factoids(factoid_id);
+    ALTER TABLE conflicts ADD COLUMN event_id TEXT;
+    ALTER TABLE conflicts ADD COLUMN rank INTEGER NOT NULL DEFAULT 0;
+    """
+)

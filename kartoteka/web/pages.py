@@ -123,13 +123,18 @@ class Pages:
             else:
                 facts = kb.factoids(None, ftype, source, date_from, date_to, dated_only=True, fiction=fiction)
             conflicts = kb.conflicts()
+            events = kb.events(None, ftype, date_from, date_to, entity_id=entity, dated_only=True)
         voices = sorted({f["voice"] for f in facts})
         types = sorted({f["type"] for f in facts} | ({ftype} if ftype else set()))
         if voice:
             facts = [f for f in facts if f["voice"] == voice]
         in_conflict = conflict_index(conflicts, "date")
         items = [timeline_item(f, in_conflict.get(f["id"])) for f in facts]
-        return self.page(request, "timeline.html", facts=facts, items=items, subject=subject, ftype=ftype,
+        # One row per happening, its sources below it; the filters by source and voice keep the
+        # events that one of their sources passes.
+        events = [e for e in events if any((not source or s["source"]["doc"] == source) and
+                                           (not voice or s["voice"] == voice) for s in e["sources"])]
+        return self.page(request, "timeline.html", facts=facts, items=items, events=events, subject=subject, ftype=ftype,
                          source=source, voice=voice, date_from=date_from, date_to=date_to, fiction=fiction,
                          docs=docs, voices=voices, types=types, conflicted=sum(1 for i in items if i["conflict"]))
 
