@@ -16,13 +16,14 @@ from typing import Any
 from kartoteka.config import default_db_path
 from kartoteka.query.ask import AskQueries
 from kartoteka.query.conflicts import ConflictQueries
+from kartoteka.query.corrections import CorrectionQueries
 from kartoteka.query.entities import EntityQueries
 from kartoteka.query.factoids import FactoidQueries
 from kartoteka.query.records import RecordQueries
 from kartoteka.store.db import connect
 
 
-class KB(EntityQueries, FactoidQueries, ConflictQueries, AskQueries, RecordQueries):
+class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, AskQueries, RecordQueries):
     """A knowledge base: one SQLite file. Each capability's queries live in its own module
     under ``kartoteka/query`` as a mixin; this class holds the connection and documents."""
 

@@ -55,6 +55,8 @@ def _flags(f: dict[str, Any]) -> str:
         out.append(f"[cyan]{escape(f['voice'])}[/cyan]")
     if f.get("fiction"):
         out.append("[magenta]fiction[/magenta]")
+    if f.get("rejected"):
+        out.append("[red]rejected[/red]")
     if f.get("corroboration"):
         out.append(f"[green]+{f['corroboration']} source{'s' if f['corroboration'] > 1 else ''}[/green]")
     if f.get("conflicts"):
@@ -94,12 +96,13 @@ def _run(state: State, rows: list[dict[str, Any]], title: str) -> None:
 @click.option("--lineage", is_flag=True, help="For an organization, include its predecessors and successors.")
 @click.option("--subject-only", is_flag=True, help="Only factoids whose subject is the entity.")
 @click.option("--no-fiction", is_flag=True, help="Leave out factoids from fiction.")
+@click.option("--all", "all_", is_flag=True, help="Include the factoids a historian rejected (marked rejected).")
 @common_options
 def factoids(state: State, entity: str | None, type_: str | None, source: str | None, date_from: str | None,
-             date_to: str | None, lineage: bool, subject_only: bool, no_fiction: bool) -> None:
+             date_to: str | None, lineage: bool, subject_only: bool, no_fiction: bool, all_: bool) -> None:
     """List factoids: dated, cited source assertions about people, bodies and places."""
     rows = state.kb().factoids(entity, type_, source, date_from, date_to, lineage=lineage, fiction=not no_fiction,
-                               role="subject" if subject_only else None)
+                               role="subject" if subject_only else None, rejected=all_)
     _run(state, rows, f"{len(rows)} factoids" + (f" about {entity}" if entity else ""))
 
 
