@@ -80,7 +80,12 @@ class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, AskQ
     def sources(self) -> list[dict[str, Any]]:
         from kartoteka.query.documents import list_sources
 
-        return list_sources(self.conn)
+        out = list_sources(self.conn)
+        records = self.source_records()  # the historian's bibliographic records (`kartoteka source`)
+        for item in out:
+            if item["doc"] in records:
+                item["record"] = records[item["doc"]]
+        return out
 
     def text(self, doc: str) -> str:
         from kartoteka.query.documents import document_text

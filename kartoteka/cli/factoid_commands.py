@@ -71,6 +71,7 @@ def print_factoids(rows: list[dict[str, Any]], title: str) -> None:
     for f in rows:
         s = f["source"]
         where = f"{s['doc']} [{s['start']}]" + (f" p. {s['page']}" if s.get("page") else "")
+        where += f" ({s['cite']})" if s.get("cite") else ""
         quote = " ".join(s["quote"].split())
         table.add_row(_date(f), f["type"], escape(f["roles"].get("subject", {}).get("name", "")), _what(f), _flags(f),
                       escape(where), escape(quote[:140] + ("…" if len(quote) > 140 else "")))

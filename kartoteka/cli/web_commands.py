@@ -28,20 +28,23 @@ def is_loopback(host: str) -> bool:
               help="Address to listen on. Anything but loopback lets other machines read the KB.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the start page in the default browser.")
+@click.option("--read-only", is_flag=True, help="No correction forms: the UI only reads the KB.")
 @common_options
-def serve(state: State, host: str, port: int, open_browser: bool) -> None:
-    """Serve the knowledge base as a read-only web UI (search, dossiers, timeline, network, reader)."""
+def serve(state: State, host: str, port: int, open_browser: bool, read_only: bool) -> None:
+    """Serve the knowledge base as a web UI (search, dossiers, timeline, network, reader), with
+    forms for the historian's corrections unless --read-only."""
     import uvicorn
 
     from kartoteka.web import create_app
 
     db = state.db or str(default_db_path())
-    app = create_app(db)  # UsageError (exit 2) when there is no KB there
+    app = create_app(db, editable=not read_only)  # UsageError (exit 2) when there is no KB there
     if not host.strip():
         raise UsageError("--host is empty")
     if not is_loopback(host):
-        err_console.print(f"warning: listening on {host}: anyone who can reach this address can read the whole KB "
-                          "(it stays read-only)", style="yellow", highlight=False, markup=False)
+        err_console.print(f"warning: listening on {host}: anyone who can reach this address can read the whole KB"
+                          + (" (it stays read-only)" if read_only else " and correct it (serve --read-only stops that)"),
+                          style="yellow", highlight=False, markup=False)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     err_console.print(f"serving {db} at {url} (Ctrl+C stops)", highlight=False, markup=False)
     if open_browser:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from kartoteka.errors import NotFound, UsageError
@@ -16,6 +17,7 @@ ROLES = ("subject", "agent", "organization", "office", "place", "other")
 
 class CorrectionQueries:
     conn: sqlite3.Connection
+    _batching = False  # inside batch_corrections(): record only, replay once at the end
     # Provided by the other mixins of kartoteka.api.KB.
     resolve_name: Callable[[str], str | None]
 
@@ -40,6 +42,14 @@ class CorrectionQueries:
         import json
 
         return {r[0]: json.loads(r[1]) for r in self.conn.execute("SELECT doc, record FROM source_records")}
+
+    def citations(self) -> dict[str, str]:
+        """For each document with a source record, how a citation names it: "Author, Title (Date)"."""
+        out = {}
+        for doc, r in self.source_records().items():
+            head = ", ".join(x for x in (r.get("author"), r.get("title")) if x)
+            out[doc] = (head + (f" ({r['date']})" if r.get("date") else "")).strip()
+        return out
 
     def rejected_factoid_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT id FROM rejected_factoids")}
@@ -73,6 +83,16 @@ class CorrectionQueries:
         counts["orphaned"] = len(self.corrections(orphaned=True))
         return counts
 
+    @contextmanager
+    def batch_corrections(self) -> Iterator[None]:
+        """Record many corrections, then replay and recompute once (an import, a bench)."""
+        self._batching = True
+        try:
+            yield
+        finally:
+            self._batching = False
+        self.recompute_comparisons()
+
     def _record(self, action: str, target: str, args: dict[str, Any], note: str | None,
                 user: str | None) -> dict[str, Any]:
         from kartoteka.curate import journal
@@ -80,6 +100,8 @@ class CorrectionQueries:
 
         with transaction(self.conn):
             rec = journal.append(self.conn, action, target, args, note=note, user=user)
+        if self._batching:
+            return journal.public(rec)
         self.recompute_comparisons()
         return next(e for e in self.corrections() if e["id"] == rec["id"])
 
@@ -147,7 +169,14 @@ class CorrectionQueries:
     def split(self, name: str, alias: str, new: str | None = None, *, note: str | None = None,
               user: str | None = None) -> dict[str, Any]:
         """The mentions of NAME written as ALIAS leave it for NEW (an existing entity, or a new one)."""
+        from kartoteka.resolve.keys import alias_key
+
         n = self._entity_ref(name)
+        key = alias_key(alias)
+        texts = [r[0] for r in self.conn.execute("SELECT text FROM mentions WHERE entity_id = ?", (n["id"],))]
+        if not any(alias_key(t) == key for t in texts) and not self.conn.execute(
+                "SELECT 1 FROM aliases WHERE entity_id = ? AND key = ?", (n["id"], key)).fetchone():
+            raise UsageError(f"{n['id']} has no mention or alias {alias!r} to split off")
         target: dict[str, Any] = {"name": new or alias}
         if new:
             eid = self.resolve_name(new)

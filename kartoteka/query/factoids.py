@@ -19,6 +19,7 @@ class FactoidQueries:
     # Provided by the other mixins of kartoteka.api.KB.
     resolve_name: Callable[[str], str | None]
     corroboration_of: Callable[[list[str]], dict[str, dict[str, Any]]]
+    citations: Callable[[], dict[str, str]]
 
     # -- entity names -------------------------------------------------------------------------
 
@@ -161,6 +162,7 @@ class FactoidQueries:
         refs = self._refs(ids)
         corr = self._corroboration([r["id"] for r in rows])
         texts: dict[int, str] = {}
+        cites = self.citations() if rows else {}
         out = []
         for r, roles in zip(rows, parsed, strict=True):
             doc_id = r["doc_id"]
@@ -186,6 +188,8 @@ class FactoidQueries:
             page = attrs.get("page") or self._page(doc_id, r["start"])
             if page:
                 source["page"] = page
+            if cites.get(r["doc"]):
+                source["cite"] = cites[r["doc"]]
             item: dict[str, Any] = {"id": r["id"], "type": r["type"], "roles": out_roles}
             if r["date_start"]:
                 item["date"] = {"text": r["date_text"], "start": r["date_start"], "end": r["date_end"] or r["date_start"],
