@@ -56,7 +56,7 @@ def test_read_only_shows_no_forms_and_takes_no_posts(db: Path) -> None:
     for url in ("/entity/u:anselm-korrigan", "/source/ledger.txt"):
         page = c.get(url)
         assert page.status_code == 200 and "<form class=\"fix" not in page.text and "csrf" not in page.text
-    assert c.post("/correct/merge", data={"keep": "a", "other": "b"}).status_code == 405
+    assert c.post("/correct/merge", data={"keep": "a", "other": "b"}).status_code == 403
     editable = client_for(db, editable=True).get("/entity/u:anselm-korrigan").text
     assert 'action="/correct/reject"' in editable and 'action="/correct/merge"' in editable
     assert 'action="/correct/assert"' in client_for(db, editable=True).get("/source/ledger.txt").text

@@ -114,9 +114,8 @@ def create_app(db_path: str | Path, *, editable: bool = False) -> Starlette:
         Route("/conflicts", handlers.conflicts, name="conflicts"),
         Mount("/static", StaticFiles(packages=[("kartoteka.web", "static")]), name="static"),
     ]
-    if editable:
-        routes.append(Route("/correct/{action}", corrections.make_handler(lambda: KB(db, create=False), token),
-                            methods=["POST"], name="correct"))
+    handler = corrections.make_handler(lambda: KB(db, create=False), token) if editable else corrections.refuse
+    routes.append(Route("/correct/{action}", handler, methods=["POST"], name="correct"))
     app = Starlette(routes=routes, exception_handlers={
         NotFound: on_not_found, UsageError: on_usage, HTTPException: on_http, Exception: on_error})
     app.state.db_name = db.name

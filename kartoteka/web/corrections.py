@@ -94,9 +94,31 @@ def back_to(target: str | None) -> str:
     return "/"
 
 
+async def refuse(request: Request) -> RedirectResponse:
+    """The correction endpoint of a read-only server."""
+    raise HTTPException(403, "this server is read-only (serve without --read-only to correct the KB)")
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """An HTML form's fields (application/x-www-form-urlencoded, what these forms send), read
+    without a multipart parser; any other body reads as no fields (so: no token, 403)."""
+    from urllib.parse import parse_qsl
+
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/x-www-form-urlencoded":
+        return {}
+    body = await request.body()
+    if len(body) > 64 * 1024:
+        raise HTTPException(413, "form too large")
+    try:
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    except UnicodeDecodeError:
+        raise HTTPException(400, "the form is not UTF-8") from None
+
+
 def make_handler(open_kb: Callable[[], KB], token: str) -> Callable[[Request], Any]:
     async def correct(request: Request) -> RedirectResponse:
-        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        form = await read_form(request)
         if not secrets.compare_digest(form.get("csrf", ""), token):
             raise HTTPException(403, "this form has no valid token: reload the page and try again")
         action = ACTIONS.get(request.path_params["action"])
