@@ -302,7 +302,7 @@ def edit(cx: Cursor, a: dict[str, Any]) -> Result:
             roles["other"] = [*(roles.get("other") or []), eid]
         else:
             roles[role] = eid
-    if "subject" in roles:
+    if "subject" in (a.get("roles") or {}) and roles.get("subject"):
         sets["subject_id"] = roles["subject"]
     sets["roles"] = json.dumps(roles, ensure_ascii=False, sort_keys=True)
     cx.conn.execute(f"UPDATE factoids SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?", [*sets.values(), fid])

@@ -26,8 +26,7 @@ def replay(conn: sqlite3.Connection) -> dict[str, Any]:
         cx = Cursor(conn, rec)
         states = []
         for e in journal.entries(conn):
-            state, detail = ACTIONS[e["action"]](cx, e["args"], e)
-            states.append((e["id"], state, detail))
+            states.append((e["id"], *_apply(cx, e)))
         rec.save()
         conn.executemany("INSERT INTO correction_status (id, state, detail) VALUES (?,?,?)", states)
     counts: dict[str, Any] = {"corrections": len(states), "restored_rows": restored}
@@ -35,6 +34,23 @@ def replay(conn: sqlite3.Connection) -> dict[str, Any]:
         counts[state] = counts.get(state, 0) + 1
     counts["seconds"] = round(time.perf_counter() - t0, 3)
     return counts
+
+
+def _apply(cx: Cursor, e: dict[str, Any]) -> tuple[str, str]:
+    """One correction in a savepoint: one that cannot apply (a journal written by a newer
+    Kartoteka, rows the machine now shapes differently) is reported failed and leaves no trace,
+    and never stops the replay of the others, nor the ingest that runs it."""
+    conn = cx.conn
+    conn.execute("SAVEPOINT correction")
+    try:
+        action = ACTIONS.get(e["action"])
+        result = action(cx, e["args"], e) if action else ("failed", f"unknown action {e['action']!r}")
+    except (sqlite3.Error, KeyError, TypeError, ValueError, AttributeError) as err:
+        conn.execute("ROLLBACK TO correction")
+        cx.docs.clear()
+        result = ("failed", f"{type(err).__name__}: {err}")
+    conn.execute("RELEASE correction")
+    return result
 
 
 @register_finisher("curate")
