@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import sys
 import tempfile
@@ -126,6 +127,7 @@ def main() -> int:
             t0 = time.perf_counter()
             reingest(kb, tmp, doc)
             t_ingest = time.perf_counter() - t0
+            load = os.getloadavg()[0]
             after = kb.replay_corrections()  # what the ingest's finisher ran, timed on its own
             journal = len(kb.corrections())
     rows = [("corrections recorded (refused as bad input)", f"{journal} ({refused})"),
@@ -144,6 +146,7 @@ def main() -> int:
         f"- machine: {machine()}",
         f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- mix: {', '.join(f'{n} {k}' for k, n in MIX.items())}",
+        f"- load average (1 min) when the replay was timed: {load:.1f} (the machine is shared; wall times grow with it)",
         "",
         "| measure | value |",
         "|---|---|",

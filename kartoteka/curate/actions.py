@@ -67,21 +67,20 @@ def move_entity(cx: Cursor, src: str, dst: str, mention_ids: list[int] | None = 
     """Point rows at ``dst`` instead of ``src``: all of them, or only the given mentions (and the
     factoids whose span holds one of those and no other mention of ``src``)."""
     c = cx.conn
-    if mention_ids is None:
-        mention_ids = [r[0] for r in c.execute("SELECT id FROM mentions WHERE entity_id = ?", (src,))]
-        alias_ids = [r[0] for r in c.execute("SELECT id FROM aliases WHERE entity_id = ?", (src,))]
-        rel_ids = [r[0] for r in c.execute("SELECT id FROM relations WHERE src_id = ? OR dst_id = ?", (src, src))]
+    if mention_ids is None:  # everything: one statement per table
         fact_ids = [r[0] for r in c.execute(
             "SELECT id FROM factoids WHERE subject_id = ? OR roles LIKE ?", (src, f'%"{src}"%'))]
+        mention_ids = cx.rec.touch_where("mentions", "entity_id = ?", (src,))
+        c.execute("UPDATE mentions SET entity_id = ? WHERE entity_id = ?", (dst, src))
+        alias_ids = cx.rec.touch_where("aliases", "entity_id = ?", (src,))
+        c.execute("UPDATE aliases SET entity_id = ? WHERE entity_id = ?", (dst, src))
+        rel_ids = [r[0] for r in c.execute("SELECT id FROM relations WHERE src_id = ? OR dst_id = ?", (src, src))]
     else:
         alias_ids, rel_ids = [], []
         fact_ids = _factoids_of_mentions(c, src, mention_ids)
-    for i in mention_ids:
-        cx.touch("mentions", i)
-        c.execute("UPDATE mentions SET entity_id = ? WHERE id = ?", (dst, i))
-    for i in alias_ids:
-        cx.touch("aliases", i)
-        c.execute("UPDATE aliases SET entity_id = ? WHERE id = ?", (dst, i))
+        for i in mention_ids:
+            cx.touch("mentions", i)
+            c.execute("UPDATE mentions SET entity_id = ? WHERE id = ?", (dst, i))
     for i in rel_ids:
         cx.touch("relations", i)
         c.execute("UPDATE relations SET src_id = CASE WHEN src_id = ? THEN ? ELSE src_id END,"
@@ -104,14 +103,20 @@ def _swap(value: Any, src: str, dst: str) -> Any:
 
 
 def _factoids_of_mentions(c: sqlite3.Connection, src: str, mention_ids: list[int]) -> list[str]:
+    """The factoids naming ``src`` whose span holds some of these mentions and no other mention
+    of ``src``: the factoids the split-off mentions carry. One pass per document."""
+    moved = set(mention_ids)
+    by_doc: dict[int, list[tuple[int, int, int]]] = {}
+    for mid, doc_id, start, end in c.execute("SELECT id, doc_id, start, end FROM mentions WHERE entity_id = ?", (src,)):
+        by_doc.setdefault(doc_id, []).append((mid, start, end))
     out: list[str] = []
-    for mid in mention_ids:
-        doc_id, start, end = c.execute("SELECT doc_id, start, end FROM mentions WHERE id = ?", (mid,)).fetchone()
-        for fid, fs, fe in c.execute("SELECT id, start, end FROM factoids WHERE doc_id = ? AND start <= ? AND end >= ?"
-                                     " AND (subject_id = ? OR roles LIKE ?)", (doc_id, start, end, src, f'%"{src}"%')):
-            inside = {r[0] for r in c.execute("SELECT id FROM mentions WHERE doc_id = ? AND entity_id = ?"
-                                              " AND start >= ? AND end <= ?", (doc_id, src, fs, fe))}
-            if not inside - set(mention_ids) and fid not in out:
+    for doc_id, ms in by_doc.items():
+        if not any(m[0] in moved for m in ms):
+            continue
+        for fid, fs, fe in c.execute("SELECT id, start, end FROM factoids WHERE doc_id = ? AND (subject_id = ? OR roles LIKE ?)",
+                                     (doc_id, src, f'%"{src}"%')):
+            inside = [m[0] for m in ms if m[1] >= fs and m[2] <= fe]
+            if inside and all(m in moved for m in inside):
                 out.append(fid)
     return out
 
