@@ -158,6 +158,11 @@ def test_corrections_survive_reingestion_and_move_between_kbs(kbs: dict[str, Pat
             "record"]["author"] == "Parish clerk"
 
     holds(db, with_assert=True)
+    code, out, err = run_cli("--db", db, "export", "csl", "--out", "-")
+    ledger = next(item for item in json.loads(out) if item["id"] == "ledger.txt")
+    assert code == 0 and ledger["author"] == [{"literal": "Parish clerk"}] and ledger["issued"] == {"date-parts": [[1890]]}
+    cites = {f["source"].get("cite") for f in cli_json(db, "factoids", "--source", "ledger.txt")}
+    assert cites == {"Parish clerk (1890)"}, cites
     assert factoid_at(db, "ledger.txt", "arrest came at dawn")["id"] == asserted["detail"].split()[1]
 
     # Re-ingest a changed chronicle: a paragraph above the anchors, the asserted sentence deleted.
