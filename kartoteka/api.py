@@ -16,6 +16,7 @@ from typing import Any
 from kartoteka.config import default_db_path
 from kartoteka.query.ask import AskQueries
 from kartoteka.query.conflicts import ConflictQueries
+from kartoteka.query.corrections import CorrectionQueries
 from kartoteka.query.entities import EntityQueries
 from kartoteka.query.events import EventQueries
 from kartoteka.query.factoids import FactoidQueries
@@ -23,7 +24,8 @@ from kartoteka.query.records import RecordQueries
 from kartoteka.store.db import connect
 
 
-class KB(EntityQueries, FactoidQueries, ConflictQueries, EventQueries, AskQueries, RecordQueries):
+class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, EventQueries, AskQueries,
+         RecordQueries):
     """A knowledge base: one SQLite file. Each capability's queries live in its own module
     under ``kartoteka/query`` as a mixin; this class holds the connection and documents."""
 
@@ -96,7 +98,12 @@ class KB(EntityQueries, FactoidQueries, ConflictQueries, EventQueries, AskQuerie
     def sources(self) -> list[dict[str, Any]]:
         from kartoteka.query.documents import list_sources
 
-        return list_sources(self.conn)
+        out = list_sources(self.conn)
+        records = self.source_records()  # the historian's bibliographic records (`kartoteka source`)
+        for item in out:
+            if item["doc"] in records:
+                item["record"] = records[item["doc"]]
+        return out
 
     def totals(self) -> dict[str, int]:
         """Counts of documents, entities (mentioned), factoids, events and conflicts."""

@@ -97,7 +97,10 @@ def stage_names() -> list[str]:
 # Run-level steps after every document of an ingest run is stored (recomputing corroboration
 # and conflicts, for instance), in order. Each takes the Context.
 FINISHERS: dict[str, Callable[[Context], None]] = {}
-FINISHER_MODULES = ["kartoteka.compare.stage"]
+FINISHER_MODULES = ["kartoteka.curate.replay", "kartoteka.compare.stage"]
+# Finishers that run before the others whatever the import order: the historian's corrections are
+# replayed over the rebuilt rows before anything is derived from them.
+FIRST_FINISHERS = ("curate",)
 
 
 def register_finisher(name: str) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
@@ -119,5 +122,5 @@ def finish_run(ctx: Context, changed: bool) -> None:
         except ModuleNotFoundError as e:
             if e.name != module:
                 raise
-    for fn in FINISHERS.values():
-        fn(ctx)
+    for name in sorted(FINISHERS, key=lambda n: n not in FIRST_FINISHERS):
+        FINISHERS[name](ctx)

@@ -66,6 +66,8 @@ def _flags(f: dict[str, Any]) -> str:
         out.append(f"[cyan]{escape(f['voice'])}[/cyan]")
     if f.get("fiction"):
         out.append("[magenta]fiction[/magenta]")
+    if f.get("rejected"):
+        out.append("[red]rejected[/red]")
     if f.get("corroboration"):
         out.append(f"[green]+{f['corroboration']} source{'s' if f['corroboration'] > 1 else ''}[/green]")
     if f.get("conflicts"):
@@ -88,6 +90,7 @@ def print_factoids(rows: list[dict[str, Any]]) -> None:
         if what:
             console.print(indented(what))
         where = f"{s['doc']} [{s['start']}:{s['end']}]" + (f" p. {s['page']}" if s.get("page") else "")
+        where += f" ({s['cite']})" if s.get("cite") else ""
         quote = " ".join(s["quote"].split())
         quote = quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS - 1] + "…"
         console.print(indented(f"[dim]{escape(safe_text(where))}[/dim]  “{escape(quote)}”"))
@@ -101,15 +104,16 @@ def print_factoids(rows: list[dict[str, Any]]) -> None:
 @date_range
 @click.option("--lineage", is_flag=True, help="For an organization, include its predecessors and successors.")
 @click.option("--subject-only", is_flag=True, help="Only factoids whose subject is the entity.")
+@click.option("--all", "all_", is_flag=True, help="Include the factoids a historian rejected (marked rejected).")
 @fiction_option
 @paging
 @common_options
 def factoids(state: State, entity: str | None, type_: str | None, source: str | None, date_from: str | None,
-             date_to: str | None, lineage: bool, subject_only: bool, fiction: bool, limit: int | None,
+             date_to: str | None, lineage: bool, subject_only: bool, fiction: bool, all_: bool, limit: int | None,
              offset: int) -> None:
     """List factoids: dated, cited source assertions about people, bodies and places."""
     rows = state.kb().factoids(entity, type_, source, date_from, date_to, lineage=lineage, fiction=fiction,
-                               role="subject" if subject_only else None)
+                               role="subject" if subject_only else None, rejected=all_)
     emit_listing(state, rows, limit=limit, offset=offset, noun="factoids" + (f" about {entity}" if entity else ""),
                  render=print_factoids)
 

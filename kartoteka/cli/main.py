@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "kartoteka.cli.ask_commands",
     "kartoteka.cli.web_commands",
     "kartoteka.cli.export_commands",
+    "kartoteka.cli.correction_commands",
 ]
 
 

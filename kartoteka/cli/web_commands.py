@@ -31,9 +31,12 @@ def is_loopback(host: str) -> bool:
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME[:PORT]",
               help="Also accept requests whose Host header is this name (repeatable). Only the address "
                    "served on (and localhost for loopback) is accepted otherwise: no DNS rebinding.")
+@click.option("--read-only", is_flag=True, help="No correction forms: the UI only reads the KB.")
 @common_options
-def serve(state: State, host: str, port: int, open_browser: bool, allow_hosts: tuple[str, ...]) -> None:
-    """Serve the knowledge base as a read-only web UI (search, dossiers, timeline, network, reader)."""
+def serve(state: State, host: str, port: int, open_browser: bool, allow_hosts: tuple[str, ...],
+          read_only: bool) -> None:
+    """Serve the knowledge base as a web UI (search, dossiers, timeline, network, reader), with
+    forms for the historian's corrections unless --read-only."""
     import uvicorn
 
     from kartoteka.web import create_app
@@ -41,11 +44,12 @@ def serve(state: State, host: str, port: int, open_browser: bool, allow_hosts: t
     db = state.db or str(default_db_path())
     if not host.strip():
         raise UsageError("--host is empty")
-    app = create_app(db, allowed_hosts=served_hosts(host, port, allow_hosts))  # UsageError: no KB there
+    app = create_app(db, allowed_hosts=served_hosts(host, port, allow_hosts), editable=not read_only)  # UsageError: no KB there
     check_port_free(host, port)
     if not is_loopback(host):
-        err_console.print(f"warning: listening on {host}: anyone who can reach this address can read the whole KB "
-                          "(it stays read-only)", style="yellow", highlight=False, markup=False)
+        err_console.print(f"warning: listening on {host}: anyone who can reach this address can read the whole KB"
+                          + (" (it stays read-only)" if read_only else " and correct it (serve --read-only stops that)"),
+                          style="yellow", highlight=False, markup=False)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     err_console.print(f"serving {db} at {url} (Ctrl+C stops)", highlight=False, markup=False)
     if open_browser:

@@ -6,6 +6,8 @@ format allows. ``export(kb, FORMAT, OUT, scope)`` runs one; each format is a mod
     csv      a folder of CSV files, one per kind of record    tables.py
     jsonl    one JSON Lines file of kind-tagged records       jsonl.py
     ftm      FollowTheMoney entities as JSON Lines            ftm.py, ftm.yaml
+    corrections  the historian's corrections journal, JSON Lines (``kartoteka import corrections``)
+    csl      the documents' bibliographic records as CSL-JSON  csl.py
 
 What an export covers (``--entity``, ``--type``, ``--source``) is ``scope.py``; where it goes
 (a file moved into place when complete, stdout, a folder) is ``sink.py``. No SQL here: every
@@ -35,6 +37,8 @@ FORMATS = {f.name: f for f in (
     Format("csv", "-csv", folder=True),
     Format("jsonl", ".jsonl"),
     Format("ftm", ".ftm.json"),
+    Format("corrections", ".corrections.jsonl"),
+    Format("csl", ".csl.json"),
 )}
 
 
@@ -46,6 +50,16 @@ def default_out(kb: KB, fmt: str) -> str:
 def export(kb: KB, fmt: str, out: str, scope: Scope, *, min_co: int = 1) -> dict[str, int]:
     """Write the scope of ``kb`` as ``fmt`` to ``out`` (a path, ``-`` for stdout, a folder for
     csv); returns what was written, by kind."""
+    if fmt == "corrections":  # the historian's journal, whole: scope does not apply
+        lines = kb.export_corrections()
+        with single_output(out) as fh:
+            fh.writelines(line + "\n" for line in lines)
+        return {"corrections": len(lines)}
+    if fmt == "csl":  # the bibliography of the documents: scope does not apply
+        from kartoteka.export.csl import write_csl
+
+        with single_output(out) as fh:
+            return write_csl(kb, fh)
     sel = Selection(kb, scope)
     spec = FORMATS[fmt]
     if spec.folder:

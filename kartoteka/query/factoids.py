@@ -19,6 +19,7 @@ class FactoidQueries:
     # Provided by the other mixins of kartoteka.api.KB.
     resolve_name: Callable[[str], str | None]
     corroboration_of: Callable[[list[str]], dict[str, dict[str, Any]]]
+    citations: Callable[[], dict[str, str]]
 
     # -- entity names -------------------------------------------------------------------------
 
@@ -84,9 +85,10 @@ class FactoidQueries:
     def factoids(self, entity: str | None = None, type: str | None = None, source: str | None = None,
                  date_from: str | None = None, date_to: str | None = None, *, lineage: bool = False,
                  fiction: bool = True, dated_only: bool = False, role: str | None = None,
-                 limit: int | None = None) -> list[dict[str, Any]]:
+                 limit: int | None = None, rejected: bool = False) -> list[dict[str, Any]]:
         """Factoids as CONTRACT.md describes them, filtered; ``entity`` matches the subject or any
-        role (``role='subject'`` for the subject only); dates overlap [date_from, date_to]."""
+        role (``role='subject'`` for the subject only); dates overlap [date_from, date_to]; with
+        ``rejected`` the factoids the historian rejected too, marked ``"rejected": true``."""
         from kartoteka.extract.dates import parse_bound
 
         where, args = ["1=1"], []
@@ -126,13 +128,21 @@ class FactoidQueries:
         if not fiction:
             where.append("f.fiction = 0")
         order = "f.date_start, f.date_end, d.doc, f.start" if dated_only else "d.doc, f.start, f.type"
-        sql = f"SELECT {_COLS} FROM factoids f JOIN documents d ON d.id = f.doc_id WHERE {' AND '.join(where)} ORDER BY {order}"
+        from kartoteka.query.corrections import with_rejected_sql
+
+        table = with_rejected_sql() if rejected else "factoids"
+        sql = f"SELECT {_COLS} FROM {table} f JOIN documents d ON d.id = f.doc_id WHERE {' AND '.join(where)} ORDER BY {order}"
         if limit:
             sql += f" LIMIT {int(limit)}"
         rows = self.conn.execute(sql, args).fetchall()
         if entity and role != "subject":  # LIKE is a prefilter; keep rows that name the entity
             rows = [r for r in rows if r["subject_id"] in ids or _role_ids(json.loads(r["roles"])) & set(ids)]
-        return self._render(rows)
+        out = self._render(rows)
+        if rejected:
+            gone = {r[0] for r in self.conn.execute("SELECT id FROM rejected_factoids")}
+            for item in out:
+                item["rejected"] = item["id"] in gone
+        return out
 
     def timeline(self, entity: str | None = None, date_from: str | None = None, date_to: str | None = None,
                  *, lineage: bool = False, fiction: bool = False) -> list[dict[str, Any]]:
@@ -152,6 +162,7 @@ class FactoidQueries:
         refs = self._refs(ids)
         corr = self._corroboration([r["id"] for r in rows])
         texts: dict[int, str] = {}
+        cites = self.citations() if rows else {}
         out = []
         for r, roles in zip(rows, parsed, strict=True):
             doc_id = r["doc_id"]
@@ -177,6 +188,8 @@ class FactoidQueries:
             page = attrs.get("page") or self._page(doc_id, r["start"])
             if page:
                 source["page"] = page
+            if cites.get(r["doc"]):
+                source["cite"] = cites[r["doc"]]
             item: dict[str, Any] = {"id": r["id"], "type": r["type"], "roles": out_roles}
             if r["date_start"]:
                 item["date"] = {"text": r["date_text"], "start": r["date_start"], "end": r["date_end"] or r["date_start"],

@@ -227,3 +227,49 @@ MIGRATIONS.append(
     ALTER TABLE conflicts ADD COLUMN rank INTEGER NOT NULL DEFAULT 0;
     """
 )
+MIGRATIONS.append(
+    # 5: the historian's corrections (kartoteka/curate). `corrections` is the journal: append-only,
+    # the one place a correction lives. Replay rebuilds everything else here from it: what each
+    # correction did (correction_status), the rejected factoids, the source records, and the undo
+    # log that lets the next replay start again from the machine's rows.
+    """
+    CREATE TABLE corrections (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        action TEXT NOT NULL,              -- merge, split, link, unlink, alias_add, alias_remove, ...
+        target TEXT NOT NULL,              -- what it names, for people
+        args TEXT NOT NULL,                -- JSON: the arguments and their anchors
+        note TEXT,
+        user TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TRIGGER corrections_no_update BEFORE UPDATE ON corrections BEGIN
+        SELECT RAISE(ABORT, 'the corrections journal is append-only');
+    END;
+    CREATE TRIGGER corrections_no_delete BEFORE DELETE ON corrections BEGIN
+        SELECT RAISE(ABORT, 'the corrections journal is append-only');
+    END;
+    CREATE TABLE correction_status (
+        id TEXT PRIMARY KEY,               -- corrections.id
+        state TEXT NOT NULL,               -- applied, orphaned
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE curation_undo (
+        seq INTEGER PRIMARY KEY,
+        tbl TEXT NOT NULL,
+        key TEXT NOT NULL,                 -- the row's id
+        before TEXT,                       -- JSON row before replay touched it; NULL: replay added it
+        after TEXT                         -- JSON row as replay left it; NULL: replay removed it
+    );
+    CREATE TABLE rejected_factoids (
+        id TEXT PRIMARY KEY,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        correction TEXT NOT NULL,
+        row TEXT NOT NULL                  -- JSON: the factoids row as it was
+    );
+    CREATE TABLE source_records (
+        doc TEXT PRIMARY KEY,
+        record TEXT NOT NULL               -- JSON: author, date, title, genre, note
+    );
+    """
+)

@@ -88,13 +88,18 @@ class HostAllowlist:
         await PlainTextResponse("invalid Host header", status_code=400)(scope, receive, send)
 
 
-def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None) -> Starlette:
+def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, *, editable: bool = False) -> Starlette:
     """The app serving the KB at ``db_path``; raises UsageError when there is no KB there.
-    ``allowed_hosts``: the Host header values to accept (None: any, for tests and embedding)."""
+    ``allowed_hosts``: the Host header values to accept (None: any, for tests and embedding). With
+    ``editable`` the pages carry the historian's correction forms (POST, CSRF token)."""
+    from kartoteka.web import corrections
+
     db = Path(db_path)
     with KB(db, create=False) as kb:
         kb.sources()  # opens (and if needed migrates) it now: a bad file fails here, not per page
     env = make_env()
+    token = corrections.new_token()
+    env.globals.update(editable=editable, csrf_token=token)
 
     def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = env.get_template(template).render(request=request, **context)
@@ -104,7 +109,8 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None) -> S
         return KB(db, create=False).read_only()
 
     def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-        titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 500: "Something went wrong"}
+        titles = {400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+                  500: "Something went wrong"}
         return page(request, "error.html", status=status, status_code=status,
                     title=titles.get(status, "Error"), message=message)
 
@@ -137,6 +143,8 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None) -> S
         Route("/conflicts", handlers.conflicts, name="conflicts"),
         Mount("/static", StaticFiles(packages=[("kartoteka.web", "static")]), name="static"),
     ]
+    handler = corrections.make_handler(lambda: KB(db, create=False), token) if editable else corrections.refuse
+    routes.append(Route("/correct/{action}", handler, methods=["POST"], name="correct"))
     app = Starlette(routes=routes, exception_handlers={
         NotFound: on_not_found, UsageError: on_usage, HTTPException: on_http, Exception: on_error})
     app.state.db_name = db.name
