@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 CLOSEST = 3
 MAX_CITES = 3      # citations a candidate carries
+# "X's wife Y", "X's daughter": the question is about someone X is related to, not X, so no
+# structured answer about X's own events (the passages are read instead).
+_POSSESSIVE = re.compile(r"(?:'s|\u2019s)\s+\w")
 _IDENTITY = re.compile(r"^(?:who|what) (?:was|is|were|are) (?P<rest>[^?]+?)\??$", re.IGNORECASE)
 
 
@@ -46,7 +49,7 @@ def answer_question(kb: KB, question: str) -> dict[str, Any]:
     if not terms(q.text):
         raise UsageError("empty question")
     q.names = find_names(kb.conn, q.text, kb)
-    if q.target:
+    if q.target and not _POSSESSIVE.search(q.target):
         q.target_id = kb.resolve_name(q.target) or next(
             (n.entity_id for n in q.names if n.text in q.target), None)
     if q.answer_type == "person" and _IDENTITY.match(q.text) and _names_whole(q):

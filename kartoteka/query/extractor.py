@@ -39,6 +39,9 @@ MIN_COVERAGE = 0.3     # ... nor one holding less of the question's word weight 
 ABSENT_PERSON = 0.35
 FICTION_SENTENCES = 2  # best fiction sentences read, for candidates flagged as fiction (never answers)
 HEDGED = 0.35          # a phrase from a hedged sentence ("allegedly", "people whispered") scores this less
+NAME_NEAR = 0.5       # closeness to a name asked about counts this much of closeness to a word said of the answer
+ADJACENT = 0.5        # ... and a said word within ADJACENT_CHARS of the phrase adds this
+ADJACENT_CHARS = 12
 SUPPORT_BONUS = 0.1    # per further independent source giving the same value (two at most)   # a sentence (and its paragraph before it) naming none of the people asked about
 _QWORDS = word_list("question_words")
 _NUM_WORD = (r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -47,7 +50,8 @@ _NUM_WORD = (r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twe
              r"hundred|thousand|million))*)")
 _NUMBER = re.compile(rf"(?<![\w.,])(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_NUM_WORD})(?![\w])", re.IGNORECASE)
 _CAP = r"(?:[A-Z][a-z\u00e0-\u017f'\u2019]+(?:-[A-Z][a-z\u00e0-\u017f]+)?|[A-Z]\.(?:\s?[A-Z]\.)*|[A-Z]{2,})"
-_NAME = re.compile(rf"{_CAP}(?:\s+(?:(?:de|von|van|der|la|le|ibn|al)\s+)?{_CAP})*")
+# Whole words only: "VCheKa" holds no name "Ka".
+_NAME = re.compile(rf"(?<![\w.]){_CAP}(?:\s+(?:(?:de|von|van|der|la|le|ibn|al)\s+)?{_CAP})*(?![\w])")
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{3,80})[\"\u201d]")
 _LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|of)\s+(?:the\s+)?$")
 _NAME_CUES = re.compile(r"(?:\bn[e\u00e9]e|\bborn|\bname of|\bname (?:was|is)|\bnamed|\bcalled|\balias|\bas|\bpseudonym|\bunder the name)\W*$",
@@ -314,12 +318,19 @@ class Extractor:
         return fn(s.text) if fn else []
 
     def _near(self, text: str, pos: int) -> float:
-        """Closeness of ``pos`` to the question's words in ``text`` (1 adjacent .. 0 far)."""
+        """Closeness of ``pos`` to the question's words in ``text`` (1 adjacent .. 0 far). The
+        words said of the answer ("released", "shot") count fully and add ADJACENT when right
+        beside it ("released in 1955"); the names asked about count half, since they recur
+        beside every fact of their life ("Ariadna (born 1912)")."""
         best = 0.0
         for m in re.finditer(r"[^\W_]+", text):
-            if matches(stem(m.group(0)), self._q_set):
-                d = abs(m.start() - pos)
-                best = max(best, 1.0 / (1.0 + d / 25.0))
+            w = stem(m.group(0))
+            if not matches(w, self._q_set):
+                continue
+            d = min(abs(m.start() - pos), abs(m.end() - pos))
+            said = matches(w, self._said)
+            near = (1.0 if said else NAME_NEAR) / (1.0 + d / 25.0)
+            best = max(best, near + (ADJACENT if said and d <= ADJACENT_CHARS else 0.0))
         return best
 
     def _in_question(self, phrase: str) -> bool:
