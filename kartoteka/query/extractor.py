@@ -39,6 +39,7 @@ MIN_COVERAGE = 0.3     # ... nor one holding less of the question's word weight 
 ABSENT_PERSON = 0.35
 FICTION_SENTENCES = 2  # best fiction sentences read, for candidates flagged as fiction (never answers)
 HEDGED = 0.35          # a phrase from a hedged sentence ("allegedly", "people whispered") scores this less
+ABSENT_EVENT = 0.2     # a sentence without the event word the question asks about (nor a synonym)
 NAME_NEAR = 0.5       # closeness to a name asked about counts this much of closeness to a word said of the answer
 ADJACENT = 0.5        # ... and a said word within ADJACENT_CHARS of the phrase adds this
 ADJACENT_CHARS = 12
@@ -58,6 +59,7 @@ _NAME_CUES = re.compile(r"(?:\bn[e\u00e9]e|\bborn|\bname of|\bname (?:was|is)|\b
                         re.IGNORECASE)
 _AGE_CUE = re.compile(r"^\s*(?:years?[\s-]old|-year-old|years of age)", re.IGNORECASE)
 _AGE_PRE = re.compile(r"(?:\baged|\bage of|\bthen|\bat)\s*$", re.IGNORECASE)
+_SUBORDINATE = re.compile(r"(?<=\w)\s+(?:when|after|before|while|since|until)\s+", re.IGNORECASE)
 _SENT_START_WORDS = word_list("sentence_openers")
 _WHO_VERB = re.compile(r"^(?:who|which [a-z ]{1,40}?)\s+([a-z]+)\b", re.IGNORECASE)
 _TITLE_CUE = re.compile(r"\b(?:title|titled|entitled|called|headed|headlined|named)\b")
@@ -98,6 +100,11 @@ class Extractor:
         # The question's words that say something of the answer ("chief", "killer"), not the names
         # it is about: "Kirov's bodyguard, Borisov" does not make Borisov what "Who shot Kirov?" asks.
         self._said = self._q_set - {t for forms in name_forms for t in forms}
+        # The event words the question asks about ("shot", "released"): a sentence with none of
+        # them (nor a synonym) is about another event of the same person.
+        # Only the main clause's: "What post was X given when he was removed?" asks about no removal.
+        main = set(content_stems(_SUBORDINATE.split(q.text, maxsplit=1)[0]))
+        self._events = [t for t in self.q_terms if t in main and any(stem(w) == t for w in rules()["event_of"])]
         self._synonyms = {t: synonyms_of(t) for t in self.q_terms}
         m = _WHO_VERB.match(q.text)
         # "Who chaired ...": the chairing is done by the name before "chaired" or after "chaired ... by".
@@ -181,6 +188,9 @@ class Extractor:
         if self._person_forms and not any(f & own or any(f & set(content_stems(b.text)) for b in before)
                                           for f in self._person_forms):
             score -= ABSENT_PERSON
+        if self._events and not any(matches(t, own) or any(matches(x, own) for x in self._synonyms.get(t, ()))
+                                    for t in self._events):
+            score -= ABSENT_EVENT
         if self.has_candidate(s):
             score += 0.25
         elif self.q.answer_type not in ("thing", "other"):
