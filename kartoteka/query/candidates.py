@@ -70,9 +70,10 @@ def rank(cands: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(cands, key=lambda c: (c["fiction"], c["hedged"], -c["score"]))[:MAX_CANDIDATES]
 
 
-def support_label(c: dict[str, Any]) -> str:
+def support_label(c: dict[str, Any], short: bool = False) -> str:
+    """"2 sources", "1 source, hedged"; ``short`` writes one source as "1" (inside a disagreement)."""
     n = c["sources"]
-    parts = [f"{n} source{'s' if n != 1 else ''}" if n != 1 else "1"]
+    parts = ["1" if short and n == 1 else f"{n} source{'s' if n != 1 else ''}"]
     if c["hedged"]:
         parts.append("hedged")
     if c["fiction"]:
@@ -84,7 +85,7 @@ def support_label(c: dict[str, Any]) -> str:
 
 def disagreement_text(cands: list[dict[str, Any]]) -> str:
     """"sources disagree: A (2 sources) / B (1, hedged)"."""
-    shown = " / ".join(f"{c['value']} ({support_label(c)})" for c in cands[:MAX_SHOWN])
+    shown = " / ".join(f"{c['value']} ({support_label(c, short=True)})" for c in cands[:MAX_SHOWN])
     return f"sources disagree: {shown}"
 
 
@@ -110,7 +111,7 @@ def verdict(cands: list[dict[str, Any]], kind: str) -> tuple[str, str, float]:
         return "", "unknown", 0.0
     top = cands[0]
     if top["hedged"]:
-        return f"unconfirmed: {top['value']} ({support_label(top)})", "hedged", HEDGED_CONFIDENCE
+        return f"unconfirmed: {top['value']} ({support_label(top, short=True)})", "hedged", HEDGED_CONFIDENCE
     close = rivals(cands)
     if close:
         return disagreement_text([top, *close]), "disagreement", DISAGREEMENT_CONFIDENCE

@@ -146,7 +146,7 @@ def answer_from(groups: list[dict[str, Any]], kind: str) -> dict[str, Any] | Non
         confidence = min(0.95, FIRM_CONFIDENCE + 0.1 * (len(best["firm"]) - 1))
         cites = best["sources"][:MAX_CITATIONS] + [s for g in groups[1:] for s in g["sources"][:1]]
     else:
-        answer, out_kind, confidence = f"unconfirmed: {cands[0]['value']} ({support_label(cands[0])})", "hedged", HEDGED_CONFIDENCE
+        answer, out_kind, confidence = f"unconfirmed: {cands[0]['value']} ({support_label(cands[0], short=True)})", "hedged", HEDGED_CONFIDENCE
         cites = [s for g in groups for s in g["sources"][:2]]
     return {"answer": answer[:300], "kind": out_kind, "citations": _unique(cites)[:MAX_CITATIONS],
             "confidence": round(confidence, 3), "values": values, "candidates": cands}
