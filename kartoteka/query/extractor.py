@@ -278,7 +278,7 @@ class Extractor:
         """What makes two phrases one value: the entity a name resolves to, a number's value, a
         date's day, month and year, else the words."""
         t = self.q.answer_type
-        if t in ("person", "place", "name"):
+        if t in ("person", "place"):   # a name question's answers are names of one entity: kept apart
             eid = self._entity_id(phrase)
             return f"e:{eid}" if eid else " ".join(terms(phrase))
         if t in ("count", "age"):
