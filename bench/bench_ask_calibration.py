@@ -70,15 +70,42 @@ def table(rows: list[tuple[float, bool, bool]]) -> list[str]:
     return lines
 
 
+def latency(db: str) -> None:
+    """bench_ask's warm ask loop alone, for comparing two commits run back to back."""
+    import time
+
+    # The kartoteka that runs is the one PYTHONPATH names (so two commits can be timed alike).
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_ask import QUESTIONS
+
+    from kartoteka import KB
+
+    with KB(db, create=False) as kb:
+        kb.search("warm up")
+        kb.ask("Who killed Trotsky?")
+        times = []
+        for _ in range(2):
+            for q in QUESTIONS:
+                t = time.perf_counter()
+                kb.ask(q)
+                times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    print(f"ask warm p50 {times[len(times) // 2]:.0f} ms, p95 {times[int(len(times) * 0.95)]:.0f} ms ({len(times)} asks)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--db", required=True)
     ap.add_argument("--gold", action="append", help="gold folders (default: dev and dev2)")
     ap.add_argument("--verbose", action="store_true", help="print every question with its verdict")
+    ap.add_argument("--latency", action="store_true",
+                    help="only time warm ask on bench_ask's questions (twice each, one process): p50 and p95 in ms")
     args = ap.parse_args()
+    if args.latency:
+        latency(args.db)
+        return
     golds = [Path(g) for g in args.gold] if args.gold else [EVAL / "dev", EVAL / "dev2"]
     fold = load_fold(golds[0].parent)
-    sys.path.insert(0, str(ROOT))
     from kartoteka import KB
 
     pooled: list[tuple[float, bool, bool]] = []
