@@ -16,6 +16,7 @@ from typing import Any
 from kartoteka.query.words import word_list
 
 MAX_CANDIDATES = 5
+MAX_WEAK = 2           # hedged values kept in view after the firm ones
 MAX_SHOWN = 3          # values a disagreement names in the answer text
 MARGIN = 0.15          # a firm value of other sources within this score of the top one: a disagreement
 HEDGED_CONFIDENCE = 0.3
@@ -66,8 +67,12 @@ def voice_at(text: str, start: int, end: int, pos: int) -> str:
 
 
 def rank(cands: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Non-fiction before fiction, firm before hedged, then by score."""
-    return sorted(cands, key=lambda c: (c["fiction"], c["hedged"], -c["score"]))[:MAX_CANDIDATES]
+    """Non-fiction before fiction, firm before hedged, then by score; the best hedged and fiction
+    values stay in view (a rumour is shown as one, not hidden by firm values)."""
+    ordered = sorted(cands, key=lambda c: (c["fiction"], c["hedged"], -c["score"]))
+    firm = [c for c in ordered if not c["hedged"] and not c["fiction"]][:MAX_CANDIDATES]
+    rest = [c for c in ordered if c["hedged"] and not c["fiction"]][:MAX_WEAK]
+    return firm + rest + [c for c in ordered if c["fiction"]][:1]
 
 
 def support_label(c: dict[str, Any], short: bool = False) -> str:

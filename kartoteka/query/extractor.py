@@ -95,6 +95,7 @@ class Extractor:
         self.q_words = set(terms(q.text))
         self.idf = self._idf()
         self._types: dict[str, str | None] = {}
+        self._doc_id: int | None = None   # the document of the sentence whose phrases are read
         self._coverage: dict[tuple[int, int], float] = {}
         self._q_set = set(self.q_terms)
         # The question's words that say something of the answer ("chief", "killer"), not the names
@@ -322,6 +323,7 @@ class Extractor:
 
     def candidates(self, s: Sentence) -> list[tuple[str, float]]:
         t = self.q.answer_type
+        self._doc_id = s.doc_id
         fn = {"count": self._numbers, "duration": self._durations, "age": self._ages, "year": self._years,
               "date": self._dates, "place": self._places, "person": self._people, "name": self._names,
               "title": self._titles}.get(t)
@@ -466,11 +468,21 @@ class Extractor:
             if etype not in (None, "person"):
                 continue
             if etype is None and " " not in phrase and not re.search(r"[A-Z]\.\s*$", text[max(0, s - 6):s]):
+                if self._common_noun(phrase):
+                    continue
                 score = self._near(text, s) - 0.2   # an unknown single word: weaker
             else:
                 score = self._near(text, s) + (0.6 if etype == "person" else 0.0)
             out.append((phrase, score + self._copula(text, s, e) + self._agent(text, s, e)))
         return out
+
+    def _common_noun(self, word: str) -> bool:
+        """A capitalised word its own document also writes in lower case is a noun in a title or
+        at a sentence start ("The Murder of ..."), not a name."""
+        if self._doc_id is None:
+            return False
+        text = doc_text(self.conn, self._doc_id, self.kb.search_cache)
+        return re.search(rf"\b{re.escape(word.lower())}\b", text) is not None
 
     def _agent(self, text: str, s: int, e: int) -> float:
         """The name does what the question asks about: "Y chaired ...", "... was chaired by Y"."""

@@ -29,6 +29,7 @@ FATE_TYPES = ("arrest", "trial", "sentence", "exile", "expulsion", "removal", "r
               "execution", "killing", "suicide", "death")
 MAX_VALUES = 5
 MAX_CITATIONS = 6
+LIST_CONFIDENCE = 0.6   # several holders of a post within the date asked about
 FIRM_CONFIDENCE = 0.7   # one firm value from one source; each further source adds 0.1
 
 
@@ -277,9 +278,30 @@ def _next_holder(iv: dict[str, Any], intervals: list[dict[str, Any]], q: Questio
 
 
 def holder(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
-    ivs = [iv for iv in kb.holders(q.target or "", q.year) if iv["source"]["doc"] not in fiction]
-    facts = [{"id": iv["factoid"], "source": iv["source"], "holder": iv["holder"]} for iv in ivs]
-    return answer_from(grouped(facts, lambda f: (f["holder"]["id"], f["holder"]["name"])), "person")
+    """Who held the post at the question's date: each holder's tenure runs until the next other
+    holder's appointment where no source closes it earlier; successive holders within the date
+    (a year) are a list, not a disagreement."""
+    from kartoteka.extract.dates import parse_bound
+
+    ivs = sorted((iv for iv in kb.holders(q.target or "") if iv["source"]["doc"] not in fiction and iv.get("from")),
+                 key=lambda iv: iv["from"])
+    when = q.when or q.year
+    try:
+        lo, hi = (parse_bound(when), parse_bound(when, end=True)) if when else ("0000", "9999")
+    except ValueError:
+        lo, hi = q.year or "0000", f"{q.year}-12-31" if q.year else "9999"
+    kept = []
+    for iv in ivs:
+        nxt = next((o["from"] for o in ivs if o["from"] > iv["from"] and o["holder"]["id"] != iv["holder"]["id"]), None)
+        end = min(x for x in (iv.get("to"), nxt, "9999") if x)
+        if iv["from"] <= hi and end >= lo:
+            kept.append(iv)
+    facts = [{"id": iv["factoid"], "source": iv["source"], "holder": iv["holder"]} for iv in kept]
+    out = answer_from(grouped(facts, lambda f: (f["holder"]["id"], f["holder"]["name"])), "person")
+    if out and out["kind"] == "disagreement":   # successive holders, in the order they took the post
+        order = list(dict.fromkeys(iv["holder"]["name"] for iv in kept))
+        out.update(answer="; ".join(order)[:300], kind="list", confidence=LIST_CONFIDENCE)
+    return out
 
 
 def position(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
