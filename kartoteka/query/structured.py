@@ -29,6 +29,7 @@ FATE_TYPES = ("arrest", "trial", "sentence", "exile", "expulsion", "removal", "r
               "execution", "killing", "suicide", "death")
 MAX_VALUES = 5
 MAX_CITATIONS = 6
+REPEATED = "unattributed quotation"   # the extract stage's voice for words quoted without a speaker
 LIST_CONFIDENCE = 0.6   # several holders of a post within the date asked about
 FIRM_CONFIDENCE = 0.7   # one firm value from one source; each further source adds 0.1
 
@@ -106,13 +107,15 @@ def grouped(facts: list[dict[str, Any]], value: Callable[[dict[str, Any]], tuple
             continue
         key, shown = v
         g = groups.setdefault(key, {"value": shown, "key": key, "factoids": [], "sources": [], "docs": set(),
-                                    "firm": set(), "voices": []})
+                                    "firm": set(), "voices": [], "own": set()})
         g["factoids"].append(f["id"])
         g["sources"].append(f["source"])
         g["docs"].add(f["source"]["doc"])
         if not f.get("hedged"):
             g["firm"].add(f["source"]["doc"])
         g["voices"].append(f.get("voice") or "author")
+        if (f.get("voice") or "author") != REPEATED:
+            g["own"].add(f["source"]["doc"])
     # A vaguer value that one more precise value falls within is the same claim ("June 1937" ~
     # "12 June 1937"); precise values are placed first so the vaguer ones can join them.
     merged: list[dict[str, Any]] = []
@@ -121,13 +124,20 @@ def grouped(facts: list[dict[str, Any]], value: Callable[[dict[str, Any]], tuple
         if len(hosts) == 1:
             for k in ("factoids", "sources", "voices"):
                 hosts[0][k] += g[k]
-            hosts[0]["docs"] |= g["docs"]
-            hosts[0]["firm"] |= g["firm"]
+            for k in ("docs", "firm", "own"):
+                hosts[0][k] |= g[k]
             continue
         merged.append(g)
     # Firm values first (a hedged value never outranks a firm one), then by independent sources.
-    merged.sort(key=lambda g: (not g["firm"], -len(g["firm"] or g["docs"]), -len(g["factoids"]), g["key"]))
+    merged.sort(key=lambda g: (not g["firm"], -independent(g), -len(g["factoids"]), g["key"]))
     return merged[:MAX_VALUES]
+
+
+def independent(g: dict[str, Any]) -> int:
+    """The sources that give a value in their own voice: a document that only repeats it inside an
+    unattributed quotation (often the words of another source the KB holds) adds no witness."""
+    docs = g["firm"] or g["docs"]
+    return len(docs & g["own"]) or 1
 
 
 def answer_from(groups: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
@@ -144,7 +154,7 @@ def answer_from(groups: list[dict[str, Any]], kind: str) -> dict[str, Any] | Non
     elif firm:
         best = groups[0]
         answer, out_kind = best["value"], kind
-        confidence = min(0.95, FIRM_CONFIDENCE + 0.1 * (len(best["firm"]) - 1))
+        confidence = min(0.95, FIRM_CONFIDENCE + 0.1 * (independent(best) - 1))
         cites = best["sources"][:MAX_CITATIONS] + [s for g in groups[1:] for s in g["sources"][:1]]
     else:
         answer, out_kind, confidence = f"unconfirmed: {cands[0]['value']} ({support_label(cands[0], short=True)})", "hedged", HEDGED_CONFIDENCE
@@ -156,8 +166,8 @@ def answer_from(groups: list[dict[str, Any]], kind: str) -> dict[str, Any] | Non
 def _candidate(g: dict[str, Any]) -> dict[str, Any]:
     """A grouped value as ``kartoteka.query.candidates`` has a candidate."""
     voices = list(dict.fromkeys(g["voices"]))
-    return {"value": g["value"], "score": float(len(g["firm"] or g["docs"])),
-            "sources": len(g["firm"] or g["docs"]), "voice": "author" if "author" in voices else voices[0],
+    return {"value": g["value"], "score": float(independent(g)),
+            "sources": independent(g), "voice": "author" if "author" in voices else voices[0],
             "voices": voices,
             "hedged": not g["firm"], "fiction": False, "citations": _unique(g["sources"])[:3]}
 
