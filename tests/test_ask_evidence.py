@@ -11,6 +11,7 @@ import pytest
 
 from kartoteka.api import KB
 from kartoteka.query.candidates import disagreement_text, hedged, verdict, voice_at
+from kartoteka.query.question import parse_question
 
 GAZETTE = """The Tessaly Gazette
 
@@ -26,6 +27,13 @@ Tomas Brenner shot Count Varga from the gallery while the second act was playing
 In the cafes people whispered that the minister Edvard Lask had paid for the killing of Varga; no court ever heard the story.
 
 The police arrested Oskar Feld at his office on 9 April 1873.
+"""
+
+HARBOUR = """The Harbour Board of Veltmar
+
+Frederik Morrow was appointed director of the Harbour Board in March 1880. Henrik Ander was appointed director of the Harbour Board in May 1884, when Morrow retired to the coast.
+
+Henrik Ander, whose real name was Hendrik Andriessen, had come to Veltmar as a ship's carpenter.
 """
 
 STORY = """The Gallery, a story
@@ -45,7 +53,8 @@ STORY = """The Gallery, a story
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KB:
     d = tmp_path_factory.mktemp("evidence")
-    for name, text in (("gazette.txt", GAZETTE), ("letters.txt", LETTERS), ("gallery_story.txt", STORY)):
+    for name, text in (("gazette.txt", GAZETTE), ("letters.txt", LETTERS), ("harbour.txt", HARBOUR),
+                       ("gallery_story.txt", STORY)):
         (d / name).write_text(text, encoding="utf-8")
     k = KB(d / "kb.db")
     k.ingest([d])
@@ -122,3 +131,25 @@ def test_demo_who_killed_kirov_is_not_the_rumour(demo_kb: KB) -> None:
     assert "Nikolaev" in r["answer"] and "Stalin" not in r["answer"], r
     # Where the rumour is a candidate at all it is marked as one.
     assert all(c["hedged"] for c in r["candidates"] if c["value"].endswith("Stalin"))
+
+
+def test_shapes_take_a_date_and_a_pseudonym() -> None:
+    q = parse_question("Who headed the Harbour Board on 3 June 1882?")
+    assert (q.shape, q.target, q.when, q.year) == ("holder", "Harbour Board", "3 June 1882", "1882")
+    q = parse_question("Who was the chairman of the Assembly in March 1790?")
+    assert (q.shape, q.when) == ("holder", "March 1790")
+    for text in ("What was Mara Quell's pen name?", "What was Lenin's pseudonym?", "By what name was Henrik Ander known?"):
+        assert parse_question(text).shape == "real_name", text
+
+
+def test_who_held_the_post_on_a_date(kb: KB) -> None:
+    assert "Frederik Morrow" in kb.ask("Who headed the Harbour Board in 1882?")["answer"]
+    later = kb.ask("Who was director of the Harbour Board in June 1886?")
+    assert "Henrik Ander" in later["answer"] and "Morrow" not in later["answer"], later
+    both = kb.ask("Who headed the Harbour Board in 1884?")
+    assert both["kind"] == "list" and "Morrow" in both["answer"] and "Ander" in both["answer"], both
+
+
+def test_a_real_name_the_source_states(kb: KB) -> None:
+    r = kb.ask("What was Henrik Ander's real name?")
+    assert r["answer"] == "Hendrik Andriessen" and r["citations"][0]["doc"] == "harbour.txt", r
