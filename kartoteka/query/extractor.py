@@ -189,14 +189,18 @@ class Extractor:
         if self._person_forms and not any(f & own or any(f & set(content_stems(b.text)) for b in before)
                                           for f in self._person_forms):
             score -= ABSENT_PERSON
-        if self._events and not any(matches(t, own) or any(matches(x, own) for x in self._synonyms.get(t, ()))
-                                    for t in self._events):
+        if not self.has_event(own):
             score -= ABSENT_EVENT
         if self.has_candidate(s):
             score += 0.25
         elif self.q.answer_type not in ("thing", "other"):
             score -= 0.2
         return score
+
+    def has_event(self, stems: set[str]) -> bool:
+        """The sentence names the event the question asks about (or the question names none). Stems
+        must be equal: a prefix would make "executive" an execution."""
+        return not self._events or any(t in stems or stems & self._synonyms.get(t, set()) for t in self._events)
 
     def run(self) -> Extracted | None:
         hits = self.passages()
@@ -236,6 +240,8 @@ class Extractor:
         for score, s, before in reading:
             if score < top_score - 0.5:
                 continue
+            if self.q.answer_type in ("date", "year") and not self.has_event(set(content_stems(s.text))):
+                continue   # a date beside another event ("testified that in 1934 ...") dates that one
             is_hedged, is_fiction = hedged(s.text), s.doc_id in self.fiction
             for phrase, cscore in self.candidates(s):
                 total = score + PHRASE_WEIGHT * min(cscore, 2.0) - (HEDGED if is_hedged else 0.0)
