@@ -88,8 +88,11 @@ def support_label(c: dict[str, Any], short: bool = False) -> str:
     return ", ".join(parts)
 
 
-def disagreement_text(cands: list[dict[str, Any]]) -> str:
-    """"sources disagree: A (2 sources) / B (1, hedged)"."""
+def disagreement_text(cands: list[dict[str, Any]], one_source: bool = False) -> str:
+    """"sources disagree: A (2 sources) / B (1, hedged)"; "one source gives several values: A / B"
+    where every value comes from the same document."""
+    if one_source:
+        return "one source gives several values: " + " / ".join(str(c["value"]) for c in cands[:MAX_SHOWN])
     shown = " / ".join(f"{c['value']} ({support_label(c, short=True)})" for c in cands[:MAX_SHOWN])
     return f"sources disagree: {shown}"
 

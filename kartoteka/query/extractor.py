@@ -279,6 +279,7 @@ class Extractor:
                 "voice": voice_at(text, s.start, s.end, s.start + g["_pos"]),
                 "hedged": not firm and not all(g["_fiction"]), "fiction": all(g["_fiction"]),
                 "_sentence": s, "_before": g["_before"], "_sentence_score": g["_sentence_score"],
+                "_coverage": self._coverage.get((s.doc_id, s.start), 0.0),
                 "_support": firm + [x for x in g["_support"] if x not in firm]}
 
     def _key(self, phrase: str) -> str:

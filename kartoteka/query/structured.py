@@ -127,6 +127,9 @@ def grouped(facts: list[dict[str, Any]], value: Callable[[dict[str, Any]], tuple
             for k in ("docs", "firm", "own"):
                 hosts[0][k] |= g[k]
             continue
+        # Within several precise values ("June 1937" of "2 June" and "12 June") a vaguer one
+        # takes no side: it stays a candidate but makes no disagreement.
+        g["vague"] = len(hosts) > 1
         merged.append(g)
     # Firm values first (a hedged value never outranks a firm one), then by independent sources.
     merged.sort(key=lambda g: (not g["firm"], -independent(g), -len(g["factoids"]), g["key"]))
@@ -147,9 +150,11 @@ def answer_from(groups: list[dict[str, Any]], kind: str) -> dict[str, Any] | Non
         return None
     values = [{"value": g["value"], "factoids": g["factoids"], "sources": g["sources"][:MAX_CITATIONS]} for g in groups]
     cands = [_candidate(g) for g in groups]
-    firm = [c for c in cands if not c["hedged"]]
+    firm = [c for c, g in zip(cands, groups, strict=True) if not c["hedged"] and not g.get("vague")]
     if len(firm) > 1:
-        answer, out_kind, confidence = disagreement_text(cands), "disagreement", DISAGREEMENT_CONFIDENCE
+        one = len({d for g in groups if not g.get("vague") for d in g["docs"]}) == 1
+        answer, out_kind, confidence = disagreement_text(firm + [c for c in cands if c["hedged"]], one), \
+            "disagreement", DISAGREEMENT_CONFIDENCE
         cites = [s for g in groups for s in g["sources"][:2]]
     elif firm:
         best = groups[0]
