@@ -131,7 +131,7 @@ def verdict(cands: list[dict[str, Any]], kind: str) -> tuple[str, str, float]:
 def phrase_confidence(score: float, margin: float, sources: int) -> float:
     """How often an answer like this is right (see bench/bench_ask_calibration.py): a high
     sentence-and-phrase score, a clear lead over the next value and more sources each raise it."""
-    x = 0.35 + 0.35 * max(0.0, min(1.0, (score - 0.9) / 0.9)) + 0.15 * min(1.0, margin / 0.5) \
+    x = 0.40 + 0.35 * max(0.0, min(1.0, (score - 0.9) / 0.9)) + 0.15 * min(1.0, margin / 0.5) \
         + 0.08 * min(2, sources - 1)
     return round(min(0.95, x), 3)
 
