@@ -43,6 +43,14 @@ def fiction_docs(kb: KB) -> set[int]:
 
 
 def answer_question(kb: KB, question: str) -> dict[str, Any]:
+    """CONTRACT.md's ask object, plus "candidates": every value found, with its evidence (empty
+    where none was found)."""
+    out = _answer(kb, question)
+    out.setdefault("candidates", [])
+    return out
+
+
+def _answer(kb: KB, question: str) -> dict[str, Any]:
     from kartoteka.query.structured import structured_answer
 
     q = parse_question(question)
@@ -74,8 +82,9 @@ def answer_question(kb: KB, question: str) -> dict[str, Any]:
         return out
     answer, kind, confidence = verdict(ex.candidates, ex.kind)
     out.update(answer=answer or "", kind=kind, confidence=confidence)
-    if kind == "disagreement":
-        out["citations"] = _unique([c for x in cands[:MAX_SHOWN] for c in x["citations"][:2]])
+    if kind == "disagreement":   # the top value and its rivals, each with its own sentences
+        shown = [c for c in cands if c["value"] == cands[0]["value"] or c["value"] in answer][:MAX_SHOWN]
+        out["citations"] = _unique([c for x in shown for c in x["citations"][:2]])
     if not answer:
         return {**unknown(kb, question, excluded), "candidates": out["candidates"]}
     return out
