@@ -10,6 +10,7 @@ from rich.text import Text
 
 from kartoteka.cli.main import cli
 from kartoteka.cli.output import State, check_query, common_options, console, emit_json
+from kartoteka.query.candidates import support_label
 from kartoteka.query.structured import iso_text, support_text
 
 
@@ -53,12 +54,18 @@ def print_answer(result: dict) -> None:
                 _quote(c, limit=240)
         return
     console.print(Text(result["answer"], style="bold"))
+    console.print(f"confidence {result.get('confidence', 0.0):.2f}", style="dim", highlight=False)
     values = result.get("values") or []
-    for v in values if len(values) > 1 else []:
+    cands = result.get("candidates") or []
+    for v in values if len(values) > 1 and not cands else []:
         label = f"{v['type']} {v.get('field', 'date')}: " if v.get("type") else ""
         console.print(f"  {escape(label + iso_text(str(v['value'])))} \u2014 {support_text(v)}", highlight=False)
     for c in result["citations"]:
         _quote(c)
+    if len(cands) > 1:
+        console.print("Candidates:", style="dim")
+        for c in cands:
+            console.print(f"  {escape(str(c['value']))} \u2014 {escape(support_label(c))}", highlight=False)
 
 
 def _quote(span: dict, limit: int = 600) -> None:

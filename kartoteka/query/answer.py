@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from kartoteka.errors import UsageError
+from kartoteka.query.candidates import MAX_SHOWN, public, sentence_confidence, verdict
 from kartoteka.query.extractor import MIN_COVERAGE, MIN_SCORE, Extractor
 from kartoteka.query.names import find_names
 from kartoteka.query.question import parse_question
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
     from kartoteka.api import KB
 
 CLOSEST = 3
+MAX_CITES = 3      # citations a candidate carries
+# "X's wife Y", "X's daughter": the question is about someone X is related to, not X, so no
+# structured answer about X's own events (the passages are read instead).
+_POSSESSIVE = re.compile(r"(?:'s|\u2019s)\s+\w")
 _IDENTITY = re.compile(r"^(?:who|what) (?:was|is|were|are) (?P<rest>[^?]+?)\??$", re.IGNORECASE)
 
 
@@ -38,13 +43,21 @@ def fiction_docs(kb: KB) -> set[int]:
 
 
 def answer_question(kb: KB, question: str) -> dict[str, Any]:
+    """CONTRACT.md's ask object, plus "candidates": every value found, with its evidence (empty
+    where none was found)."""
+    out = _answer(kb, question)
+    out.setdefault("candidates", [])
+    return out
+
+
+def _answer(kb: KB, question: str) -> dict[str, Any]:
     from kartoteka.query.structured import structured_answer
 
     q = parse_question(question)
     if not terms(q.text):
         raise UsageError("empty question")
     q.names = find_names(kb.conn, q.text, kb)
-    if q.target:
+    if q.target and not _POSSESSIVE.search(q.target):
         q.target_id = kb.resolve_name(q.target) or next(
             (n.entity_id for n in q.names if n.text in q.target), None)
     if q.answer_type == "person" and _IDENTITY.match(q.text) and _names_whole(q):
@@ -59,10 +72,39 @@ def answer_question(kb: KB, question: str) -> dict[str, Any]:
         sys.stderr.write(f"extractor: score {ex.score:.3f} coverage {ex.coverage:.3f}\n")
     if ex is None or ex.score < MIN_SCORE or ex.coverage < MIN_COVERAGE:
         return unknown(kb, question, excluded)
+    cands = [_cited(kb, c) for c in ex.candidates]
     cites = [span(kb, ex.sentence)] + [span(kb, x) for x in ex.support]
-    return {"question": question, "answer": ex.answer, "kind": ex.kind if ex.phrase else "sentence",
-            "citations": cites, "confidence": round(min(1.0, ex.score / 2.0), 3),
-            "context": [span(kb, c) for c in ex.context]}
+    out = {"question": question, "answer": ex.answer, "kind": ex.kind if ex.phrase else "sentence",
+           "citations": cites, "confidence": 0.0, "candidates": [public(c) for c in cands],
+           "context": [span(kb, c) for c in ex.context]}
+    if not ex.phrase:
+        out["confidence"] = sentence_confidence(ex.score)
+        return out
+    answer, kind, confidence = verdict(ex.candidates, ex.kind)
+    out.update(answer=answer or "", kind=kind, confidence=confidence)
+    if kind == "disagreement":   # the top value and its rivals, each with its own sentences
+        shown = [c for c in cands if c["value"] == cands[0]["value"] or c["value"] in answer][:MAX_SHOWN]
+        out["citations"] = _unique([c for x in shown for c in x["citations"][:2]])
+    if not answer:
+        return {**unknown(kb, question, excluded), "candidates": out["candidates"]}
+    return out
+
+
+def _cited(kb: KB, c: dict[str, Any]) -> dict[str, Any]:
+    """A candidate with its supporting sentences as citations (its best sentence first)."""
+    sents = [c["_sentence"]] + [x for x in c["_support"] if x is not c["_sentence"]]
+    return {**c, "citations": [span(kb, x) for x in sents[:MAX_CITES]]}
+
+
+def _unique(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for s in spans:
+        k = (s["doc"], s["start"], s["end"])
+        if k not in seen:
+            seen.add(k)
+            out.append(s)
+    return out
 
 
 def span(kb: KB, s: Sentence) -> dict[str, Any]:

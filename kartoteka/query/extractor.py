@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from kartoteka.query.candidates import hedged, voice_at
+from kartoteka.query.candidates import rank as rank_candidates
 from kartoteka.query.question import Question, rules
 from kartoteka.query.search import STOPWORDS, doc_text, terms
 from kartoteka.query.sentences import Sentence, content_stems, split, stem
@@ -28,13 +30,20 @@ if TYPE_CHECKING:
     from kartoteka.api import KB
 
 PASSAGES = 16          # passages read per question
-PHRASE_SENTENCES = 5   # best sentences a phrase may come from
+PHRASE_SENTENCES = 8   # best sentences a phrase may come from
 SYNONYM_WEIGHT = float(rules().get("synonym_weight", 0.7))
 PHRASE_WEIGHT = 0.3    # a phrase's own evidence (focus noun, cue, proximity) against its sentence's score
 MAX_ANSWER = 300
 MIN_SCORE = 0.42       # below this no sentence answers; the answer is "unknown"
 MIN_COVERAGE = 0.3     # ... nor one holding less of the question's word weight than this
-ABSENT_PERSON = 0.35   # a sentence (and its paragraph before it) naming none of the people asked about
+ABSENT_PERSON = 0.35
+FICTION_SENTENCES = 2  # best fiction sentences read, for candidates flagged as fiction (never answers)
+HEDGED = 0.35          # a phrase from a hedged sentence ("allegedly", "people whispered") scores this less
+ABSENT_EVENT = 0.2     # a sentence without the event word the question asks about (nor a synonym)
+NAME_NEAR = 0.5       # closeness to a name asked about counts this much of closeness to a word said of the answer
+ADJACENT = 0.5        # ... and a said word within ADJACENT_CHARS of the phrase adds this
+ADJACENT_CHARS = 12
+SUPPORT_BONUS = 0.1    # per further independent source giving the same value (two at most)   # a sentence (and its paragraph before it) naming none of the people asked about
 _QWORDS = word_list("question_words")
 _NUM_WORD = (r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
              r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
@@ -42,13 +51,15 @@ _NUM_WORD = (r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twe
              r"hundred|thousand|million))*)")
 _NUMBER = re.compile(rf"(?<![\w.,])(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_NUM_WORD})(?![\w])", re.IGNORECASE)
 _CAP = r"(?:[A-Z][a-z\u00e0-\u017f'\u2019]+(?:-[A-Z][a-z\u00e0-\u017f]+)?|[A-Z]\.(?:\s?[A-Z]\.)*|[A-Z]{2,})"
-_NAME = re.compile(rf"{_CAP}(?:\s+(?:(?:de|von|van|der|la|le|ibn|al)\s+)?{_CAP})*")
+# Whole words only: "VCheKa" holds no name "Ka".
+_NAME = re.compile(rf"(?<![\w.]){_CAP}(?:\s+(?:(?:de|von|van|der|la|le|ibn|al)\s+)?{_CAP})*(?![\w])")
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{3,80})[\"\u201d]")
 _LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|of)\s+(?:the\s+)?$")
 _NAME_CUES = re.compile(r"(?:\bn[e\u00e9]e|\bborn|\bname of|\bname (?:was|is)|\bnamed|\bcalled|\balias|\bas|\bpseudonym|\bunder the name)\W*$",
                         re.IGNORECASE)
 _AGE_CUE = re.compile(r"^\s*(?:years?[\s-]old|-year-old|years of age)", re.IGNORECASE)
 _AGE_PRE = re.compile(r"(?:\baged|\bage of|\bthen|\bat)\s*$", re.IGNORECASE)
+_SUBORDINATE = re.compile(r"(?<=\w)\s+(?:when|after|before|while|since|until)\s+", re.IGNORECASE)
 _SENT_START_WORDS = word_list("sentence_openers")
 _WHO_VERB = re.compile(r"^(?:who|which [a-z ]{1,40}?)\s+([a-z]+)\b", re.IGNORECASE)
 _TITLE_CUE = re.compile(r"\b(?:title|titled|entitled|called|headed|headlined|named)\b")
@@ -66,6 +77,7 @@ class Extracted:
     context: list[Sentence] = field(default_factory=list)
     support: list[Sentence] = field(default_factory=list)   # other sentences that give the same phrase
     coverage: float = 0.0   # share of the question's word weight the sentence (and the one before) holds
+    candidates: list[dict[str, Any]] = field(default_factory=list)   # kartoteka.query.candidates
 
 
 def units() -> frozenset[str]:
@@ -73,18 +85,27 @@ def units() -> frozenset[str]:
 
 
 class Extractor:
-    def __init__(self, kb: KB, q: Question, name_forms: list[set[str]], excluded_docs: set[int]) -> None:
+    def __init__(self, kb: KB, q: Question, name_forms: list[set[str]], fiction_docs: set[int]) -> None:
         self.kb, self.q = kb, q
         self.conn: sqlite3.Connection = kb.conn
-        self.excluded = excluded_docs
+        self.fiction = fiction_docs   # read, but what they say is flagged and never answers
         self.name_forms = name_forms          # per named entity: the stems of its spellings
         titles = set(name_data().titles)
         self.q_terms = [t for t in dict.fromkeys(content_stems(q.text)) if t not in _QWORDS and t not in titles]
         self.q_words = set(terms(q.text))
         self.idf = self._idf()
         self._types: dict[str, str | None] = {}
+        self._doc_id: int | None = None   # the document of the sentence whose phrases are read
         self._coverage: dict[tuple[int, int], float] = {}
         self._q_set = set(self.q_terms)
+        # The question's words that say something of the answer ("chief", "killer"), not the names
+        # it is about: "Kirov's bodyguard, Borisov" does not make Borisov what "Who shot Kirov?" asks.
+        self._said = self._q_set - {t for forms in name_forms for t in forms}
+        # The event words the question asks about ("shot", "released"): a sentence with none of
+        # them (nor a synonym) is about another event of the same person.
+        # Only the main clause's: "What post was X given when he was removed?" asks about no removal.
+        main = set(content_stems(_SUBORDINATE.split(q.text, maxsplit=1)[0]))
+        self._events = [t for t in self.q_terms if t in main and any(stem(w) == t for w in rules()["event_of"])]
         self._synonyms = {t: synonyms_of(t) for t in self.q_terms}
         m = _WHO_VERB.match(q.text)
         # "Who chaired ...": the chairing is done by the name before "chaired" or after "chaired ... by".
@@ -102,10 +123,11 @@ class Extractor:
     def passages(self) -> list[dict[str, Any]]:
         hits = self.kb.search(self.q.text, limit=PASSAGES + 8)
         doc_ids = {r[0]: r[1] for r in self.conn.execute("SELECT doc, id FROM documents")}
-        out = [h for h in hits if doc_ids.get(h["doc"]) not in self.excluded]
+        out = [h for h in hits if h["doc"] in doc_ids]
         for h in out:
             h["doc_id"] = doc_ids[h["doc"]]
-        return out[:PASSAGES]
+        real = [h for h in out if h["doc_id"] not in self.fiction]
+        return real[:PASSAGES] + [h for h in out if h["doc_id"] in self.fiction][:FICTION_SENTENCES]
 
     def sentences(self, hits: list[dict[str, Any]]) -> list[tuple[Sentence, list[Sentence], int]]:
         """Each sentence with the sentences before it in its passage, and its passage's rank."""
@@ -167,11 +189,18 @@ class Extractor:
         if self._person_forms and not any(f & own or any(f & set(content_stems(b.text)) for b in before)
                                           for f in self._person_forms):
             score -= ABSENT_PERSON
+        if not self.has_event(own):
+            score -= ABSENT_EVENT
         if self.has_candidate(s):
             score += 0.25
         elif self.q.answer_type not in ("thing", "other"):
             score -= 0.2
         return score
+
+    def has_event(self, stems: set[str]) -> bool:
+        """The sentence names the event the question asks about (or the question names none). Stems
+        must be equal: a prefix would make "executive" an execution."""
+        return not self._events or any(t in stems or stems & self._synonyms.get(t, set()) for t in self._events)
 
     def run(self) -> Extracted | None:
         hits = self.passages()
@@ -183,25 +212,113 @@ class Extractor:
         scored.sort(key=lambda x: -x[0])
         if not scored:
             return None
-        best: tuple[float, str, float, Sentence, list[Sentence]] | None = None
-        top_score = scored[0][0]
-        for score, s, before in scored[:PHRASE_SENTENCES]:
-            if score < top_score - 0.5:
-                break
-            for phrase, cscore in self.candidates(s):
-                total = score + PHRASE_WEIGHT * min(cscore, 2.0)
-                if best is None or total > best[0]:
-                    best = (total, phrase, score, s, before)
-        if best is not None:
-            _, phrase, score, s, before = best
-            out = Extracted(phrase, self.q.answer_type, s, score, True, before[-1:])
-            out.support = [x for _, x, _ in scored[:PASSAGES] if x is not s and phrase_in(phrase, x.text)][:3]
+        real = [x for x in scored if x[1].doc_id not in self.fiction]
+        fiction = [x for x in scored if x[1].doc_id in self.fiction]
+        cands = self.gather(real[:PHRASE_SENTENCES] + fiction[:FICTION_SENTENCES], real[:PASSAGES],
+                            scored[0][0])
+        if cands and not cands[0]["fiction"]:
+            top = cands[0]
+            s, before = top["_sentence"], top["_before"]
+            out = Extracted(top["value"], self.q.answer_type, s, top["_sentence_score"], True, before[-1:])
+            out.support = [x for x in top["_support"] if x is not s][:3]
             out.coverage = self._coverage.get((s.doc_id, s.start), 0.0)
+            out.candidates = cands
             return out
-        score, s, before = scored[0]
+        if not real:
+            return None
+        score, s, before = real[0]
         out = Extracted(trim(s.text, self.q_terms), "sentence", s, score, False, before[-1:])
         out.coverage = self._coverage.get((s.doc_id, s.start), 0.0)
+        out.candidates = cands
         return out
+
+    def gather(self, reading: list[tuple[float, Sentence, list[Sentence]]],
+               support: list[tuple[float, Sentence, list[Sentence]]], top_score: float) -> list[dict[str, Any]]:
+        """The phrases of the best sentences grouped into candidates (one per value), each with
+        its best sentence, the sentences that also give it, its sources, voice and hedging."""
+        groups: dict[str, dict[str, Any]] = {}
+        for score, s, before in reading:
+            if score < top_score - 0.5:
+                continue
+            if self.q.answer_type in ("date", "year") and not self.has_event(set(content_stems(s.text))):
+                continue   # a date beside another event ("testified that in 1934 ...") dates that one
+            is_hedged, is_fiction = hedged(s.text), s.doc_id in self.fiction
+            for phrase, cscore in self.candidates(s):
+                total = score + PHRASE_WEIGHT * min(cscore, 2.0) - (HEDGED if is_hedged else 0.0)
+                key = self._key(phrase)
+                g = groups.get(key)
+                if g is None:
+                    g = groups[key] = {"value": phrase, "_best": -99.0, "_support": [], "_hedged": [], "_fiction": []}
+                if len(phrase) > len(g["value"]) and self.q.answer_type in ("person", "place"):
+                    g["value"] = phrase   # the fullest spelling: "Leonid Nikolaev" over "Nikolaev"
+                if total > g["_best"]:
+                    g.update(_best=total, _sentence=s, _before=before, _sentence_score=score,
+                             _pos=max(0, s.text.find(phrase)))
+                if s not in g["_support"]:
+                    g["_support"].append(s)
+                    g["_hedged"].append(is_hedged)
+                    g["_fiction"].append(is_fiction)
+        self._merge_names(groups)
+        out = []
+        for g in groups.values():
+            for _, x, _ in support:
+                if x not in g["_support"] and phrase_in(g["value"], x.text):
+                    g["_support"].append(x)
+                    g["_hedged"].append(hedged(x.text))
+                    g["_fiction"].append(False)
+            out.append(self._candidate(g))
+        return rank_candidates(out)
+
+    def _candidate(self, g: dict[str, Any]) -> dict[str, Any]:
+        firm = [x for x, h, f in zip(g["_support"], g["_hedged"], g["_fiction"], strict=True) if not h and not f]
+        docs = {x.doc_id for x in (firm or g["_support"])}
+        s = g["_sentence"]
+        text = doc_text(self.conn, s.doc_id, self.kb.search_cache)
+        score = g["_best"] + SUPPORT_BONUS * min(2, len(docs) - 1)
+        return {"value": g["value"], "score": round(score, 3), "sources": len(docs),
+                "voice": voice_at(text, s.start, s.end, s.start + g["_pos"]),
+                "hedged": not firm and not all(g["_fiction"]), "fiction": all(g["_fiction"]),
+                "_sentence": s, "_before": g["_before"], "_sentence_score": g["_sentence_score"],
+                "_coverage": self._coverage.get((s.doc_id, s.start), 0.0),
+                "_support": firm + [x for x in g["_support"] if x not in firm]}
+
+    def _key(self, phrase: str) -> str:
+        """What makes two phrases one value: the entity a name resolves to, a number's value, a
+        date's day, month and year, else the words."""
+        t = self.q.answer_type
+        if t in ("person", "place"):   # a name question's answers are names of one entity: kept apart
+            eid = self._entity_id(phrase)
+            return f"e:{eid}" if eid else " ".join(terms(phrase))
+        if t in ("count", "age"):
+            n = parse(re.sub(r"\s*\(.*\)$", "", phrase).replace(",", ""))
+            return f"n:{n}" if n is not None else phrase.lower()
+        if t == "date":
+            from kartoteka.extract.dates import find_dates
+
+            found = find_dates(phrase)
+            if found:
+                parts = dict(found[0].parts)
+                return "d:" + "-".join(str(parts.get(k, "?")).lower() for k in ("year", "month", "day"))
+        return " ".join(terms(phrase))
+
+    def _merge_names(self, groups: dict[str, dict[str, Any]]) -> None:
+        """A surname alone joins the full name it ends ("Nikolaev" ~ "Leonid Nikolaev")."""
+        if self.q.answer_type != "person":
+            return
+        for key, g in sorted(groups.items(), key=lambda kv: len(kv[1]["value"])):
+            words = terms(g["value"])
+            host = next((h for k, h in groups.items() if k != key and len(terms(h["value"])) > len(words)
+                         and terms(h["value"])[-len(words):] == words), None)
+            if host is None:
+                continue
+            for s, h, f in zip(g["_support"], g["_hedged"], g["_fiction"], strict=True):
+                if s not in host["_support"]:
+                    host["_support"].append(s)
+                    host["_hedged"].append(h)
+                    host["_fiction"].append(f)
+            if g["_best"] > host["_best"]:
+                host.update({k: g[k] for k in ("_best", "_sentence", "_before", "_sentence_score", "_pos")})
+            del groups[key]
 
     # -- phrases ----------------------------------------------------------------------------
 
@@ -213,18 +330,26 @@ class Extractor:
 
     def candidates(self, s: Sentence) -> list[tuple[str, float]]:
         t = self.q.answer_type
+        self._doc_id = s.doc_id
         fn = {"count": self._numbers, "duration": self._durations, "age": self._ages, "year": self._years,
               "date": self._dates, "place": self._places, "person": self._people, "name": self._names,
               "title": self._titles}.get(t)
         return fn(s.text) if fn else []
 
     def _near(self, text: str, pos: int) -> float:
-        """Closeness of ``pos`` to the question's words in ``text`` (1 adjacent .. 0 far)."""
+        """Closeness of ``pos`` to the question's words in ``text`` (1 adjacent .. 0 far). The
+        words said of the answer ("released", "shot") count fully and add ADJACENT when right
+        beside it ("released in 1955"); the names asked about count half, since they recur
+        beside every fact of their life ("Ariadna (born 1912)")."""
         best = 0.0
         for m in re.finditer(r"[^\W_]+", text):
-            if matches(stem(m.group(0)), self._q_set):
-                d = abs(m.start() - pos)
-                best = max(best, 1.0 / (1.0 + d / 25.0))
+            w = stem(m.group(0))
+            if not matches(w, self._q_set):
+                continue
+            d = min(abs(m.start() - pos), abs(m.end() - pos))
+            said = matches(w, self._said)
+            near = (1.0 if said else NAME_NEAR) / (1.0 + d / 25.0)
+            best = max(best, near + (ADJACENT if said and d <= ADJACENT_CHARS else 0.0))
         return best
 
     def _in_question(self, phrase: str) -> bool:
@@ -350,11 +475,21 @@ class Extractor:
             if etype not in (None, "person"):
                 continue
             if etype is None and " " not in phrase and not re.search(r"[A-Z]\.\s*$", text[max(0, s - 6):s]):
+                if self._common_noun(phrase):
+                    continue
                 score = self._near(text, s) - 0.2   # an unknown single word: weaker
             else:
                 score = self._near(text, s) + (0.6 if etype == "person" else 0.0)
             out.append((phrase, score + self._copula(text, s, e) + self._agent(text, s, e)))
         return out
+
+    def _common_noun(self, word: str) -> bool:
+        """A capitalised word its own document also writes in lower case is a noun in a title or
+        at a sentence start ("The Murder of ..."), not a name."""
+        if self._doc_id is None:
+            return False
+        text = doc_text(self.conn, self._doc_id, self.kb.search_cache)
+        return re.search(rf"\b{re.escape(word.lower())}\b", text) is not None
 
     def _agent(self, text: str, s: int, e: int) -> float:
         """The name does what the question asks about: "Y chaired ...", "... was chaired by Y"."""
@@ -374,11 +509,11 @@ class Extractor:
         "X was the first chief ...", or "... chief of the Cheka, X," / "... recruit was X"."""
         after = text[e:e + 90]
         m = _COPULA_AFTER.match(after)
-        if m and any(matches(stem(w), self._q_set) for w in re.findall(r"[^\W_]+", after[m.end():m.end() + 60])):
+        if m and any(matches(stem(w), self._said) for w in re.findall(r"[^\W_]+", after[m.end():m.end() + 60])):
             return 0.6
         before = text[max(0, s - 90):s]
         m = _COPULA_BEFORE.search(before)
-        if m and any(matches(stem(w), self._q_set) for w in re.findall(r"[^\W_]+", before[:m.start()][-70:])):
+        if m and any(matches(stem(w), self._said) for w in re.findall(r"[^\W_]+", before[:m.start()][-70:])):
             return 0.5
         return 0.0
 

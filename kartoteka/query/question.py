@@ -28,6 +28,7 @@ class Question:
     office: str | None = None
     event_types: list[str] = field(default_factory=list)
     year: str | None = None
+    when: str | None = None                # the date the question names ("March 1937"), where a shape takes one
     names: list[Any] = field(default_factory=list)   # kartoteka.query.names.NameSpan
 
 
@@ -87,6 +88,8 @@ def parse_question(text: str) -> Question:
         out.shape, out.target, out.office, out.event_types = shape, q[start:end].strip(" ,"), gd.get("office"), types
         if gd.get("year"):
             out.year = gd["year"]
+        if gd.get("when"):
+            out.when = q[m.start("when"):m.end("when")]
         break
     if not out.event_types:
         out.event_types = event_types(low)

@@ -10,7 +10,8 @@ from kartoteka.query.words import word_list
 
 # A sentence ends at . ! ? (with closing quotes or brackets) before whitespace and a capital,
 # a digit or an opening quote; not after initials ("L. B."), titles or common abbreviations.
-_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+# Footnote marks may follow the stop ("in 1944.[45] Her ...", as encyclopedias print them).
+_END = re.compile(r"[.!?](?:\[\d{1,3}\])*[\"'\u201d\u2019)\]]*(?:\[\d{1,3}\])*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 _ABBREV = word_list("abbreviations")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ments", "ment", "ness", "edly", "ed", "es", "ly", "s")
 

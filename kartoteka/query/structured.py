@@ -14,6 +14,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kartoteka.errors import NotFound
+from kartoteka.query.candidates import (
+    DISAGREEMENT_CONFIDENCE,
+    HEDGED_CONFIDENCE,
+    disagreement_text,
+    support_label,
+)
 
 if TYPE_CHECKING:
     from kartoteka.api import KB
@@ -23,6 +29,9 @@ FATE_TYPES = ("arrest", "trial", "sentence", "exile", "expulsion", "removal", "r
               "execution", "killing", "suicide", "death")
 MAX_VALUES = 5
 MAX_CITATIONS = 6
+REPEATED = "unattributed quotation"   # the extract stage's voice for words quoted without a speaker
+LIST_CONFIDENCE = 0.6   # several holders of a post within the date asked about
+FIRM_CONFIDENCE = 0.7   # one firm value from one source; each further source adds 0.1
 
 
 def structured_answer(kb: KB, q: Question, excluded: set[int]) -> dict[str, Any] | None:
@@ -50,9 +59,8 @@ def _facts(kb: KB, eid: str, types: tuple[str, ...] | list[str], fiction_docs: s
         f"SELECT {_COLS} FROM factoids f JOIN documents d ON d.id = f.doc_id WHERE f.subject_id = ?"
         f" AND f.type IN ({','.join('?' * len(types))}) AND f.negated = 0 AND f.fiction = 0"
         " ORDER BY f.date_start, d.doc, f.start", (eid, *types)).fetchall()
-    out = [f for f in kb._render(rows) if f["source"]["doc"] not in fiction_docs]  # type: ignore[attr-defined]
-    firm = [f for f in out if not f["hedged"]]
-    return firm or out
+    # Hedged factoids stay: they are candidates (flagged), ranked below every firm value.
+    return [f for f in kb._render(rows) if f["source"]["doc"] not in fiction_docs]  # type: ignore[attr-defined]
 
 
 def date_text(d: dict[str, Any]) -> str:
@@ -98,42 +106,75 @@ def grouped(facts: list[dict[str, Any]], value: Callable[[dict[str, Any]], tuple
         if v is None:
             continue
         key, shown = v
-        g = groups.setdefault(key, {"value": shown, "key": key, "factoids": [], "sources": [], "docs": set()})
+        g = groups.setdefault(key, {"value": shown, "key": key, "factoids": [], "sources": [], "docs": set(),
+                                    "firm": set(), "voices": [], "own": set()})
         g["factoids"].append(f["id"])
         g["sources"].append(f["source"])
         g["docs"].add(f["source"]["doc"])
+        if not f.get("hedged"):
+            g["firm"].add(f["source"]["doc"])
+        g["voices"].append(f.get("voice") or "author")
+        if (f.get("voice") or "author") != REPEATED:
+            g["own"].add(f["source"]["doc"])
     # A vaguer value that one more precise value falls within is the same claim ("June 1937" ~
     # "12 June 1937"); precise values are placed first so the vaguer ones can join them.
     merged: list[dict[str, Any]] = []
     for g in sorted(groups.values(), key=lambda g: (-len(g["key"]), -len(g["docs"]), g["key"])):
         hosts = [m for m in merged if m["key"].startswith(g["key"])]
         if len(hosts) == 1:
-            hosts[0]["factoids"] += g["factoids"]
-            hosts[0]["sources"] += g["sources"]
-            hosts[0]["docs"] |= g["docs"]
+            for k in ("factoids", "sources", "voices"):
+                hosts[0][k] += g[k]
+            for k in ("docs", "firm", "own"):
+                hosts[0][k] |= g[k]
             continue
+        # Within several precise values ("June 1937" of "2 June" and "12 June") a vaguer one
+        # takes no side: it stays a candidate but makes no disagreement.
+        g["vague"] = len(hosts) > 1
         merged.append(g)
-    merged.sort(key=lambda g: (-len(g["docs"]), -len(g["factoids"]), g["key"]))
+    # Firm values first (a hedged value never outranks a firm one), then by independent sources.
+    merged.sort(key=lambda g: (not g["firm"], -independent(g), -len(g["factoids"]), g["key"]))
     return merged[:MAX_VALUES]
 
 
+def independent(g: dict[str, Any]) -> int:
+    """The sources that give a value in their own voice: a document that only repeats it inside an
+    unattributed quotation (often the words of another source the KB holds) adds no witness."""
+    docs = g["firm"] or g["docs"]
+    return len(docs & g["own"]) or 1
+
+
 def answer_from(groups: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
+    """The answer from grouped values: one firm value alone is the answer; several firm values are
+    a disagreement with each side's support; hedged values only are an unconfirmed answer."""
     if not groups:
         return None
-    best = groups[0]
     values = [{"value": g["value"], "factoids": g["factoids"], "sources": g["sources"][:MAX_CITATIONS]} for g in groups]
-    if len(groups) > 1:
-        answer = "; ".join(f"{g['value']} \u2014 {len(g['docs'])} source{'s' if len(g['docs']) != 1 else ''}"
-                           for g in groups)
+    cands = [_candidate(g) for g in groups]
+    firm = [c for c, g in zip(cands, groups, strict=True) if not c["hedged"] and not g.get("vague")]
+    if len(firm) > 1:
+        one = len({d for g in groups if not g.get("vague") for d in g["docs"]}) == 1
+        answer, out_kind, confidence = disagreement_text(firm + [c for c in cands if c["hedged"]], one), \
+            "disagreement", DISAGREEMENT_CONFIDENCE
+        cites = [s for g in groups for s in g["sources"][:2]]
+    elif firm:
+        best = groups[0]
+        answer, out_kind = best["value"], kind
+        confidence = min(0.95, FIRM_CONFIDENCE + 0.1 * (independent(best) - 1))
+        cites = best["sources"][:MAX_CITATIONS] + [s for g in groups[1:] for s in g["sources"][:1]]
     else:
-        answer = best["value"]
-    cites = []
-    for g in groups:
-        cites += g["sources"][:2 if len(groups) > 1 else MAX_CITATIONS]
-    support = len(best["docs"])
-    confidence = min(0.95, 0.6 + 0.1 * support) if len(groups) == 1 else 0.5
-    return {"answer": answer[:300], "kind": kind if len(groups) == 1 else "disagreement",
-            "citations": _unique(cites)[:MAX_CITATIONS], "confidence": round(confidence, 3), "values": values}
+        answer, out_kind, confidence = f"unconfirmed: {cands[0]['value']} ({support_label(cands[0], short=True)})", "hedged", HEDGED_CONFIDENCE
+        cites = [s for g in groups for s in g["sources"][:2]]
+    return {"answer": answer[:300], "kind": out_kind, "citations": _unique(cites)[:MAX_CITATIONS],
+            "confidence": round(confidence, 3), "values": values, "candidates": cands}
+
+
+def _candidate(g: dict[str, Any]) -> dict[str, Any]:
+    """A grouped value as ``kartoteka.query.candidates`` has a candidate."""
+    voices = list(dict.fromkeys(g["voices"]))
+    return {"value": g["value"], "score": float(independent(g)),
+            "sources": independent(g), "voice": "author" if "author" in voices else voices[0],
+            "voices": voices,
+            "hedged": not g["firm"], "fiction": False, "citations": _unique(g["sources"])[:3]}
 
 
 def _unique(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -252,9 +293,30 @@ def _next_holder(iv: dict[str, Any], intervals: list[dict[str, Any]], q: Questio
 
 
 def holder(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
-    ivs = [iv for iv in kb.holders(q.target or "", q.year) if iv["source"]["doc"] not in fiction]
-    facts = [{"id": iv["factoid"], "source": iv["source"], "holder": iv["holder"]} for iv in ivs]
-    return answer_from(grouped(facts, lambda f: (f["holder"]["id"], f["holder"]["name"])), "person")
+    """Who held the post at the question's date: each holder's tenure runs until the next other
+    holder's appointment where no source closes it earlier; successive holders within the date
+    (a year) are a list, not a disagreement."""
+    from kartoteka.extract.dates import parse_bound
+
+    ivs = sorted((iv for iv in kb.holders(q.target or "") if iv["source"]["doc"] not in fiction and iv.get("from")),
+                 key=lambda iv: iv["from"])
+    when = q.when or q.year
+    try:
+        lo, hi = (parse_bound(when), parse_bound(when, end=True)) if when else ("0000", "9999")
+    except ValueError:
+        lo, hi = q.year or "0000", f"{q.year}-12-31" if q.year else "9999"
+    kept = []
+    for iv in ivs:
+        nxt = next((o["from"] for o in ivs if o["from"] > iv["from"] and o["holder"]["id"] != iv["holder"]["id"]), None)
+        end = min(x for x in (iv.get("to"), nxt, "9999") if x)
+        if iv["from"] <= hi and end >= lo:
+            kept.append(iv)
+    facts = [{"id": iv["factoid"], "source": iv["source"], "holder": iv["holder"]} for iv in kept]
+    out = answer_from(grouped(facts, lambda f: (f["holder"]["id"], f["holder"]["name"])), "person")
+    if out and out["kind"] == "disagreement":   # successive holders, in the order they took the post
+        order = list(dict.fromkeys(iv["holder"]["name"] for iv in kept))
+        out.update(answer="; ".join(order)[:300], kind="list", confidence=LIST_CONFIDENCE)
+    return out
 
 
 def position(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
