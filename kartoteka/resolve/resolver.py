@@ -21,7 +21,7 @@ from kartoteka.analysis import AliasRecord, Analysis, EntityRecord, Mention
 from kartoteka.resolve.cues import StatedPair, find_stated
 from kartoteka.resolve.evidence import citation_year, descriptor_before, ruled_out
 from kartoteka.resolve.index import Index, Known, bag_key, org_words
-from kartoteka.resolve.keys import alias_key, ocr_key, slug, translit_key
+from kartoteka.resolve.keys import alias_key, ocr_key, slug, translit_key, variant_keys
 from kartoteka.resolve.names import (
     PersonName,
     as_first_patronymic,
@@ -394,13 +394,16 @@ class DocResolver:
                 cands = self._by_first_patronymic(p)
             cands = self._admitted(cands, m, p)
         if not cands and p.surname:
+            cands, kind = self._variant_person(p)
+            cands = self._admitted(cands, m, p)
+        if not cands and p.surname:
             kind = "fuzzy"
             cands = self._admitted(self._fuzzy_person(p), m, p)
         if cands:
             eid, conf = self._pick(cands, p, m.start)
             self._note(eid, self._parts_kind(eid, p, kind), name, cands)
             return eid, conf, "person", p
-        self._note(None, "new", name, set())
+        self._note(None, "first named here", name, set())
         return self._new_unlinked(name, "person", p), 0.8, "person", p
 
     # -- evidence -------------------------------------------------------------------------
@@ -483,6 +486,21 @@ class DocResolver:
             self._text_words = {translit_key(w) for w in re.findall(r"[^\W\d_][\w'\u2019-]+", self.a.text)}
         return any(f.surname and f.surname in self._text_words for f in self.forms_of(eid))
 
+    def _variant_person(self, p: PersonName, doc_only: bool = False) -> tuple[set[str], str]:
+        """The bearers of the surname read in another romanisation system (German "Jeschow",
+        French "Iejov", Polish "Jeżow" for Yezhov), the rest of the name agreeing."""
+        if not p.tokens:
+            return set(), ""
+        for system, key in variant_keys(p.tokens[-1]).items():
+            q = PersonName(text=p.text, first=p.first, patronymic=p.patronymic, initials=p.initials,
+                           surname=key, titles=p.titles, roles=p.roles, gender=p.gender, tokens=p.tokens)
+            found = {c for c in self.c_surname.get(key, set()) if any(compatible(q, f) for f in self.forms_of(c))}
+            if not found and not doc_only:
+                found = self._by_parts(q)
+            if found:
+                return found, f"transliteration ({system.split('_')[0]})"
+        return set(), ""
+
     def _fuzzy_person(self, p: PersonName) -> set[str]:
         """A surname variant by OCR key or bounded fuzzy match, the rest of the name agreeing."""
         assert p.surname
@@ -539,7 +557,7 @@ class DocResolver:
             return eid, conf, "person", p
         if m.features.get("ruled_out") or self._risky_only(word):
             return None, 0.0, "person", p  # the known bearers are ruled out: leave it unresolved
-        self._note(None, "new", word, set())
+        self._note(None, "first named here", word, set())
         return self._new_unlinked(word, "person", p), 0.6, "person", p
 
     def _risky_only(self, word: str) -> bool:
@@ -589,6 +607,8 @@ class DocResolver:
                      if not p.gender or p.gender == _gender_of(self.clusters[c])}
             if cands:
                 self._by_first_name.add(ck)
+        if not cands and p.surname:
+            cands, _ = self._variant_person(p)
         if not cands and p.surname and len(p.surname) >= MIN_FUZZY_LEN:
             cands = self._fuzzy_short(p)
         if not cands:
@@ -619,7 +639,8 @@ class DocResolver:
             if table == "by_ocr" and len(key) < 4:
                 continue
             cands = self.look(table, key)
-            same = {e for e in cands if self.type_of(e) == typ and self._supported(e, alias_key(name))}
+            # (a place or body's shared name, "Perm" of two eras, is told apart by prominence here)
+            same = {e for e in cands if self.type_of(e) == typ}
             if same:
                 eid = sorted(same, key=lambda e: (-self.clusters[e].count if e in self.clusters else 0,
                                                   -self.prominence(e), e))[0]
