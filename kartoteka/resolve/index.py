@@ -12,7 +12,14 @@ from typing import Any
 
 from kartoteka import yamldata
 from kartoteka.resolve.keys import alias_key, ocr_key, translit_key
-from kartoteka.resolve.names import PersonName, known_given, parse_person, register_given_names, surname_key
+from kartoteka.resolve.names import (
+    PersonName,
+    firsts_agree,
+    known_given,
+    parse_person,
+    register_given_names,
+    surname_key,
+)
 from kartoteka.resolve.packs import Pack
 
 SPACY_LABELS = {"person": "PERSON", "organization": "ORG", "place": "GPE", "event": "EVENT", "work": "WORK_OF_ART"}
@@ -118,7 +125,7 @@ def pack_index(packs: list[Pack]) -> Index:
                     # Alias forms with the same first name share the entry's patronymic.
                     if canon.patronymic and canon.first:
                         for f in k.forms:
-                            if f.first == canon.first and f.patronymic is None:
+                            if f.first and firsts_agree(f.first, canon.first) and f.patronymic is None:
                                 f.patronymic = canon.patronymic
                     if e.get("first"):
                         idx.by_first[translit_key(str(e["first"]))].add(eid)

@@ -315,6 +315,8 @@ def compatible(q: PersonName, f: PersonName, *, need_surname: bool = True) -> bo
         return False
     if q.patronymic and not f.patronymic and len(f.initials) >= 2 and f.initials[1] != q.patronymic[0].upper():
         return False
+    if f.patronymic and not q.patronymic and len(q.initials) >= 2 and not _initial_ok(q.initials[1], f.patronymic):
+        return False  # "V. I. Molotov" is not Vyacheslav Mikhailovich
     if not q.surname:
         # first name + patronymic: both must be present and agree
         return bool(q.first and f.first and q.patronymic and f.patronymic)
