@@ -451,6 +451,11 @@ class DocResolver:
 
     def _note(self, eid: str | None, kind: str, key: str, cands: set[str]) -> None:
         how: dict[str, Any] = {"how": kind, "key": key}
+        if kind == "fuzzy" and getattr(self, "_fuzzy_scores", None):
+            scores = self._fuzzy_scores
+            how["score"] = scores[0][1]
+            how["match"] = scores[0][0]
+            how["runner_up"] = list(scores[1]) if len(scores) > 1 else None
         if len(cands) > 1:
             how["rule"] = self._pick_rule
             how["others"] = sorted(c for c in cands if c != eid)[:3]
@@ -522,8 +527,10 @@ class DocResolver:
             self._surname_keys = sorted(set(self.base.by_surname) | set(self.indexes[1].by_surname)
                                         | set(self.base.by_alias_surname))
         pool = list(doc_surnames) + self._surname_keys
-        for cand, _score, _ in process.extract(s, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON, limit=5):
-            if cand == s or cand in out:
+        hits = process.extract(s, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON - 10, limit=6)
+        self._fuzzy_scores = [(c, round(sc, 1)) for c, sc, _ in hits if c != s]
+        for cand, score, _ in hits:
+            if cand == s or cand in out or score < FUZZY_PERSON:
                 continue
             if (cand[0] != s[0] and ocr_key(cand)[:1] != ocr_key(s)[:1]) or cand.endswith("a") != s.endswith("a"):
                 continue
@@ -553,7 +560,7 @@ class DocResolver:
             cands = near
         if cands:
             eid, conf = self._pick(cands, p, m.start)
-            self._note(eid, self._short_kind(eid, word, ck), word, cands)
+            self._note(eid, self._short_kind(eid, word, ck, p), word, cands)
             return eid, conf, "person", p
         if m.features.get("ruled_out") or self._risky_only(word):
             return None, 0.0, "person", p  # the known bearers are ruled out: leave it unresolved
@@ -565,16 +572,23 @@ class DocResolver:
         key = alias_key(word)
         return any(self.base.is_risky(e, key) for e in self.base.lookup("by_key", key))
 
-    def _short_kind(self, eid: str | None, word: str, ck: tuple[Any, ...]) -> str:
+    def _short_kind(self, eid: str | None, word: str, ck: tuple[Any, ...], p: PersonName) -> str:
+        """How a short name reached its bearer (for --why)."""
         if ck in self._by_first_name:
             return "given name named in full nearby"
         if eid and eid in self.look("by_key", alias_key(word)):
-            return "pack alias" if self.known(eid) and self.known(eid).linked else "exact key"  # type: ignore[union-attr]
-        if eid in self.clusters and self.clusters[eid].full and self._pick_rule != "sole candidate":
-            return "context: " + self._pick_rule
+            k = self.known(eid)
+            return "pack alias" if k is not None and k.linked else "exact key"
+        forms = self.forms_of(eid) if eid else []
+        if p.surname and any(p.surname_parts & f.surname_parts for f in forms):
+            return "surname" if self._pick_rule == "sole candidate" else f"surname; context: {self._pick_rule}"
         if eid and eid in self.look("by_tkey", translit_key(word)):
             return "transliteration"
-        return "surname of a known bearer"
+        if p.surname and any(ocr_key(p.surname) == ocr_key(f.surname or "") for f in forms):
+            return "ocr repair"
+        if p.tokens and any(k in f.surname_parts for k in variant_keys(p.tokens[-1]).values() for f in forms):
+            return "transliteration (another system)"
+        return "fuzzy"
 
     def _short_candidates(self, p: PersonName, word: str) -> set[str]:
         exact = {e for e in self.look("by_key", alias_key(word)) if self.type_of(e) == "person"
