@@ -129,6 +129,8 @@ class DocResolver:
 
     def run(self) -> None:
         a = self.a
+        for m in a.mentions:
+            self._drop_sentence_adverb(m)
         mentions = [m for m in a.mentions if self._keep(m)]
         for m in mentions:
             if m.label != "PERSON" and self._route(m) == "person":
@@ -222,7 +224,24 @@ class DocResolver:
                                    body_start=i, body_end=j, features={"name": w, "recovered": True}))
         return out
 
-    def _named_surname(self, m: Mention) -> bool:
+    def _drop_sentence_adverb(self, m: Mention) -> None:
+        """A sentence adverb the NER glued to a name ("Externally Stalin", "Ironically Trotsky") is
+        no part of it: the mention starts at the name."""
+        name = m.features.get("name", m.text)
+        first, _, rest = name.partition(" ")
+        if not rest or not first.endswith("ly") or first.lower() not in self.common \
+                or known_given(translit_key(first)) or not m.text.startswith(first):
+            return
+        k = len(m.text) - len(m.text[len(first):].lstrip())
+        passage = next((p for p in self.a.passages if p.seq == m.passage_seq), None)
+        if passage is not None and m.body_start is not None:
+            body = passage.body[m.body_start:m.body_end]
+            if not body.startswith(first):
+                return
+            m.body_start += len(body) - len(body[len(first):].lstrip())
+        m.start += k
+        m.text = m.text[k:]
+        m.features["name"] = rest.strip()
         name = _strip_possessive(m.features.get("name", m.text))
         if " " in name or name.lower() in self.common:
             return False
