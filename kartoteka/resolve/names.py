@@ -262,7 +262,11 @@ def firsts_agree(a: str, b: str, b_patronymic: str | None = None) -> bool:
         return False
     from rapidfuzz.fuzz import ratio
 
-    return _initial_ok(b[:1], a) and (_skeleton(a) == _skeleton(b) or ratio(a, b) >= 80)
+    if _initial_ok(b[:1], a) and (_skeleton(a) == _skeleton(b) or ratio(a, b) >= 80):
+        return True
+    # OCR damage to a letter, the first one too ("Uon" for Léon): a word the lexicon does not
+    # know, close to one it does
+    return (not known_given(a) or not known_given(b)) and min(len(a), len(b)) >= 3 and ratio(a, b) >= 85
 
 
 def _given_equal(a: str, b: str) -> bool:
