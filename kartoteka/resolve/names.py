@@ -253,20 +253,13 @@ def first_names_agree(q: PersonName, forms: list[PersonName]) -> bool:
 
 def firsts_agree(a: str, b: str, b_patronymic: str | None = None) -> bool:
     """Two first names (translit keys) can name one person: equal, one name in two languages
-    (a class of the lexicon: Iosif = Joseph = Soso), or, for a name the lexicon does not know,
-    a spelling variant (same first letter up to romanisation, same consonants). Two names
-    the lexicon knows apart (Pavel, Pyotr; Marina, Maria) never agree."""
+    (a class of the lexicon: Iosif = Joseph = Soso), or one the lexicon does not know. Two
+    names the lexicon knows apart (Pavel, Pyotr; Marina, Maria) never agree."""
     if _given_equal(a, b) or _patronymic_root(a, b_patronymic):
         return True
-    if known_given(a) and known_given(b):
-        return False
-    from rapidfuzz.fuzz import ratio
-
-    if _initial_ok(b[:1], a) and (_skeleton(a) == _skeleton(b) or ratio(a, b) >= 80):
-        return True
-    # OCR damage to a letter, the first one too ("Uon" for Léon): a word the lexicon does not
-    # know, close to one it does
-    return (not known_given(a) or not known_given(b)) and min(len(a), len(b)) >= 3 and ratio(a, b) >= 85
+    # A word the lexicon does not know may be a rare name, a variant or OCR damage ("Uon" for
+    # Léon): no evidence against.
+    return not (known_given(a) and known_given(b))
 
 
 def _given_equal(a: str, b: str) -> bool:
@@ -306,7 +299,7 @@ def compatible(q: PersonName, f: PersonName, *, need_surname: bool = True) -> bo
         return False
     if q.first and f.first and not firsts_agree(q.first, f.first, f.patronymic):
         return False
-    if q.first and not f.first and f.initials and not _initial_ok(f.initials[0], q.first):
+    if q.first and known_given(q.first) and not f.first and f.initials and not _initial_ok(f.initials[0], q.first):
         return False
     if f.first and not q.first and q.initials and not _initial_ok(q.initials[0], f.first):
         return False
