@@ -62,6 +62,8 @@ class Index:
         # Revolutionary Committee" / "Revolutionary Military Committee") and by acronym.
         self.by_bag: dict[str, set[str]] = defaultdict(set)
         self.by_acronym: dict[str, set[str]] = defaultdict(set)
+        # An acronym's capitals ("VCheKa" and "VChK" spell V-Ch-K alike).
+        self.by_caps: dict[str, set[str]] = defaultdict(set)
 
     def add(self, k: Known, aliases: list[str]) -> None:
         self.known[k.id] = k
@@ -82,6 +84,9 @@ class Index:
             acr = acronym(alias)
             if len(acr) >= 2:
                 self.by_acronym[acr].add(eid)
+        caps = "".join(c for c in alias if c.isupper())
+        if k.type == "organization" and " " not in alias.strip() and len(caps) >= 3:
+            self.by_caps[caps].add(eid)
         if k.type == "person":
             p = parse_person(alias)
             if len(p.tokens) >= 2 and (p.surname or p.patronymic):

@@ -82,7 +82,8 @@ class PersonName:
     def surname_parts(self) -> set[str]:
         if not self.surname:
             return set()
-        parts = set(self.surname.split("-"))
+        # "von" or "de" is no surname of its own: von Loesch and von Meck share nothing
+        parts = set(self.surname.split("-")) - name_data().particles
         parts.add(self.surname)
         return parts
 

@@ -43,6 +43,7 @@ LEAD_MIN, LEAD_RATIO = 5, 3  # a bearer leads with this many mentions and this m
 FUZZY_PERSON = 85      # rapidfuzz ratio for a surname variant (OCR, misspelling)
 FUZZY_OTHER = 90
 MIN_FUZZY_LEN = 5
+PROMINENT = 10         # pack prominence (aliases, offices, events) of a widely known bearer
 _NAME_OK = re.compile(r"^(?:[^\W\d_]|[015](?=[A-Za-z]))[\w'\u2019.&\- ]*[\w.]$")
 
 
@@ -242,6 +243,8 @@ class DocResolver:
         m.start += k
         m.text = m.text[k:]
         m.features["name"] = rest.strip()
+
+    def _named_surname(self, m: Mention) -> bool:
         name = _strip_possessive(m.features.get("name", m.text))
         if " " in name or name.lower() in self.common:
             return False
@@ -257,8 +260,12 @@ class DocResolver:
     def _route(self, m: Mention) -> str:
         typ = TYPE_OF_LABEL.get(m.label, "other")
         name = m.features.get("name", m.text)
+        caps = "".join(c for c in name if c.isupper())
+        if " " not in name and len(caps) >= 3 and caps != name and not self.look("by_key", alias_key(name)) \
+                and self.look("by_caps", caps):
+            return "organization"  # "VCheKa" tagged as a person or place: an acronym spelt out
         if len(words := name.split()) >= 2 and translit_key(words[-1]) in org_words()["head_words"] \
-                and not any(self.type_of(e) == "person" for e in self.look("by_key", alias_key(name))):
+                and not self.look("by_key", alias_key(name)) and not self.look("by_tkey", translit_key(name)):
             return "organization"  # "Commissariat of Labor" tagged as a place: its head word says body
         if typ == "person":
             # The NER's "Gestapo" or "Kiev" as a person: a known name of a body or place, and of
@@ -272,8 +279,11 @@ class DocResolver:
         exact = self.look("by_key", alias_key(name)) or self.look("by_tkey", translit_key(name))
         people = self.look("by_surname_exact", alias_key(name)) if " " not in name.strip() else set()
         if people and typ in ("place", "organization"):
+            # A little-known bearer does not turn a place or body into a person ("the Reich" is no
+            # Zinaida Reich); one the document names in full does, later (_named_surname).
             same = [e for e in exact if self.type_of(e) == typ]
-            if not same or max(map(self.prominence, people)) > max(map(self.prominence, same)):
+            top = max(map(self.prominence, people))
+            if (not same and top >= PROMINENT) or (same and top > max(map(self.prominence, same))):
                 return "person"
         if any(self.type_of(e) == typ for e in exact):
             return typ
@@ -569,6 +579,12 @@ class DocResolver:
             cands = self._short_candidates(p, word)
             self._short_cache[ck] = cands
         cands = self._admitted(cands, m, p)
+        if cands and not p.titles and " " not in word and _after_article(self.a.text, m.start):
+            # "the Reich", "the Kremlin": after an article a bare name is no person's surname, unless
+            # the document names that person in full
+            cands = {c for c in cands if c in self.clusters and self.clusters[c].full}
+            if not cands:
+                return None, 0.0, "person", p
         if cands and ck in self._by_first_name:
             # A bare given name ("Nikolai", "Ekaterina") is someone the document named in full
             # just before, in the same paragraph or close by; further off it is nobody we know.
@@ -704,7 +720,11 @@ class DocResolver:
     def _org_variant(self, name: str) -> str | None:
         """An organization by its words in another order, or an acronym by the names it abbreviates:
         taken only where one organization fits."""
-        for table, key, kind in (("by_bag", bag_key(name), "word order"), ("by_acronym", name.strip(), "acronym")):
+        caps = "".join(c for c in name if c.isupper())
+        for table, key, kind in (("by_bag", bag_key(name), "word order"), ("by_acronym", name.strip(), "acronym"),
+                                 ("by_caps", caps, "acronym spelt out")):
+            if table == "by_caps" and not (" " not in name and len(caps) >= 3 and caps != name):
+                continue
             if table == "by_acronym" and not (name.isupper() and 2 <= len(name) <= 8 and " " not in name):
                 continue
             if table == "by_bag" and " " not in key:
@@ -887,6 +907,10 @@ def _known_gender(r: DocResolver, eid: str) -> str | None:
         return k.gender
     c = r.clusters.get(eid)
     return _gender_of(c) if c else None
+
+
+def _after_article(text: str, start: int) -> bool:
+    return re.search(r"\b(?:the|a|an)\s+$", text[max(0, start - 6):start], re.IGNORECASE) is not None
 
 
 def _strip_possessive(name: str) -> str:
