@@ -254,13 +254,20 @@ def first_names_agree(q: PersonName, forms: list[PersonName]) -> bool:
 
 def firsts_agree(a: str, b: str, b_patronymic: str | None = None) -> bool:
     """Two first names (translit keys) can name one person: equal, one name in two languages
-    (a class of the lexicon: Iosif = Joseph = Soso), or one the lexicon does not know. Two
-    names the lexicon knows apart (Pavel, Pyotr; Marina, Maria) never agree."""
+    (a class of the lexicon: Iosif = Joseph = Soso), or, for a name the lexicon does not know,
+    a spelling variant or a damaged fragment. Two names the lexicon knows apart (Pavel,
+    Pyotr; Marina, Maria) never agree."""
     if _given_equal(a, b) or _patronymic_root(a, b_patronymic):
         return True
-    # A word the lexicon does not know may be a rare name, a variant or OCR damage ("Uon" for
-    # Léon): no evidence against.
-    return not (known_given(a) and known_given(b))
+    if known_given(a) and known_given(b):
+        return False
+    # A word the lexicon does not know: a spelling variant (same first letter up to romanisation,
+    # same consonants or close), or a fragment too short to tell ("Uon", OCR for Léon).
+    from rapidfuzz.fuzz import ratio
+
+    if _initial_ok(b[:1], a) and (_skeleton(a) == _skeleton(b) or ratio(a, b) >= 80):
+        return True
+    return min(len(a), len(b)) <= 3 or ratio(a, b) >= 85
 
 
 def _given_equal(a: str, b: str) -> bool:
