@@ -25,3 +25,11 @@ class RejectedInput(KartotekaError):
     """A file that cannot be ingested; the reason is one line for the summary."""
 
     exit_code = 2
+
+
+class Ambiguous(NotFound):
+    """A name that several entities answer equally well: the candidates, never one at random."""
+
+    def __init__(self, message: str, candidates: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.candidates = candidates

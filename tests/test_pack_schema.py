@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from kartoteka.resolve.packs import installed_packs, read_pack, relation_rows, validate_pack
+from kartoteka.resolve.packs import Pack, installed_packs, read_pack, relation_rows, validate_pack
 
 
 @pytest.mark.parametrize("name", installed_packs())
@@ -27,3 +27,25 @@ def test_soviet_pack_coverage_and_lineage() -> None:
     rel = {(s, d) for s, d, t, *_ in relation_rows(pack) if t == "succeeded_by"}
     assert ("soviet:tsaritsyn", "soviet:stalingrad") in rel or any(
         d == "soviet:stalingrad" for _, d in rel), "renamed places carry succession"
+
+
+def _pack(entries: list[dict]) -> Pack:
+    return Pack(name="t", title="t", description="", entries=entries, hash="x")
+
+
+def test_shared_alias_must_be_marked() -> None:
+    """Two agents given one code name: the validator names both until each marks it risky."""
+    a = {"id": "agent_a", "type": "person", "name": "Olaf Brenner", "aliases": ["Heron"], "description": "x"}
+    b = {"id": "agent_b", "type": "person", "name": "Mirek Dvorak", "aliases": ["heron"], "description": "y"}
+    errors = validate_pack(_pack([a, b]))
+    assert len([e for e in errors if "'heron'" in e]) == 2
+    a["risky_aliases"] = ["Heron"]
+    b["risky_aliases"] = ["Heron"]
+    assert validate_pack(_pack([a, b])) == []
+
+
+def test_alias_shared_across_types_needs_no_mark() -> None:
+    """A person and the town named after him are kept apart by type."""
+    a = {"id": "brenner", "type": "person", "name": "Olaf Brenner", "aliases": ["Brennerstadt"], "description": "x"}
+    b = {"id": "brennerstadt", "type": "place", "name": "Brennerstadt", "description": "y"}
+    assert validate_pack(_pack([a, b])) == []

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from rich.markup import escape
 from rich.table import Table
 
 from kartoteka.cli.main import cli
 from kartoteka.cli.output import State, common_options, console, emit_json, emit_listing, indented, paging
+from kartoteka.errors import Ambiguous
 
 TYPES = ["person", "organization", "place", "event", "work", "other"]
 
 
 @cli.command()
 @click.argument("name")
+@click.option("--why", is_flag=True, help="Show, for each alias and a sample of mentions, the evidence that linked it.")
 @common_options
-def entity(state: State, name: str) -> None:
+def entity(state: State, name: str, why: bool) -> None:
     """Resolve NAME (any alias or spelling) to one entity and show its dossier."""
-    d = state.kb().entity(name)
+    kb = state.kb()
+    try:
+        d = kb.entity(name)
+    except Ambiguous as e:
+        _candidates(state, e)
+        return
+    if why:
+        d["evidence"] = kb.link_evidence(d["id"])
     if state.json:
         emit_json(d)
         return
@@ -50,6 +61,39 @@ def entity(state: State, name: str) -> None:
     for r in d.get("relations", []):
         console.print(f"[bold]{r['type']}:[/bold] {escape(r['entity']['name'])}"
                       + (f" [dim]({r['date']})[/dim]" if r.get("date") else ""))
+    if why:
+        _evidence_table(d["evidence"])
+
+
+def _candidates(state: State, e: Ambiguous) -> None:
+    """Several entities answer the name: all of them, exit 3."""
+    if state.json:
+        emit_json({"candidates": e.candidates})
+    else:
+        console.print(escape(str(e)), style="bold")
+        t = Table(show_header=True)
+        for col in ("id", "name", "type"):
+            t.add_column(col)
+        for c in e.candidates:
+            t.add_row(escape(c["id"]), escape(c["name"]), c["type"])
+        console.print(t)
+    sys.exit(3)
+
+
+def _evidence_table(items: list[dict]) -> None:
+    t = Table(title="why these aliases", show_header=True)
+    for col in ("alias", "kind", "mentions", "linked by", "example"):
+        t.add_column(col)
+    for it in items:
+        how = ", ".join(f"{k} ({n})" if n else k for k, n in sorted(it["how"].items(), key=lambda x: -x[1]))
+        ex = it["sample"][0] if it["sample"] else None
+        example = ""
+        if ex:
+            ev = ex["evidence"]
+            detail = "; ".join(f"{k}={v}" for k, v in ev.items() if k not in ("how",))
+            example = f"{ex['doc']}:{ex['start']} {ex['context']}" + (f"  [{detail}]" if detail else "")
+        t.add_row(escape(it["alias"]), ", ".join(it["kinds"]), str(it["mentions"]), escape(how), escape(example))
+    console.print(t)
 
 
 def _print_dossier_events(state: State, eid: str, limit: int = 20) -> None:

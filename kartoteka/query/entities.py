@@ -13,11 +13,18 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from kartoteka.errors import NotFound, UsageError
+from kartoteka.errors import Ambiguous, NotFound, UsageError
 
 CO_WINDOW = 400       # characters around a mention that count as co-mention
 CO_SAMPLE = 3000      # mentions sampled for co-mentions
 FUZZY_QUERY = 85
+
+
+def _bare(name: str) -> str:
+    """The name without a possessive ending (as the resolver records aliases)."""
+    import re
+
+    return re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", name.strip())
 
 
 class EntityQueries:
@@ -52,7 +59,25 @@ class EntityQueries:
         best = self._best(self._by_parts(p), p)
         if best:
             return best
+        best = self._best(self._variants(bare, p), p)
+        if best:
+            return best
         return self._best(self._fuzzy(bare, p), p)
+
+    def _variants(self, bare: str, p: Any) -> set[str]:
+        """Entities the name names when read in another romanisation system (German, French,
+        Polish): the whole name as an alias key, or its surname with the rest agreeing."""
+        from dataclasses import replace
+
+        from kartoteka.resolve.keys import variant_keys
+
+        ids: set[str] = set()
+        for key in variant_keys(bare).values():
+            ids |= {r[0] for r in self.conn.execute("SELECT DISTINCT entity_id FROM aliases WHERE tkey = ?", (key,))}
+        if p.surname and p.tokens:
+            for key in variant_keys(p.tokens[-1]).values():
+                ids |= self._by_parts(replace(p, surname=key))
+        return ids
 
     def _forms(self, eid: str) -> list[Any]:
         from kartoteka.resolve.names import parse_person
@@ -105,6 +130,9 @@ class EntityQueries:
         if not ranked:
             return None
         ranked.sort(reverse=True)
+        # Entities that rank level with the best (the same role, mention count and linkage): the
+        # name does not tell them apart.
+        self._level = [r[-1] for r in ranked if r[:-1] == ranked[0][:-1]]
         return ranked[0][-1]
 
     def _by_parts(self, p: Any) -> set[str]:
@@ -148,10 +176,47 @@ class EntityQueries:
     # -- the dossier -----------------------------------------------------------------------
 
     def entity(self, name: str, *, co_limit: int = 10) -> dict[str, Any]:
+        """The dossier of the one entity ``name`` names; Ambiguous (exit 3, with the candidates)
+        where several answer it equally well, NotFound where none does."""
+        cands = self.name_candidates(name)
+        if not cands:
+            raise NotFound(f"no entity matches {name!r}")
+        if len(cands) > 1:
+            raise Ambiguous(f"{name!r} matches {len(cands)} entities equally well; name one of them more fully",
+                            [self._ref(c) for c in cands])
+        return self.entity_by_id(cands[0], co_limit=co_limit)
+
+    def name_candidates(self, name: str, limit: int = 20) -> list[str]:
+        """The entities ``name`` names: one, or several that it cannot tell apart (a bare given
+        name many people bear, an alias two entries share with nothing to rank them)."""
+        from kartoteka.resolve.keys import alias_key, translit_key
+        from kartoteka.resolve.names import known_given, parse_person
+
+        q = " ".join(name.split())
+        p = parse_person(q) if q else None
+        if p is not None and p.first and not p.surname and not p.patronymic and " " not in q \
+                and known_given(p.first):
+            whole = {r[0] for r in self.conn.execute("SELECT DISTINCT entity_id FROM aliases WHERE key = ?",
+                                                     (alias_key(q),))}
+            bearers = self._given_name_bearers(translit_key(q))
+            if len(whole) != 1 and len(bearers) != 1:
+                return bearers[:limit]
+        self._level: list[str] = []
         eid = self.resolve_name(name)
         if eid is None:
-            raise NotFound(f"no entity matches {name!r}")
-        return self.entity_by_id(eid, co_limit=co_limit)
+            return []
+        level = [e for e in self._level if e != eid] if eid in self._level else []
+        return [eid, *level][:limit]
+
+    def _given_name_bearers(self, key: str) -> list[str]:
+        """People with mentions who bear the given name ``key`` in one of their names, most
+        mentioned first (a lone "Nikolai" is any of them)."""
+        rows = self.conn.execute(
+            "SELECT a.entity_id, COUNT(DISTINCT m.id) AS n FROM aliases a JOIN entities e ON e.id = a.entity_id"
+            " LEFT JOIN mentions m ON m.entity_id = a.entity_id"
+            " WHERE e.type = 'person' AND (a.tkey = ? OR a.tkey LIKE ?) GROUP BY a.entity_id"
+            " ORDER BY n DESC, a.entity_id", (key, f"{key} %")).fetchall()
+        return [r[0] for r in rows if r[1] > 0]
 
     def entity_by_id(self, eid: str, *, co_limit: int = 10) -> dict[str, Any]:
         e = self.conn.execute("SELECT * FROM entities WHERE id = ?", (eid,)).fetchone()
@@ -186,6 +251,44 @@ class EntityQueries:
             out["data"] = data
         out.update(self.comparison_summary(eid))
         return out
+
+    def link_evidence(self, eid: str, per_alias: int = 3) -> list[dict[str, Any]]:
+        """For each alias of ``eid``: its kind (pack, surface, stated), how its mentions were
+        linked (the evidence the resolver recorded: pack alias, exact key, transliteration, OCR
+        repair, given-name equivalence, fuzzy score and runner-up, context), how many mentions
+        each way, and a sample of mentions with their evidence."""
+        from kartoteka.resolve.keys import alias_key
+
+        by_key: dict[str, dict[str, Any]] = {}
+        for r in self.conn.execute(
+                "SELECT a.alias, a.kind, a.start, a.end, d.doc FROM aliases a LEFT JOIN documents d ON d.id = a.doc_id"
+                " WHERE a.entity_id = ? ORDER BY a.kind = 'pack' DESC, a.id", (eid,)):
+            item = by_key.setdefault(alias_key(r["alias"]), {"alias": r["alias"], "kinds": [], "how": {},
+                                                               "mentions": 0, "sample": []})
+            if r["kind"] not in item["kinds"]:
+                item["kinds"].append(r["kind"])
+            if r["kind"] == "stated" and r["doc"]:
+                item["how"]["stated"] = item["how"].get("stated", 0)
+                item.setdefault("stated_in", []).append({"doc": r["doc"], "start": r["start"], "end": r["end"]})
+        for r in self.conn.execute(
+                "SELECT m.start, m.end, m.text, m.features, d.doc, substr(d.text, max(1, m.start - 39), min(40, m.start)) AS before,"
+                " substr(d.text, m.end + 1, 40) AS after FROM mentions m JOIN documents d ON d.id = m.doc_id"
+                " WHERE m.entity_id = ? ORDER BY d.doc, m.start", (eid,)):
+            feats = json.loads(r["features"] or "{}")
+            name = _bare(feats.get("name") or r["text"])
+            item = by_key.setdefault(alias_key(name), {"alias": name, "kinds": ["surface"], "how": {},
+                                                         "mentions": 0, "sample": []})
+            link = feats.get("link") or {"how": "stated" if feats.get("stated") else "recorded before evidence"}
+            item["mentions"] += 1
+            item["how"][link["how"]] = item["how"].get(link["how"], 0) + 1
+            if len(item["sample"]) < per_alias:
+                item["sample"].append({"doc": r["doc"], "start": r["start"], "end": r["end"], "quote": r["text"],
+                                       "context": f"{r['before']}[{r['text']}]{r['after']}".replace("\n", " "),
+                                       "evidence": link})
+        for item in by_key.values():
+            if not item["how"] and "pack" in item["kinds"]:
+                item["how"]["pack alias"] = 0
+        return sorted(by_key.values(), key=lambda x: (-x["mentions"], x["alias"]))
 
     def _co_mentioned(self, eid: str, limit: int) -> list[dict[str, Any]]:
         rows = self.conn.execute(

@@ -30,7 +30,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         return "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in sorted((x for x in xs if x), key=len, reverse=True))
 
     paren = re.compile(rf"^\s*\(\s*(?:(?P<cue>(?i:{alt(d['parenthetical'])}))\s*:?\s+)?{_NAME}\s*\)")
-    appos = re.compile(rf"^\s*,?\s*(?:who\s+was\s+)?(?P<cue>(?i:{alt(d['apposition'])}))\s*:?\s+{_NAME}")
+    # "X, whom she was later to nickname 'Y'": a relative clause may lead to the cue
+    lead = r"(?:who\s+was\s+|whom\s+(?:[a-z]+\s+){1,5}?)?"
+    appos = re.compile(rf"^\s*,?\s*{lead}(?P<cue>(?i:{alt(d['apposition'])}))\s*:?\s+['\"\u2018\u201c]?{_NAME}")
     return paren, appos
 
 

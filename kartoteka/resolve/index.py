@@ -6,10 +6,20 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from kartoteka import yamldata
 from kartoteka.resolve.keys import alias_key, ocr_key, translit_key
-from kartoteka.resolve.names import PersonName, known_given, parse_person, register_given_names, surname_key
+from kartoteka.resolve.names import (
+    PersonName,
+    firsts_agree,
+    known_given,
+    parse_person,
+    register_given_names,
+    surname_key,
+)
 from kartoteka.resolve.packs import Pack
 
 SPACY_LABELS = {"person": "PERSON", "organization": "ORG", "place": "GPE", "event": "EVENT", "work": "WORK_OF_ART"}
@@ -45,6 +55,15 @@ class Index:
         # surname proper is known.
         self.by_alias_surname: dict[str, set[str]] = defaultdict(set)
         self.raw_aliases: dict[str, list[str]] = defaultdict(list)
+        # Alias keys that name an entity only with support in the same document: a lone given
+        # name, a code name or word the pack marks, an alias two entries share.
+        self.risky: dict[str, set[str]] = defaultdict(set)
+        # Organizations by the set of their name's words (translations swap them: "Military
+        # Revolutionary Committee" / "Revolutionary Military Committee") and by acronym.
+        self.by_bag: dict[str, set[str]] = defaultdict(set)
+        self.by_acronym: dict[str, set[str]] = defaultdict(set)
+        # An acronym's capitals ("VCheKa" and "VChK" spell V-Ch-K alike).
+        self.by_caps: dict[str, set[str]] = defaultdict(set)
 
     def add(self, k: Known, aliases: list[str]) -> None:
         self.known[k.id] = k
@@ -60,6 +79,14 @@ class Index:
         self.by_key[key].add(eid)
         self.by_tkey[translit_key(alias)].add(eid)
         self.by_ocr[ocr_key(alias)].add(eid)
+        if k.type == "organization" and " " in key:
+            self.by_bag[bag_key(alias)].add(eid)
+            acr = acronym(alias)
+            if len(acr) >= 2:
+                self.by_acronym[acr].add(eid)
+        caps = "".join(c for c in alias if c.isupper())
+        if k.type == "organization" and " " not in alias.strip() and len(caps) >= 3:
+            self.by_caps[caps].add(eid)
         if k.type == "person":
             p = parse_person(alias)
             if len(p.tokens) >= 2 and (p.surname or p.patronymic):
@@ -68,6 +95,9 @@ class Index:
                     self.by_alias_surname[part].add(eid)
                 if p.first:
                     self.by_first[p.first].add(eid)
+
+    def is_risky(self, eid: str, key: str) -> bool:
+        return eid in self.risky.get(key, ())
 
     def lookup(self, table: str, key: str) -> set[str]:
         return getattr(self, table).get(key, set())
@@ -82,8 +112,10 @@ def pack_index(packs: list[Pack]) -> Index:
             aliases = [e["name"], *(e.get("aliases") or [])]
             k = Known(id=eid, name=e["name"], type=e["type"], linked=True, roles=set(e.get("roles") or []),
                       prominence=len(aliases) + 2 * len(e.get("offices") or []) + len(e.get("events") or []),
-                      data={x: e[x] for x in ("surname", "first", "patronymic") if x in e})
+                      data={x: e[x] for x in ("surname", "first", "patronymic", "born", "died", "description")
+                            if x in e})
             idx.add(k, aliases)
+            mark_risky(idx, eid, e, aliases)
             if e["type"] == "person":
                 if e.get("surname"):
                     idx.by_surname_exact[alias_key(str(e["surname"]))].add(eid)
@@ -98,11 +130,45 @@ def pack_index(packs: list[Pack]) -> Index:
                     # Alias forms with the same first name share the entry's patronymic.
                     if canon.patronymic and canon.first:
                         for f in k.forms:
-                            if f.first == canon.first and f.patronymic is None:
+                            if f.first and firsts_agree(f.first, canon.first) and f.patronymic is None:
                                 f.patronymic = canon.patronymic
                     if e.get("first"):
                         idx.by_first[translit_key(str(e["first"]))].add(eid)
     return idx
+
+
+@lru_cache(maxsize=1)
+def org_words() -> dict[str, frozenset[str]]:
+    d = yamldata.safe_load((Path(__file__).parent / "data" / "organizations.yaml").read_text(encoding="utf-8"))
+    return {k: frozenset(v) for k, v in d.items()}
+
+
+def bag_key(name: str) -> str:
+    """The name's words (transliteration keys) in sorted order, small words left out."""
+    skip = org_words()["acronym_skip"]
+    return " ".join(sorted(w for w in translit_key(name).split() if w not in skip))
+
+
+def acronym(name: str) -> str:
+    """Initials of a multi-word name's significant words, upper case: "MRC"."""
+    skip = org_words()["acronym_skip"]
+    words = [w for w in alias_key(name).split() if w not in skip]
+    return "".join(w[0] for w in words).upper() if len(words) >= 2 else ""
+
+
+def mark_risky(idx: Index, eid: str, e: dict[str, Any], aliases: list[str]) -> None:
+    """The aliases of one pack entry that need support in the document to link."""
+    marked = {alias_key(a) for a in e.get("risky_aliases") or []}
+    for alias in aliases[1:]:
+        key = alias_key(alias)
+        lone_given = e["type"] == "person" and " " not in key and known_given(translit_key(alias))
+        if key in marked or lone_given:
+            idx.risky[key].add(eid)
+    # An alias two entries share is risky for both.
+    for alias in aliases:
+        key = alias_key(alias)
+        if len(idx.by_key.get(key, ())) > 1:
+            idx.risky[key] |= idx.by_key[key]
 
 
 def kb_overlay(conn: sqlite3.Connection, base: Index) -> Index:

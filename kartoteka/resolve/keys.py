@@ -86,6 +86,26 @@ def ocr_key(name: str) -> str:
     return translit_key(" ".join(words))
 
 
+@lru_cache(maxsize=1)
+def _systems() -> dict[str, list[tuple[re.Pattern[str], str]]]:
+    data = yamldata.safe_load(_DATA.read_text(encoding="utf-8"))
+    return {name: [(re.compile(p), r) for p, r in rules] for name, rules in (data.get("systems") or {}).items()}
+
+
+@lru_cache(maxsize=65536)
+def variant_keys(name: str) -> dict[str, str]:
+    """The translit key of ``name`` read as written in another romanisation system (German,
+    French, Polish), by system, where it differs from the plain key."""
+    plain = translit_key(name)
+    out: dict[str, str] = {}
+    for system, rules in _systems().items():
+        words = [_apply(rules, w) for w in name.lower().split()]
+        key = translit_key(" ".join(words))
+        if key and key != plain and key not in out.values():
+            out[system] = key
+    return out
+
+
 def slug(name: str) -> str:
     """An id-safe slug of a name (for unlinked entities: ``u:<slug>``)."""
     return fold(name).replace(" ", "-") or "x"

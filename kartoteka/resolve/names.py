@@ -31,6 +31,7 @@ class NameData:
     stop_exact: frozenset[str]
     stop_prefixes: tuple[str, ...]
     initial_equivalents: tuple[frozenset[str], ...]
+    descriptors: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +42,8 @@ def name_data() -> NameData:
     for i, cls in enumerate(d["given_name_classes"]):
         for n in cls:
             given.setdefault(translit_key(str(n)), i)
+    for n in d.get("given_names") or []:  # each its own class: a name equal only to itself
+        given.setdefault(translit_key(str(n)), len(given) + 1000)
     titles = {fold(k): v or {} for k, v in d["titles"].items()}
     ends = "|".join(sorted(map(re.escape, d["patronymic_endings"]), key=len, reverse=True))
     return NameData(
@@ -54,6 +57,7 @@ def name_data() -> NameData:
         stop_exact=frozenset(fold(x) for x in s["exact"]),
         stop_prefixes=tuple(str(x) for x in s["prefixes"]),
         initial_equivalents=tuple(frozenset(g) for g in d["initial_equivalents"]),
+        descriptors={str(k): tuple(v) for k, v in (d.get("descriptors") or {}).items()},
     )
 
 
@@ -78,7 +82,8 @@ class PersonName:
     def surname_parts(self) -> set[str]:
         if not self.surname:
             return set()
-        parts = set(self.surname.split("-"))
+        # "von" or "de" is no surname of its own: von Loesch and von Meck share nothing
+        parts = set(self.surname.split("-")) - name_data().particles
         parts.add(self.surname)
         return parts
 
@@ -142,7 +147,7 @@ def parse_person(text: str) -> PersonName:
     surname_words = words[k:]
     given = words[:k]
     first_is_word = toks[0] == given[0] if given else False
-    if len(words) == 2 and not inits and nd.patronymic_re.search(translit_key(words[1])) \
+    if len(words) == 2 and not inits and is_patronymic(translit_key(words[1])) \
             and translit_key(words[0]) in nd.given_class:
         # "Vladimir Ilyich": first name and patronymic, no surname.
         p.first, p.patronymic = translit_key(words[0]), translit_key(words[1])
@@ -157,11 +162,36 @@ def parse_person(text: str) -> PersonName:
         middle = given
     for m in middle:
         mk = translit_key(m)
-        if p.patronymic is None and nd.patronymic_re.search(mk):
+        if p.patronymic is None and is_patronymic(mk):
             p.patronymic = mk
         initials.append(m[0].upper())
     p.initials = tuple(initials)
     return _gender(p)
+
+
+def _skeleton(word: str) -> str:
+    return re.sub(r"[aeiouy]", "", word)
+
+
+@lru_cache(maxsize=8192)
+def is_patronymic(key: str) -> bool:
+    """A patronymic ends like one and is made from a given name: "Ivanovich", "Ilyich",
+    "Lvovna"; "Rodzevich" or "Shostakovich" end alike but no given name underlies them."""
+    nd = name_data()
+    hit = nd.patronymic_re.search(key)
+    if not hit:
+        return False
+    stem = key[:hit.start()]
+    if len(stem) < 2:
+        return False
+    sk = _skeleton(stem)
+    for g in nd.given_class:
+        root = g[:-1] if len(g) > 3 and g[-1] in "aeiy" else g  # Nikola(i)-evich, Ily(a)-ich
+        if g.startswith(stem) or (stem.startswith(root) and len(stem) - len(root) <= 1):
+            return True
+        if len(sk) >= 1 and _skeleton(g) == sk:
+            return True
+    return False
 
 
 def surname_key(text: str) -> str:
@@ -213,13 +243,31 @@ def _patronymic_root(first: str, patronymic: str | None) -> bool:
 
 
 def first_names_agree(q: PersonName, forms: list[PersonName]) -> bool:
-    """A known given name in ``q`` must agree with one of the full first names the forms record."""
-    if not q.first or not known_given(q.first):
+    """A given name in ``q`` must agree with one of the full first names the forms record."""
+    if not q.first:
         return True
     firsts = [f for f in forms if f.first]
     if not firsts:
         return True
-    return any(_given_equal(q.first, f.first or "") or _patronymic_root(q.first, f.patronymic) for f in firsts)
+    return any(firsts_agree(q.first, f.first or "", f.patronymic) for f in firsts)
+
+
+def firsts_agree(a: str, b: str, b_patronymic: str | None = None) -> bool:
+    """Two first names (translit keys) can name one person: equal, one name in two languages
+    (a class of the lexicon: Iosif = Joseph = Soso), or, for a name the lexicon does not know,
+    a spelling variant or a damaged fragment. Two names the lexicon knows apart (Pavel,
+    Pyotr; Marina, Maria) never agree."""
+    if _given_equal(a, b) or _patronymic_root(a, b_patronymic):
+        return True
+    if known_given(a) and known_given(b):
+        return False
+    # A word the lexicon does not know: a spelling variant (same first letter up to romanisation,
+    # same consonants or close), or a fragment too short to tell ("Uon", OCR for Léon).
+    from rapidfuzz.fuzz import ratio
+
+    if _initial_ok(b[:1], a) and (_skeleton(a) == _skeleton(b) or ratio(a, b) >= 80):
+        return True
+    return min(len(a), len(b)) <= 3 or ratio(a, b) >= 85
 
 
 def _given_equal(a: str, b: str) -> bool:
@@ -257,10 +305,9 @@ def compatible(q: PersonName, f: PersonName, *, need_surname: bool = True) -> bo
             return False
     elif need_surname and not (q.first and q.patronymic):
         return False
-    q_first = q.first if q.first and known_given(q.first) else None
-    if q_first and f.first and not _given_equal(q_first, f.first) and not _patronymic_root(q_first, f.patronymic):
+    if q.first and f.first and not firsts_agree(q.first, f.first, f.patronymic):
         return False
-    if q_first and not f.first and f.initials and not _initial_ok(f.initials[0], q_first):
+    if q.first and known_given(q.first) and not f.first and f.initials and not _initial_ok(f.initials[0], q.first):
         return False
     if f.first and not q.first and q.initials and not _initial_ok(q.initials[0], f.first):
         return False
@@ -273,6 +320,8 @@ def compatible(q: PersonName, f: PersonName, *, need_surname: bool = True) -> bo
         return False
     if q.patronymic and not f.patronymic and len(f.initials) >= 2 and f.initials[1] != q.patronymic[0].upper():
         return False
+    if f.patronymic and not q.patronymic and len(q.initials) >= 2 and not _initial_ok(q.initials[1], f.patronymic):
+        return False  # "V. I. Molotov" is not Vyacheslav Mikhailovich
     if not q.surname:
         # first name + patronymic: both must be present and agree
         return bool(q.first and f.first and q.patronymic and f.patronymic)

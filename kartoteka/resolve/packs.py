@@ -120,6 +120,7 @@ def validate_pack(pack: Pack) -> list[str]:
         for ev in e.get("events", []) or []:
             if not isinstance(ev, dict) or not ev.get("type"):
                 errors.append(f"{where}: event without a type")
+    errors += shared_alias_errors(pack)
     for e in pack.entries:
         if not isinstance(e, dict):
             continue
@@ -136,7 +137,29 @@ def validate_pack(pack: Pack) -> list[str]:
     return errors
 
 
-ENTRY_DATA_SKIP = {"id", "type", "name", "aliases", "description", "qid", "_file"}
+def shared_alias_errors(pack: Pack) -> list[str]:
+    """An alias two entries of one type share (a renamed city's old name, a code name two agents
+    bore) must be marked in ``risky_aliases`` of each: it then links only with support."""
+    by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for e in pack.entries:
+        if not isinstance(e, dict) or not isinstance(e.get("name"), str):
+            continue
+        keys = {alias_key(a) for a in [e["name"], *(e.get("aliases") or [])] if isinstance(a, str)}
+        for k in keys:
+            by_key.setdefault((str(e.get("type")), k), []).append(e)
+    errors = []
+    for (_typ, k), entries in sorted(by_key.items()):
+        if len(entries) < 2:
+            continue
+        for e in entries:
+            marked = {alias_key(a) for a in e.get("risky_aliases") or [] if isinstance(a, str)}
+            if k not in marked:
+                others = ", ".join(str(x.get("id")) for x in entries if x is not e)
+                errors.append(f"{e.get('_file')}:{e.get('id')}: alias {k!r} shared with {others} is not in risky_aliases")
+    return errors
+
+
+ENTRY_DATA_SKIP = {"id", "type", "name", "aliases", "description", "qid", "_file", "risky_aliases"}
 
 
 def entity_rows(pack: Pack) -> list[tuple[str, str, str, str | None, str, str | None, int, str]]:

@@ -19,13 +19,15 @@ from rapidfuzz import fuzz, process
 
 from kartoteka.analysis import AliasRecord, Analysis, EntityRecord, Mention
 from kartoteka.resolve.cues import StatedPair, find_stated
-from kartoteka.resolve.index import Index, Known
-from kartoteka.resolve.keys import alias_key, ocr_key, slug, translit_key
+from kartoteka.resolve.evidence import citation_year, descriptor_before, ruled_out
+from kartoteka.resolve.index import Index, Known, bag_key, org_words
+from kartoteka.resolve.keys import alias_key, ocr_key, slug, translit_key, variant_keys
 from kartoteka.resolve.names import (
     PersonName,
     as_first_patronymic,
     compatible,
     first_names_agree,
+    firsts_agree,
     is_stopped,
     known_given,
     name_data,
@@ -41,6 +43,7 @@ LEAD_MIN, LEAD_RATIO = 5, 3  # a bearer leads with this many mentions and this m
 FUZZY_PERSON = 85      # rapidfuzz ratio for a surname variant (OCR, misspelling)
 FUZZY_OTHER = 90
 MIN_FUZZY_LEN = 5
+PROMINENT = 10         # pack prominence (aliases, offices, events) of a widely known bearer
 _NAME_OK = re.compile(r"^(?:[^\W\d_]|[015](?=[A-Za-z]))[\w'\u2019.&\- ]*[\w.]$")
 
 
@@ -79,6 +82,9 @@ class DocResolver:
         self.c_first: dict[str, set[str]] = {}
         self._short_cache: dict[tuple[Any, ...], set[str]] = {}
         self._by_first_name: set[tuple[Any, ...]] = set()   # cache keys answered by a given name alone
+        # How the mention being resolved was linked (kept in its features as "link" for --why).
+        self._how: dict[str, Any] | None = None
+        self._pick_rule = ""
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -124,6 +130,8 @@ class DocResolver:
 
     def run(self) -> None:
         a = self.a
+        for m in a.mentions:
+            self._drop_sentence_adverb(m)
         mentions = [m for m in a.mentions if self._keep(m)]
         for m in mentions:
             if m.label != "PERSON" and self._route(m) == "person":
@@ -217,6 +225,25 @@ class DocResolver:
                                    body_start=i, body_end=j, features={"name": w, "recovered": True}))
         return out
 
+    def _drop_sentence_adverb(self, m: Mention) -> None:
+        """A sentence adverb the NER glued to a name ("Externally Stalin", "Ironically Trotsky") is
+        no part of it: the mention starts at the name."""
+        name = m.features.get("name", m.text)
+        first, _, rest = name.partition(" ")
+        if not rest or not first.endswith("ly") or first.lower() not in self.common \
+                or known_given(translit_key(first)) or not m.text.startswith(first):
+            return
+        k = len(m.text) - len(m.text[len(first):].lstrip())
+        passage = next((p for p in self.a.passages if p.seq == m.passage_seq), None)
+        if passage is not None and m.body_start is not None:
+            body = passage.body[m.body_start:m.body_end]
+            if not body.startswith(first):
+                return
+            m.body_start += len(body) - len(body[len(first):].lstrip())
+        m.start += k
+        m.text = m.text[k:]
+        m.features["name"] = rest.strip()
+
     def _named_surname(self, m: Mention) -> bool:
         name = _strip_possessive(m.features.get("name", m.text))
         if " " in name or name.lower() in self.common:
@@ -233,6 +260,13 @@ class DocResolver:
     def _route(self, m: Mention) -> str:
         typ = TYPE_OF_LABEL.get(m.label, "other")
         name = m.features.get("name", m.text)
+        caps = "".join(c for c in name if c.isupper())
+        if " " not in name and len(caps) >= 3 and caps != name and not self.look("by_key", alias_key(name)) \
+                and self.look("by_caps", caps):
+            return "organization"  # "VCheKa" tagged as a person or place: an acronym spelt out
+        if len(words := name.split()) >= 2 and translit_key(words[-1]) in org_words()["head_words"] \
+                and not self.look("by_key", alias_key(name)) and not self.look("by_tkey", translit_key(name)):
+            return "organization"  # "Commissariat of Labor" tagged as a place: its head word says body
         if typ == "person":
             # The NER's "Gestapo" or "Kiev" as a person: a known name of a body or place, and of
             # nobody, is that body or place.
@@ -245,11 +279,16 @@ class DocResolver:
         exact = self.look("by_key", alias_key(name)) or self.look("by_tkey", translit_key(name))
         people = self.look("by_surname_exact", alias_key(name)) if " " not in name.strip() else set()
         if people and typ in ("place", "organization"):
+            # A little-known bearer does not turn a place or body into a person ("the Reich" is no
+            # Zinaida Reich); one the document names in full does, later (_named_surname).
             same = [e for e in exact if self.type_of(e) == typ]
-            if not same or max(map(self.prominence, people)) > max(map(self.prominence, same)):
+            top = max(map(self.prominence, people))
+            if (not same and top >= PROMINENT) or (same and top > max(map(self.prominence, same))):
                 return "person"
         if any(self.type_of(e) == typ for e in exact):
             return typ
+        if " " not in name.strip() and name.lower() not in self.common and known_given(translit_key(name)):
+            return "person"  # "Irina" or "Ariadna" tagged as a place or body: a given name says person
         if exact and all(self.type_of(e) == "person" for e in exact):
             return "person"
         if " " not in name.strip() and self.look("by_surname", translit_key(name)):
@@ -271,8 +310,11 @@ class DocResolver:
     def _set(self, n: int, m: Mention, eid: str | None, conf: float, typ: str | None = None,
              p: PersonName | None = None) -> None:
         self.assign[n] = (eid, conf)
+        how, self._how = self._how, None
         if eid is None:
             return
+        if how:
+            m.features["link"] = how
         c = self.clusters.get(eid)
         if c is None:
             k = self.known(eid)
@@ -303,8 +345,10 @@ class DocResolver:
     def _pick(self, cands: set[str], p: PersonName, pos: int) -> tuple[str | None, float]:
         if not cands:
             return None, 0.0
+        self._pick_rule = "sole candidate"
         if len(cands) == 1:
             return next(iter(cands)), 0.9
+        self._pick_rule = "title role"
         if p.roles:
             by_role = {c for c in cands if self.roles_of(c) & p.roles}
             if len(by_role) == 1:
@@ -314,18 +358,22 @@ class DocResolver:
         leader = self._leader(cands)
         recent = [(last, c) for c in cands if (last := self._last_before(c, pos)) is not None and pos - last <= RECENT
                   and (leader in (None, c) or self._paragraph(last) == self._paragraph(pos))]
+        self._pick_rule = "named just before"
         if recent:
             return max(recent)[1], 0.7
         named = [c for c in cands if c in self.clusters and self.clusters[c].full]
         prom = sorted(cands, key=lambda c: (-self.prominence(c), c))
         top = prom[0]
         dominant = self.prominence(top) >= 2 * max(1, max(self.prominence(c) for c in prom[1:]))
+        self._pick_rule = "most prominent"
         if dominant and self.prominence(top) >= 10:
             return top, 0.5
+        self._pick_rule = "named in full in the document"
         if len(named) == 1:
             return named[0], 0.6
         if named:
             return sorted(named, key=lambda c: (-self.clusters[c].count, c))[0], 0.4
+        self._pick_rule = "most prominent"
         return top, 0.35
 
     def _paragraph(self, pos: int) -> int:
@@ -358,23 +406,89 @@ class DocResolver:
         name = " ".join(p.tokens)
         for table, key in (("by_key", alias_key(name)), ("by_tkey", translit_key(name))):
             cands = {e for e in self.look(table, key) if self.type_of(e) == "person"}
-            cands = {e for e in cands if self._compatible_with(e, p)}
+            cands = {e for e in cands if self._compatible_with(e, p) and self._supported(e, alias_key(name))}
+            cands = self._admitted(cands, m, p)
             if cands:
                 eid, conf = self._pick(cands, p, m.start)
+                self._note(eid, "pack alias" if table == "by_key" else "transliteration", key, cands)
                 return eid, conf, "person", p
-        cands = self._by_parts(p)
+        kind = "name parts"
+        cands = self._admitted(self._by_parts(p), m, p)
         if not cands:
+            kind = "first name and patronymic"
             alt = as_first_patronymic(p)
             if alt is not None:
                 cands = self._by_first_patronymic(alt)
             elif p.first and p.patronymic and not p.surname:
                 cands = self._by_first_patronymic(p)
+            cands = self._admitted(cands, m, p)
         if not cands and p.surname:
-            cands = self._fuzzy_person(p)
+            cands, kind = self._variant_person(p)
+            cands = self._admitted(cands, m, p)
+        if not cands and p.surname:
+            kind = "fuzzy"
+            cands = self._admitted(self._fuzzy_person(p), m, p)
         if cands:
             eid, conf = self._pick(cands, p, m.start)
+            self._note(eid, self._parts_kind(eid, p, kind), name, cands)
             return eid, conf, "person", p
+        self._note(None, "first named here", name, set())
         return self._new_unlinked(name, "person", p), 0.8, "person", p
+
+    # -- evidence -------------------------------------------------------------------------
+
+    def _supported(self, eid: str, key: str) -> bool:
+        """A risky alias (a lone given name, a code name, a shared alias) links only to someone
+        the document names otherwise too."""
+        if not self.base.is_risky(eid, key):
+            return True
+        c = self.clusters.get(eid)
+        return c is not None and (c.full or bool(self.anchors.get(eid)))
+
+    def _admitted(self, cands: set[str], m: Mention, p: PersonName) -> set[str]:
+        """The candidates the text around the mention does not rule out (descriptor, era)."""
+        if not cands or not any(self.known(c) and self.known(c).linked for c in cands):  # type: ignore[union-attr]
+            return cands
+        occ = [t for t in p.titles if t in name_data().descriptors]
+        d = descriptor_before(self.a.text[max(0, m.start - 60):m.start])
+        if d:
+            occ.append(d)
+        year = citation_year(self.a.text[m.end:m.end + 24])
+        if not occ and year is None:
+            return cands
+        out = set()
+        for c in cands:
+            k = self.known(c)
+            why = ruled_out(set(k.roles), k.data, occ, year) if k is not None and k.linked else None
+            if why is None:
+                out.add(c)
+            else:
+                m.features.setdefault("ruled_out", {})[c] = why
+        return out
+
+    def _parts_kind(self, eid: str | None, p: PersonName, kind: str) -> str:
+        """Name parts that agree through a given-name class are a given-name equivalence."""
+        if kind != "name parts" or not eid or not p.first:
+            return kind
+        firsts = {f.first for f in self.forms_of(eid) if f.first}
+        if firsts and p.first not in firsts and any(firsts_agree(p.first, f) for f in firsts):
+            return "given-name equivalence"
+        if p.surname and not any(p.surname_parts & f.surname_parts for f in self.forms_of(eid)):
+            return "ocr repair" if any(ocr_key(p.surname) == ocr_key(f.surname or "") for f in self.forms_of(eid)) \
+                else "fuzzy"
+        return kind
+
+    def _note(self, eid: str | None, kind: str, key: str, cands: set[str]) -> None:
+        how: dict[str, Any] = {"how": kind, "key": key}
+        if kind == "fuzzy" and getattr(self, "_fuzzy_scores", None):
+            scores = self._fuzzy_scores
+            how["score"] = scores[0][1]
+            how["match"] = scores[0][0]
+            how["runner_up"] = list(scores[1]) if len(scores) > 1 else None
+        if len(cands) > 1:
+            how["rule"] = self._pick_rule
+            how["others"] = sorted(c for c in cands if c != eid)[:3]
+        self._how = how
 
     def _by_parts(self, p: PersonName) -> set[str]:
         if not p.surname:
@@ -406,6 +520,21 @@ class DocResolver:
             self._text_words = {translit_key(w) for w in re.findall(r"[^\W\d_][\w'\u2019-]+", self.a.text)}
         return any(f.surname and f.surname in self._text_words for f in self.forms_of(eid))
 
+    def _variant_person(self, p: PersonName, doc_only: bool = False) -> tuple[set[str], str]:
+        """The bearers of the surname read in another romanisation system (German "Jeschow",
+        French "Iejov", Polish "Jeżow" for Yezhov), the rest of the name agreeing."""
+        if not p.tokens:
+            return set(), ""
+        for system, key in variant_keys(p.tokens[-1]).items():
+            q = PersonName(text=p.text, first=p.first, patronymic=p.patronymic, initials=p.initials,
+                           surname=key, titles=p.titles, roles=p.roles, gender=p.gender, tokens=p.tokens)
+            found = {c for c in self.c_surname.get(key, set()) if any(compatible(q, f) for f in self.forms_of(c))}
+            if not found and not doc_only:
+                found = self._by_parts(q)
+            if found:
+                return found, f"transliteration ({system.split('_')[0]})"
+        return set(), ""
+
     def _fuzzy_person(self, p: PersonName) -> set[str]:
         """A surname variant by OCR key or bounded fuzzy match, the rest of the name agreeing."""
         assert p.surname
@@ -427,8 +556,10 @@ class DocResolver:
             self._surname_keys = sorted(set(self.base.by_surname) | set(self.indexes[1].by_surname)
                                         | set(self.base.by_alias_surname))
         pool = list(doc_surnames) + self._surname_keys
-        for cand, _score, _ in process.extract(s, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON, limit=5):
-            if cand == s or cand in out:
+        hits = process.extract(s, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON - 10, limit=6)
+        self._fuzzy_scores = [(c, round(sc, 1)) for c, sc, _ in hits if c != s]
+        for cand, score, _ in hits:
+            if cand == s or cand in out or score < FUZZY_PERSON:
                 continue
             if (cand[0] != s[0] and ocr_key(cand)[:1] != ocr_key(s)[:1]) or cand.endswith("a") != s.endswith("a"):
                 continue
@@ -447,6 +578,13 @@ class DocResolver:
         if cands is None:
             cands = self._short_candidates(p, word)
             self._short_cache[ck] = cands
+        cands = self._admitted(cands, m, p)
+        if cands and not p.titles and " " not in word and _after_article(self.a.text, m.start):
+            # "the Reich", "the Kremlin": after an article a bare name is no person's surname, unless
+            # the document names that person in full
+            cands = {c for c in cands if c in self.clusters and self.clusters[c].full}
+            if not cands:
+                return None, 0.0, "person", p
         if cands and ck in self._by_first_name:
             # A bare given name ("Nikolai", "Ekaterina") is someone the document named in full
             # just before, in the same paragraph or close by; further off it is nobody we know.
@@ -457,11 +595,39 @@ class DocResolver:
             cands = near
         if cands:
             eid, conf = self._pick(cands, p, m.start)
+            self._note(eid, self._short_kind(eid, word, ck, p), word, cands)
             return eid, conf, "person", p
+        if m.features.get("ruled_out") or self._risky_only(word):
+            return None, 0.0, "person", p  # the known bearers are ruled out: leave it unresolved
+        self._note(None, "first named here", word, set())
         return self._new_unlinked(word, "person", p), 0.6, "person", p
 
+    def _risky_only(self, word: str) -> bool:
+        """The word is a pack alias that needs support, and the document gives none."""
+        key = alias_key(word)
+        return any(self.base.is_risky(e, key) for e in self.base.lookup("by_key", key))
+
+    def _short_kind(self, eid: str | None, word: str, ck: tuple[Any, ...], p: PersonName) -> str:
+        """How a short name reached its bearer (for --why)."""
+        if ck in self._by_first_name:
+            return "given name named in full nearby"
+        if eid and eid in self.look("by_key", alias_key(word)):
+            k = self.known(eid)
+            return "pack alias" if k is not None and k.linked else "exact key"
+        forms = self.forms_of(eid) if eid else []
+        if p.surname and any(p.surname_parts & f.surname_parts for f in forms):
+            return "surname" if self._pick_rule == "sole candidate" else f"surname; context: {self._pick_rule}"
+        if eid and eid in self.look("by_tkey", translit_key(word)):
+            return "transliteration"
+        if p.surname and any(ocr_key(p.surname) == ocr_key(f.surname or "") for f in forms):
+            return "ocr repair"
+        if p.tokens and any(k in f.surname_parts for k in variant_keys(p.tokens[-1]).values() for f in forms):
+            return "transliteration (another system)"
+        return "fuzzy"
+
     def _short_candidates(self, p: PersonName, word: str) -> set[str]:
-        exact = {e for e in self.look("by_key", alias_key(word)) if self.type_of(e) == "person"}
+        exact = {e for e in self.look("by_key", alias_key(word)) if self.type_of(e) == "person"
+                 and self._supported(e, alias_key(word))}
         if p.surname:
             cands = {c for c in self.c_surname.get(p.surname, set())
                      if any(compatible(p, f) for f in self.clusters[c].forms)}
@@ -490,10 +656,13 @@ class DocResolver:
                      if not p.gender or p.gender == _gender_of(self.clusters[c])}
             if cands:
                 self._by_first_name.add(ck)
+        if not cands and p.surname:
+            cands, _ = self._variant_person(p)
         if not cands and p.surname and len(p.surname) >= MIN_FUZZY_LEN:
             cands = self._fuzzy_short(p)
         if not cands:
-            exact_t = {e for e in self.look("by_tkey", translit_key(word)) if self.type_of(e) == "person"}
+            exact_t = {e for e in self.look("by_tkey", translit_key(word)) if self.type_of(e) == "person"
+                       and self._supported(e, alias_key(word))}
             cands = exact_t
         if cands and p.gender:
             cands = {c for c in cands if _known_gender(self, c) in (None, p.gender)}
@@ -519,23 +688,52 @@ class DocResolver:
             if table == "by_ocr" and len(key) < 4:
                 continue
             cands = self.look(table, key)
+            # (a place or body's shared name, "Perm" of two eras, is told apart by prominence here)
             same = {e for e in cands if self.type_of(e) == typ}
             if same:
                 eid = sorted(same, key=lambda e: (-self.clusters[e].count if e in self.clusters else 0,
                                                   -self.prominence(e), e))[0]
+                self._how = {"how": {"by_key": "pack alias", "by_tkey": "transliteration",
+                                     "by_ocr": "ocr repair"}[table], "key": key}
                 return eid, conf, typ, None
+        if typ == "organization":
+            hit = self._org_variant(name)
+            if hit:
+                return hit, 0.8, typ, None
         hit_c = self.c_ocr.get((typ, ocr_key(name)))
         if hit_c:
+            self._how = {"how": "ocr repair", "key": ocr_key(name)}
             return hit_c, 0.7, typ, None
         key = translit_key(name)
         if len(key) >= 6:
             pool = self._type_keys(typ)
-            hit = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_OTHER)
+            hits = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_OTHER - 10, limit=2)
+            hit = hits[0] if hits and hits[0][1] >= FUZZY_OTHER else None
             if hit and hit[0][:1] == key[:1]:
                 same = {e for e in self.look("by_tkey", hit[0]) if self.type_of(e) == typ}
                 if same:
+                    self._how = {"how": "fuzzy", "key": key, "score": round(hit[1], 1), "match": hit[0],
+                                 "runner_up": [hits[1][0], round(hits[1][1], 1)] if len(hits) > 1 else None}
                     return sorted(same)[0], 0.6, typ, None
         return self._new_unlinked(name, typ, None), 0.6, typ, None
+
+    def _org_variant(self, name: str) -> str | None:
+        """An organization by its words in another order, or an acronym by the names it abbreviates:
+        taken only where one organization fits."""
+        caps = "".join(c for c in name if c.isupper())
+        for table, key, kind in (("by_bag", bag_key(name), "word order"), ("by_acronym", name.strip(), "acronym"),
+                                 ("by_caps", caps, "acronym spelt out")):
+            if table == "by_caps" and not (" " not in name and len(caps) >= 3 and caps != name):
+                continue
+            if table == "by_acronym" and not (name.isupper() and 2 <= len(name) <= 8 and " " not in name):
+                continue
+            if table == "by_bag" and " " not in key:
+                continue
+            same = {e for e in self.look(table, key) if self.type_of(e) == "organization"}
+            if len(same) == 1:
+                self._how = {"how": kind, "key": key}
+                return next(iter(same))
+        return None
 
     def _type_keys(self, typ: str) -> list[str]:
         cache = self.base.__dict__.setdefault("_type_keys", {})
@@ -582,8 +780,18 @@ class DocResolver:
                 if self.assign.get(n, (None, 0))[0] != target:
                     self.assign[n] = (target, 0.8)
             am = self.mentions[j]
+            self._join_alias_clusters(am.features.get("name", am.text), target)
             self.stated.append(AliasRecord(entity_id=target, alias=am.features.get("name", am.text), kind="stated",
                                            start=am.start, end=am.end))
+
+    def _join_alias_clusters(self, alias: str, target: str) -> None:
+        """A stated alias ("their son Georgy, whom she nicknamed 'Mur'") names its bearer wherever
+        the document uses it alone: a cluster of the document's own known only by it joins him."""
+        key = alias_key(_strip_possessive(alias))
+        for eid, c in list(self.clusters.items()):
+            if eid != target and not c.linked and self.known(eid) is None \
+                    and c.names and all(alias_key(_strip_possessive(n)) == key for n in c.names):
+                self._merge(eid, target)
 
     def _merge(self, src: str, dst: str) -> None:
         a, b = self.clusters.pop(src), self.clusters[dst]
@@ -699,6 +907,10 @@ def _known_gender(r: DocResolver, eid: str) -> str | None:
         return k.gender
     c = r.clusters.get(eid)
     return _gender_of(c) if c else None
+
+
+def _after_article(text: str, start: int) -> bool:
+    return re.search(r"\b(?:the|a|an)\s+$", text[max(0, start - 6):start], re.IGNORECASE) is not None
 
 
 def _strip_possessive(name: str) -> str:

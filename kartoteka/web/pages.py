@@ -94,10 +94,12 @@ class Pages:
             offices = [dict(o, origin="source") for o in kb.offices_of(eid)] + pack_offices(e)
             lineage = kb.lineage_of(eid) if e["type"] == "organization" else []
             contexts = kb.mention_contexts(eid, per_source=5)
+            evidence = kb.link_evidence(eid, per_alias=1)
             mine = [c for c in kb.conflicts() if c.get("entity", {}).get("id") == eid]
         corroborated = [f for f in facts if f.get("corroboration")]
         return self.page(request, "entity.html", e=e, facts=facts, offices=charts.office_bars(offices),
-                         lineage=lineage, contexts=contexts, conflicts=mine, corroborated=len(corroborated),
+                         lineage=lineage, contexts=contexts, evidence=evidence, conflicts=mine,
+                         corroborated=len(corroborated),
                          dated=sum(1 for f in facts if f.get("date")))
 
     # -- timeline ----------------------------------------------------------------------------
