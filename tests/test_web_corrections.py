@@ -16,7 +16,7 @@ import pytest
 
 from kartoteka import KB
 from tests.test_corrections import LEDGER, write_docs
-from tests.test_web import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.test_web import free_port
 
 
 @pytest.fixture(scope="module")
@@ -82,14 +82,10 @@ def server(db: Path) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def test_browser_merge_and_reject_through_the_forms(db: Path, server: str) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page()
+def test_browser_merge_and_reject_through_the_forms(db: Path, server: str, browser: Any) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{server}/entity/u:pieter-vandermolen")
@@ -106,7 +102,8 @@ def test_browser_merge_and_reject_through_the_forms(db: Path, server: str) -> No
         row.locator("form[action='/correct/reject'] button").click()
         page.wait_for_load_state()
         assert page.locator("li.factoid", has_text="9 May 1884").count() == 0
-        browser.close()
+    finally:
+        context.close()
     assert not errors
     with KB(db, create=False) as kb:
         actions = [c["action"] for c in kb.corrections()]
