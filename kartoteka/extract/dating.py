@@ -5,13 +5,18 @@ an undated event takes the date of the sentences before."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import replace
 from typing import Any
 
 from kartoteka.extract.dates import (
+    PRECISIONS,
     DateExpr,
     DateValue,
+    borrowed_year,
     find_dates,
     is_anchor,
+    lifespans,
     month_number,
     resolve,
     year_value,
@@ -28,51 +33,121 @@ from kartoteka.extract.syntax import (
     verbish,
 )
 
+# How many sentences a year (or an anchor for "two days later") carries to yearless dates after it
+# before the narrative is taken to have moved on.
+CARRY_SENTENCES = 10
+# Prepositions that set a clause in a named stretch of time ("during the purge", "throughout the
+# war"): the clause has a time of its own, so it takes no date from the sentences before.
+PERIOD_PREPS = {"during", "throughout", "amid", "amidst"}
+
 
 class DatingMixin:
     """Date attachment for PassageExtractor."""
 
     def _dates(self) -> list[tuple[DateExpr, DateValue | None, Any]]:
         """Dates of the passage, partial and relative ones resolved against the running anchor.
-        A partial date ("on 15 March") takes the year of an anchor in its own sentence, or of a
-        full day or month date in the last two passages; failing that, the year of the same month
-        named in recent passages ("in March 1938 ... on 15 March"), else the year most of the
-        recent absolute dates agree on, so a flash-forward does not mislead it."""
-        out = []
+        A yearless date takes, in order: the year of a dated expression it is joined to later in
+        its sentence ("between 30 June and 4 October 1922"); the anchor of its own sentence; a
+        firm (written-out day or month) anchor of the last few sentences; the year of the same
+        month named lately ("in March 1938 ... on 15 March"); the anchor while it is recent.
+        Past ``CARRY_SENTENCES`` or a section break the narrative has moved on: no year."""
         st = self.state
         if st.anchor_section != self.p.section:
-            st.anchor, st.anchor_section, st.years, st.months = None, self.p.section, [], {}
-        anchor_end = -1000
+            st.anchor, st.anchor_section, st.years, st.months, st.days = None, self.p.section, [], {}, {}
         body = self.p.body
-        for expr in find_dates(body):
-            anchor = st.anchor
-            near = 0 <= expr.begin - anchor_end < 200 and not re.search(r"[.!?]\s", body[anchor_end:expr.begin])
-            month = expr.get("month")
-            same_month = st.months.get(month_number(month)) if month and expr.kind in PARTIAL else None
-            firm = st.anchor_absolute and anchor is not None and anchor.precision in ("day", "month") \
-                and self.p.seq - st.anchor_seq <= 2
-            if not near and not firm and same_month is not None and self.p.seq - same_month[1] <= MONTH_MEMORY:
-                anchor = year_value(str(same_month[0]), same_month[0])
-            elif not near and anchor is not None and anchor.start and expr.kind in PARTIAL and st.years:
-                recent = sorted(st.years[-5:])
-                y = recent[len(recent) // 2]
-                if anchor.year is not None and abs(y - anchor.year) > 3:  # a flash-forward or aside
-                    anchor = year_value(str(y), y)
-            value = resolve(expr, anchor)
-            span = self.doc.char_span(expr.begin, expr.stop, alignment_mode="expand")
+        starts = [s.start_char for s in self.doc.sents]
+        spans = self._lifespan_spans()
+        exprs = [e for e in find_dates(body) if not any(b <= e.begin < x for b, x in spans)]
+        out: list[tuple[DateExpr, DateValue | None, Any]] = []
+        for i, expr in enumerate(exprs):
+            here = st.sentences + bisect_right(starts, expr.begin) - 1
+            value = resolve(expr, self._anchor_for(exprs, i, here))
+            span = self.doc.char_span(expr.begin, expr.core_stop or expr.stop, alignment_mode="expand")
             out.append((expr, value, span))
-            if value is not None and value.start and value.precision in ("day", "month") and value.year \
-                    and value.start[:7] == (value.end or "")[:7]:
-                st.months[int(value.start[5:7])] = (value.year, self.p.seq)
-            if is_anchor(expr, value) and value is not None and not value.flag:
-                if st.anchor is not None and st.anchor.year and value.year and span is not None \
-                        and abs(value.year - st.anchor.year) > 1 and self.aside(span):
-                    continue  # a flashback inside a noun phrase or subordinate clause: "a note of 1923"
-                st.anchor, st.anchor_absolute, st.anchor_seq = value, expr.absolute, self.p.seq
-                anchor_end = expr.stop
-                if expr.absolute and value.precision in ("day", "month", "season", "year") and value.year:
-                    st.years.append(value.year)
+            self._note(expr, value, span, here)
+        st.sentences += len(starts)
+        return self._explicit_after_relative(self._ranges(exprs, out))
+
+    def _ranges(self, exprs: list[DateExpr], out: list[tuple[DateExpr, DateValue | None, Any]]
+                ) -> list[tuple[DateExpr, DateValue | None, Any]]:
+        """"Between 30 June and 4 October 1922", "from July to December 1923": one span of time from
+        the first day to the last, at the coarser precision of its ends, whichever end dates a clause."""
+        for k in range(len(out) - 1):
+            if borrowed_year(self.p.body, exprs, k) is None:
+                continue
+            (e1, v1, s1), (e2, v2, s2) = out[k], out[k + 1]
+            if v1 is None or v2 is None or not v1.start or not v2.end or v1.start > v2.end:
+                continue
+            rank = max(PRECISIONS.index(v1.precision or "day"), PRECISIONS.index(v2.precision or "day"))
+            both = DateValue(self.p.body[e1.begin:e2.stop], v1.start, v2.end, PRECISIONS[rank])
+            out[k], out[k + 1] = (e1, both, s1), (e2, both, s2)
         return out
+
+    def _anchor_for(self, exprs: list[DateExpr], i: int, here: int) -> DateValue | None:
+        """What a yearless or relative date resolves against (None: nothing reliable)."""
+        st, expr = self.state, exprs[i]
+        if expr.absolute:
+            return None
+        lent = borrowed_year(self.p.body, exprs, i)
+        if lent is not None:
+            return year_value(str(lent), lent)
+        anchor = st.anchor
+        if anchor is None or not anchor.start:
+            return None
+        if st.anchor_sentence == here:
+            return anchor
+        recent = here - st.anchor_sentence <= CARRY_SENTENCES
+        if expr.kind not in PARTIAL:
+            return anchor if recent else None  # "two days later": after the last event told
+        month = expr.get("month")
+        day = expr.get("day") if expr.kind in ("dm", "md") else None
+        same_day = st.days.get((month_number(month), int(day))) if month and day and day.isdigit() else None
+        if same_day is not None and self.p.seq - same_day[1] <= MONTH_MEMORY:
+            return year_value(str(same_day[0]), same_day[0])  # the day told lately, named again
+        firm = st.anchor_absolute and anchor.precision in ("day", "month") and self.p.seq - st.anchor_seq <= 2
+        same_month = st.months.get(month_number(month)) if month else None
+        if not (firm and recent) and same_month is not None and self.p.seq - same_month[1] <= MONTH_MEMORY:
+            return year_value(str(same_month[0]), same_month[0])
+        return anchor if recent else None
+
+    def _note(self, expr: DateExpr, value: DateValue | None, span: Any, here: int) -> None:
+        """Let a resolved date anchor what follows, unless it is a flashback aside."""
+        st = self.state
+        if value is not None and value.start and value.precision in ("day", "month") and value.year \
+                and value.start[:7] == (value.end or "")[:7]:
+            st.months[int(value.start[5:7])] = (value.year, self.p.seq)
+            if value.precision == "day":
+                st.days[(int(value.start[5:7]), int(value.start[8:10]))] = (value.year, self.p.seq)
+        if not is_anchor(expr, value) or value is None or value.flag:
+            return
+        if st.anchor is not None and st.anchor.year and value.year and span is not None \
+                and abs(value.year - st.anchor.year) > 1 and self.aside(span):
+            return  # a flashback inside a noun phrase or subordinate clause: "a note of 1923"
+        # a yearless date resolved against a written-out one is as firm as it ("1 May 1937 ... on 9 May")
+        firm = expr.absolute or (st.anchor_absolute and st.anchor is not None and st.anchor.year == value.year
+                                 and here - st.anchor_sentence <= CARRY_SENTENCES)
+        st.anchor, st.anchor_absolute, st.anchor_seq, st.anchor_sentence = value, firm, self.p.seq, here
+        if expr.absolute and value.year:
+            st.years.append(value.year)
+
+    def _explicit_after_relative(self, out: list[tuple[DateExpr, DateValue | None, Any]]
+                                 ) -> list[tuple[DateExpr, DateValue | None, Any]]:
+        """"The next morning, 14 March": the day written out is the date; the relative phrase it
+        restates takes that value too, so either one dating the clause gives the same day."""
+        body = self.p.body
+        for k in range(len(out) - 1):
+            (e1, _v1, s1), (e2, v2, _s2) = out[k], out[k + 1]
+            if e1.kind in ("relative", "deictic") and v2 is not None and v2.start \
+                    and re.fullmatch(r"\s*[,(\u2014-]\s*", body[e1.stop:e2.begin]):
+                out[k] = (e1, replace(v2, text=f"{e1.text}, {v2.text}"), s1)
+        return out
+
+    def _lifespan_spans(self) -> list[tuple[int, int]]:
+        """Bracketed life spans right after a name ("X (1890-1941)"): the person's birth and death,
+        not the date of the sentence's event (the lifespan rule reads them)."""
+        body = self.p.body
+        return [(ls.begin, ls.stop) for ls in lifespans(body)
+                if ls.born is not None and ls.died is not None and re.search(r"[A-Z][\w'.-]*\s*$", body[:ls.begin])]
 
     def aside(self, span: Any, strict: bool = True) -> bool:
         """Whether a date sits off the narrative line: in a relative or participial clause, a
@@ -195,8 +270,12 @@ class DatingMixin:
             return best[2], 1.0 if best[0] == 0 else 0.9
         if not self.lex.infer_dates or not infer:
             return None, 1.0
-        # inferred from the passage: the latest anchor-able date before this sentence
-        if any(t.lower_ in TIME_CUES for t in sent):
+        # inferred from the passage: the latest anchor-able date before this sentence, unless the
+        # sentence sets its own time ("Later", "During the purge") or has dates of its own that the
+        # event does not take: then the sentence says when, just not for this event
+        if any(t.lower_ in TIME_CUES or t.lower_ in PERIOD_PREPS for t in sent):
+            return None, 1.0
+        if any(sp is not None and v is not None and sent.start <= sp.start < sent.end for _e, v, sp in self.dates):
             return None, 1.0
         if not self.narrated(trig):
             return None, 1.0  # "the traitors who killed Kirov", "since Kirov's murder": told before

@@ -10,6 +10,7 @@ from typing import Any
 from kartoteka.analysis import Analysis, Factoid, Mention
 from kartoteka.extract.extractor import PassageExtractor, factoid_id
 from kartoteka.extract.lexicon import Lexicon, default_lexicon
+from kartoteka.extract.lifespan import lifespan_candidates
 from kartoteka.extract.state import Candidate, DocState, EntityInfo
 from kartoteka.pipeline import Context, register
 from kartoteka.resolve.keys import alias_key
@@ -85,7 +86,7 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
             continue
         segs = [s for s in segments if s.start < p.end and p.start < s.end]
         px = PassageExtractor(lex, p, doc, by_passage.get(p.seq, []), info, state, segs)
-        for c in px.run():
+        for c in [*px.run(), *lifespan_candidates(px)]:  # lifespan: "X (1890-1941)", see lifespan.py
             f = to_factoid(a, p, c)
             key = (f.type, f.subject_id, f.start, f.end, f.negated)
             old = found.get(key)
