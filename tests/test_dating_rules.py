@@ -205,3 +205,42 @@ def test_a_day_named_again_after_a_flash_forward_keeps_its_year() -> None:
     fs = facts(text)
     assert dated(fs, "arrest", "Tomas Kral") == ("1934-12-04", "day")
     assert dated(fs, "execution", "Pyotr Ilyin") == ("1935-03-11", "day")
+
+
+def test_by_a_season_after_its_end_is_the_next_year() -> None:
+    text = "Marta Lind reached Brno in December 1936. By the spring Marta Lind was exiled."
+    f = [f for f in facts(text) if f.type == "exile"][0]
+    assert (f.date_start, f.date_precision) == ("1937-03-01", "season")
+
+
+def test_a_slash_pair_of_calendars_is_one_day_not_a_span() -> None:
+    fs = facts("Pyotr Ilyin was arrested on 25 October/7 November 1917 in the capital.")
+    f = [f for f in fs if f.type == "arrest"][0]
+    assert (f.date_start, f.date_end) == ("1917-10-25", "1917-10-25") and "7 November" in (f.date_text or "")
+
+
+# -- a sentence that points back to the scene takes its date -----------------------------------------
+
+@pytest.mark.parametrize("text,type_,name,start", [
+    ("The Central Committee met on 3 April 1919. Many spoke. The vote was close. Nobody left early. "
+     "At this same meeting the Central Committee elected Lev Kamenev chairman.", "election", "Lev Kamenev",
+     "1919-04-03"),
+    ("The committee sat on 9 May 1871. The debate ran late. Members argued. Several walked out. "
+     "At that session Georges Danton was appointed secretary.", "appointment", "Georges Danton", "1871-05-09"),
+    ("In 1935 Oskar Varga moved to Brno. He taught and wrote. His pupils loved him. He lectured abroad. "
+     "At that time Varga joined the Academy of Sciences.", "membership", "Oskar Varga", "1935-01-01"),
+])
+def test_at_this_same_meeting_takes_the_meeting_date(text: str, type_: str, name: str, start: str) -> None:
+    assert dated(facts(text), type_, name)[0] == start
+
+
+def test_without_a_scene_reference_three_sentences_back_is_too_far() -> None:
+    text = ("The Central Committee met on 3 April 1919. Many spoke. The vote was close. Nobody left early. "
+            "The Central Committee elected Lev Kamenev chairman.")
+    assert dated(facts(text), "election", "Lev Kamenev")[0] is None
+
+
+def test_a_day_that_dates_its_own_clause_follows_the_story_not_an_older_same_day() -> None:
+    text = ("Ivan Petrov was arrested on 3 May 1936.\n\n"
+            "Boris Orlov was arrested on 1 May 1937. On 3 May Anna Volkova was exiled.")
+    assert dated(facts(text), "exile", "Anna Volkova") == ("1937-05-03", "day")

@@ -315,8 +315,9 @@ def _relative(expr: DateExpr, anchor: DateValue, ay: int, am: int) -> DateValue 
             n = int(n_text)
         else:
             n_val = NUMBER_WORDS.get(n_text.replace("a few", "few"))
+            sign = 1 if (g("dir") or "").lower() in ("later", "afterwards", "after that") else -1
             if n_val is None:
-                return None
+                return _vague(t, anchor, unit, sign, VAGUE_COUNTS.get(n_text.replace("a few", "few")))
             n = n_val
         sign = 1 if (g("dir") or "").lower() in ("later", "afterwards", "after that") else -1
     if unit in MONTHS and len(unit) > 3:  # "the previous October", "the following March"
@@ -360,6 +361,31 @@ def _relative(expr: DateExpr, anchor: DateValue, ay: int, am: int) -> DateValue 
         return DateValue(t, _iso(ay + 10 * n * sign - 5, 1, 1), _iso(ay + 10 * n * sign + 5, 12, 31), "decade",
                          relative=True)
     return None
+
+
+# "a few days later", "several months later", "some weeks later": how many, at least and at most.
+VAGUE_COUNTS = {"few": (2, 5), "several": (3, 9), "some": (2, 9)}
+# The precision a vague count of a unit keeps: "a few days later" is known to about the month.
+_VAGUE_PRECISION = {"day": "month", "week": "month", "month": "year", "year": "decade"}
+
+
+def _vague(text: str, anchor: DateValue, unit: str, sign: int, count: tuple[int, int] | None) -> DateValue | None:
+    """A vague count of units from the anchor: the interval of every reading, one precision coarser
+    than the unit ("a few days after 1 December" is 3..6 December, known to the month)."""
+    if count is None or unit not in _VAGUE_PRECISION or anchor.start is None or anchor.end is None:
+        return None
+    lo, hi = count
+    ends = []
+    for n, edge in ((lo, anchor.start), (hi, anchor.end), (lo, anchor.end), (hi, anchor.start)):
+        d = date.fromisoformat(edge)
+        if unit in ("day", "week"):
+            d = d + timedelta(days=n * (7 if unit == "week" else 1) * sign)
+        else:
+            months = n * (12 if unit == "year" else 1) * sign
+            y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
+            d = date(y, m + 1, min(d.day, _month_end(y, m + 1)))
+        ends.append(d)
+    return DateValue(text, min(ends).isoformat(), max(ends).isoformat(), _VAGUE_PRECISION[unit], relative=True)
 
 
 def is_anchor(expr: DateExpr, value: DateValue | None) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from kartoteka.extract.dates import (
     PRECISIONS,
+    SEASONS,
     DateExpr,
     DateValue,
     borrowed_year,
@@ -39,6 +40,9 @@ CARRY_SENTENCES = 10
 # Prepositions that set a clause in a named stretch of time ("during the purge", "throughout the
 # war"): the clause has a time of its own, so it takes no date from the sentences before.
 PERIOD_PREPS = {"during", "throughout", "amid", "amidst"}
+# What a sentence points back to as the scene it is still in: "at this same meeting", "at that time".
+SCENE_NOUNS = {"meeting", "session", "sitting", "congress", "conference", "plenum", "assembly", "hearing",
+               "time", "moment"}
 
 
 class DatingMixin:
@@ -54,6 +58,8 @@ class DatingMixin:
         st = self.state
         if st.anchor_section != self.p.section:
             st.anchor, st.anchor_section, st.years, st.months, st.days = None, self.p.section, [], {}, {}
+        self.entry_anchor = (st.anchor, st.anchor_sentence)  # what the passage opens with
+        self.first_sentence = st.sentences
         body = self.p.body
         starts = [s.start_char for s in self.doc.sents]
         spans = self._lifespan_spans()
@@ -61,8 +67,8 @@ class DatingMixin:
         out: list[tuple[DateExpr, DateValue | None, Any]] = []
         for i, expr in enumerate(exprs):
             here = st.sentences + bisect_right(starts, expr.begin) - 1
-            value = resolve(expr, self._anchor_for(exprs, i, here))
             span = self.doc.char_span(expr.begin, expr.core_stop or expr.stop, alignment_mode="expand")
+            value = resolve(expr, self._anchor_for(exprs, i, here, span))
             out.append((expr, value, span))
             self._note(expr, value, span, here)
         st.sentences += len(starts)
@@ -78,13 +84,19 @@ class DatingMixin:
             (e1, v1, s1), (e2, v2, s2) = out[k], out[k + 1]
             if v1 is None or v2 is None or not v1.start or not v2.end or v1.start > v2.end:
                 continue
+            if "/" in self.p.body[e1.stop:e2.begin]:  # "25 October/7 November 1917": one day, two calendars
+                pair = replace(v1, text=self.p.body[e1.begin:e2.stop])
+                out[k], out[k + 1] = (e1, pair, s1), (e2, pair, s2)
+                continue
             rank = max(PRECISIONS.index(v1.precision or "day"), PRECISIONS.index(v2.precision or "day"))
             both = DateValue(self.p.body[e1.begin:e2.stop], v1.start, v2.end, PRECISIONS[rank])
             out[k], out[k + 1] = (e1, both, s1), (e2, both, s2)
         return out
 
-    def _anchor_for(self, exprs: list[DateExpr], i: int, here: int) -> DateValue | None:
-        """What a yearless or relative date resolves against (None: nothing reliable)."""
+    def _anchor_for(self, exprs: list[DateExpr], i: int, here: int, span: Any) -> DateValue | None:
+        """What a yearless or relative date resolves against (None: nothing reliable). A day
+        named in passing ("the law of 1 December", "which appeared on 4 December") that was told
+        lately with its year points back to it; one that dates its clause follows the story."""
         st, expr = self.state, exprs[i]
         if expr.absolute:
             return None
@@ -94,6 +106,8 @@ class DatingMixin:
         anchor = st.anchor
         if anchor is None or not anchor.start:
             return None
+        if expr.kind == "season" and re.search(r"\bby\s+(?:the\s+)?$", self.p.body[:expr.begin], re.I):
+            return self._deadline_year(expr, anchor, here)
         if st.anchor_sentence == here:
             return anchor
         recent = here - st.anchor_sentence <= CARRY_SENTENCES
@@ -102,13 +116,24 @@ class DatingMixin:
         month = expr.get("month")
         day = expr.get("day") if expr.kind in ("dm", "md") else None
         same_day = st.days.get((month_number(month), int(day))) if month and day and day.isdigit() else None
-        if same_day is not None and self.p.seq - same_day[1] <= MONTH_MEMORY:
+        if same_day is not None and self.p.seq - same_day[1] <= MONTH_MEMORY and span is not None \
+                and self.aside(span):
             return year_value(str(same_day[0]), same_day[0])  # the day told lately, named again
         firm = st.anchor_absolute and anchor.precision in ("day", "month") and self.p.seq - st.anchor_seq <= 2
         same_month = st.months.get(month_number(month)) if month else None
         if not (firm and recent) and same_month is not None and self.p.seq - same_month[1] <= MONTH_MEMORY:
             return year_value(str(same_month[0]), same_month[0])
         return anchor if recent else None
+
+    def _deadline_year(self, expr: DateExpr, anchor: DateValue, here: int) -> DateValue | None:
+        """"By the autumn" is the next such season after the story's now: after a date in December
+        it is the next year's autumn."""
+        if here - self.state.anchor_sentence > CARRY_SENTENCES or anchor.year is None:
+            return None
+        first, last = SEASONS[(expr.get("season") or "").lower()]
+        month = int(anchor.start[5:7]) if anchor.start and anchor.precision in ("day", "month") else 0
+        y = anchor.year + 1 if first < last and month > last else anchor.year
+        return year_value(str(y), y)
 
     def _note(self, expr: DateExpr, value: DateValue | None, span: Any, here: int) -> None:
         """Let a resolved date anchor what follows, unless it is a flashback aside."""
@@ -273,6 +298,9 @@ class DatingMixin:
         # inferred from the passage: the latest anchor-able date before this sentence, unless the
         # sentence sets its own time ("Later", "During the purge") or has dates of its own that the
         # event does not take: then the sentence says when, just not for this event
+        scene = self.scene_reference(sent)
+        if scene is not None:
+            return replace(scene, inferred=True), 0.7  # "At this same meeting X was elected"
         if any(t.lower_ in TIME_CUES or t.lower_ in PERIOD_PREPS for t in sent):
             return None, 1.0
         if any(sp is not None and v is not None and sent.start <= sp.start < sent.end for _e, v, sp in self.dates):
@@ -302,6 +330,24 @@ class DatingMixin:
             if any(t.lower_ in TIME_CUES for t in prev):
                 break  # "Later ..." moves the time on from the sentence before
         return None, 1.0
+
+    def scene_reference(self, sent: Any) -> DateValue | None:
+        """The date of the scene a sentence points back to ("at this very meeting", "at that
+        session", "at the same time"): the last date that set the scene in the sentences before,
+        while it is recent; None where the sentence points to no scene."""
+        if not any(t.lower_ in ("this", "that", "same") and t.head.lemma_.lower() in SCENE_NOUNS
+                   and t.head.dep_ == "pobj" and t.head.head.lower_ in ("at", "in", "during") for t in sent):
+            return None
+        for e, v, sp in reversed(self.dates):
+            if sp is None or v is None or sp.start >= sent.start or not is_anchor(e, v) or self.aside(sp, strict=False):
+                continue
+            return v if self._sentence_no(sent.start_char) - self._sentence_no(sp.start_char) <= CARRY_SENTENCES else None
+        anchor, at = self.entry_anchor
+        return anchor if anchor is not None and self._sentence_no(sent.start_char) - at <= CARRY_SENTENCES else None
+
+    def _sentence_no(self, char: int) -> int:
+        """The document-wide number of the sentence holding a character of this passage."""
+        return self.first_sentence + bisect_right([s.start_char for s in self.doc.sents], char) - 1
 
     def _about_another(self, root: Any, trig: Any) -> bool:
         """A date inside a phrase that ties the clause to something else ("in accordance with the
