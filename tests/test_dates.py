@@ -175,3 +175,13 @@ def test_life_spans_in_brackets() -> None:
     (b,) = lifespans("Volkova (b. 1902) wrote")
     assert b.born is not None and b.died is None
     assert lifespans("the years (1941\u20131890) are reversed") == []
+
+
+def test_square_brackets_and_which_calendar_a_mark_names() -> None:
+    (expr,) = find_dates("born on 8 October [O.S. 26 September] 1892 in Moscow")
+    v = resolve(expr)
+    assert v is not None and v.start == "1892-10-08" and expr.get("calendar") == "new"
+    (expr,) = find_dates("on 24 January (Old Style) 1724")
+    assert expr.get("calendar") == "old"
+    (expr,) = find_dates("on 6 February (N.S.) 1918")
+    assert expr.get("calendar") == "new"

@@ -244,3 +244,29 @@ def test_a_day_that_dates_its_own_clause_follows_the_story_not_an_older_same_day
     text = ("Ivan Petrov was arrested on 3 May 1936.\n\n"
             "Boris Orlov was arrested on 1 May 1937. On 3 May Anna Volkova was exiled.")
     assert dated(facts(text), "exile", "Anna Volkova") == ("1937-05-03", "day")
+
+
+@pytest.mark.parametrize("text,type_,name", [
+    ("In May 1931 Ivan Petrov was at the front. Petrov joined the Red Army.", "membership", "Ivan Petrov"),
+    ("In 1921 Marta Lind lived in Vienna. Marta Lind was arrested.", "arrest", "Marta Lind"),
+    ("Jean Moulin served as a prefect in 1939. Moulin was arrested.", "arrest", "Jean Moulin"),
+])
+def test_a_date_of_a_state_does_not_date_the_next_event(text: str, type_: str, name: str) -> None:
+    assert dated(facts(text), type_, name)[0] is None
+
+
+def test_a_life_span_with_a_calendar_pair_gives_the_first_calendar() -> None:
+    fs = facts("Marta Lind (2 March [O.S. 18 February] 1881 \u2013 5 May 1950) taught in Brno.")
+    assert dated(fs, "birth", "Marta Lind") == ("1881-03-02", "day")
+    assert dated(fs, "death", "Marta Lind") == ("1950-05-05", "day")
+
+
+def test_the_bracketed_reading_is_kept_as_a_claim_of_its_own() -> None:
+    fs = facts("Ivan Petrov was arrested on 4 June (9 June according to Anna Volkova) 1937.")
+    alt = [f for f in fs if f.type == "arrest"][0].attrs.get("date_alternative")
+    assert alt is not None and alt["start"] == "1937-06-09" and alt["source"] == "Anna Volkova"
+    fs = facts("Pyotr Ilyin was arrested on 25 October (7 November) 1917 in the capital.")
+    alt = [f for f in fs if f.type == "arrest"][0].attrs.get("date_alternative")
+    assert alt is not None and (alt["start"], alt["calendar"]) == ("1917-11-07", "new")
+    fs = facts("Georges Danton was arrested on 30 March 1794.")
+    assert "date_alternative" not in [f for f in fs if f.type == "arrest"][0].attrs

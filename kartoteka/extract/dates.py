@@ -55,7 +55,7 @@ _UNIT_RE = r"(?:day|days|week|weeks|month|months|year|years|decade|decades)"
 # What may stand in brackets between a day and month and their year: another calendar's date
 # ("25 October (7 November) 1917"), a calendar mark ("(Old Style)", "(O.S.)") or another
 # source's reading ("12 May (16 May according to X) 1937"); short, one level, no year of its own.
-_ALT_RE = r"\((?P<alt>[^()\d]{0,60}?(?:\d{1,2}(?:st|nd|rd|th)?[^()\d]{0,60}?)?)\)"
+_ALT_RE = r"[(\[](?P<alt>[^()\[\]\d]{0,60}?(?:\d{1,2}(?:st|nd|rd|th)?[^()\[\]\d]{0,60}?)?)[)\]]"
 _CAL_RE = re.compile(r"\b(?:(?P<os>old\s+style|o\.\s?s\.?|julian)|(?P<ns>new\s+style|n\.\s?s\.?|gregorian))(?![a-z])", re.I)
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -171,12 +171,14 @@ def find_dates(text: str) -> list[DateExpr]:
 
 
 def _with_calendar(parts: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    """Mark the calendar a bracket names for the date before it: "December 5 (Old Style)"."""
+    """Mark the calendar of the date given first: "December 5 (Old Style)" is Old Style; in
+    "8 October [O.S. 26 September]" the mark names the bracket's own date, so the first is New."""
     alt = dict(parts).get("alt")
     m = _CAL_RE.search(alt) if alt else None
-    if m is None:
+    if m is None or alt is None:
         return parts
-    return (*parts, ("calendar", "old" if m.group("os") else "new"))
+    old = bool(m.group("os")) != bool(re.search(r"\d", alt))
+    return (*parts, ("calendar", "old" if old else "new"))
 
 
 def _plausible_year(text: str, m: re.Match[str]) -> bool:
@@ -473,7 +475,7 @@ def alternative(expr: DateExpr, value: DateValue | None) -> DateValue | None:
 
 # -- life spans after a name --------------------------------------------------------------------
 
-_SPAN_DATE = rf"(?:(?:c\.|ca\.|circa|about)\s*)?(?:{_DAY_RE}\s+{_MONTH_RE},?\s+|{_MONTH_RE}\s+[0-3]?\d,\s*)?{_YEAR_RE}"
+_SPAN_DATE = rf"(?:(?:c\.|ca\.|circa|about)\s*)?(?:{_DAY_RE}\s+{_MONTH_RE},?\s+|{_MONTH_RE}\s+[0-3]?\d,?\s+)?{_YEAR_RE}"
 LIFESPAN_RE = re.compile(
     rf"\(\s*(?:(?P<born>{_SPAN_DATE})\s*(?:-|\u2013|\u2014|to)\s*(?P<died>{_SPAN_DATE}|\?)?"
     rf"|(?:born|b\.)\s+(?P<born_only>{_SPAN_DATE})|(?:died|d\.)\s+(?P<died_only>{_SPAN_DATE}))\s*\)", re.I)
@@ -493,10 +495,12 @@ def lifespans(text: str) -> list[LifeSpan]:
     """Every bracketed life span in ``text``; a date each end gives at its own precision
     ("c. 1890" stays a year)."""
     out = []
-    for m in LIFESPAN_RE.finditer(text):
+    # "(8 October [O.S. 26 September] 1892 - ...)": the other calendar's day blanked, offsets kept
+    plain = re.sub(r"\[[^\[\]()]{0,40}\]", lambda b: " " * len(b.group(0)), text)
+    for m in LIFESPAN_RE.finditer(plain):
         born, died = m.group("born") or m.group("born_only"), m.group("died") or m.group("died_only")
-        bv = parse_date(born) if born else None
-        dv = parse_date(died) if died and died != "?" else None
+        bv = parse_date(" ".join(born.split())) if born else None
+        dv = parse_date(" ".join(died.split())) if died and died != "?" else None
         if bv is not None and dv is not None and (dv.start or "") < (bv.start or ""):
             continue  # "(1941-1890)" is no life
         if bv is not None and dv is not None and (dv.year or 0) - (bv.year or 0) > 110:
@@ -504,4 +508,30 @@ def lifespans(text: str) -> list[LifeSpan]:
         if bv is None and dv is None:
             continue
         out.append(LifeSpan(m.start(), m.end(), bv, dv))
+    return out
+
+
+_ACCORDING_RE = re.compile(r"\b(?:according\s+to|per|after|in)\s+(?P<src>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)", re.U)
+
+
+def alternative_claim(value: DateValue | None) -> dict[str, str] | None:
+    """The other reading a dated expression carries in brackets, as a claim of its own: its date and,
+    where the bracket names one, its source ("12 May (16 May according to X) 1937" gives 16 May
+    1937 by X). None where the date has no alternative day."""
+    if value is None or not value.text or not value.start:
+        return None
+    exprs = find_dates(value.text)
+    if not exprs or exprs[0].core_stop is None:
+        return None
+    alt = alternative(exprs[0], value)
+    if alt is None or alt.start is None or alt.end is None or alt.precision is None:
+        return None
+    out = {"text": alt.text, "start": alt.start, "end": alt.end, "precision": alt.precision}
+    m = _ACCORDING_RE.search(exprs[0].get("alt") or "")
+    if m is not None:
+        out["source"] = m.group("src")
+    if exprs[0].get("calendar"):
+        out["calendar"] = "new" if exprs[0].get("calendar") == "old" else "old"
+    elif 10 <= (date.fromisoformat(alt.start) - date.fromisoformat(value.start)).days <= 13:
+        out["calendar"] = "new"  # the Julian calendar ran 10 to 13 days behind from 1582 to 1918
     return out
