@@ -270,3 +270,14 @@ def test_the_bracketed_reading_is_kept_as_a_claim_of_its_own() -> None:
     assert alt is not None and (alt["start"], alt["calendar"]) == ("1917-11-07", "new")
     fs = facts("Georges Danton was arrested on 30 March 1794.")
     assert "date_alternative" not in [f for f in fs if f.type == "arrest"][0].attrs
+
+
+@pytest.mark.parametrize("text,type_", [
+    ("Anna Volkova (b. 1902) was arrested in Tver.", "birth"),
+    ("Anna Volkova (born 1902) was arrested in Tver.", "birth"),
+    ("Anna Volkova (d. 1960) was arrested in Tver.", "death"),
+])
+def test_a_one_sided_life_span_dates_the_person_not_the_event(text: str, type_: str) -> None:
+    fs = facts(text)
+    assert dated(fs, "arrest", "Anna Volkova")[0] is None
+    assert dated(fs, type_, "Anna Volkova")[1] == "year"

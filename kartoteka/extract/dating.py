@@ -1,6 +1,16 @@
 """When an event happened, as its source says: the date attached to a trigger's clause, the
 running anchor that partial and relative dates resolve against, and the narrower cases in which
-an undated event takes the date of the sentences before."""
+an undated event takes the date of the sentences before.
+
+The phenomena, each with fixtures in tests/test_dating_rules.py: a yearless date takes the year
+its own sentence gives later ("12 May (16 May per X) 1937", "between 30 June and 4 October 1922");
+a carried year expires at a section break or after CARRY_SENTENCES sentences; relative dates
+("two days later", "the next morning, 14 March", "by the autumn") count from the last event
+date; calendar pairs give the first calendar's day; bracketed life spans after a name are no
+event's date (kartoteka/extract/lifespan.py reads them); a sentence with dates of its own, a named
+period ("during the purge") or a state told before ("in 1917 he was at the front") takes no
+date from the sentences before, and one that points back to its scene ("at this same meeting")
+takes the scene's."""
 
 from __future__ import annotations
 
@@ -170,11 +180,11 @@ class DatingMixin:
         return out
 
     def _lifespan_spans(self) -> list[tuple[int, int]]:
-        """Bracketed life spans right after a name ("X (1890-1941)"): the person's birth and death,
-        not the date of the sentence's event (the lifespan rule reads them)."""
+        """Bracketed life spans right after a name ("X (1890-1941)", "X (b. 1902)"): the person's
+        birth and death, not the date of the sentence's event (the lifespan rule reads them; a
+        "born" in the bracket still makes a birth, which merges with the rule's dated one)."""
         body = self.p.body
-        return [(ls.begin, ls.stop) for ls in lifespans(body)
-                if ls.born is not None and ls.died is not None and re.search(r"[A-Z][\w'.-]*\s*$", body[:ls.begin])]
+        return [(ls.begin, ls.stop) for ls in lifespans(body) if re.search(r"[A-Z][\w'.-]*\s*$", body[:ls.begin])]
 
     def aside(self, span: Any, strict: bool = True) -> bool:
         """Whether a date sits off the narrative line: in a relative or participial clause, a
