@@ -246,15 +246,6 @@ def test_a_day_that_dates_its_own_clause_follows_the_story_not_an_older_same_day
     assert dated(facts(text), "exile", "Anna Volkova") == ("1937-05-03", "day")
 
 
-@pytest.mark.parametrize("text,type_,name", [
-    ("In May 1931 Ivan Petrov was at the front. Petrov joined the Red Army.", "membership", "Ivan Petrov"),
-    ("In 1921 Marta Lind lived in Vienna. Marta Lind was arrested.", "arrest", "Marta Lind"),
-    ("Jean Moulin served as a prefect in 1939. Moulin was arrested.", "arrest", "Jean Moulin"),
-])
-def test_a_date_of_a_state_does_not_date_the_next_event(text: str, type_: str, name: str) -> None:
-    assert dated(facts(text), type_, name)[0] is None
-
-
 def test_a_life_span_with_a_calendar_pair_gives_the_first_calendar() -> None:
     fs = facts("Marta Lind (2 March [O.S. 18 February] 1881 \u2013 5 May 1950) taught in Brno.")
     assert dated(fs, "birth", "Marta Lind") == ("1881-03-02", "day")

@@ -8,8 +8,8 @@ a carried year expires at a section break or after CARRY_SENTENCES sentences; re
 ("two days later", "the next morning, 14 March", "by the autumn") count from the last event
 date; calendar pairs give the first calendar's day; bracketed life spans after a name are no
 event's date (kartoteka/extract/lifespan.py reads them); a sentence with dates of its own, a named
-period ("during the purge") or a state told before ("in 1917 he was at the front") takes no
-date from the sentences before, and one that points back to its scene ("at this same meeting")
+period ("during the purge") takes no date from the sentences
+before, and one that points back to its scene ("at this same meeting")
 takes the scene's."""
 
 from __future__ import annotations
@@ -50,8 +50,6 @@ CARRY_SENTENCES = 10
 # Prepositions that set a clause in a named stretch of time ("during the purge", "throughout the
 # war"): the clause has a time of its own, so it takes no date from the sentences before.
 PERIOD_PREPS = {"during", "throughout", "amid", "amidst"}
-# Verbs of being somewhere or in some condition: a date on them dates a state, not a step of the story.
-STATE_VERBS = {"be", "remain", "stay", "live", "reside", "serve", "work"}
 # What a sentence points back to as the scene it is still in: "at this same meeting", "at that time".
 SCENE_NOUNS = {"meeting", "session", "sitting", "congress", "conference", "plenum", "assembly", "hearing",
                "time", "moment"}
@@ -390,16 +388,13 @@ class DatingMixin:
     def scene_date(self, expr: DateExpr, span: Any) -> bool:
         """Whether a date sets the scene for what follows: not a step back ("two years earlier"),
         not in a clause told in the pluperfect ("X had written in 1930"), not in a gerund or
-        infinitive ("accused him of betraying the revolution in 1919"), not a state ("in 1917 he
-        was at the front", "lived in Kazan in 1930")."""
+        infinitive ("accused him of betraying the revolution in 1919")."""
         if expr.kind == "relative" and (expr.get("dir") or "").lower() in ("earlier", "before") \
                 or (expr.get("rel") or "").lower() in ("previous", "preceding"):
             return False
         h = self.clause_head(span.root)
         if any(c.dep_ == "aux" and c.lower_ == "had" for c in h.children):
             return False
-        if h.lemma_.lower() in STATE_VERBS and not any(c.dep_ in ("acomp", "oprd") and c.tag_ == "VBN" for c in h.children):
-            return False  # "in 1917 he was at the front": a state then, the next event came later
         return not any(a.dep_ in ("pcomp", "xcomp") or (a.tag_ == "VBG" and a.dep_ not in ("ROOT", "conj"))
                        for a in [h, *h.ancestors][:2] if verbish(a))
 
