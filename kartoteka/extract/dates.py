@@ -425,7 +425,7 @@ def parse_bound(text: str, end: bool = False) -> str:
 # -- dates that lean on each other within one sentence ------------------------------------------
 
 # What joins a yearless date to a dated one that lends it its year: a range or an alternative
-# ("between 30 June and 4 October 1922", "from July to December 1923", "15 or 16 May 1937").
+# ("between 2 July and 9 October 1931", "from March to August 1926", "15 or 16 May 1937").
 _JOIN_RE = re.compile(r"\s*(?:-|\u2013|\u2014|/|,?\s*(?:and|or|to|until|till|through|into)(?:\s+(?:the|early|late|mid))?)[\s-]*", re.I)
 _LENDERS = {"dmy", "mdy", "my", "season_year"}
 

@@ -3,7 +3,7 @@ running anchor that partial and relative dates resolve against, and the narrower
 an undated event takes the date of the sentences before.
 
 The phenomena, each with fixtures in tests/test_dating_rules.py: a yearless date takes the year
-its own sentence gives later ("12 May (16 May per X) 1937", "between 30 June and 4 October 1922");
+its own sentence gives later ("12 May (16 May per X) 1937", "between 2 July and 9 October 1931");
 a carried year expires at a section break or after CARRY_SENTENCES sentences; relative dates
 ("two days later", "the next morning, 14 March", "by the autumn") count from the last event
 date; calendar pairs give the first calendar's day; bracketed life spans after a name are no
@@ -61,7 +61,7 @@ class DatingMixin:
     def _dates(self) -> list[tuple[DateExpr, DateValue | None, Any]]:
         """Dates of the passage, partial and relative ones resolved against the running anchor.
         A yearless date takes, in order: the year of a dated expression it is joined to later in
-        its sentence ("between 30 June and 4 October 1922"); the anchor of its own sentence; a
+        its sentence ("between 2 July and 9 October 1931"); the anchor of its own sentence; a
         firm (written-out day or month) anchor of the last few sentences; the year of the same
         month named lately ("in March 1938 ... on 15 March"); the anchor while it is recent.
         Past ``CARRY_SENTENCES`` or a section break the narrative has moved on: no year."""
@@ -86,7 +86,7 @@ class DatingMixin:
 
     def _ranges(self, exprs: list[DateExpr], out: list[tuple[DateExpr, DateValue | None, Any]]
                 ) -> list[tuple[DateExpr, DateValue | None, Any]]:
-        """"Between 30 June and 4 October 1922", "from July to December 1923": one span of time from
+        """"Between 2 July and 9 October 1931", "from March to August 1926": one span of time from
         the first day to the last, at the coarser precision of its ends, whichever end dates a clause."""
         for k in range(len(out) - 1):
             if borrowed_year(self.p.body, exprs, k) is None:
