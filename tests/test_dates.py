@@ -140,3 +140,48 @@ def test_day_ranges_cover_both_days() -> None:
 def test_before_a_clause_is_no_relative_date() -> None:
     assert find_dates("two months before the trial opened") == []
     assert [d.text for d in find_dates("He had left two days before.")] == ["two days before"]
+
+
+@pytest.mark.parametrize("text,start,end,precision", [
+    ("a few days later", "1937-06-14", "1937-06-17", "month"),
+    ("several weeks later", "1937-07-03", "1937-08-14", "month"),
+    ("some months later", "1937-08-12", "1938-03-12", "year"),
+])
+def test_vague_counts_give_an_interval_one_precision_coarser(text: str, start: str, end: str, precision: str) -> None:
+    v = one(text, ANCHOR_DAY)
+    assert v is not None and (v.start, v.end, v.precision) == (start, end, precision)
+
+
+def test_a_bracketed_alternative_belongs_to_the_date_before_its_year() -> None:
+    from kartoteka.extract.dates import alternative
+
+    for text, first, other in [("on 12 May (16 May in one account) 1937", "1937-05-12", "1937-05-16"),
+                               ("on October 25 (November 7), 1917", "1917-10-25", "1917-11-07"),
+                               ("on 19 December (1 January) 1919", "1919-12-19", "1920-01-01"),
+                               ("on 5 (18) March 1889", "1889-03-05", "1889-03-18")]:
+        (expr,) = find_dates(text)
+        v = resolve(expr)
+        alt = alternative(expr, v)
+        assert v is not None and v.start == first and alt is not None and alt.start == other
+    (expr,) = find_dates("Founded on December 5 (Old Style) 1917.")
+    assert expr.get("calendar") == "old" and resolve(expr).start == "1917-12-05"  # type: ignore[union-attr]
+
+
+def test_life_spans_in_brackets() -> None:
+    from kartoteka.extract.dates import lifespans
+
+    (a,) = lifespans("Ivan Petrov (1890\u20131941) was")
+    assert (a.born.start, a.died.end) == ("1890-01-01", "1941-12-31")  # type: ignore[union-attr]
+    (b,) = lifespans("Volkova (b. 1902) wrote")
+    assert b.born is not None and b.died is None
+    assert lifespans("the years (1941\u20131890) are reversed") == []
+
+
+def test_square_brackets_and_which_calendar_a_mark_names() -> None:
+    (expr,) = find_dates("born on 8 October [O.S. 26 September] 1892 in Moscow")
+    v = resolve(expr)
+    assert v is not None and v.start == "1892-10-08" and expr.get("calendar") == "new"
+    (expr,) = find_dates("on 24 January (Old Style) 1724")
+    assert expr.get("calendar") == "old"
+    (expr,) = find_dates("on 6 February (N.S.) 1918")
+    assert expr.get("calendar") == "new"

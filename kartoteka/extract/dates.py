@@ -52,7 +52,17 @@ _SEASON_RE = r"(?:spring|summer|autumn|fall|winter)"
 _NUM_RE = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|thirty|several|a few|some)"
 _UNIT_RE = r"(?:day|days|week|weeks|month|months|year|years|decade|decades)"
 
+# What may stand in brackets between a day and month and their year: another calendar's date
+# ("25 October (7 November) 1917"), a calendar mark ("(Old Style)", "(O.S.)") or another
+# source's reading ("12 May (16 May according to X) 1937"); short, one level, no year of its own.
+_ALT_RE = r"[(\[](?P<alt>[^()\[\]\d]{0,60}?(?:\d{1,2}(?:st|nd|rd|th)?[^()\[\]\d]{0,60}?)?)[)\]]"
+_CAL_RE = re.compile(r"\b(?:(?P<os>old\s+style|o\.\s?s\.?|julian)|(?P<ns>new\s+style|n\.\s?s\.?|gregorian))(?![a-z])", re.I)
+
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 12 May (16 May according to X) 1937 / 25 October (7 November) 1917 / 5 (18) December 1917
+    ("dmy_alt", re.compile(rf"\b(?P<core>(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*\((?P<altday>[0-3]?\d)\))?\s+(?P<month>{_MONTH_RE}))(?:\s*{_ALT_RE})?,?\s*(?P<year>{_YEAR_RE})(?!\d)", re.I)),
+    # December 5 (Old Style) 1917 / October 25 (November 7), 1917
+    ("mdy_alt", re.compile(rf"\b(?P<core>(?P<month>{_MONTH_RE})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?)\s*{_ALT_RE},?\s*(?P<year>{_YEAR_RE})(?!\d)", re.I)),
     # 1 December 1934 / 28th June, 1899 / the second of April, 1922
     ("dmy", re.compile(rf"\b(?P<day>{_DAY_RE})(?:(?:\s*-\s*|\s+(?:or|and|to)\s+)(?P<day2>[0-3]?\d))?(?:\s+of)?\s+(?P<month>{_MONTH_RE}),?\s*(?P<year>{_YEAR_RE})(?!\d)", re.I)),
     # December 1, 1934 / Dec. 1, 1934 / December 19,1937 / January 20th, 1924
@@ -120,6 +130,7 @@ class DateExpr:
     stop: int
     text: str
     parts: tuple[tuple[str, str], ...]
+    core_stop: int | None = None  # where the date a clause hangs on ends: "12 May" of "12 May (...) 1937"
 
     @property
     def absolute(self) -> bool:
@@ -133,11 +144,14 @@ def find_dates(text: str) -> list[DateExpr]:
     """Every date expression in ``text``, left to right, longest first where they overlap."""
     found: list[DateExpr] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in PATTERNS:
+    for name, pattern in PATTERNS:
+        kind = name.removesuffix("_alt")
         for m in pattern.finditer(text):
             b, e = m.span()
             if any(b < te and tb < e for tb, te in taken):
                 continue
+            if name != kind and not (m.groupdict().get("alt") is not None or m.groupdict().get("altday")):
+                continue  # no bracket: the plain patterns below read it
             if kind == "month" or kind == "season":
                 # keep the preposition out of the expression's text
                 b = m.start("qual") if kind == "season" and m.group("qual") else m.start(kind)
@@ -149,10 +163,22 @@ def find_dates(text: str) -> list[DateExpr]:
             parts = tuple((k, v) for k, v in m.groupdict().items() if v)
             if kind == "year" and not _plausible_year(text, m):
                 continue
-            found.append(DateExpr(kind, b, e, text[b:e], parts))
+            core = m.end("core") if name != kind else None
+            found.append(DateExpr(kind, b, e, text[b:e], _with_calendar(parts), core))
             taken.append((b, e))
     found.sort(key=lambda d: d.begin)
     return found
+
+
+def _with_calendar(parts: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Mark the calendar of the date given first: "December 5 (Old Style)" is Old Style; in
+    "8 October [O.S. 26 September]" the mark names the bracket's own date, so the first is New."""
+    alt = dict(parts).get("alt")
+    m = _CAL_RE.search(alt) if alt else None
+    if m is None or alt is None:
+        return parts
+    old = bool(m.group("os")) != bool(re.search(r"\d", alt))
+    return (*parts, ("calendar", "old" if old else "new"))
 
 
 def _plausible_year(text: str, m: re.Match[str]) -> bool:
@@ -291,8 +317,9 @@ def _relative(expr: DateExpr, anchor: DateValue, ay: int, am: int) -> DateValue 
             n = int(n_text)
         else:
             n_val = NUMBER_WORDS.get(n_text.replace("a few", "few"))
+            sign = 1 if (g("dir") or "").lower() in ("later", "afterwards", "after that") else -1
             if n_val is None:
-                return None
+                return _vague(t, anchor, unit, sign, VAGUE_COUNTS.get(n_text.replace("a few", "few")))
             n = n_val
         sign = 1 if (g("dir") or "").lower() in ("later", "afterwards", "after that") else -1
     if unit in MONTHS and len(unit) > 3:  # "the previous October", "the following March"
@@ -338,6 +365,31 @@ def _relative(expr: DateExpr, anchor: DateValue, ay: int, am: int) -> DateValue 
     return None
 
 
+# "a few days later", "several months later", "some weeks later": how many, at least and at most.
+VAGUE_COUNTS = {"few": (2, 5), "several": (3, 9), "some": (2, 9)}
+# The precision a vague count of a unit keeps: "a few days later" is known to about the month.
+_VAGUE_PRECISION = {"day": "month", "week": "month", "month": "year", "year": "decade"}
+
+
+def _vague(text: str, anchor: DateValue, unit: str, sign: int, count: tuple[int, int] | None) -> DateValue | None:
+    """A vague count of units from the anchor: the interval of every reading, one precision coarser
+    than the unit ("a few days after 1 December" is 3..6 December, known to the month)."""
+    if count is None or unit not in _VAGUE_PRECISION or anchor.start is None or anchor.end is None:
+        return None
+    lo, hi = count
+    ends = []
+    for n, edge in ((lo, anchor.start), (hi, anchor.end), (lo, anchor.end), (hi, anchor.start)):
+        d = date.fromisoformat(edge)
+        if unit in ("day", "week"):
+            d = d + timedelta(days=n * (7 if unit == "week" else 1) * sign)
+        else:
+            months = n * (12 if unit == "year" else 1) * sign
+            y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
+            d = date(y, m + 1, min(d.day, _month_end(y, m + 1)))
+        ends.append(d)
+    return DateValue(text, min(ends).isoformat(), max(ends).isoformat(), _VAGUE_PRECISION[unit], relative=True)
+
+
 def is_anchor(expr: DateExpr, value: DateValue | None) -> bool:
     """Whether a resolved expression can anchor later partial and relative dates."""
     return value is not None and value.start is not None and value.precision in ("day", "month", "season", "year")
@@ -368,3 +420,118 @@ def parse_bound(text: str, end: bool = False) -> str:
         mo = int(m.group(2))
         return _iso(y, mo, _month_end(y, mo) if end else 1)
     return _iso(y, 12, 31) if end else _iso(y, 1, 1)
+
+
+# -- dates that lean on each other within one sentence ------------------------------------------
+
+# What joins a yearless date to a dated one that lends it its year: a range or an alternative
+# ("between 2 July and 9 October 1931", "from March to August 1926", "15 or 16 May 1937").
+_JOIN_RE = re.compile(r"\s*(?:-|\u2013|\u2014|/|,?\s*(?:and|or|to|until|till|through|into)(?:\s+(?:the|early|late|mid))?)[\s-]*", re.I)
+_LENDERS = {"dmy", "mdy", "my", "season_year"}
+
+
+def borrowed_year(text: str, exprs: list[DateExpr], i: int) -> int | None:
+    """The year a yearless date takes from the dated one it is joined to later in the sentence:
+    "from 30 December to 4 January 1923" gives 1922 (the span runs over the new year)."""
+    expr = exprs[i]
+    if expr.kind not in ("dm", "md", "month", "season") or i + 1 >= len(exprs):
+        return None
+    nxt = exprs[i + 1]
+    if nxt.kind not in _LENDERS or not _JOIN_RE.fullmatch(text[expr.stop:nxt.begin]):
+        return None
+    year = int(nxt.get("year") or 0)
+    mine, theirs = _first_month(expr), _first_month(nxt)
+    if mine is not None and theirs is not None and mine > theirs:
+        return year - 1
+    return year
+
+
+def _first_month(expr: DateExpr) -> int | None:
+    if expr.get("month"):
+        return _month_num(expr.get("month") or "")
+    if expr.get("season"):
+        return SEASONS[(expr.get("season") or "").lower()][0]
+    return None
+
+
+def alternative(expr: DateExpr, value: DateValue | None) -> DateValue | None:
+    """The other reading a bracket gives of a dated day: "25 October (7 November) 1917" gives
+    7 November 1917, "12 May (16 May according to X) 1937" 16 May 1937; None where the bracket
+    gives no day (a calendar mark only)."""
+    if value is None or value.year is None or not expr.get("month"):
+        return None
+    y, mo = value.year, _month_num(expr.get("month") or "")
+    if expr.get("altday"):
+        return day_value(f"{expr.get('altday')} {expr.get('month')} {y}", y, mo, int(expr.get("altday") or 0))
+    alt = expr.get("alt") or ""
+    m = re.search(rf"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_RE})|(?P<month2>{_MONTH_RE})\s+(?P<day2>[0-3]?\d)\b", alt, re.I)
+    if m is None:
+        return None
+    mo2 = _month_num(m.group("month") or m.group("month2"))
+    d2 = int(m.group("day") or m.group("day2"))
+    y2 = y + 1 if mo2 < mo - 6 else y  # "19 December (1 January) 1918": the other calendar's next year
+    return day_value(m.group(0), y2, mo2, d2)
+
+
+# -- life spans after a name --------------------------------------------------------------------
+
+_SPAN_DATE = rf"(?:(?:c\.|ca\.|circa|about)\s*)?(?:{_DAY_RE}\s+{_MONTH_RE},?\s+|{_MONTH_RE}\s+[0-3]?\d,?\s+)?{_YEAR_RE}"
+LIFESPAN_RE = re.compile(
+    rf"\(\s*(?:(?P<born>{_SPAN_DATE})\s*(?:-|\u2013|\u2014|to)\s*(?P<died>{_SPAN_DATE}|\?)?"
+    rf"|(?:born|b\.)\s+(?P<born_only>{_SPAN_DATE})|(?:died|d\.)\s+(?P<died_only>{_SPAN_DATE}))\s*\)", re.I)
+
+
+@dataclass(frozen=True)
+class LifeSpan:
+    """A bracketed "(1890-1941)", "(b. 1894)" or "(3 May 1890 - 9 June 1941)" in ``text``."""
+
+    begin: int
+    stop: int
+    born: DateValue | None
+    died: DateValue | None
+
+
+def lifespans(text: str) -> list[LifeSpan]:
+    """Every bracketed life span in ``text``; a date each end gives at its own precision
+    ("c. 1890" stays a year)."""
+    out = []
+    # "(8 October [O.S. 26 September] 1892 - ...)": the other calendar's day blanked, offsets kept
+    plain = re.sub(r"\[[^\[\]()]{0,40}\]", lambda b: " " * len(b.group(0)), text)
+    for m in LIFESPAN_RE.finditer(plain):
+        born, died = m.group("born") or m.group("born_only"), m.group("died") or m.group("died_only")
+        bv = parse_date(" ".join(born.split())) if born else None
+        dv = parse_date(" ".join(died.split())) if died and died != "?" else None
+        if bv is not None and dv is not None and (dv.start or "") < (bv.start or ""):
+            continue  # "(1941-1890)" is no life
+        if bv is not None and dv is not None and (dv.year or 0) - (bv.year or 0) > 110:
+            continue
+        if bv is None and dv is None:
+            continue
+        out.append(LifeSpan(m.start(), m.end(), bv, dv))
+    return out
+
+
+_ACCORDING_RE = re.compile(r"\b(?:according\s+to|per|after|in)\s+(?P<src>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)", re.U)
+
+
+def alternative_claim(value: DateValue | None) -> dict[str, str] | None:
+    """The other reading a dated expression carries in brackets, as a claim of its own: its date and,
+    where the bracket names one, its source ("12 May (16 May according to X) 1937" gives 16 May
+    1937 by X). None where the date has no alternative day."""
+    if value is None or not value.text or not value.start:
+        return None
+    exprs = find_dates(value.text)
+    if not exprs or exprs[0].core_stop is None:
+        return None
+    alt = alternative(exprs[0], value)
+    if alt is None or alt.start is None or alt.end is None or alt.precision is None:
+        return None
+    out = {"text": alt.text, "start": alt.start, "end": alt.end, "precision": alt.precision}
+    m = _ACCORDING_RE.search(exprs[0].get("alt") or "")
+    if m is not None:
+        out["source"] = m.group("src")
+    if exprs[0].get("calendar"):
+        out["calendar"] = "new" if exprs[0].get("calendar") == "old" else "old"
+    elif 10 <= (date.fromisoformat(alt.start) - date.fromisoformat(value.start)).days <= 13:
+        out["calendar"] = "new"  # the Julian calendar ran 10 to 13 days behind from 1582 to 1918
+    return out

@@ -1,17 +1,33 @@
 """When an event happened, as its source says: the date attached to a trigger's clause, the
 running anchor that partial and relative dates resolve against, and the narrower cases in which
-an undated event takes the date of the sentences before."""
+an undated event takes the date of the sentences before.
+
+The phenomena, each with fixtures in tests/test_dating_rules.py: a yearless date takes the year
+its own sentence gives later ("12 May (16 May per X) 1937", "between 2 July and 9 October 1931");
+a carried year expires at a section break or after CARRY_SENTENCES sentences; relative dates
+("two days later", "the next morning, 14 March", "by the autumn") count from the last event
+date; calendar pairs give the first calendar's day; bracketed life spans after a name are no
+event's date (kartoteka/extract/lifespan.py reads them); a sentence with dates of its own, a named
+period ("during the purge") takes no date from the sentences
+before, and one that points back to its scene ("at this same meeting")
+takes the scene's."""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import replace
 from typing import Any
 
 from kartoteka.extract.dates import (
+    PRECISIONS,
+    SEASONS,
     DateExpr,
     DateValue,
+    borrowed_year,
     find_dates,
     is_anchor,
+    lifespans,
     month_number,
     resolve,
     year_value,
@@ -28,51 +44,145 @@ from kartoteka.extract.syntax import (
     verbish,
 )
 
+# How many sentences a year (or an anchor for "two days later") carries to yearless dates after it
+# before the narrative is taken to have moved on.
+CARRY_SENTENCES = 10
+# Prepositions that set a clause in a named stretch of time ("during the purge", "throughout the
+# war"): the clause has a time of its own, so it takes no date from the sentences before.
+PERIOD_PREPS = {"during", "throughout", "amid", "amidst"}
+# What a sentence points back to as the scene it is still in: "at this same meeting", "at that time".
+SCENE_NOUNS = {"meeting", "session", "sitting", "congress", "conference", "plenum", "assembly", "hearing",
+               "time", "moment"}
+
 
 class DatingMixin:
     """Date attachment for PassageExtractor."""
 
     def _dates(self) -> list[tuple[DateExpr, DateValue | None, Any]]:
         """Dates of the passage, partial and relative ones resolved against the running anchor.
-        A partial date ("on 15 March") takes the year of an anchor in its own sentence, or of a
-        full day or month date in the last two passages; failing that, the year of the same month
-        named in recent passages ("in March 1938 ... on 15 March"), else the year most of the
-        recent absolute dates agree on, so a flash-forward does not mislead it."""
-        out = []
+        A yearless date takes, in order: the year of a dated expression it is joined to later in
+        its sentence ("between 2 July and 9 October 1931"); the anchor of its own sentence; a
+        firm (written-out day or month) anchor of the last few sentences; the year of the same
+        month named lately ("in March 1938 ... on 15 March"); the anchor while it is recent.
+        Past ``CARRY_SENTENCES`` or a section break the narrative has moved on: no year."""
         st = self.state
         if st.anchor_section != self.p.section:
-            st.anchor, st.anchor_section, st.years, st.months = None, self.p.section, [], {}
-        anchor_end = -1000
+            st.anchor, st.anchor_section, st.years, st.months, st.days = None, self.p.section, [], {}, {}
+        self.entry_anchor = (st.anchor, st.anchor_sentence)  # what the passage opens with
+        self.first_sentence = st.sentences
         body = self.p.body
-        for expr in find_dates(body):
-            anchor = st.anchor
-            near = 0 <= expr.begin - anchor_end < 200 and not re.search(r"[.!?]\s", body[anchor_end:expr.begin])
-            month = expr.get("month")
-            same_month = st.months.get(month_number(month)) if month and expr.kind in PARTIAL else None
-            firm = st.anchor_absolute and anchor is not None and anchor.precision in ("day", "month") \
-                and self.p.seq - st.anchor_seq <= 2
-            if not near and not firm and same_month is not None and self.p.seq - same_month[1] <= MONTH_MEMORY:
-                anchor = year_value(str(same_month[0]), same_month[0])
-            elif not near and anchor is not None and anchor.start and expr.kind in PARTIAL and st.years:
-                recent = sorted(st.years[-5:])
-                y = recent[len(recent) // 2]
-                if anchor.year is not None and abs(y - anchor.year) > 3:  # a flash-forward or aside
-                    anchor = year_value(str(y), y)
-            value = resolve(expr, anchor)
-            span = self.doc.char_span(expr.begin, expr.stop, alignment_mode="expand")
+        starts = [s.start_char for s in self.doc.sents]
+        spans = self._lifespan_spans()
+        exprs = [e for e in find_dates(body) if not any(b <= e.begin < x for b, x in spans)]
+        out: list[tuple[DateExpr, DateValue | None, Any]] = []
+        for i, expr in enumerate(exprs):
+            here = st.sentences + bisect_right(starts, expr.begin) - 1
+            span = self.doc.char_span(expr.begin, expr.core_stop or expr.stop, alignment_mode="expand")
+            value = resolve(expr, self._anchor_for(exprs, i, here, span))
             out.append((expr, value, span))
-            if value is not None and value.start and value.precision in ("day", "month") and value.year \
-                    and value.start[:7] == (value.end or "")[:7]:
-                st.months[int(value.start[5:7])] = (value.year, self.p.seq)
-            if is_anchor(expr, value) and value is not None and not value.flag:
-                if st.anchor is not None and st.anchor.year and value.year and span is not None \
-                        and abs(value.year - st.anchor.year) > 1 and self.aside(span):
-                    continue  # a flashback inside a noun phrase or subordinate clause: "a note of 1923"
-                st.anchor, st.anchor_absolute, st.anchor_seq = value, expr.absolute, self.p.seq
-                anchor_end = expr.stop
-                if expr.absolute and value.precision in ("day", "month", "season", "year") and value.year:
-                    st.years.append(value.year)
+            self._note(expr, value, span, here)
+        st.sentences += len(starts)
+        return self._explicit_after_relative(self._ranges(exprs, out))
+
+    def _ranges(self, exprs: list[DateExpr], out: list[tuple[DateExpr, DateValue | None, Any]]
+                ) -> list[tuple[DateExpr, DateValue | None, Any]]:
+        """"Between 2 July and 9 October 1931", "from March to August 1926": one span of time from
+        the first day to the last, at the coarser precision of its ends, whichever end dates a clause."""
+        for k in range(len(out) - 1):
+            if borrowed_year(self.p.body, exprs, k) is None:
+                continue
+            (e1, v1, s1), (e2, v2, s2) = out[k], out[k + 1]
+            if v1 is None or v2 is None or not v1.start or not v2.end or v1.start > v2.end:
+                continue
+            if "/" in self.p.body[e1.stop:e2.begin]:  # "25 October/7 November 1917": one day, two calendars
+                pair = replace(v1, text=self.p.body[e1.begin:e2.stop])
+                out[k], out[k + 1] = (e1, pair, s1), (e2, pair, s2)
+                continue
+            rank = max(PRECISIONS.index(v1.precision or "day"), PRECISIONS.index(v2.precision or "day"))
+            both = DateValue(self.p.body[e1.begin:e2.stop], v1.start, v2.end, PRECISIONS[rank])
+            out[k], out[k + 1] = (e1, both, s1), (e2, both, s2)
         return out
+
+    def _anchor_for(self, exprs: list[DateExpr], i: int, here: int, span: Any) -> DateValue | None:
+        """What a yearless or relative date resolves against (None: nothing reliable). A day
+        named in passing ("the law of 1 December", "which appeared on 4 December") that was told
+        lately with its year points back to it; one that dates its clause follows the story."""
+        st, expr = self.state, exprs[i]
+        if expr.absolute:
+            return None
+        lent = borrowed_year(self.p.body, exprs, i)
+        if lent is not None:
+            return year_value(str(lent), lent)
+        anchor = st.anchor
+        if anchor is None or not anchor.start:
+            return None
+        if expr.kind == "season" and re.search(r"\bby\s+(?:the\s+)?$", self.p.body[:expr.begin], re.I):
+            return self._deadline_year(expr, anchor, here)
+        if st.anchor_sentence == here:
+            return anchor
+        recent = here - st.anchor_sentence <= CARRY_SENTENCES
+        if expr.kind not in PARTIAL:
+            return anchor if recent else None  # "two days later": after the last event told
+        month = expr.get("month")
+        day = expr.get("day") if expr.kind in ("dm", "md") else None
+        same_day = st.days.get((month_number(month), int(day))) if month and day and day.isdigit() else None
+        if same_day is not None and self.p.seq - same_day[1] <= MONTH_MEMORY and span is not None \
+                and self.aside(span):
+            return year_value(str(same_day[0]), same_day[0])  # the day told lately, named again
+        firm = st.anchor_absolute and anchor.precision in ("day", "month") and self.p.seq - st.anchor_seq <= 2
+        same_month = st.months.get(month_number(month)) if month else None
+        if not (firm and recent) and same_month is not None and self.p.seq - same_month[1] <= MONTH_MEMORY:
+            return year_value(str(same_month[0]), same_month[0])
+        return anchor if recent else None
+
+    def _deadline_year(self, expr: DateExpr, anchor: DateValue, here: int) -> DateValue | None:
+        """"By the autumn" is the next such season after the story's now: after a date in December
+        it is the next year's autumn."""
+        if here - self.state.anchor_sentence > CARRY_SENTENCES or anchor.year is None:
+            return None
+        first, last = SEASONS[(expr.get("season") or "").lower()]
+        month = int(anchor.start[5:7]) if anchor.start and anchor.precision in ("day", "month") else 0
+        y = anchor.year + 1 if first < last and month > last else anchor.year
+        return year_value(str(y), y)
+
+    def _note(self, expr: DateExpr, value: DateValue | None, span: Any, here: int) -> None:
+        """Let a resolved date anchor what follows, unless it is a flashback aside."""
+        st = self.state
+        if value is not None and value.start and value.precision in ("day", "month") and value.year \
+                and value.start[:7] == (value.end or "")[:7]:
+            st.months[int(value.start[5:7])] = (value.year, self.p.seq)
+            if value.precision == "day":
+                st.days[(int(value.start[5:7]), int(value.start[8:10]))] = (value.year, self.p.seq)
+        if not is_anchor(expr, value) or value is None or value.flag:
+            return
+        if st.anchor is not None and st.anchor.year and value.year and span is not None \
+                and abs(value.year - st.anchor.year) > 1 and self.aside(span):
+            return  # a flashback inside a noun phrase or subordinate clause: "a note of 1923"
+        # a yearless date resolved against a written-out one is as firm as it ("1 May 1937 ... on 9 May")
+        firm = expr.absolute or (st.anchor_absolute and st.anchor is not None and st.anchor.year == value.year
+                                 and here - st.anchor_sentence <= CARRY_SENTENCES)
+        st.anchor, st.anchor_absolute, st.anchor_seq, st.anchor_sentence = value, firm, self.p.seq, here
+        if expr.absolute and value.year:
+            st.years.append(value.year)
+
+    def _explicit_after_relative(self, out: list[tuple[DateExpr, DateValue | None, Any]]
+                                 ) -> list[tuple[DateExpr, DateValue | None, Any]]:
+        """"The next morning, 14 March": the day written out is the date; the relative phrase it
+        restates takes that value too, so either one dating the clause gives the same day."""
+        body = self.p.body
+        for k in range(len(out) - 1):
+            (e1, _v1, s1), (e2, v2, _s2) = out[k], out[k + 1]
+            if e1.kind in ("relative", "deictic") and v2 is not None and v2.start \
+                    and re.fullmatch(r"\s*[,(\u2014-]\s*", body[e1.stop:e2.begin]):
+                out[k] = (e1, replace(v2, text=f"{e1.text}, {v2.text}"), s1)
+        return out
+
+    def _lifespan_spans(self) -> list[tuple[int, int]]:
+        """Bracketed life spans right after a name ("X (1890-1941)", "X (b. 1902)"): the person's
+        birth and death, not the date of the sentence's event (the lifespan rule reads them; a
+        "born" in the bracket still makes a birth, which merges with the rule's dated one)."""
+        body = self.p.body
+        return [(ls.begin, ls.stop) for ls in lifespans(body) if re.search(r"[A-Z][\w'.-]*\s*$", body[:ls.begin])]
 
     def aside(self, span: Any, strict: bool = True) -> bool:
         """Whether a date sits off the narrative line: in a relative or participial clause, a
@@ -195,8 +305,15 @@ class DatingMixin:
             return best[2], 1.0 if best[0] == 0 else 0.9
         if not self.lex.infer_dates or not infer:
             return None, 1.0
-        # inferred from the passage: the latest anchor-able date before this sentence
-        if any(t.lower_ in TIME_CUES for t in sent):
+        # inferred from the passage: the latest anchor-able date before this sentence, unless the
+        # sentence sets its own time ("Later", "During the purge") or has dates of its own that the
+        # event does not take: then the sentence says when, just not for this event
+        scene = self.scene_reference(sent)
+        if scene is not None:
+            return replace(scene, inferred=True), 0.7  # "At this same meeting X was elected"
+        if any(t.lower_ in TIME_CUES or t.lower_ in PERIOD_PREPS for t in sent):
+            return None, 1.0
+        if any(sp is not None and v is not None and sent.start <= sp.start < sent.end for _e, v, sp in self.dates):
             return None, 1.0
         if not self.narrated(trig):
             return None, 1.0  # "the traitors who killed Kirov", "since Kirov's murder": told before
@@ -223,6 +340,24 @@ class DatingMixin:
             if any(t.lower_ in TIME_CUES for t in prev):
                 break  # "Later ..." moves the time on from the sentence before
         return None, 1.0
+
+    def scene_reference(self, sent: Any) -> DateValue | None:
+        """The date of the scene a sentence points back to ("at this very meeting", "at that
+        session", "at the same time"): the last date that set the scene in the sentences before,
+        while it is recent; None where the sentence points to no scene."""
+        if not any(t.lower_ in ("this", "that", "same") and t.head.lemma_.lower() in SCENE_NOUNS
+                   and t.head.dep_ == "pobj" and t.head.head.lower_ in ("at", "in", "during") for t in sent):
+            return None
+        for e, v, sp in reversed(self.dates):
+            if sp is None or v is None or sp.start >= sent.start or not is_anchor(e, v) or self.aside(sp, strict=False):
+                continue
+            return v if self._sentence_no(sent.start_char) - self._sentence_no(sp.start_char) <= CARRY_SENTENCES else None
+        anchor, at = self.entry_anchor
+        return anchor if anchor is not None and self._sentence_no(sent.start_char) - at <= CARRY_SENTENCES else None
+
+    def _sentence_no(self, char: int) -> int:
+        """The document-wide number of the sentence holding a character of this passage."""
+        return self.first_sentence + bisect_right([s.start_char for s in self.doc.sents], char) - 1
 
     def _about_another(self, root: Any, trig: Any) -> bool:
         """A date inside a phrase that ties the clause to something else ("in accordance with the

@@ -8,8 +8,10 @@ from collections import Counter
 from typing import Any
 
 from kartoteka.analysis import Analysis, Factoid, Mention
+from kartoteka.extract.dates import alternative_claim
 from kartoteka.extract.extractor import PassageExtractor, factoid_id
 from kartoteka.extract.lexicon import Lexicon, default_lexicon
+from kartoteka.extract.lifespan import lifespan_candidates
 from kartoteka.extract.state import Candidate, DocState, EntityInfo
 from kartoteka.pipeline import Context, register
 from kartoteka.resolve.keys import alias_key
@@ -85,8 +87,9 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
             continue
         segs = [s for s in segments if s.start < p.end and p.start < s.end]
         px = PassageExtractor(lex, p, doc, by_passage.get(p.seq, []), info, state, segs)
-        for c in px.run():
+        for c in [*px.run(), *lifespan_candidates(px)]:  # lifespan: "X (1890-1941)", see lifespan.py
             f = to_factoid(a, p, c)
+            f.attrs.update({"date_alternative": alt} if (alt := alternative_claim(c.date)) else {})  # dates.py
             key = (f.type, f.subject_id, f.start, f.end, f.negated)
             old = found.get(key)
             found[key] = f if old is None else merge(old, f)

@@ -34,6 +34,9 @@ class DocState:
     last_speaker: str | None = None
     years: list[int] = field(default_factory=list)
     months: dict[int, tuple[int, int]] = field(default_factory=dict)  # month -> (year, passage seq)
+    sentences: int = 0  # sentences read so far (dating counts how far back its anchor lies)
+    anchor_sentence: int = 0  # the sentence the anchor was found in
+    days: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (month, day) -> (year, seq)
 
 
 @dataclass

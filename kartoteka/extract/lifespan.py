@@ -1,0 +1,55 @@
+"""Life spans written in brackets after a person's name: "Ivan Petrov (1890-1941)", "Anna Volkova
+(3 May 1902 - 9 June 1960)", "X (b. 1894)". Biographies and histories introduce people this way;
+the bracket states the person's birth and death (at the precision it gives), not the date of the
+sentence's event, so dating leaves it out and this rule turns it into birth and death factoids.
+
+The rule is a function of one passage's extractor (its parse, mentions and sentence spans); the
+extract stage calls it once per passage beside the trigger rules.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kartoteka.extract.dates import DateValue, lifespans
+from kartoteka.extract.state import Candidate
+
+NAME = "lifespan"
+PHENOMENON = "a bracketed life span after a person's name gives their birth and death"
+# A bracket is the person's only where it follows the name directly ("Petrov (1890-1941)").
+_BEFORE = re.compile(r"\S\s*$")
+
+
+def lifespan_candidates(px: Any) -> list[Candidate]:
+    """Birth and death candidates for every bracketed life span right after a person's name."""
+    body = px.p.body
+    out: list[Candidate] = []
+    for ls in lifespans(body):
+        if not _BEFORE.search(body[:ls.begin]):
+            continue
+        tok = _token_before(px.doc, ls.begin)
+        m = px.mention_at(tok) if tok is not None else None
+        if m is None or not m.entity_id or px.etype(m) != "person":
+            continue
+        sent_span = px.sentence_span(tok.sent)
+        text = body[ls.begin:ls.stop]
+        for typ, value in (("birth", ls.born), ("death", ls.died)):
+            if value is not None:
+                out.append(_candidate(typ, m, sent_span, value, text))
+    return out
+
+
+def _token_before(doc: Any, char: int) -> Any | None:
+    """The last token ending before ``char`` (the name's last word before the bracket)."""
+    prev = None
+    for t in doc:
+        if t.idx + len(t.text) > char:
+            break
+        prev = t
+    return prev
+
+
+def _candidate(typ: str, m: Any, sent_span: tuple[int, int], value: DateValue, text: str) -> Candidate:
+    return Candidate(typ, m, sent_span, {"subject": m.entity_id}, value, confidence=0.85,
+                     attrs={"trigger": text, "rule": NAME})
