@@ -19,11 +19,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from kartoteka.analysis import Mention, Passage, Segment
+from kartoteka.extract.arguments import Args
 from kartoteka.extract.coref import CorefMixin
 from kartoteka.extract.counting import CountingMixin
 from kartoteka.extract.dating import DatingMixin
 from kartoteka.extract.lexicon import Lexicon, Trigger
 from kartoteka.extract.numbers import parse_number
+from kartoteka.extract.rules import declare, of_kind, on
 from kartoteka.extract.stance import StanceMixin
 from kartoteka.extract.state import Candidate, DocState, EntityInfo
 from kartoteka.extract.syntax import (
@@ -32,7 +34,6 @@ from kartoteka.extract.syntax import (
     NAMING,
     NUMERIC_ENTS,
     PERSON_PRONOUNS,
-    PREP_NOUNS,
     REFLEXIVE,
     RELATIVE,
     SPACY_TYPES,
@@ -47,6 +48,27 @@ from kartoteka.extract.syntax import (
 )
 from kartoteka.resolve.keys import alias_key
 from kartoteka.resolve.names import strip_titles
+
+declare("compound_adjective", "gate",
+        "a trigger hyphened to a word before it is part of a compound adjective, not an event "
+        "('peasant-born', 'foreign-trained'), unless the word is a verb prefix ('re-elected')",
+        [("The peasant-born Ivan Petrov was re-elected to the Central Committee in 1930.",
+          [("election", "petrov", "1930"), ("!birth", "petrov", None)]),
+         ("The Geneva-born Marcel Duroc moved to Paris in 1860.", [("!birth", "duroc", None)]),
+         ("Anna Volkova, a Kazan-born poet, was re-elected to the Writers' Union in 1934.",
+          [("election", "volkova", "1934"), ("!birth", "volkova", None)])])
+declare("irrealis", "gate",
+        "an event only intended, attempted, feared or ordered is not told as having happened "
+        "('tried to arrest X', 'the plan to shoot X')",
+        [("In 1936 the police tried to arrest Ivan Petrov.", [("!arrest", "petrov", None)]),
+         ("In 1870 Marcel Duroc feared that the guards would shoot him.", [("!execution", "duroc", None)]),
+         ("The plan to expel Anna Volkova was dropped in 1935.", [("!expulsion", "volkova", None)])])
+declare("succession_partner", "candidates",
+        "a succession names two people: 'X was replaced by Y' is Y's appointment, 'Y succeeded X' "
+        "X's removal",
+        [("In 1936 Ivan Petrov was replaced by Boris Orlov.", [("appointment", "orlov", "1936")]),
+         ("Anna Volkova succeeded Gleb Morozov as editor in 1931.", [("removal", "morozov", "1931")]),
+         ("Marcel Duroc was replaced as mayor by Louis Varlin in 1871.", [("appointment", "varlin", "1871")])])
 
 
 def factoid_id(doc: str, start: int, end: int, type_: str, subject: str | None, extra: str = "") -> str:
@@ -392,105 +414,81 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                     break
 
     def apply(self, trig: Trigger, tok: Any, sent: Any) -> list[Candidate]:
-        if tok.lower_ in trig.not_forms:
+        """The candidates one trigger token gives: its gates, its arguments (the registered
+        subject rules), its roles and dates, one candidate per subject (and partner)."""
+        if not self.admissible(trig, tok):
             return []
         given = self.given_object(tok, trig) if trig.object_nouns else None
         if trig.object_nouns and given is None:
             return []
-        if tok.i > 1 and self.doc[tok.i - 1].text in ("-", "\u2010") and not self.doc[tok.i - 1].whitespace_ \
-                and self.doc[tok.i - 2].lower_ not in VERB_PREFIXES:
-            return []  # part of a compound adjective: "peasant-born", "foreign-trained" (not "re-elected")
-        passive = is_passive(tok) if not trig.is_noun else False
-        if trig.voice == "passive" and not passive:
+        args = self.arguments(trig, tok)
+        if not args.subjects:
             return []
-        if trig.voice == "active" and passive:
+        subjects_ok = self.subjects_of(trig, tok, args)
+        if not subjects_ok:
             return []
+        seen = {m.entity_id for m, _ in subjects_ok if m.entity_id}
+        agents = [m for at in args.agents for m, _ in self.expand(at)
+                  if m.entity_id and self.etype(m) in ("person", "organization") and m.entity_id not in seen]
+        office_tok = given if given is not None else self.office_token(tok, trig) if trig.office else None
+        if office_tok is not None and trig.type in ("appointment", "election") and self.naming_not_office(trig, office_tok):
+            return []
+        office_text = self.phrase(office_tok) if office_tok is not None else None
+        org_ids = self.organizations(tok, trig, office_tok, office_text)
+        if trig.requires_org and not org_ids:
+            return []  # a member of what? appeared before whom?
+        successors: list[Mention] = []
+        if trig.by == "successor":
+            successors, agents = agents, []
+        roles = self.roles(trig, tok, seen, agents, successors, office_text, org_ids)
+        ev = self.event_frame(trig, tok, sent, args.subjects)
+        out = self.candidates(trig, tok, subjects_ok, roles, office_tok, ev)
+        if trig.partner and not ev["negated"]:
+            out += self.partners(trig, tok, subjects_ok, successors, roles, seen, ev)
+        return out
+
+    def admissible(self, trig: Trigger, tok: Any) -> bool:
+        """The trigger's own conditions (lexicon data) and the registered gates."""
+        if tok.lower_ in trig.not_forms:
+            return False
+        if on("compound_adjective") and tok.i > 1 and self.doc[tok.i - 1].text in ("-", "\u2010") \
+                and not self.doc[tok.i - 1].whitespace_ and self.doc[tok.i - 2].lower_ not in VERB_PREFIXES:
+            return False  # part of a compound adjective: "peasant-born", "foreign-trained" (not "re-elected")
+        passive = self.is_passive_trigger(tok) if not trig.is_noun else False
+        if (trig.voice == "passive" and not passive) or (trig.voice == "active" and passive):
+            return False
         if trig.needs and not any(needs_ok(tok, steps) for steps in trig.needs):
-            return []
+            return False
         if trig.object:
             obj = self.gobject(tok)
             refl = obj is not None and obj.lower_ in REFLEXIVE
             if (trig.object == "reflexive") != refl:
-                return []
-        if self.irrealis(tok):
-            return []
-        # subject tokens and agents
-        subj_toks: list[Any] = []
-        agent_toks: list[Any] = []
-        exclude: set[int] = set()
+                return False
+        return not (on("irrealis") and self.irrealis(tok))
+
+    def is_passive_trigger(self, tok: Any) -> bool:
+        return is_passive(tok)
+
+    def arguments(self, trig: Trigger, tok: Any) -> Args:
+        """Subject and agent tokens, from the registered rules of the trigger's kind."""
+        args = Args()
+        for r in of_kind("noun-subject" if trig.is_noun else "verb-subject"):
+            assert r.fn is not None
+            r.fn(self, trig, tok, args)
         if trig.is_noun:
-            of_objs = self.prep_objects(tok, ["of"]) if trig.org != "of" else []
-            if not of_objs and trig.org != "of":
-                of_objs = self.detached_of(tok)
-            for c in tok.children:
-                if c.dep_ == "poss" and of_objs:
-                    agent_toks.append(c)  # "Stalin's execution of the commanders"
-                elif c.dep_ == "poss" or (c.dep_ == "compound" and self.mention_at(c) is not None):
-                    subj_toks.append(c)
-                    cm = self.mention_at(c)
-                    for h in [c, *self.hyphen_partners(c)]:  # "the Zinoviev-Kamenev trial"
-                        hm = self.mention_at(h)
-                        if hm is None or (hm is cm and "-" in hm.text
-                                          and (self.etype(hm) != "person" or "-" not in self.entity_name(hm))):
-                            hm = self.unmentioned_person(h, part=True)  # one name of a joined mention
-                        if hm is not None and hm is not cm:
-                            self.made[h.i] = hm
-                            subj_toks.append(h)
-            subj_toks += of_objs
-            agent_toks += self.prep_objects(tok, ["by"])
-            if not subj_toks and trig.type in ("trial", "meeting"):
-                subj_toks += self.relative_participants(tok, trig.type)
-            if not subj_toks and self._bare_event(tok):
-                to = self.prep_objects(tok.head, ["to"])  # "death came to him in 1939"
-                subj_toks += to if to else [tok] if tok.i in self.coref_map else []
-            if trig.subject == "actor" and not subj_toks:
-                if tok.dep_ == "attr":
-                    s = self.gsubject(tok.head)
-                    if s is not None:
-                        subj_toks.append(s)
-                elif tok.dep_ == "appos":
-                    subj_toks.append(tok.head)
-            if not subj_toks and tok.dep_ in ("dobj", "pobj", "attr") and trig.subject == "patient":
-                # "X committed suicide", "X was under arrest", "X stood trial"
-                head = tok.head.head if tok.dep_ == "pobj" else tok.head
-                if tok.dep_ == "pobj" and trig.type in PREP_NOUNS.get(tok.head.lower_, ()):
-                    s = self.gsubject(head) if verbish(head) else None
-                    if s is not None:
-                        subj_toks.append(s)
-        elif trig.subject == "actor":
-            s = self.gsubject(tok)
-            if s is not None and not passive:
-                subj_toks.append(s)
-        elif trig.subject == "from":
-            subj_toks += self.prep_objects(tok, ["from"])
-        else:  # patient
-            if passive:
-                s = self.gsubject(tok)
-                if s is not None:
-                    subj_toks.append(s)
-                agent_toks += self.agent_tokens(tok)
-            else:
-                o = self.gobject(tok)
-                if o is not None:
-                    subj_toks.append(o)
-                    exclude = {x.i for x in [self.gsubject(tok)] if x is not None}
-                    s = self.gsubject(tok)
-                    if s is not None:
-                        agent_toks.append(s)
-                    # "set up a section called X", parsed as a second verb: X is the object's name
-                    for c in tok.children:
-                        if c.dep_ == "conj" and c.lemma_ in NAMING and not any(g.dep_ in SUBJ_DEPS for g in c.children):
-                            subj_toks += [g for g in c.children if g.dep_ in ("dobj", "oprd", "attr")]
-        if not subj_toks:
-            return []
+            args.agents += self.prep_objects(tok, ["by"])
+        return args
+
+    def subjects_of(self, trig: Trigger, tok: Any, args: Args) -> list[tuple[Mention, float]]:
+        """The mentions the subject tokens stand for, of the types the trigger allows, once each."""
         subjects: list[tuple[Mention, float]] = []
-        for st in subj_toks:
+        for st in args.subjects:
             # "X, arrested on D, and Y": the participle is X's alone
             own_only = tok.dep_ in ("acl", "amod") and st.i == tok.head.i
-            subjects += self.expand(st, exclude=exclude, conjuncts=not own_only)
+            subjects += self.expand(st, exclude=args.exclude, conjuncts=not own_only)
         allowed = set(trig.subjects)
         seen: set[str] = set()
-        subjects_ok = []
+        out = []
         for m, f in subjects:
             if not m.entity_id or m.entity_id in seen:
                 continue
@@ -498,26 +496,20 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             if et not in allowed and not (not self.info.linked(m.entity_id) and SPACY_TYPES.get(m.label) in allowed):
                 continue
             seen.add(m.entity_id)
-            subjects_ok.append((m, f))
-        if not subjects_ok:
-            return []
-        # roles
+            out.append((m, f))
+        return out
+
+    def naming_not_office(self, trig: Trigger, office_tok: Any) -> bool:
+        """"A man named X", "a sister named Margaret": naming, not an office."""
+        om = self.mention_at(office_tok) or self.unmentioned_person(office_tok)
+        if om is not None and self.etype(om) == "person":
+            return True
+        return trig.lemma in NAMING and office_tok.pos_ == "PROPN" and office_tok.lemma_.lower() not in self.lex.person_nouns \
+            and not any(t.lemma_.lower() in self.lex.person_nouns for t in office_tok.subtree)
+
+    def roles(self, trig: Trigger, tok: Any, seen: set[str], agents: list[Mention], successors: list[Mention],
+              office_text: str | None, org_ids: list[str]) -> dict[str, Any]:
         roles: dict[str, Any] = {}
-        agents = [m for at in agent_toks for m, _ in self.expand(at) if m.entity_id and self.etype(m) in ("person", "organization")]
-        agents = [m for m in agents if m.entity_id not in seen]
-        office_tok = given if given is not None else self.office_token(tok, trig) if trig.office else None
-        if office_tok is not None and trig.type in ("appointment", "election"):
-            om = self.mention_at(office_tok) or self.unmentioned_person(office_tok)
-            if om is not None and self.etype(om) == "person":
-                return []  # "a man named X", "named X in his interrogation": naming, not office
-            if trig.lemma in NAMING and office_tok.pos_ == "PROPN" and office_tok.lemma_.lower() not in self.lex.person_nouns \
-                    and not any(t.lemma_.lower() in self.lex.person_nouns for t in office_tok.subtree):
-                return []  # "a sister named Margaret"
-        office_text = self.phrase(office_tok) if office_tok is not None else None
-        org_ids = self.organizations(tok, trig, office_tok, office_text)
-        if trig.requires_org and not org_ids:
-            return []  # a member of what? appeared before whom?
-        place = self.place(tok, seen)
         others = []
         for spec in trig.other:
             if spec == "dobj":
@@ -526,67 +518,77 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             else:
                 toks = self.prep_objects(tok, [spec.split(":", 1)[1]])
             others += [m.entity_id for t in toks for m, _ in self.expand(t) if m.entity_id and m.entity_id not in seen]
-        new_name = self.new_name(tok) if trig.new_name else None
-        excluded = self.clausal_parts(subj_toks, tok)
-        # only some kinds of event take the date of the sentences before: an execution or a trial
-        # told after an arrest happened later ("X was arrested in April. ... X was executed.")
-        infer = trig.type in self.lex.infer_types or (trig.is_noun and self.announced(tok))
-        date, dconf = self.date_for(tok, sent, excluded, infer=infer)
-        hedged = self.hedged(tok, sent)
-        negated = self.negated(tok)
-        s_start, s_end = self.sentence_span(sent)
-        stored = self.p.to_stored(s_start, s_end)
-        voice = self.voice_for(tok, sent, stored)
-        if trig.by == "successor":
-            successors, agents = agents, []
-        else:
-            successors = []
         if agents:
             roles["agent"] = agents[0].entity_id
         if office_text:
             roles["office"] = office_text
         if org_ids:
             roles["organization"] = org_ids[0]
+        place = self.place(tok, seen)
         if place:
             roles["place"] = place
-        if successors:
-            others = [m.entity_id for m in successors] + others
+        others = [m.entity_id for m in successors] + others
         if others:
             roles["other"] = list(dict.fromkeys(others))
-        out = []
+        return roles
+
+    def event_frame(self, trig: Trigger, tok: Any, sent: Any, subj_toks: list[Any]) -> dict[str, Any]:
+        """What every candidate of one trigger shares: date, stance, sentence span, attributes."""
+        excluded = self.clausal_parts(subj_toks, tok)
+        # only some kinds of event take the date of the sentences before: an execution or a trial
+        # told after an arrest happened later ("X was arrested in April. ... X was executed.")
+        infer = trig.type in self.lex.infer_types or (trig.is_noun and self.announced(tok))
+        date, dconf = self.date_for(tok, sent, excluded, infer=infer)
+        span = self.sentence_span(sent)
         attrs: dict[str, Any] = {"trigger": tok.text}
+        new_name = self.new_name(tok) if trig.new_name else None
         if new_name:
             attrs["new_name"] = new_name
-        if trig.type == "sentence" and office_text:
-            attrs["sentence"] = office_text
-            roles.pop("office", None)
+        return {"date": date, "dconf": dconf, "span": span, "hedged": self.hedged(tok, sent),
+                "negated": self.negated(tok), "voice": self.voice_for(tok, sent, self.p.to_stored(*span)),
+                "attrs": attrs}
+
+    def candidates(self, trig: Trigger, tok: Any, subjects_ok: list[tuple[Mention, float]], roles: dict[str, Any],
+                   office_tok: Any | None, ev: dict[str, Any]) -> list[Candidate]:
+        out = []
+        attrs = dict(ev["attrs"])
+        roles = dict(roles)
+        if trig.type == "sentence" and roles.get("office"):
+            attrs["sentence"] = roles.pop("office")
+        date = ev["date"]
         for m, f in subjects_ok:
-            conf = trig.confidence * f * dconf
+            conf = trig.confidence * f * ev["dconf"]
             own = dict(roles, subject=m.entity_id)
             if office_tok is not None and trig.type != "sentence":
                 own.update(self.own_office(m, office_tok, trig))
                 own = {k: v for k, v in own.items() if v is not None}
             # a denied suicide or execution is no denied death: "did not commit suicide, but was slain"
-            for typ in (trig.type,) if negated else (trig.type, *trig.also):
-                c = Candidate(typ, m, (s_start, s_end), dict(own), date, None, voice,
-                              hedged, negated, round(conf if typ == trig.type else conf * 0.95, 3), dict(attrs))
+            for typ in (trig.type,) if ev["negated"] else (trig.type, *trig.also):
+                c = Candidate(typ, m, ev["span"], dict(own), date, None, ev["voice"], ev["hedged"], ev["negated"],
+                              round(conf if typ == trig.type else conf * 0.95, 3), dict(attrs))
                 if date is not None and date.inferred:
                     c.attrs["date_inferred"] = True
                 out.append(c)
-        # the other party of a succession
-        if trig.partner and not negated:
-            partners: list[Mention] = list(successors)
-            if trig.lemma == "succeed":
-                o = self.gobject(tok)
-                partners = [m for m, _ in self.expand(o)] if o is not None else []
-            for pm in partners:
-                if not pm.entity_id or self.etype(pm) != "person" or pm.entity_id in seen:
-                    continue
-                proles = {k: v for k, v in roles.items() if k in ("office", "organization")}
-                proles["subject"] = pm.entity_id
-                proles["other"] = [m.entity_id for m, _ in subjects_ok]
-                out.append(Candidate(trig.partner, pm, (s_start, s_end), proles, date, None, voice, hedged,
-                                     False, round(trig.confidence * 0.85 * dconf, 3), {"trigger": tok.text}))
+        return out
+
+    def partners(self, trig: Trigger, tok: Any, subjects_ok: list[tuple[Mention, float]], successors: list[Mention],
+                 roles: dict[str, Any], seen: set[str], ev: dict[str, Any]) -> list[Candidate]:
+        """The other party of a succession: "X was replaced by Y" is Y's appointment too."""
+        if not on("succession_partner"):
+            return []
+        partners: list[Mention] = list(successors)
+        if trig.lemma == "succeed":
+            o = self.gobject(tok)
+            partners = [m for m, _ in self.expand(o)] if o is not None else []
+        out = []
+        for pm in partners:
+            if not pm.entity_id or self.etype(pm) != "person" or pm.entity_id in seen:
+                continue
+            proles = {k: v for k, v in roles.items() if k in ("office", "organization")}
+            proles["subject"] = pm.entity_id
+            proles["other"] = [m.entity_id for m, _ in subjects_ok]
+            out.append(Candidate(trig.partner or "", pm, ev["span"], proles, ev["date"], None, ev["voice"], ev["hedged"],
+                                 False, round(trig.confidence * 0.85 * ev["dconf"], 3), {"trigger": tok.text}))
         return out
 
     def own_office(self, m: Mention, office_tok: Any, trig: Trigger) -> dict[str, Any]:
