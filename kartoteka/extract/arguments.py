@@ -123,6 +123,21 @@ def state_noun(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
             args.subjects.append(s)
 
 
+@rule("light_verb_object", "noun-subject",
+      "an event noun as the object of a light verb is the verb's subject's event: 'X signed a "
+      "confession', 'X held talks with Y', 'X attended the session'",
+      [("On 3 May 1937 Ivan Petrov signed a confession.", [("testimony", "petrov", "1937-05-03")]),
+       ("In March 1871 Marcel Duroc held talks with Louis Varlin.",
+        [("meeting", "duroc", "1871-03"), ("meeting", "varlin", "1871-03")]),
+       ("In 1952 Anna Volkova had a long conversation with Boris Orlov.", [("meeting", "volkova", "1952")])])
+def light_verb_object(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if args.subjects or tok.dep_ != "dobj" or tok.head.lemma_.lower() not in px.lex.light_verbs:
+        return
+    s = px.gsubject(tok.head)
+    if s is not None and not px.is_passive_trigger(tok.head):
+        args.subjects.append(s)
+
+
 # -- verbal triggers -------------------------------------------------------------------------
 
 
@@ -136,7 +151,7 @@ def verb_actor(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
     if trig.subject != "actor":
         return
     s = px.gsubject(tok)
-    if s is not None and not px.is_passive_trigger(tok):
+    if s is not None and not px.is_passive_trigger(tok, trig):
         args.subjects.append(s)
 
 
@@ -158,7 +173,7 @@ def verb_from(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
        ("Ivan Petrov, arrested in 1937, was never seen again.", [("arrest", "petrov", "1937")]),
        ("In 1936 Anna Volkova was expelled from the Writers' Union.", [("expulsion", "volkova", "1936")])])
 def passive_subject(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
-    if trig.subject != "patient" or not px.is_passive_trigger(tok):
+    if trig.subject != "patient" or not px.is_passive_trigger(tok, trig):
         return
     s = px.gsubject(tok)
     if s is not None:
@@ -173,7 +188,7 @@ def passive_subject(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
        ("In 1936 the Writers' Union expelled Anna Volkova.", [("expulsion", "volkova", "1936")]),
        ("Stalin appointed Ivan Petrov commissar of transport in 1935.", [("appointment", "petrov", "1935")])])
 def active_object(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
-    if trig.subject != "patient" or px.is_passive_trigger(tok):
+    if trig.subject != "patient" or px.is_passive_trigger(tok, trig):
         return
     o = px.gobject(tok)
     if o is None:

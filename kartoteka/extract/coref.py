@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from kartoteka.analysis import Mention
+from kartoteka.extract.rules import declare, on
 from kartoteka.extract.syntax import (
     PERSON_PRONOUNS,
     REFLEXIVE,
@@ -32,6 +33,17 @@ def name_gender(name: str, male_a: frozenset[str] = frozenset()) -> str | None:
     if p.gender is None and p.surname and not p.first and MALE_SURNAME.search(p.surname):
         return "m"
     return p.gender
+
+
+declare("pronoun_agreement", "coref",
+        "a subject pronoun whose gender the current topic does not have is the latest person named "
+        "with that gender, past people whose names say the other ('X was arrested. She ...')",
+        [("Anna Volkova joined the Communist Party in 1919. Gleb Morozov was arrested in 1937. She was "
+          "expelled from the Writers' Union in 1938.", [("expulsion", "volkova", "1938"), ("!expulsion", "morozov", None)]),
+         ("Olga Brandt married Emil Hartmann in 1919. Hartmann was arrested in 1933. She was arrested in 1934.",
+          [("arrest", "brandt", "1934")]),
+         ("Nadia Soret met Boris Orlov in 1921. Orlov left Paris in 1922. In 1923 she was elected to the "
+          "Commune Council.", [("election", "soret", "1923")])])
 
 
 class CorefMixin:
@@ -61,9 +73,13 @@ class CorefMixin:
         for n, sent in enumerate(self.doc.sents):
             for t in sent:
                 sent_no[t.i] = n
-        inherited = self.state.last_subject is not None  # the topic is the passage before's subject
+        doc_topic = self.state.topic if on("document_topic") else None
+        start = self.state.last_subject
+        if doc_topic is not None and (start is None or start.entity_id != doc_topic.entity_id):
+            start = doc_topic  # a biography's paragraph opens on its subject, not on the last one named
+        inherited = start is not None  # the topic is the passage before's subject
         if inherited:
-            topic, topic_sent = self.state.last_subject, -1
+            topic, topic_sent = start, -1
         person_nouns = self.lex.person_nouns
         chain_pronouns: list[int] = []  # possessive and object pronouns seen, in order
         for tok in self.doc:
@@ -127,6 +143,12 @@ class CorefMixin:
                     # the sentence was read to X and he understood ...")
                     out[tok.i] = only
                     topic, topic_sent, inherited = only, sn, False
+                elif on("pronoun_agreement") and not before and (agree := self._agreeing(tok, low)) is not None:
+                    out[tok.i] = agree  # "X was arrested. She was expelled": the one woman just named
+                    topic, topic_sent, inherited = agree, sn, False
+                elif doc_topic is not None and not before and (topic is None or sn - topic_sent > 2) and fits(doc_topic):
+                    out[tok.i] = doc_topic  # no one nearer to go back to: the biography's subject
+                    topic, topic_sent, inherited = doc_topic, sn, False
                 continue
             prior = [i for i in chain_pronouns if sent_no[i] == sn and PRONOUN_GENDER.get(self.doc[i].lower_)
                      == PRONOUN_GENDER.get(low)]
@@ -167,6 +189,23 @@ class CorefMixin:
                         if not before and topic is not None and sn - topic_sent <= 1 and fits(topic):
                             out[tok.i] = topic  # "His death ...": the person the text is about
         return out
+
+    def _agreeing(self, tok: Any, pronoun: str) -> Mention | None:
+        """The latest person named before the pronoun in its passage whose name says the pronoun's
+        gender, where everyone named after that person says the other gender (where the topic does
+        not fit: "X ... Y was arrested. She ..." is X only if Y is a man)."""
+        want = PRONOUN_GENDER.get(pronoun)
+        if want is None:
+            return None
+        for j, mm in reversed(self.ordered):
+            if j >= tok.i or not mm.entity_id or self.etype(mm) != "person" or self._inside_name(self.doc[j]):
+                continue
+            got = name_gender(self.entity_name(mm), self.lex.male_names_a)
+            if got is None:
+                return None
+            if got == want:
+                return mm
+        return None
 
     def _coarguments(self, verb: Any) -> set[str]:
         """The people a verb's objects name, the antecedent of an object relative pronoun

@@ -70,6 +70,22 @@ declare("succession_partner", "candidates",
          ("Anna Volkova succeeded Gleb Morozov as editor in 1931.", [("removal", "morozov", "1931")]),
          ("Marcel Duroc was replaced as mayor by Louis Varlin in 1871.", [("appointment", "varlin", "1871")])])
 
+declare("chained_predicates", "verb-subject",
+        "a chain of predicates after one passive subject tells each event of it, though the parser "
+        "hangs the later ones as clauses or tags them as past tenses: 'X was arrested, tried in "
+        "secret and shot'",
+        [("Marcel Duroc was arrested in May, tried in June and shot in July 1871.",
+          [("arrest", "duroc", None), ("trial", "duroc", None), ("execution", "duroc", "1871-07")]),
+         ("Pyotr Lanin was arrested, tried in secret and shot in 1938.", [("execution", "lanin", "1938")]),
+         ("Nadia Soret was detained, questioned for a week and deported in 1942.",
+          [("exile", "soret", "1942")])])
+
+declare("symmetric_meeting", "candidates",
+        "a meeting, talk or negotiation is an event of each participant, not only of the subject",
+        [("In March 1871 Marcel Duroc met Louis Varlin in Lyon.", [("meeting", "varlin", "1871-03")]),
+         ("In 1925 Emil Hartmann held talks with Pyotr Lanin.", [("meeting", "lanin", "1925")]),
+         ("Anna Volkova negotiated with Boris Orlov in 1931.", [("meeting", "orlov", "1931")])])
+
 
 def factoid_id(doc: str, start: int, end: int, type_: str, subject: str | None, extra: str = "") -> str:
     h = hashlib.sha1(f"{doc}\x1f{start}\x1f{end}\x1f{type_}\x1f{subject}\x1f{extra}".encode()).hexdigest()
@@ -326,7 +342,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             return self.gsubject(v.head, depth + 1)
         if v.dep_ in ("acl", "amod", "appos") and v.tag_ in ("VBN", "VBD", "VBG"):
             return v.head if nounish(v.head) else None
-        if v.dep_ == "advcl" and v.tag_ in ("VBN", "VBG") and verbish(v.head):
+        if v.dep_ == "advcl" and (v.tag_ in ("VBN", "VBG") or self.chained_passive(v) is not None) and verbish(v.head):
             return self.gsubject(v.head, depth + 1)
         if v.dep_ == "xcomp" and verbish(v.head):
             obj = next((c for c in v.head.children if c.dep_ == "dobj"), None)
@@ -441,10 +457,30 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         if trig.by == "successor":
             successors, agents = agents, []
         roles = self.roles(trig, tok, seen, agents, successors, office_text, org_ids)
+        if trig.requires_other and not roles.get("other"):
+            return []  # talks with whom? received whom?
         ev = self.event_frame(trig, tok, sent, args.subjects)
         out = self.candidates(trig, tok, subjects_ok, roles, office_tok, ev)
         if trig.partner and not ev["negated"]:
             out += self.partners(trig, tok, subjects_ok, successors, roles, seen, ev)
+        if trig.type == "meeting" and on("symmetric_meeting"):
+            out += self.other_participants(trig, tok, subjects_ok, roles, ev)
+        return out
+
+    def other_participants(self, trig: Trigger, tok: Any, subjects_ok: list[tuple[Mention, float]],
+                           roles: dict[str, Any], ev: dict[str, Any]) -> list[Candidate]:
+        """A meeting is each participant's: "X held talks with Y" is Y's meeting with X too."""
+        out = []
+        for eid in roles.get("other", []):
+            if self.info.type_of(eid) != "person":
+                continue
+            m = next((mm for _, mm in self.ordered if mm.entity_id == eid), None)
+            if m is None:
+                continue
+            own = {k: v for k, v in roles.items() if k in ("place",)}
+            own.update(subject=eid, other=[x.entity_id for x, _ in subjects_ok])
+            out.append(Candidate(trig.type, m, ev["span"], own, ev["date"], None, ev["voice"], ev["hedged"],
+                                 ev["negated"], round(trig.confidence * 0.9 * ev["dconf"], 3), dict(ev["attrs"])))
         return out
 
     def admissible(self, trig: Trigger, tok: Any) -> bool:
@@ -454,7 +490,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         if on("compound_adjective") and tok.i > 1 and self.doc[tok.i - 1].text in ("-", "\u2010") \
                 and not self.doc[tok.i - 1].whitespace_ and self.doc[tok.i - 2].lower_ not in VERB_PREFIXES:
             return False  # part of a compound adjective: "peasant-born", "foreign-trained" (not "re-elected")
-        passive = self.is_passive_trigger(tok) if not trig.is_noun else False
+        passive = self.is_passive_trigger(tok, trig) if not trig.is_noun else False
         if (trig.voice == "passive" and not passive) or (trig.voice == "active" and passive):
             return False
         if trig.needs and not any(needs_ok(tok, steps) for steps in trig.needs):
@@ -466,8 +502,30 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                 return False
         return not (on("irrealis") and self.irrealis(tok))
 
-    def is_passive_trigger(self, tok: Any) -> bool:
-        return is_passive(tok)
+    def is_passive_trigger(self, tok: Any, trig: Trigger | None = None) -> bool:
+        """Passive voice, a chained predicate included for events that happen to someone ("X was
+        arrested and died" keeps "died" active)."""
+        if is_passive(tok):
+            return True
+        return (trig is None or trig.subject == "patient") and self.chained_passive(tok) is not None
+
+    def chained_passive(self, tok: Any) -> Any | None:
+        """The passive verb a subjectless predicate in a chain continues: "X was arrested, tried
+        in secret and shot" (the parser makes "tried" an adverbial clause and tags "shot" as a
+        past tense): each is X's, in the passive."""
+        if not on("chained_predicates"):
+            return None
+        v = tok
+        for _ in range(4):
+            if v.dep_ not in ("conj", "advcl") or v.tag_ not in ("VBD", "VBN") or not verbish(v.head) \
+                    or any(c.dep_ in SUBJ_DEPS or c.dep_ in ("aux", "dobj") for c in v.children):
+                return None
+            if v.dep_ == "advcl" and not (v.i > 0 and self.doc[v.i - 1].text == ","):
+                return None  # a list of predicates, not "X was arrested when he returned"
+            v = v.head
+            if is_passive(v):
+                return v
+        return None
 
     def arguments(self, trig: Trigger, tok: Any) -> Args:
         """Subject and agent tokens, from the registered rules of the trigger's kind."""
@@ -517,6 +575,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                 toks = [o] if o is not None else []
             else:
                 toks = self.prep_objects(tok, [spec.split(":", 1)[1]])
+                if self.light_verb_object(trig, tok):
+                    toks += self.prep_objects(tok.head, [spec.split(":", 1)[1]])  # "held talks with X"
             others += [m.entity_id for t in toks for m, _ in self.expand(t) if m.entity_id and m.entity_id not in seen]
         if agents:
             roles["agent"] = agents[0].entity_id
@@ -538,7 +598,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         # only some kinds of event take the date of the sentences before: an execution or a trial
         # told after an arrest happened later ("X was arrested in April. ... X was executed.")
         infer = trig.type in self.lex.infer_types or (trig.is_noun and self.announced(tok))
-        date, dconf = self.date_for(tok, sent, excluded, infer=infer)
+        anchor = tok.head if self.light_verb_object(trig, tok) else tok  # "signed a confession on D"
+        date, dconf = self.date_for(anchor, sent, excluded, infer=infer)
         span = self.sentence_span(sent)
         attrs: dict[str, Any] = {"trigger": tok.text}
         new_name = self.new_name(tok) if trig.new_name else None
@@ -547,6 +608,10 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         return {"date": date, "dconf": dconf, "span": span, "hedged": self.hedged(tok, sent),
                 "negated": self.negated(tok), "voice": self.voice_for(tok, sent, self.p.to_stored(*span)),
                 "attrs": attrs}
+
+    def light_verb_object(self, trig: Trigger, tok: Any) -> bool:
+        return trig.is_noun and tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lex.light_verbs \
+            and not self.prep_objects(tok, ["of"])
 
     def candidates(self, trig: Trigger, tok: Any, subjects_ok: list[tuple[Mention, float]], roles: dict[str, Any],
                    office_tok: Any | None, ev: dict[str, Any]) -> list[Candidate]:

@@ -10,6 +10,7 @@ from typing import Any
 from kartoteka.analysis import Analysis, Factoid, Mention
 from kartoteka.extract.extractor import PassageExtractor, factoid_id
 from kartoteka.extract.lexicon import Lexicon, default_lexicon
+from kartoteka.extract.rules import declare, on
 from kartoteka.extract.state import Candidate, DocState, EntityInfo
 from kartoteka.pipeline import Context, register
 from kartoteka.resolve.keys import alias_key
@@ -77,6 +78,8 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
         if m.passage_seq is not None:
             by_passage.setdefault(m.passage_seq, []).append(m)
     state = DocState()
+    if on("document_topic"):
+        state.topic = document_topic(a, info)
     segments = [s for s in a.segments if s.kind in ("editorial", "comment")]
     found: dict[tuple[str, str | None, int, int, bool], Factoid] = {}
     for i, p in enumerate(a.passages):
@@ -91,6 +94,46 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
             old = found.get(key)
             found[key] = f if old is None else merge(old, f)
     return sorted(found.values(), key=lambda f: (f.start, f.type))
+
+
+# A biography names its subject at its very start and far more often than anyone else.
+TOPIC_LEAD_CHARS = 300
+TOPIC_DOMINANCE = 1.8
+TOPIC_MIN_MENTIONS = 5
+
+declare("document_topic", "coref",
+        "in a biography (the person named at its start and far more often than anyone else), a "
+        "subject pronoun that opens a paragraph, or that has no person of its own to go back to, "
+        "is the biography's subject, not the last person the paragraph before named",
+        [("Marcel Duroc was born in Lyon in 1840. Duroc became a printer. Duroc joined the Commune Council "
+          "in 1871. Duroc wrote for Louis Varlin.\n\nHe was arrested in 1872.\n\nDuroc was tried in 1873.",
+          [("arrest", "duroc", "1872"), ("!arrest", "varlin", None)]),
+         ("Anna Volkova was born in Kazan in 1899. Volkova studied in Moscow. Volkova joined the Writers' Union "
+          "in 1925. Volkova edited a journal with Gleb Morozov, whom the censors disliked.\n\nIn 1937 she was "
+          "expelled from the Writers' Union.\n\nVolkova died in 1960.",
+          [("expulsion", "volkova", "1937")]),
+         ("Ivan Petrov was born in Perm in 1890. Petrov joined the Red Army in 1918. Petrov fought near Kharkov. "
+          "Petrov served under Boris Orlov. Orlov praised Petrov.\n\nHe was promoted to commander in 1921.\n\n"
+          "Petrov retired in 1930.", [("appointment", "petrov", "1921"), ("!appointment", "orlov", None)])])
+
+
+def document_topic(a: Analysis, info: EntityInfo) -> Mention | None:
+    """The person a document is about: named in its first lines, with at least five mentions
+    and nearly twice as many as anyone else; None where no one stands out so."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Mention] = {}
+    for m in a.mentions:
+        if m.entity_id and info.type_of(m.entity_id) == "person":
+            counts[m.entity_id] += 1
+            if m.entity_id not in first or m.start < first[m.entity_id].start:
+                first[m.entity_id] = m
+    if not counts:
+        return None
+    (top, n), *rest = counts.most_common(2)
+    lead = min((p.start for p in a.passages), default=0) + TOPIC_LEAD_CHARS
+    if n < TOPIC_MIN_MENTIONS or (rest and n < TOPIC_DOMINANCE * rest[0][1]) or first[top].start > lead:
+        return None
+    return first[top]
 
 
 def to_factoid(a: Analysis, p: Any, c: Candidate) -> Factoid:
