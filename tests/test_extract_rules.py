@@ -31,8 +31,9 @@ def holds(facts: list[Factoid], exp: Expected) -> bool:
     typ, key, date = exp
     negative = typ.startswith("!")
     typ = typ.lstrip("!")
+    key, _, value = key.partition("=")  # "central_committee=98": a count's value too
     hits = [f for f in facts if f.type == typ and f.subject_id == "t:" + key and not f.negated
-            and (date is None or (f.date_start or "").startswith(date))]
+            and (date is None or (f.date_start or "").startswith(date)) and (not value or f.value == value)]
     return not hits if negative else bool(hits)
 
 

@@ -155,6 +155,16 @@ def verb_actor(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
         args.subjects.append(s)
 
 
+@rule("verb_agent", "verb-subject",
+      "a trigger whose event is its agent's: 'the commissariat, headed by X' is X's post",
+      [("The Commune Council, headed by Louis Varlin, met in 1871.", [("appointment", "varlin", None)]),
+       ("In 1930 the Writers' Union was headed by Anna Volkova.", [("appointment", "volkova", "1930")]),
+       ("The Socialist League, headed by Marcel Duroc since 1880, split in 1884.", [("appointment", "duroc", None)])])
+def verb_agent(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if trig.subject == "agent" and px.is_passive_trigger(tok, trig):
+        args.subjects += px.agent_tokens(tok)
+
+
 @rule("verb_from", "verb-subject",
       "the thing a change starts from: 'the name was changed from X to Y'",
       [("In 1925 the name was changed from Tsaritsyn to Stalingrad.", [("renaming", "tsaritsyn", "1925")]),

@@ -45,6 +45,16 @@ declare("pronoun_agreement", "coref",
          ("Nadia Soret met Boris Orlov in 1921. Orlov left Paris in 1922. In 1923 she was elected to the "
           "Commune Council.", [("election", "soret", "1923")])])
 
+declare("description_memory", "coref",
+        "a description once given beside a name ('her husband X', 'the marshal, X') stands for that "
+        "person when it comes back as a subject in the same or the next paragraph",
+        [("Her husband Louis Varlin was arrested in 1871. In 1872 her husband was shot.",
+          [("execution", "varlin", "1872")]),
+         ("The marshal, Pyotr Lanin, was arrested in May 1937. In June the marshal was shot.",
+          [("execution", "lanin", "1937-06")]),
+         ("His wife Anna Volkova joined the Communist Party in 1919. His wife was arrested in 1937.",
+          [("arrest", "volkova", "1937")])])
+
 
 class CorefMixin:
     """Pronoun resolution for PassageExtractor (uses its parse, mentions and lexicon)."""
@@ -100,6 +110,8 @@ class CorefMixin:
                                       and self.by_token.get(tok.head.i) is None) else None
                 # a subject of a relative clause ("X, whom Gorky esteemed, was received") is no topic;
                 # the possessor of a main subject is ("Stalin's purge was over. He ...")
+                if on("description_memory"):
+                    self._remember_description(tok, m)
                 if subj is not None and subj.head.dep_ != "relcl" \
                         and (tok.dep_ != "poss" or subj.head.dep_ == "ROOT"):
                     topic, topic_sent, inherited = m, sn, False
@@ -109,6 +121,10 @@ class CorefMixin:
                     topic, inherited = (topic, False) if m.entity_id == topic.entity_id else (None, False)
                 continue
             low = tok.lower_
+            if m is None and on("description_memory") and (described := self._described(tok)) is not None:
+                out[tok.i] = described  # "her husband was executed": the husband named before
+                topic, topic_sent, inherited = described, sn, False
+                continue
             if m is None and self.unnamed_subject(tok):
                 topic, inherited = None, False  # "the director exclaimed ... He perished": not the last one named
                 continue
@@ -189,6 +205,35 @@ class CorefMixin:
                         if not before and topic is not None and sn - topic_sent <= 1 and fits(topic):
                             out[tok.i] = topic  # "His death ...": the person the text is about
         return out
+
+    def _description_key(self, noun: Any) -> tuple[str, str] | None:
+        """(noun, determiner) of a description of a person: "her husband", "the marshal"."""
+        lemma = noun.lemma_.lower()
+        if noun.pos_ != "NOUN" or (lemma not in self.lex.kin_nouns and lemma not in self.lex.person_nouns):
+            return None
+        det = next((c.lower_ for c in noun.children if c.dep_ in ("det", "poss") and c.lower_ in ("the", "his", "her")), None)
+        return (lemma, det) if det is not None else None
+
+    def _remember_description(self, tok: Any, m: Mention) -> None:
+        """A name beside a description ("her husband Sergei Efron", "the marshal, X"): the
+        description stands for that person for a while."""
+        nouns = [tok.head] if tok.dep_ in ("appos", "compound") else []
+        nouns += [c for c in tok.children if c.dep_ in ("appos", "compound")]
+        for noun in nouns:
+            key = self._description_key(noun)
+            if key is not None and self.by_token.get(noun.i) is None:
+                self.state.descriptions[key] = (m, self.p.seq)
+
+    def _described(self, tok: Any) -> Mention | None:
+        """The person a subject description stands for, where this passage or the one before
+        named that person with the same description."""
+        if tok.dep_ not in SUBJ_DEPS:
+            return None
+        key = self._description_key(tok)
+        if key is None or key not in self.state.descriptions:
+            return None
+        m, seq = self.state.descriptions[key]
+        return m if self.p.seq - seq <= 1 else None
 
     def _agreeing(self, tok: Any, pronoun: str) -> Mention | None:
         """The latest person named before the pronoun in its passage whose name says the pronoun's

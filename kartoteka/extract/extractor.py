@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from kartoteka.analysis import Mention, Passage, Segment
@@ -85,6 +86,17 @@ declare("symmetric_meeting", "candidates",
         [("In March 1871 Marcel Duroc met Louis Varlin in Lyon.", [("meeting", "varlin", "1871-03")]),
          ("In 1925 Emil Hartmann held talks with Pyotr Lanin.", [("meeting", "lanin", "1925")]),
          ("Anna Volkova negotiated with Boris Orlov in 1931.", [("meeting", "orlov", "1931")])])
+
+declare("bare_group", "expand",
+        "a group told by its size alone, 'the seven were shot', 'both were released', stands for "
+        "the people of that number the text has just named together; each gets the factoid, "
+        "marked as inferred from the group",
+        [("Ivan Petrov, Boris Orlov and Gleb Morozov were tried in 1937. The three were shot in 1938.",
+          [("execution", "petrov", "1938"), ("execution", "orlov", "1938"), ("execution", "morozov", "1938")]),
+         ("Marcel Duroc and Louis Varlin were arrested in 1871. Both were deported in 1873.",
+          [("exile", "duroc", "1873"), ("exile", "varlin", "1873")]),
+         ("Anna Volkova and Olga Brandt were arrested in 1937. Both were released in 1946.",
+          [("release", "volkova", "1946"), ("release", "brandt", "1946")])])
 
 
 def factoid_id(doc: str, start: int, end: int, type_: str, subject: str | None, extra: str = "") -> str:
@@ -164,7 +176,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         elif (um := self.unmentioned_person(tok)) is not None:
             out.append((um, 0.8))
         elif (group := self.counted_group(tok)):
-            out += [(gm, 0.75) for gm in group]
+            # each member's factoid is inferred from the group's
+            out += [(replace(gm, features={**gm.features, "inferred_from_group": True}), 0.75) for gm in group]
         else:
             for c in tok.children:
                 if c.dep_ == "compound" and self.mention_at(c) is not None and nounish(tok) and tok.tag_ not in ("NNS", "NNPS") \
@@ -257,12 +270,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
     def counted_group(self, tok: Any) -> list[Mention]:
         """"The eight chiefs", "these three men": the people of a group of that size named in this
         sentence or the two before, as "X and seven other generals" or "X, Y and Z"."""
-        if tok.tag_ != "NNS" or tok.lemma_.lower() not in self.lex.person_nouns:
-            return []
-        if not any(c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in tok.children):
-            return []
-        num = next((c for c in tok.children if c.dep_ == "nummod"), None)
-        n = parse_number(num.text) if num is not None else None
+        n = self.group_size(tok)
         if n is None or n < 2:
             return []
         sents = []
@@ -294,6 +302,21 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                 if members and len(members) + others == n:
                     return list(members.values())
         return []
+
+    def group_size(self, tok: Any) -> int | None:
+        """The size a group phrase states: "the eight chiefs", "these three men", and as a subject
+        a bare number or "both" ("the seven were shot", "both were exonerated")."""
+        det = any(c.dep_ == "det" and c.lower_ in ("the", "these", "those", "all") for c in tok.children)
+        if tok.tag_ == "NNS" and tok.lemma_.lower() in self.lex.person_nouns and det:
+            num = next((c for c in tok.children if c.dep_ == "nummod"), None)
+            return parse_number(num.text) if num is not None else None
+        if not on("bare_group") or tok.dep_ not in SUBJ_DEPS:
+            return None
+        if tok.lower_ == "both" and tok.pos_ in ("PRON", "DET", "NOUN"):
+            return 2
+        if tok.pos_ == "NUM" and det and not any(c.dep_ == "prep" for c in tok.children):
+            return parse_number(tok.text)
+        return None
 
     def _own_name(self, eid: str, name: str) -> bool:
         """Whether a document-born entity is called ``name`` (in full or by its last word) and its
@@ -457,8 +480,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         if trig.by == "successor":
             successors, agents = agents, []
         roles = self.roles(trig, tok, seen, agents, successors, office_text, org_ids)
-        if trig.requires_other and not roles.get("other"):
-            return []  # talks with whom? received whom?
+        if trig.requires_other and not roles.get("other") and len(subjects_ok) < 2:
+            return []  # talks with whom? received whom? ("X and Y held talks": each other)
         ev = self.event_frame(trig, tok, sent, args.subjects)
         out = self.candidates(trig, tok, subjects_ok, roles, office_tok, ev)
         if trig.partner and not ev["negated"]:
@@ -624,10 +647,15 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         for m, f in subjects_ok:
             conf = trig.confidence * f * ev["dconf"]
             own = dict(roles, subject=m.entity_id)
+            if trig.type == "meeting" and len(subjects_ok) > 1 and on("symmetric_meeting"):
+                own["other"] = list(dict.fromkeys([*roles.get("other", []),
+                                                   *(x.entity_id for x, _ in subjects_ok if x.entity_id != m.entity_id)]))
             if office_tok is not None and trig.type != "sentence":
                 own.update(self.own_office(m, office_tok, trig))
                 own = {k: v for k, v in own.items() if v is not None}
             # a denied suicide or execution is no denied death: "did not commit suicide, but was slain"
+            if m.features.get("inferred_from_group"):
+                attrs["inferred"] = "group"
             for typ in (trig.type,) if ev["negated"] else (trig.type, *trig.also):
                 c = Candidate(typ, m, ev["span"], dict(own), date, None, ev["voice"], ev["hedged"], ev["negated"],
                               round(conf if typ == trig.type else conf * 0.95, 3), dict(attrs))
@@ -799,6 +827,9 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             toks = [o] if o is not None else []
         elif src in ("from", "with", "before", "of"):
             toks = self.prep_objects(tok, [src])
+        elif src == "patient":  # "the commissariat, headed by X": what the passive is about
+            s = self.gsubject(tok)
+            toks = [s] if s is not None else []
         if office_tok is not None and src in ("office", "from", None):
             toks += [t for t in office_tok.subtree]
         if src == "from" and office_tok is None:

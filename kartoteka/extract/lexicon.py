@@ -83,6 +83,7 @@ class Lexicon:
     hedge_modals: frozenset[str] = frozenset()
     goal_nouns: frozenset[str] = frozenset()
     light_verbs: frozenset[str] = frozenset()
+    kin_nouns: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -133,6 +134,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         hedge_modals=frozenset(data["hedges"].get("modals", [])),
         goal_nouns=frozenset(data.get("goal_nouns", [])),
         light_verbs=frozenset(data.get("light_verbs", [])),
+        kin_nouns=frozenset(data.get("kin_nouns", [])),
     )
 
 
