@@ -147,6 +147,8 @@ class CorefMixin:
                 main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
                 others = before.keys() - {topic.entity_id} if topic is not None else before.keys()
                 others -= self._coarguments(tok.head)  # "X, whom he had replaced": "he" is not X
+                if on("pronoun_agreement"):  # "after Kork's arrest, ... where she was arrested": not Kork
+                    others = {e for e in others if fits(before[e])}
                 # another person named earlier in the sentence makes the pronoun ambiguous, unless
                 # it is the main clause's subject and the topic was the subject just before
                 clear = not others or (main and sn - topic_sent <= 1)

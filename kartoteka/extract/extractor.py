@@ -98,6 +98,16 @@ declare("bare_group", "expand",
          ("Anna Volkova and Olga Brandt were arrested in 1937. Both were released in 1946.",
           [("release", "volkova", "1946"), ("release", "brandt", "1946")])])
 
+declare("coordinated_offices", "candidates",
+        "one appointment verb with two offices, each with its own date: 'appointed A in 1934 and B "
+        "in 1935' is two appointments",
+        [("Ivan Petrov was appointed commissar for transport in 1934 and a marshal of the Red Army in 1935.",
+          [("appointment", "petrov", "1934"), ("appointment", "petrov", "1935")]),
+         ("Louis Varlin was elected a secretary in 1868 and a delegate of the Commune Council in 1871.",
+          [("election", "varlin", "1868"), ("election", "varlin", "1871")]),
+         ("Anna Volkova was appointed deputy editor in 1930 and a director of the Writers' Union in 1934.",
+          [("appointment", "volkova", "1930"), ("appointment", "volkova", "1934")])])
+
 
 def factoid_id(doc: str, start: int, end: int, type_: str, subject: str | None, extra: str = "") -> str:
     h = hashlib.sha1(f"{doc}\x1f{start}\x1f{end}\x1f{type_}\x1f{subject}\x1f{extra}".encode()).hexdigest()
@@ -488,6 +498,35 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             out += self.partners(trig, tok, subjects_ok, successors, roles, seen, ev)
         if trig.type == "meeting" and on("symmetric_meeting"):
             out += self.other_participants(trig, tok, subjects_ok, roles, ev)
+        if trig.office and trig.type in ("appointment", "election") and on("coordinated_offices"):
+            out += self.further_offices(trig, tok, sent, subjects_ok, ev)
+        return out
+
+    def further_offices(self, trig: Trigger, tok: Any, sent: Any, subjects_ok: list[tuple[Mention, float]],
+                        ev: dict[str, Any]) -> list[Candidate]:
+        """"X was appointed commissar in 1934 and a marshal in 1935": the second office, hung
+        on the verb as a conjunct, is a second appointment with its own date."""
+        out = []
+        for c in tok.children:
+            if c.dep_ != "conj" or not nounish(c) or self.mention_at(c) is not None \
+                    or c.lemma_.lower() not in self.lex.person_nouns or any(g.dep_ in SUBJ_DEPS for g in c.children):
+                continue
+            own = {t.i for t in c.subtree}
+            dated = [(span, value) for _, value, span in self.dates
+                     if span is not None and value is not None and value.start and span.root.i in own]
+            if not dated:
+                continue  # no date of its own: the first office's factoid covers the sentence
+            date, dconf = dated[0][1], 1.0
+            cut = {t.i for span, _ in dated for t in span} | {span.root.head.i for span, _ in dated if span.root.dep_ == "pobj"}
+            toks = [t for t in c.subtree if t.i not in cut]
+            office = self.doc[toks[0].i:toks[-1].i + 1].text.strip(" ,;:.") if toks else self.phrase(c)
+            orgs = self.organizations(c, trig, c, office)
+            for m, f in subjects_ok:
+                roles = {"subject": m.entity_id, "office": office}
+                if orgs:
+                    roles["organization"] = orgs[0]
+                out.append(Candidate(trig.type, m, ev["span"], roles, date, None, ev["voice"], ev["hedged"], ev["negated"],
+                                     round(trig.confidence * f * dconf * 0.95, 3), dict(ev["attrs"], own_event=True)))
         return out
 
     def other_participants(self, trig: Trigger, tok: Any, subjects_ok: list[tuple[Mention, float]],

@@ -81,7 +81,7 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
     if on("document_topic"):
         state.topic = document_topic(a, info)
     segments = [s for s in a.segments if s.kind in ("editorial", "comment")]
-    found: dict[tuple[str, str | None, int, int, bool], Factoid] = {}
+    found: dict[tuple[str, str | None, int, int, bool, str | None], Factoid] = {}
     for i, p in enumerate(a.passages):
         doc = a.docs[i] if i < len(a.docs) else None
         if doc is None:
@@ -90,7 +90,8 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
         px = PassageExtractor(lex, p, doc, by_passage.get(p.seq, []), info, state, segs)
         for c in px.run():
             f = to_factoid(a, p, c)
-            key = (f.type, f.subject_id, f.start, f.end, f.negated)
+            # a second office of one verb ("appointed A in 1934 and B in 1935") is its own event
+            key = (f.type, f.subject_id, f.start, f.end, f.negated, f.roles.get("office") if f.attrs.get("own_event") else None)
             old = found.get(key)
             found[key] = f if old is None else merge(old, f)
     return sorted(found.values(), key=lambda f: (f.start, f.type))
@@ -140,7 +141,8 @@ def to_factoid(a: Analysis, p: Any, c: Candidate) -> Factoid:
     start, end = p.to_stored(*c.sent_span)
     d = c.date
     f = Factoid(
-        id=factoid_id(a.doc, start, end, c.type, c.subject.entity_id, "neg" if c.negated else ""),
+        id=factoid_id(a.doc, start, end, c.type, c.subject.entity_id,
+                      ("neg" if c.negated else "") + (str(c.roles.get("office")) if c.attrs.get("own_event") else "")),
         type=c.type, subject_id=c.subject.entity_id, start=start, end=end, roles=c.roles,
         date_text=d.text if d else None, date_start=d.start if d else None, date_end=d.end if d else None,
         date_precision=d.precision if d else None, date_flag=d.flag if d else None, value=c.value,
