@@ -3,11 +3,15 @@ the KBs again with that rule switched off (KARTOTEKA_RULES_OFF) and print what t
 lose or gain against all rules on.
 
     python bench/bench_rules.py [--rules a,b,...] [--no-dev] [--write]
+    python bench/bench_rules.py --fixtures [--write]
 
 Columns: dev factoids (a KB of the seeds), dev2 factoids and dev2 passages precision and
 recall (a KB of the ``more`` documents alone: the dev2 gold names only them). Each variant is a
 fresh ingest, so a full run takes (1 + number of rules) builds of each KB; ``--rules`` picks a
-subset. ``--write`` records the table in bench/RESULTS.md (section "rules").
+subset. ``--fixtures`` instead counts, in seconds rather than hours, the expectations of every
+rule's fixture sentences and of the biography paragraphs (tests/fixtures/biographies.yaml) that
+hold with each rule off. ``--write`` records the table in bench/RESULTS.md (section "rules" or
+"rules-fixtures").
 """
 
 from __future__ import annotations
@@ -67,13 +71,50 @@ def delta(base: str, got: str) -> str:
     return f"{got} ({g - b:+d})" if g != b else got
 
 
+def fixture_counts(off: str) -> tuple[int, int, int, int]:
+    """(rule fixture expectations held, of all; biography expectations held, of all) with ``off``."""
+    os.environ["KARTOTEKA_RULES_OFF"] = off
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_extract_rules import holds, types
+
+    from kartoteka import yamldata
+    from kartoteka.extract.rules import RULES
+    from kartoteka.extract.testing import analyse_text
+
+    counts = [0, 0, 0, 0]
+    for r in RULES.values():
+        for text, expected in r.fixtures:
+            facts = analyse_text(text, types())
+            counts[0] += sum(holds(facts, e) for e in expected)
+            counts[1] += len(expected)
+    bios = yamldata.safe_load((ROOT / "tests" / "fixtures" / "biographies.yaml").read_text(encoding="utf-8"))
+    for item in bios:
+        facts = analyse_text(item["text"], types())
+        counts[2] += sum(holds(facts, tuple(e)) for e in item["facts"])
+        counts[3] += len(item["facts"])
+    return counts[0], counts[1], counts[2], counts[3]
+
+
+def fixtures_table(names: list[str], kinds: dict[str, str]) -> str:
+    base = fixture_counts("")
+    lines = ["| rule switched off | kind | rule fixtures held | biography expectations held |", "|---|---|---|---|",
+             f"| (all rules on) | | {base[0]}/{base[1]} | {base[2]}/{base[3]} |"]
+    for n in names:
+        got = fixture_counts(n)
+        lines.append(f"| {n} | {kinds[n]} | {got[0]}/{got[1]} ({got[0] - base[0]:+d}) | "
+                     f"{got[2]}/{got[3]} ({got[2] - base[2]:+d}) |")
+        print(lines[-1], file=sys.stderr)
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rules", help="comma-separated rule names (default: every registered rule)")
     ap.add_argument("--no-dev", action="store_true", help="skip the seeds KB (dev factoids)")
     ap.add_argument("--write", action="store_true", help="record the table in bench/RESULTS.md")
+    ap.add_argument("--fixtures", action="store_true", help="ablate on the fixture sentences, not the gold")
     args = ap.parse_args(argv)
-    if not SCORE.exists():
+    if not args.fixtures and not SCORE.exists():
         print(f"error: no scorer at {SCORE}", file=sys.stderr)
         return 2
     sys.path.insert(0, str(ROOT))
@@ -87,6 +128,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no such rule: {', '.join(unknown)}", file=sys.stderr)
         return 2
     t0 = time.time()
+    if args.fixtures:
+        table = fixtures_table(names, {n: RULES[n].kind for n in names})
+        print(table)
+        if args.write:
+            text = (f"## Extraction rules: ablation on the fixtures\n\n`python bench/bench_rules.py --fixtures --write` at "
+                    f"{benchlib.code_version()} on {benchlib.machine()}, {time.strftime('%Y-%m-%d')}, "
+                    f"{time.time() - t0:.0f} s. Expectations of every rule's fixture sentences and of the 32 "
+                    "biography paragraphs that hold with one rule off (a minus is what the rule gains).\n\n" + table)
+            benchlib.write_section("rules-fixtures", text)
+        return 0
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         base = figures(tmp, "", not args.no_dev)

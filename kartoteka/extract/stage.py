@@ -119,8 +119,9 @@ declare("document_topic", "coref",
 
 
 def document_topic(a: Analysis, info: EntityInfo) -> Mention | None:
-    """The person a document is about: named in its first lines, with at least five mentions
-    and nearly twice as many as anyone else; None where no one stands out so."""
+    """The person a document is about: named in its first lines (the surname among its opening
+    words), with at least five mentions and nearly twice as many as anyone else; None where no
+    one stands out so."""
     counts: Counter[str] = Counter()
     first: dict[str, Mention] = {}
     for m in a.mentions:
@@ -134,7 +135,10 @@ def document_topic(a: Analysis, info: EntityInfo) -> Mention | None:
     lead = min((p.start for p in a.passages), default=0) + TOPIC_LEAD_CHARS
     if n < TOPIC_MIN_MENTIONS or (rest and n < TOPIC_DOMINANCE * rest[0][1]) or first[top].start > lead:
         return None
-    return first[top]
+    # and its surname opens the text (a biography's lead), not only a mention somewhere early
+    surname = alias_key(info.name_of(top) or first[top].text).split()[-1:]
+    opening = alias_key(a.text[:lead])
+    return first[top] if surname and surname[0] in opening.split() else None
 
 
 def to_factoid(a: Analysis, p: Any, c: Candidate) -> Factoid:
