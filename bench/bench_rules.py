@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.write:
             text = (f"## Extraction rules: ablation on the fixtures\n\n`python bench/bench_rules.py --fixtures --write` at "
                     f"{benchlib.code_version()} on {benchlib.machine()}, {time.strftime('%Y-%m-%d')}, "
-                    f"{time.time() - t0:.0f} s. Expectations of every rule's fixture sentences and of the 32 "
+                    f"{time.time() - t0:.0f} s. Expectations of every rule's fixture sentences and of the biography "
                     "biography paragraphs that hold with one rule off (a minus is what the rule gains).\n\n" + table)
             benchlib.write_section("rules-fixtures", text)
         return 0
