@@ -53,7 +53,9 @@ declare("description_memory", "coref",
          ("The marshal, Pyotr Lanin, was arrested in May 1937. In June the marshal was shot.",
           [("execution", "lanin", "1937-06")]),
          ("His wife Anna Volkova joined the Communist Party in 1919. His wife was arrested in 1937.",
-          [("arrest", "volkova", "1937")])])
+          [("arrest", "volkova", "1937")]),
+         ("Louis Varlin hid in Lyon in 1871 while the Duroc agents searched the city. In 1872 he was arrested.",
+          [("arrest", "varlin", "1872"), ("!arrest", "duroc", None)])])
 
 
 class CorefMixin:
@@ -161,7 +163,8 @@ class CorefMixin:
                     # the sentence was read to X and he understood ...")
                     out[tok.i] = only
                     topic, topic_sent, inherited = only, sn, False
-                elif on("pronoun_agreement") and not before and (agree := self._agreeing(tok, low)) is not None:
+                elif on("pronoun_agreement") and not before and topic is not None and sn - topic_sent <= 2 \
+                        and not fits(topic) and (agree := self._agreeing(tok, low)) is not None:
                     out[tok.i] = agree  # "X was arrested. She was expelled": the one woman just named
                     topic, topic_sent, inherited = agree, sn, False
                 elif doc_topic is not None and not before and (topic is None or sn - topic_sent > 2) and fits(doc_topic):
@@ -211,7 +214,7 @@ class CorefMixin:
     def _description_key(self, noun: Any) -> tuple[str, str] | None:
         """(noun, determiner) of a description of a person: "her husband", "the marshal"."""
         lemma = noun.lemma_.lower()
-        if noun.pos_ != "NOUN" or (lemma not in self.lex.kin_nouns and lemma not in self.lex.person_nouns):
+        if noun.pos_ != "NOUN" or noun.tag_ != "NN" or (lemma not in self.lex.kin_nouns and lemma not in self.lex.person_nouns):
             return None
         det = next((c.lower_ for c in noun.children if c.dep_ in ("det", "poss") and c.lower_ in ("the", "his", "her")), None)
         return (lemma, det) if det is not None else None
@@ -219,7 +222,9 @@ class CorefMixin:
     def _remember_description(self, tok: Any, m: Mention) -> None:
         """A name beside a description ("her husband Sergei Efron", "the marshal, X"): the
         description stands for that person for a while."""
-        nouns = [tok.head] if tok.dep_ in ("appos", "compound") else []
+        # "the marshal, X" (X in apposition) or "her husband X" (the noun a modifier of the name),
+        # never "the X agents" (the name a modifier of the noun)
+        nouns = [tok.head] if tok.dep_ == "appos" else []
         nouns += [c for c in tok.children if c.dep_ in ("appos", "compound")]
         for noun in nouns:
             key = self._description_key(noun)
@@ -238,15 +243,23 @@ class CorefMixin:
         return m if self.p.seq - seq <= 1 else None
 
     def _agreeing(self, tok: Any, pronoun: str) -> Mention | None:
-        """The latest person named before the pronoun in its passage whose name says the pronoun's
-        gender, where everyone named after that person says the other gender (where the topic does
-        not fit: "X ... Y was arrested. She ..." is X only if Y is a man)."""
+        """The latest person named in the pronoun's sentence or the two before whose name says the
+        pronoun's gender, where everyone named after that person says the other gender (used where
+        the topic does not fit: "X ... Y was arrested. She ..." is X only if Y is a man). A name
+        as a modifier ("the Stalin agents") is no antecedent."""
         want = PRONOUN_GENDER.get(pronoun)
         if want is None:
             return None
+        lo = tok.sent.start
+        for _ in range(2):  # this sentence and the two before
+            if lo > 0:
+                lo = self.doc[lo - 1].sent.start
         for j, mm in reversed(self.ordered):
-            if j >= tok.i or not mm.entity_id or self.etype(mm) != "person" or self._inside_name(self.doc[j]):
+            if j >= tok.i or j < lo or not mm.entity_id or self.etype(mm) != "person" or self._inside_name(self.doc[j]):
                 continue
+            t = self.doc[j]
+            if t.dep_ in ("compound", "amod") and self.by_token.get(t.head.i) is None:
+                continue  # a name as a modifier ("the Stalin agents") is nobody's antecedent
             got = name_gender(self.entity_name(mm), self.lex.male_names_a)
             if got is None:
                 return None
