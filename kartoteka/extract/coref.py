@@ -163,7 +163,7 @@ class CorefMixin:
                     # the sentence was read to X and he understood ...")
                     out[tok.i] = only
                     topic, topic_sent, inherited = only, sn, False
-                elif on("pronoun_agreement") and not before and topic is not None and sn - topic_sent <= 2 \
+                elif on("pronoun_agreement") and not before and topic is not None and sn - topic_sent <= 3 \
                         and not fits(topic) and (agree := self._agreeing(tok, low)) is not None:
                     out[tok.i] = agree  # "X was arrested. She was expelled": the one woman just named
                     topic, topic_sent, inherited = agree, sn, False
@@ -243,7 +243,7 @@ class CorefMixin:
         return m if self.p.seq - seq <= 1 else None
 
     def _agreeing(self, tok: Any, pronoun: str) -> Mention | None:
-        """The latest person named in the pronoun's sentence or the two before whose name says the
+        """The latest person named in the pronoun's sentence or the three before whose name says the
         pronoun's gender, where everyone named after that person says the other gender (used where
         the topic does not fit: "X ... Y was arrested. She ..." is X only if Y is a man). A name
         as a modifier ("the Stalin agents") is no antecedent."""
@@ -251,7 +251,7 @@ class CorefMixin:
         if want is None:
             return None
         lo = tok.sent.start
-        for _ in range(2):  # this sentence and the two before
+        for _ in range(3):  # this sentence and the three before
             if lo > 0:
                 lo = self.doc[lo - 1].sent.start
         for j, mm in reversed(self.ordered):
