@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from kartoteka.analysis import Mention
+from kartoteka.extract.rules import declare, on
 from kartoteka.extract.syntax import (
     PERSON_PRONOUNS,
     REFLEXIVE,
@@ -32,6 +33,29 @@ def name_gender(name: str, male_a: frozenset[str] = frozenset()) -> str | None:
     if p.gender is None and p.surname and not p.first and MALE_SURNAME.search(p.surname):
         return "m"
     return p.gender
+
+
+declare("pronoun_agreement", "coref",
+        "a subject pronoun whose gender the current topic does not have is the latest person named "
+        "with that gender, past people whose names say the other ('X was arrested. She ...')",
+        [("Anna Volkova joined the Communist Party in 1919. Gleb Morozov was arrested in 1937. She was "
+          "expelled from the Writers' Union in 1938.", [("expulsion", "volkova", "1938"), ("!expulsion", "morozov", None)]),
+         ("Olga Brandt married Emil Hartmann in 1919. Hartmann was arrested in 1933. She was arrested in 1934.",
+          [("arrest", "brandt", "1934")]),
+         ("Nadia Soret met Boris Orlov in 1921. Orlov left Paris in 1922. In 1923 she was elected to the "
+          "Commune Council.", [("election", "soret", "1923")])])
+
+declare("description_memory", "coref",
+        "a description once given beside a name ('her husband X', 'the marshal, X') stands for that "
+        "person when it comes back as a subject in the same or the next paragraph",
+        [("Her husband Louis Varlin was arrested in 1871. In 1872 her husband was shot.",
+          [("execution", "varlin", "1872")]),
+         ("The marshal, Pyotr Lanin, was arrested in May 1937. In June the marshal was shot.",
+          [("execution", "lanin", "1937-06")]),
+         ("His wife Anna Volkova joined the Communist Party in 1919. His wife was arrested in 1937.",
+          [("arrest", "volkova", "1937")]),
+         ("Louis Varlin hid in Lyon in 1871 while the Duroc agents searched the city. In 1872 he was arrested.",
+          [("arrest", "varlin", "1872"), ("!arrest", "duroc", None)])])
 
 
 class CorefMixin:
@@ -61,9 +85,13 @@ class CorefMixin:
         for n, sent in enumerate(self.doc.sents):
             for t in sent:
                 sent_no[t.i] = n
-        inherited = self.state.last_subject is not None  # the topic is the passage before's subject
+        doc_topic = self.state.topic if on("document_topic") else None
+        start = self.state.last_subject
+        if doc_topic is not None and (start is None or start.entity_id != doc_topic.entity_id):
+            start = doc_topic  # a biography's paragraph opens on its subject, not on the last one named
+        inherited = start is not None  # the topic is the passage before's subject
         if inherited:
-            topic, topic_sent = self.state.last_subject, -1
+            topic, topic_sent = start, -1
         person_nouns = self.lex.person_nouns
         chain_pronouns: list[int] = []  # possessive and object pronouns seen, in order
         for tok in self.doc:
@@ -84,6 +112,8 @@ class CorefMixin:
                                       and self.by_token.get(tok.head.i) is None) else None
                 # a subject of a relative clause ("X, whom Gorky esteemed, was received") is no topic;
                 # the possessor of a main subject is ("Stalin's purge was over. He ...")
+                if on("description_memory"):
+                    self._remember_description(tok, m)
                 if subj is not None and subj.head.dep_ != "relcl" \
                         and (tok.dep_ != "poss" or subj.head.dep_ == "ROOT"):
                     topic, topic_sent, inherited = m, sn, False
@@ -93,6 +123,10 @@ class CorefMixin:
                     topic, inherited = (topic, False) if m.entity_id == topic.entity_id else (None, False)
                 continue
             low = tok.lower_
+            if m is None and on("description_memory") and (described := self._described(tok)) is not None:
+                out[tok.i] = described  # "her husband was executed": the husband named before
+                topic, topic_sent, inherited = described, sn, False
+                continue
             if m is None and self.unnamed_subject(tok):
                 topic, inherited = None, False  # "the director exclaimed ... He perished": not the last one named
                 continue
@@ -115,6 +149,8 @@ class CorefMixin:
                 main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
                 others = before.keys() - {topic.entity_id} if topic is not None else before.keys()
                 others -= self._coarguments(tok.head)  # "X, whom he had replaced": "he" is not X
+                if on("pronoun_agreement"):  # "after Kork's arrest, ... where she was arrested": not Kork
+                    others = {e for e in others if fits(before[e])}
                 # another person named earlier in the sentence makes the pronoun ambiguous, unless
                 # it is the main clause's subject and the topic was the subject just before
                 clear = not others or (main and sn - topic_sent <= 1)
@@ -127,6 +163,13 @@ class CorefMixin:
                     # the sentence was read to X and he understood ...")
                     out[tok.i] = only
                     topic, topic_sent, inherited = only, sn, False
+                elif on("pronoun_agreement") and not before and topic is not None and sn - topic_sent <= 3 \
+                        and not fits(topic) and (agree := self._agreeing(tok, low)) is not None:
+                    out[tok.i] = agree  # "X was arrested. She was expelled": the one woman just named
+                    topic, topic_sent, inherited = agree, sn, False
+                elif doc_topic is not None and not before and (topic is None or sn - topic_sent > 2) and fits(doc_topic):
+                    out[tok.i] = doc_topic  # no one nearer to go back to: the biography's subject
+                    topic, topic_sent, inherited = doc_topic, sn, False
                 continue
             prior = [i for i in chain_pronouns if sent_no[i] == sn and PRONOUN_GENDER.get(self.doc[i].lower_)
                      == PRONOUN_GENDER.get(low)]
@@ -167,6 +210,62 @@ class CorefMixin:
                         if not before and topic is not None and sn - topic_sent <= 1 and fits(topic):
                             out[tok.i] = topic  # "His death ...": the person the text is about
         return out
+
+    def _description_key(self, noun: Any) -> tuple[str, str] | None:
+        """(noun, determiner) of a description of a person: "her husband", "the marshal"."""
+        lemma = noun.lemma_.lower()
+        if noun.pos_ != "NOUN" or noun.tag_ != "NN" or (lemma not in self.lex.kin_nouns and lemma not in self.lex.person_nouns):
+            return None
+        det = next((c.lower_ for c in noun.children if c.dep_ in ("det", "poss") and c.lower_ in ("the", "his", "her")), None)
+        return (lemma, det) if det is not None else None
+
+    def _remember_description(self, tok: Any, m: Mention) -> None:
+        """A name beside a description ("her husband Sergei Efron", "the marshal, X"): the
+        description stands for that person for a while."""
+        # "the marshal, X" (X in apposition) or "her husband X" (the noun a modifier of the name),
+        # never "the X agents" (the name a modifier of the noun)
+        nouns = [tok.head] if tok.dep_ == "appos" else []
+        nouns += [c for c in tok.children if c.dep_ in ("appos", "compound")]
+        for noun in nouns:
+            key = self._description_key(noun)
+            if key is not None and self.by_token.get(noun.i) is None:
+                self.state.descriptions[key] = (m, self.p.seq)
+
+    def _described(self, tok: Any) -> Mention | None:
+        """The person a subject description stands for, where this passage or the one before
+        named that person with the same description."""
+        if tok.dep_ not in SUBJ_DEPS:
+            return None
+        key = self._description_key(tok)
+        if key is None or key not in self.state.descriptions:
+            return None
+        m, seq = self.state.descriptions[key]
+        return m if self.p.seq - seq <= 1 else None
+
+    def _agreeing(self, tok: Any, pronoun: str) -> Mention | None:
+        """The latest person named in the pronoun's sentence or the three before whose name says the
+        pronoun's gender, where everyone named after that person says the other gender (used where
+        the topic does not fit: "X ... Y was arrested. She ..." is X only if Y is a man). A name
+        as a modifier ("the Stalin agents") is no antecedent."""
+        want = PRONOUN_GENDER.get(pronoun)
+        if want is None:
+            return None
+        lo = tok.sent.start
+        for _ in range(3):  # this sentence and the three before
+            if lo > 0:
+                lo = self.doc[lo - 1].sent.start
+        for j, mm in reversed(self.ordered):
+            if j >= tok.i or j < lo or not mm.entity_id or self.etype(mm) != "person" or self._inside_name(self.doc[j]):
+                continue
+            t = self.doc[j]
+            if t.dep_ in ("compound", "amod") and self.by_token.get(t.head.i) is None:
+                continue  # a name as a modifier ("the Stalin agents") is nobody's antecedent
+            got = name_gender(self.entity_name(mm), self.lex.male_names_a)
+            if got is None:
+                return None
+            if got == want:
+                return mm
+        return None
 
     def _coarguments(self, verb: Any) -> set[str]:
         """The people a verb's objects name, the antecedent of an object relative pronoun

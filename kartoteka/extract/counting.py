@@ -3,16 +3,32 @@ value and the body the counted people belong to."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kartoteka.analysis import Mention
 from kartoteka.extract.numbers import parse_number
+from kartoteka.extract.rules import declare, on
 from kartoteka.extract.state import Candidate
 from kartoteka.extract.syntax import (
     SUBJ_DEPS,
     nounish,
     verbish,
 )
+
+declare("footnote_marker", "gate",
+        "a number in square brackets is a note reference ('[7]'), never a quantity or part of one",
+        [("In 1937, [7] 98 of the 139 members of the Central Committee were arrested.",
+          [("count", "central_committee=98", None)]),
+         ("In 1921, [12] 40 of the 95 delegates of the Commune Council were expelled.",
+          [("count", "commune_council=40", None)]),
+         ("In 1894, [3] 120 of the 300 members of the Socialist League were arrested.",
+          [("count", "socialist_league=120", None)])])
+declare("spaced_thousands", "gate",
+        "a thousands comma followed by a stray space ('2, 417') keeps one number",
+        [("In 1925, 2, 417 delegates of the Communist Party were arrested.", [("count", "communist_party=2417", None)]),
+         ("In 1931, 1, 250 members of the Writers' Union were expelled.", [("count", "writers_union=1250", None)]),
+         ("By 1938, 3, 100 officers of the Red Army had been arrested.", [("count", "red_army=3100", None)])])
 
 
 class CountingMixin:
@@ -26,7 +42,7 @@ class CountingMixin:
         min_value = int(cfg.get("min_value", 2))
         for sent in self.doc.sents:
             for tok in sent:
-                if tok.like_num is False and tok.pos_ != "NUM":
+                if (tok.like_num is False and tok.pos_ != "NUM") or self.footnote_marker(tok):
                     continue
                 value = parse_number(self._number_text(tok))
                 if value is None or value < min_value:
@@ -94,10 +110,42 @@ class CountingMixin:
     def _number_text(self, tok: Any) -> str:
         toks = [tok]
         for c in tok.children:
-            if c.dep_ in ("compound", "quantmod") and c.like_num:
+            if c.dep_ in ("compound", "quantmod") and c.like_num and not self.footnote_marker(c):
                 toks.append(c)
         toks.sort(key=lambda t: t.i)
+        spaced = self.spaced_thousands(tok)
+        if spaced is not None:
+            return spaced
         return " ".join(t.text for t in toks)
+
+    def footnote_marker(self, tok: Any) -> bool:
+        """A number in square brackets ("[7]", "arrested.[7"): a note reference, no quantity."""
+        if not on("footnote_marker"):
+            return False
+        doc = tok.doc
+        before = doc[tok.i - 1].text if tok.i > 0 else ""
+        after = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+        return (before.endswith("[") or tok.text.startswith("[") or ".[" in tok.text) and \
+            (after.startswith("]") or tok.text.endswith("]"))
+
+    def spaced_thousands(self, tok: Any) -> str | None:
+        """"2, 417 delegates": a thousands comma followed by a stray space (OCR, typesetting)
+        keeps one number, "2,417"; not in a list of numbers ("2, 417 and 9")."""
+        if not on("spaced_thousands") or tok.i < 2 or not re.fullmatch(r"\d{3}", tok.text):
+            return None
+        doc = tok.doc
+        comma, lead = doc[tok.i - 1], doc[tok.i - 2]
+        if comma.text != "," or not comma.whitespace_ or not re.fullmatch(r"\d{1,3}", lead.text):
+            return None
+        prev = doc[lead.i - 1] if lead.i > 0 else None
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        listed = prev is not None and prev.text == "," and lead.i > 1 and doc[lead.i - 2].like_num \
+            and doc[lead.i - 2].ent_type_ != "DATE"  # "In 1925, 2, 417 ...": a year, then the number
+        if (prev is not None and prev.like_num) or listed \
+                or (nxt is not None and nxt.text == "," and tok.i + 2 < len(doc) and doc[tok.i + 2].like_num) \
+                or (nxt is not None and nxt.lower_ in ("and", "or")):
+            return None
+        return f"{lead.text},{tok.text}"
 
     def phrase_verb(self, v: Any) -> str:
         parts = [c for c in v.children if c.dep_ in ("aux", "auxpass", "neg", "prt", "xcomp")] + [v]

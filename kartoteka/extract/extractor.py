@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from kartoteka.analysis import Mention, Passage, Segment
+from kartoteka.extract.arguments import Args
 from kartoteka.extract.coref import CorefMixin
 from kartoteka.extract.counting import CountingMixin
 from kartoteka.extract.dating import DatingMixin
 from kartoteka.extract.lexicon import Lexicon, Trigger
 from kartoteka.extract.numbers import parse_number
+from kartoteka.extract.rules import declare, of_kind, on
 from kartoteka.extract.stance import StanceMixin
 from kartoteka.extract.state import Candidate, DocState, EntityInfo
 from kartoteka.extract.syntax import (
@@ -32,7 +35,6 @@ from kartoteka.extract.syntax import (
     NAMING,
     NUMERIC_ENTS,
     PERSON_PRONOUNS,
-    PREP_NOUNS,
     REFLEXIVE,
     RELATIVE,
     SPACY_TYPES,
@@ -47,6 +49,64 @@ from kartoteka.extract.syntax import (
 )
 from kartoteka.resolve.keys import alias_key
 from kartoteka.resolve.names import strip_titles
+
+declare("compound_adjective", "gate",
+        "a trigger hyphened to a word before it is part of a compound adjective, not an event "
+        "('peasant-born', 'foreign-trained'), unless the word is a verb prefix ('re-elected')",
+        [("The peasant-born Ivan Petrov was re-elected to the Central Committee in 1930.",
+          [("election", "petrov", "1930"), ("!birth", "petrov", None)]),
+         ("The Geneva-born Marcel Duroc moved to Paris in 1860.", [("!birth", "duroc", None)]),
+         ("Anna Volkova, a Kazan-born poet, was re-elected to the Writers' Union in 1934.",
+          [("election", "volkova", "1934"), ("!birth", "volkova", None)])])
+declare("irrealis", "gate",
+        "an event only intended, attempted, feared or ordered is not told as having happened "
+        "('tried to arrest X', 'the plan to shoot X')",
+        [("In 1936 the police tried to arrest Ivan Petrov.", [("!arrest", "petrov", None)]),
+         ("In 1870 Marcel Duroc feared that the guards would shoot him.", [("!execution", "duroc", None)]),
+         ("The plan to expel Anna Volkova was dropped in 1935.", [("!expulsion", "volkova", None)])])
+declare("succession_partner", "candidates",
+        "a succession names two people: 'X was replaced by Y' is Y's appointment, 'Y succeeded X' "
+        "X's removal",
+        [("In 1936 Ivan Petrov was replaced by Boris Orlov.", [("appointment", "orlov", "1936")]),
+         ("Anna Volkova succeeded Gleb Morozov as editor in 1931.", [("removal", "morozov", "1931")]),
+         ("Marcel Duroc was replaced as mayor by Louis Varlin in 1871.", [("appointment", "varlin", "1871")])])
+
+declare("chained_predicates", "verb-subject",
+        "a chain of predicates after one passive subject tells each event of it, though the parser "
+        "hangs the later ones as clauses or tags them as past tenses: 'X was arrested, tried in "
+        "secret and shot'",
+        [("Marcel Duroc was arrested in May, tried in June and shot in July 1871.",
+          [("arrest", "duroc", None), ("trial", "duroc", None), ("execution", "duroc", "1871-07")]),
+         ("Pyotr Lanin was arrested, tried in secret and shot in 1938.", [("execution", "lanin", "1938")]),
+         ("Nadia Soret was detained, questioned for a week and deported in 1942.",
+          [("exile", "soret", "1942")])])
+
+declare("symmetric_meeting", "candidates",
+        "a meeting, talk or negotiation is an event of each participant, not only of the subject",
+        [("In March 1871 Marcel Duroc met Louis Varlin in Lyon.", [("meeting", "varlin", "1871-03")]),
+         ("In 1925 Emil Hartmann held talks with Pyotr Lanin.", [("meeting", "lanin", "1925")]),
+         ("Anna Volkova negotiated with Boris Orlov in 1931.", [("meeting", "orlov", "1931")])])
+
+declare("bare_group", "expand",
+        "a group told by its size alone, 'the seven were shot', 'both were released', stands for "
+        "the people of that number the text has just named together; each gets the factoid, "
+        "marked as inferred from the group",
+        [("Ivan Petrov, Boris Orlov and Gleb Morozov were tried in 1937. The three were shot in 1938.",
+          [("execution", "petrov", "1938"), ("execution", "orlov", "1938"), ("execution", "morozov", "1938")]),
+         ("Marcel Duroc and Louis Varlin were arrested in 1871. Both were deported in 1873.",
+          [("exile", "duroc", "1873"), ("exile", "varlin", "1873")]),
+         ("Anna Volkova and Olga Brandt were arrested in 1937. Both were released in 1946.",
+          [("release", "volkova", "1946"), ("release", "brandt", "1946")])])
+
+declare("coordinated_offices", "candidates",
+        "one appointment verb with two offices, each with its own date: 'appointed A in 1934 and B "
+        "in 1935' is two appointments",
+        [("Ivan Petrov was appointed commissar for transport in 1934 and a marshal of the Red Army in 1935.",
+          [("appointment", "petrov", "1934"), ("appointment", "petrov", "1935")]),
+         ("Louis Varlin was elected a secretary in 1868 and a delegate of the Commune Council in 1871.",
+          [("election", "varlin", "1868"), ("election", "varlin", "1871")]),
+         ("Anna Volkova was appointed deputy editor in 1930 and a director of the Writers' Union in 1934.",
+          [("appointment", "volkova", "1930"), ("appointment", "volkova", "1934")])])
 
 
 def factoid_id(doc: str, start: int, end: int, type_: str, subject: str | None, extra: str = "") -> str:
@@ -126,7 +186,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         elif (um := self.unmentioned_person(tok)) is not None:
             out.append((um, 0.8))
         elif (group := self.counted_group(tok)):
-            out += [(gm, 0.75) for gm in group]
+            # each member's factoid is inferred from the group's
+            out += [(replace(gm, features={**gm.features, "inferred_from_group": True}), 0.75) for gm in group]
         else:
             for c in tok.children:
                 if c.dep_ == "compound" and self.mention_at(c) is not None and nounish(tok) and tok.tag_ not in ("NNS", "NNPS") \
@@ -219,12 +280,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
     def counted_group(self, tok: Any) -> list[Mention]:
         """"The eight chiefs", "these three men": the people of a group of that size named in this
         sentence or the two before, as "X and seven other generals" or "X, Y and Z"."""
-        if tok.tag_ != "NNS" or tok.lemma_.lower() not in self.lex.person_nouns:
-            return []
-        if not any(c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in tok.children):
-            return []
-        num = next((c for c in tok.children if c.dep_ == "nummod"), None)
-        n = parse_number(num.text) if num is not None else None
+        n = self.group_size(tok)
         if n is None or n < 2:
             return []
         sents = []
@@ -256,6 +312,21 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                 if members and len(members) + others == n:
                     return list(members.values())
         return []
+
+    def group_size(self, tok: Any) -> int | None:
+        """The size a group phrase states: "the eight chiefs", "these three men", and as a subject
+        a bare number or "both" ("the seven were shot", "both were exonerated")."""
+        det = any(c.dep_ == "det" and c.lower_ in ("the", "these", "those", "all") for c in tok.children)
+        if tok.tag_ == "NNS" and tok.lemma_.lower() in self.lex.person_nouns and det:
+            num = next((c for c in tok.children if c.dep_ == "nummod"), None)
+            return parse_number(num.text) if num is not None else None
+        if not on("bare_group") or tok.dep_ not in SUBJ_DEPS:
+            return None
+        if tok.lower_ == "both" and tok.pos_ in ("PRON", "DET", "NOUN"):
+            return 2
+        if tok.pos_ == "NUM" and det and not any(c.dep_ == "prep" for c in tok.children):
+            return parse_number(tok.text)
+        return None
 
     def _own_name(self, eid: str, name: str) -> bool:
         """Whether a document-born entity is called ``name`` (in full or by its last word) and its
@@ -304,7 +375,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             return self.gsubject(v.head, depth + 1)
         if v.dep_ in ("acl", "amod", "appos") and v.tag_ in ("VBN", "VBD", "VBG"):
             return v.head if nounish(v.head) else None
-        if v.dep_ == "advcl" and v.tag_ in ("VBN", "VBG") and verbish(v.head):
+        if v.dep_ == "advcl" and (v.tag_ in ("VBN", "VBG") or self.chained_passive(v) is not None) and verbish(v.head):
             return self.gsubject(v.head, depth + 1)
         if v.dep_ == "xcomp" and verbish(v.head):
             obj = next((c for c in v.head.children if c.dep_ == "dobj"), None)
@@ -392,105 +463,152 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                     break
 
     def apply(self, trig: Trigger, tok: Any, sent: Any) -> list[Candidate]:
-        if tok.lower_ in trig.not_forms:
+        """The candidates one trigger token gives: its gates, its arguments (the registered
+        subject rules), its roles and dates, one candidate per subject (and partner)."""
+        if not self.admissible(trig, tok):
             return []
         given = self.given_object(tok, trig) if trig.object_nouns else None
         if trig.object_nouns and given is None:
             return []
-        if tok.i > 1 and self.doc[tok.i - 1].text in ("-", "\u2010") and not self.doc[tok.i - 1].whitespace_ \
-                and self.doc[tok.i - 2].lower_ not in VERB_PREFIXES:
-            return []  # part of a compound adjective: "peasant-born", "foreign-trained" (not "re-elected")
-        passive = is_passive(tok) if not trig.is_noun else False
-        if trig.voice == "passive" and not passive:
+        args = self.arguments(trig, tok)
+        if not args.subjects:
             return []
-        if trig.voice == "active" and passive:
+        subjects_ok = self.subjects_of(trig, tok, args)
+        if not subjects_ok:
             return []
+        seen = {m.entity_id for m, _ in subjects_ok if m.entity_id}
+        agents = [m for at in args.agents for m, _ in self.expand(at)
+                  if m.entity_id and self.etype(m) in ("person", "organization") and m.entity_id not in seen]
+        office_tok = given if given is not None else self.office_token(tok, trig) if trig.office else None
+        if office_tok is not None and trig.type in ("appointment", "election") and self.naming_not_office(trig, office_tok):
+            return []
+        office_text = self.phrase(office_tok) if office_tok is not None else None
+        org_ids = self.organizations(tok, trig, office_tok, office_text)
+        if trig.requires_org and not org_ids:
+            return []  # a member of what? appeared before whom?
+        successors: list[Mention] = []
+        if trig.by == "successor":
+            successors, agents = agents, []
+        roles = self.roles(trig, tok, seen, agents, successors, office_text, org_ids)
+        if trig.requires_other and not roles.get("other") and len(subjects_ok) < 2:
+            return []  # talks with whom? received whom? ("X and Y held talks": each other)
+        ev = self.event_frame(trig, tok, sent, args.subjects)
+        out = self.candidates(trig, tok, subjects_ok, roles, office_tok, ev)
+        if trig.partner and not ev["negated"]:
+            out += self.partners(trig, tok, subjects_ok, successors, roles, seen, ev)
+        if trig.type == "meeting" and on("symmetric_meeting"):
+            out += self.other_participants(trig, tok, subjects_ok, roles, ev)
+        if trig.office and trig.type in ("appointment", "election") and on("coordinated_offices"):
+            out += self.further_offices(trig, tok, sent, subjects_ok, ev)
+        return out
+
+    def further_offices(self, trig: Trigger, tok: Any, sent: Any, subjects_ok: list[tuple[Mention, float]],
+                        ev: dict[str, Any]) -> list[Candidate]:
+        """"X was appointed commissar in 1934 and a marshal in 1935": the second office, hung
+        on the verb as a conjunct, is a second appointment with its own date."""
+        out = []
+        for c in tok.children:
+            if c.dep_ != "conj" or not nounish(c) or self.mention_at(c) is not None \
+                    or c.lemma_.lower() not in self.lex.person_nouns or any(g.dep_ in SUBJ_DEPS for g in c.children):
+                continue
+            own = {t.i for t in c.subtree}
+            dated = [(span, value) for _, value, span in self.dates
+                     if span is not None and value is not None and value.start and span.root.i in own]
+            if not dated:
+                continue  # no date of its own: the first office's factoid covers the sentence
+            date, dconf = dated[0][1], 1.0
+            cut = {t.i for span, _ in dated for t in span} | {span.root.head.i for span, _ in dated if span.root.dep_ == "pobj"}
+            toks = [t for t in c.subtree if t.i not in cut]
+            office = self.doc[toks[0].i:toks[-1].i + 1].text.strip(" ,;:.") if toks else self.phrase(c)
+            orgs = self.organizations(c, trig, c, office)
+            for m, f in subjects_ok:
+                roles = {"subject": m.entity_id, "office": office}
+                if orgs:
+                    roles["organization"] = orgs[0]
+                out.append(Candidate(trig.type, m, ev["span"], roles, date, None, ev["voice"], ev["hedged"], ev["negated"],
+                                     round(trig.confidence * f * dconf * 0.95, 3), dict(ev["attrs"], own_event=True)))
+        return out
+
+    def other_participants(self, trig: Trigger, tok: Any, subjects_ok: list[tuple[Mention, float]],
+                           roles: dict[str, Any], ev: dict[str, Any]) -> list[Candidate]:
+        """A meeting is each participant's: "X held talks with Y" is Y's meeting with X too."""
+        out = []
+        for eid in roles.get("other", []):
+            if self.info.type_of(eid) != "person":
+                continue
+            m = next((mm for _, mm in self.ordered if mm.entity_id == eid), None)
+            if m is None:
+                continue
+            own = {k: v for k, v in roles.items() if k in ("place",)}
+            own.update(subject=eid, other=[x.entity_id for x, _ in subjects_ok])
+            out.append(Candidate(trig.type, m, ev["span"], own, ev["date"], None, ev["voice"], ev["hedged"],
+                                 ev["negated"], round(trig.confidence * 0.9 * ev["dconf"], 3), dict(ev["attrs"])))
+        return out
+
+    def admissible(self, trig: Trigger, tok: Any) -> bool:
+        """The trigger's own conditions (lexicon data) and the registered gates."""
+        if tok.lower_ in trig.not_forms:
+            return False
+        if on("compound_adjective") and tok.i > 1 and self.doc[tok.i - 1].text in ("-", "\u2010") \
+                and not self.doc[tok.i - 1].whitespace_ and self.doc[tok.i - 2].lower_ not in VERB_PREFIXES:
+            return False  # part of a compound adjective: "peasant-born", "foreign-trained" (not "re-elected")
+        passive = self.is_passive_trigger(tok, trig) if not trig.is_noun else False
+        if (trig.voice == "passive" and not passive) or (trig.voice == "active" and passive):
+            return False
         if trig.needs and not any(needs_ok(tok, steps) for steps in trig.needs):
-            return []
+            return False
         if trig.object:
             obj = self.gobject(tok)
             refl = obj is not None and obj.lower_ in REFLEXIVE
             if (trig.object == "reflexive") != refl:
-                return []
-        if self.irrealis(tok):
-            return []
-        # subject tokens and agents
-        subj_toks: list[Any] = []
-        agent_toks: list[Any] = []
-        exclude: set[int] = set()
+                return False
+        return not (on("irrealis") and self.irrealis(tok))
+
+    def is_passive_trigger(self, tok: Any, trig: Trigger | None = None) -> bool:
+        """Passive voice, a chained predicate included for events that happen to someone ("X was
+        arrested and died" keeps "died" active)."""
+        if is_passive(tok):
+            return True
+        return (trig is None or trig.subject == "patient") and self.chained_passive(tok) is not None
+
+    def chained_passive(self, tok: Any) -> Any | None:
+        """The passive verb a subjectless predicate in a chain continues: "X was arrested, tried
+        in secret and shot" (the parser makes "tried" an adverbial clause and tags "shot" as a
+        past tense): each is X's, in the passive."""
+        if not on("chained_predicates"):
+            return None
+        v = tok
+        for _ in range(4):
+            if v.dep_ not in ("conj", "advcl") or v.tag_ not in ("VBD", "VBN") or not verbish(v.head) \
+                    or any(c.dep_ in SUBJ_DEPS or c.dep_ in ("aux", "dobj") for c in v.children):
+                return None
+            if v.dep_ == "advcl" and not (v.i > 0 and self.doc[v.i - 1].text == ","):
+                return None  # a list of predicates, not "X was arrested when he returned"
+            v = v.head
+            if is_passive(v):
+                return v
+        return None
+
+    def arguments(self, trig: Trigger, tok: Any) -> Args:
+        """Subject and agent tokens, from the registered rules of the trigger's kind."""
+        args = Args()
+        for r in of_kind("noun-subject" if trig.is_noun else "verb-subject"):
+            assert r.fn is not None
+            r.fn(self, trig, tok, args)
         if trig.is_noun:
-            of_objs = self.prep_objects(tok, ["of"]) if trig.org != "of" else []
-            if not of_objs and trig.org != "of":
-                of_objs = self.detached_of(tok)
-            for c in tok.children:
-                if c.dep_ == "poss" and of_objs:
-                    agent_toks.append(c)  # "Stalin's execution of the commanders"
-                elif c.dep_ == "poss" or (c.dep_ == "compound" and self.mention_at(c) is not None):
-                    subj_toks.append(c)
-                    cm = self.mention_at(c)
-                    for h in [c, *self.hyphen_partners(c)]:  # "the Zinoviev-Kamenev trial"
-                        hm = self.mention_at(h)
-                        if hm is None or (hm is cm and "-" in hm.text
-                                          and (self.etype(hm) != "person" or "-" not in self.entity_name(hm))):
-                            hm = self.unmentioned_person(h, part=True)  # one name of a joined mention
-                        if hm is not None and hm is not cm:
-                            self.made[h.i] = hm
-                            subj_toks.append(h)
-            subj_toks += of_objs
-            agent_toks += self.prep_objects(tok, ["by"])
-            if not subj_toks and trig.type in ("trial", "meeting"):
-                subj_toks += self.relative_participants(tok, trig.type)
-            if not subj_toks and self._bare_event(tok):
-                to = self.prep_objects(tok.head, ["to"])  # "death came to him in 1939"
-                subj_toks += to if to else [tok] if tok.i in self.coref_map else []
-            if trig.subject == "actor" and not subj_toks:
-                if tok.dep_ == "attr":
-                    s = self.gsubject(tok.head)
-                    if s is not None:
-                        subj_toks.append(s)
-                elif tok.dep_ == "appos":
-                    subj_toks.append(tok.head)
-            if not subj_toks and tok.dep_ in ("dobj", "pobj", "attr") and trig.subject == "patient":
-                # "X committed suicide", "X was under arrest", "X stood trial"
-                head = tok.head.head if tok.dep_ == "pobj" else tok.head
-                if tok.dep_ == "pobj" and trig.type in PREP_NOUNS.get(tok.head.lower_, ()):
-                    s = self.gsubject(head) if verbish(head) else None
-                    if s is not None:
-                        subj_toks.append(s)
-        elif trig.subject == "actor":
-            s = self.gsubject(tok)
-            if s is not None and not passive:
-                subj_toks.append(s)
-        elif trig.subject == "from":
-            subj_toks += self.prep_objects(tok, ["from"])
-        else:  # patient
-            if passive:
-                s = self.gsubject(tok)
-                if s is not None:
-                    subj_toks.append(s)
-                agent_toks += self.agent_tokens(tok)
-            else:
-                o = self.gobject(tok)
-                if o is not None:
-                    subj_toks.append(o)
-                    exclude = {x.i for x in [self.gsubject(tok)] if x is not None}
-                    s = self.gsubject(tok)
-                    if s is not None:
-                        agent_toks.append(s)
-                    # "set up a section called X", parsed as a second verb: X is the object's name
-                    for c in tok.children:
-                        if c.dep_ == "conj" and c.lemma_ in NAMING and not any(g.dep_ in SUBJ_DEPS for g in c.children):
-                            subj_toks += [g for g in c.children if g.dep_ in ("dobj", "oprd", "attr")]
-        if not subj_toks:
-            return []
+            args.agents += self.prep_objects(tok, ["by"])
+        return args
+
+    def subjects_of(self, trig: Trigger, tok: Any, args: Args) -> list[tuple[Mention, float]]:
+        """The mentions the subject tokens stand for, of the types the trigger allows, once each."""
         subjects: list[tuple[Mention, float]] = []
-        for st in subj_toks:
+        for st in args.subjects:
             # "X, arrested on D, and Y": the participle is X's alone
             own_only = tok.dep_ in ("acl", "amod") and st.i == tok.head.i
-            subjects += self.expand(st, exclude=exclude, conjuncts=not own_only)
+            subjects += self.expand(st, exclude=args.exclude, conjuncts=not own_only)
         allowed = set(trig.subjects)
         seen: set[str] = set()
-        subjects_ok = []
+        out = []
         for m, f in subjects:
             if not m.entity_id or m.entity_id in seen:
                 continue
@@ -498,26 +616,20 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             if et not in allowed and not (not self.info.linked(m.entity_id) and SPACY_TYPES.get(m.label) in allowed):
                 continue
             seen.add(m.entity_id)
-            subjects_ok.append((m, f))
-        if not subjects_ok:
-            return []
-        # roles
+            out.append((m, f))
+        return out
+
+    def naming_not_office(self, trig: Trigger, office_tok: Any) -> bool:
+        """"A man named X", "a sister named Margaret": naming, not an office."""
+        om = self.mention_at(office_tok) or self.unmentioned_person(office_tok)
+        if om is not None and self.etype(om) == "person":
+            return True
+        return trig.lemma in NAMING and office_tok.pos_ == "PROPN" and office_tok.lemma_.lower() not in self.lex.person_nouns \
+            and not any(t.lemma_.lower() in self.lex.person_nouns for t in office_tok.subtree)
+
+    def roles(self, trig: Trigger, tok: Any, seen: set[str], agents: list[Mention], successors: list[Mention],
+              office_text: str | None, org_ids: list[str]) -> dict[str, Any]:
         roles: dict[str, Any] = {}
-        agents = [m for at in agent_toks for m, _ in self.expand(at) if m.entity_id and self.etype(m) in ("person", "organization")]
-        agents = [m for m in agents if m.entity_id not in seen]
-        office_tok = given if given is not None else self.office_token(tok, trig) if trig.office else None
-        if office_tok is not None and trig.type in ("appointment", "election"):
-            om = self.mention_at(office_tok) or self.unmentioned_person(office_tok)
-            if om is not None and self.etype(om) == "person":
-                return []  # "a man named X", "named X in his interrogation": naming, not office
-            if trig.lemma in NAMING and office_tok.pos_ == "PROPN" and office_tok.lemma_.lower() not in self.lex.person_nouns \
-                    and not any(t.lemma_.lower() in self.lex.person_nouns for t in office_tok.subtree):
-                return []  # "a sister named Margaret"
-        office_text = self.phrase(office_tok) if office_tok is not None else None
-        org_ids = self.organizations(tok, trig, office_tok, office_text)
-        if trig.requires_org and not org_ids:
-            return []  # a member of what? appeared before whom?
-        place = self.place(tok, seen)
         others = []
         for spec in trig.other:
             if spec == "dobj":
@@ -525,68 +637,90 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                 toks = [o] if o is not None else []
             else:
                 toks = self.prep_objects(tok, [spec.split(":", 1)[1]])
+                if self.light_verb_object(trig, tok):
+                    toks += self.prep_objects(tok.head, [spec.split(":", 1)[1]])  # "held talks with X"
             others += [m.entity_id for t in toks for m, _ in self.expand(t) if m.entity_id and m.entity_id not in seen]
-        new_name = self.new_name(tok) if trig.new_name else None
-        excluded = self.clausal_parts(subj_toks, tok)
-        # only some kinds of event take the date of the sentences before: an execution or a trial
-        # told after an arrest happened later ("X was arrested in April. ... X was executed.")
-        infer = trig.type in self.lex.infer_types or (trig.is_noun and self.announced(tok))
-        date, dconf = self.date_for(tok, sent, excluded, infer=infer)
-        hedged = self.hedged(tok, sent)
-        negated = self.negated(tok)
-        s_start, s_end = self.sentence_span(sent)
-        stored = self.p.to_stored(s_start, s_end)
-        voice = self.voice_for(tok, sent, stored)
-        if trig.by == "successor":
-            successors, agents = agents, []
-        else:
-            successors = []
         if agents:
             roles["agent"] = agents[0].entity_id
         if office_text:
             roles["office"] = office_text
         if org_ids:
             roles["organization"] = org_ids[0]
+        place = self.place(tok, seen)
         if place:
             roles["place"] = place
-        if successors:
-            others = [m.entity_id for m in successors] + others
+        others = [m.entity_id for m in successors] + others
         if others:
             roles["other"] = list(dict.fromkeys(others))
-        out = []
+        return roles
+
+    def event_frame(self, trig: Trigger, tok: Any, sent: Any, subj_toks: list[Any]) -> dict[str, Any]:
+        """What every candidate of one trigger shares: date, stance, sentence span, attributes."""
+        excluded = self.clausal_parts(subj_toks, tok)
+        # only some kinds of event take the date of the sentences before: an execution or a trial
+        # told after an arrest happened later ("X was arrested in April. ... X was executed.")
+        infer = trig.type in self.lex.infer_types or (trig.is_noun and self.announced(tok))
+        anchor = tok.head if self.light_verb_object(trig, tok) else tok  # "signed a confession on D"
+        date, dconf = self.date_for(anchor, sent, excluded, infer=infer)
+        span = self.sentence_span(sent)
         attrs: dict[str, Any] = {"trigger": tok.text}
+        new_name = self.new_name(tok) if trig.new_name else None
         if new_name:
             attrs["new_name"] = new_name
-        if trig.type == "sentence" and office_text:
-            attrs["sentence"] = office_text
-            roles.pop("office", None)
+        return {"date": date, "dconf": dconf, "span": span, "hedged": self.hedged(tok, sent),
+                "negated": self.negated(tok), "voice": self.voice_for(tok, sent, self.p.to_stored(*span)),
+                "attrs": attrs}
+
+    def light_verb_object(self, trig: Trigger, tok: Any) -> bool:
+        return trig.is_noun and tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lex.light_verbs \
+            and not self.prep_objects(tok, ["of"])
+
+    def candidates(self, trig: Trigger, tok: Any, subjects_ok: list[tuple[Mention, float]], roles: dict[str, Any],
+                   office_tok: Any | None, ev: dict[str, Any]) -> list[Candidate]:
+        out = []
+        attrs = dict(ev["attrs"])
+        roles = dict(roles)
+        if trig.type == "sentence" and roles.get("office"):
+            attrs["sentence"] = roles.pop("office")
+        date = ev["date"]
         for m, f in subjects_ok:
-            conf = trig.confidence * f * dconf
+            conf = trig.confidence * f * ev["dconf"]
             own = dict(roles, subject=m.entity_id)
+            if trig.type == "meeting" and len(subjects_ok) > 1 and on("symmetric_meeting"):
+                own["other"] = list(dict.fromkeys([*roles.get("other", []),
+                                                   *(x.entity_id for x, _ in subjects_ok if x.entity_id != m.entity_id)]))
             if office_tok is not None and trig.type != "sentence":
                 own.update(self.own_office(m, office_tok, trig))
                 own = {k: v for k, v in own.items() if v is not None}
             # a denied suicide or execution is no denied death: "did not commit suicide, but was slain"
-            for typ in (trig.type,) if negated else (trig.type, *trig.also):
-                c = Candidate(typ, m, (s_start, s_end), dict(own), date, None, voice,
-                              hedged, negated, round(conf if typ == trig.type else conf * 0.95, 3), dict(attrs))
+            if m.features.get("inferred_from_group"):
+                attrs["inferred"] = "group"
+            for typ in (trig.type,) if ev["negated"] else (trig.type, *trig.also):
+                c = Candidate(typ, m, ev["span"], dict(own), date, None, ev["voice"], ev["hedged"], ev["negated"],
+                              round(conf if typ == trig.type else conf * 0.95, 3), dict(attrs))
                 if date is not None and date.inferred:
                     c.attrs["date_inferred"] = True
                 out.append(c)
-        # the other party of a succession
-        if trig.partner and not negated:
-            partners: list[Mention] = list(successors)
-            if trig.lemma == "succeed":
-                o = self.gobject(tok)
-                partners = [m for m, _ in self.expand(o)] if o is not None else []
-            for pm in partners:
-                if not pm.entity_id or self.etype(pm) != "person" or pm.entity_id in seen:
-                    continue
-                proles = {k: v for k, v in roles.items() if k in ("office", "organization")}
-                proles["subject"] = pm.entity_id
-                proles["other"] = [m.entity_id for m, _ in subjects_ok]
-                out.append(Candidate(trig.partner, pm, (s_start, s_end), proles, date, None, voice, hedged,
-                                     False, round(trig.confidence * 0.85 * dconf, 3), {"trigger": tok.text}))
+        return out
+
+    def partners(self, trig: Trigger, tok: Any, subjects_ok: list[tuple[Mention, float]], successors: list[Mention],
+                 roles: dict[str, Any], seen: set[str], ev: dict[str, Any]) -> list[Candidate]:
+        """The other party of a succession: "X was replaced by Y" is Y's appointment too."""
+        if not on("succession_partner"):
+            return []
+        partners: list[Mention] = list(successors)
+        if trig.lemma == "succeed":
+            o = self.gobject(tok)
+            partners = [m for m, _ in self.expand(o)] if o is not None else []
+        out = []
+        for pm in partners:
+            if not pm.entity_id or self.etype(pm) != "person" or pm.entity_id in seen:
+                continue
+            proles = {k: v for k, v in roles.items() if k in ("office", "organization")}
+            proles["subject"] = pm.entity_id
+            proles["other"] = [m.entity_id for m, _ in subjects_ok]
+            out.append(Candidate(trig.partner or "", pm, ev["span"], proles, ev["date"], None, ev["voice"], ev["hedged"],
+                                 False, round(trig.confidence * 0.85 * ev["dconf"], 3), {"trigger": tok.text}))
         return out
 
     def own_office(self, m: Mention, office_tok: Any, trig: Trigger) -> dict[str, Any]:
@@ -732,6 +866,9 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             toks = [o] if o is not None else []
         elif src in ("from", "with", "before", "of"):
             toks = self.prep_objects(tok, [src])
+        elif src == "patient":  # "the commissariat, headed by X": what the passive is about
+            s = self.gsubject(tok)
+            toks = [s] if s is not None else []
         if office_tok is not None and src in ("office", "from", None):
             toks += [t for t in office_tok.subtree]
         if src == "from" and office_tok is None:

@@ -34,6 +34,7 @@ class Trigger:
     not_forms: frozenset[str] = frozenset()
     object_nouns: frozenset[str] = frozenset()  # the thing given must be one of these ("a post")
     requires_org: bool = False
+    requires_other: bool = False
     confidence: float = 0.9
 
     @property
@@ -81,6 +82,8 @@ class Lexicon:
     infer_types: frozenset[str] = frozenset()
     hedge_modals: frozenset[str] = frozenset()
     goal_nouns: frozenset[str] = frozenset()
+    light_verbs: frozenset[str] = frozenset()
+    kin_nouns: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -95,6 +98,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
             also=tuple(t.get("also", [])), other=tuple(t.get("other", [])),
             new_name=bool(t.get("new_name", False)), not_forms=frozenset(t.get("not_forms", [])),
             object_nouns=frozenset(t.get("object_nouns", [])), requires_org=bool(t.get("requires_org", False)),
+            requires_other=bool(t.get("requires_other", False)),
             confidence=float(t.get("confidence", 0.9)),
         )
         by_lemma.setdefault(trig.lemma, []).append(trig)
@@ -129,6 +133,8 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         infer_types=frozenset(data.get("infer_types", [])),
         hedge_modals=frozenset(data["hedges"].get("modals", [])),
         goal_nouns=frozenset(data.get("goal_nouns", [])),
+        light_verbs=frozenset(data.get("light_verbs", [])),
+        kin_nouns=frozenset(data.get("kin_nouns", [])),
     )
 
 

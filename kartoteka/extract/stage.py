@@ -12,6 +12,7 @@ from kartoteka.extract.dates import alternative_claim
 from kartoteka.extract.extractor import PassageExtractor, factoid_id
 from kartoteka.extract.lexicon import Lexicon, default_lexicon
 from kartoteka.extract.lifespan import lifespan_candidates
+from kartoteka.extract.rules import declare, on
 from kartoteka.extract.state import Candidate, DocState, EntityInfo
 from kartoteka.pipeline import Context, register
 from kartoteka.resolve.keys import alias_key
@@ -79,8 +80,10 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
         if m.passage_seq is not None:
             by_passage.setdefault(m.passage_seq, []).append(m)
     state = DocState()
+    if on("document_topic"):
+        state.topic = document_topic(a, info)
     segments = [s for s in a.segments if s.kind in ("editorial", "comment")]
-    found: dict[tuple[str, str | None, int, int, bool], Factoid] = {}
+    found: dict[tuple[str, str | None, int, int, bool, str | None], Factoid] = {}
     for i, p in enumerate(a.passages):
         doc = a.docs[i] if i < len(a.docs) else None
         if doc is None:
@@ -90,17 +93,63 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
         for c in [*px.run(), *lifespan_candidates(px)]:  # lifespan: "X (1890-1941)", see lifespan.py
             f = to_factoid(a, p, c)
             f.attrs.update({"date_alternative": alt} if (alt := alternative_claim(c.date)) else {})  # dates.py
-            key = (f.type, f.subject_id, f.start, f.end, f.negated)
+            # a second office of one verb ("appointed A in 1934 and B in 1935") is its own event
+            key = (f.type, f.subject_id, f.start, f.end, f.negated, f.roles.get("office") if f.attrs.get("own_event") else None)
             old = found.get(key)
             found[key] = f if old is None else merge(old, f)
     return sorted(found.values(), key=lambda f: (f.start, f.type))
+
+
+# A biography names its subject at its very start and far more often than anyone else.
+TOPIC_LEAD_CHARS = 300
+TOPIC_DOMINANCE = 1.8
+TOPIC_MIN_MENTIONS = 5
+
+declare("document_topic", "coref",
+        "in a biography (the person named at its start and far more often than anyone else), a "
+        "subject pronoun that opens a paragraph, or that has no person of its own to go back to, "
+        "is the biography's subject, not the last person the paragraph before named",
+        [("Marcel Duroc was born in Lyon in 1840. Duroc became a printer. Duroc joined the Commune Council "
+          "in 1871. Duroc wrote for Louis Varlin.\n\nHe was arrested in 1872.\n\nDuroc was tried in 1873.",
+          [("arrest", "duroc", "1872"), ("!arrest", "varlin", None)]),
+         ("Anna Volkova was born in Kazan in 1899. Volkova studied in Moscow. Volkova joined the Writers' Union "
+          "in 1925. Volkova edited a journal with Gleb Morozov, whom the censors disliked.\n\nIn 1937 she was "
+          "expelled from the Writers' Union.\n\nVolkova died in 1960.",
+          [("expulsion", "volkova", "1937")]),
+         ("Ivan Petrov was born in Perm in 1890. Petrov joined the Red Army in 1918. Petrov fought near Kharkov. "
+          "Petrov served under Boris Orlov. Orlov praised Petrov.\n\nHe was promoted to commander in 1921.\n\n"
+          "Petrov retired in 1930.", [("appointment", "petrov", "1921"), ("!appointment", "orlov", None)])])
+
+
+def document_topic(a: Analysis, info: EntityInfo) -> Mention | None:
+    """The person a document is about: named in its first lines (the surname among its opening
+    words), with at least five mentions and nearly twice as many as anyone else; None where no
+    one stands out so."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Mention] = {}
+    for m in a.mentions:
+        if m.entity_id and info.type_of(m.entity_id) == "person":
+            counts[m.entity_id] += 1
+            if m.entity_id not in first or m.start < first[m.entity_id].start:
+                first[m.entity_id] = m
+    if not counts:
+        return None
+    (top, n), *rest = counts.most_common(2)
+    lead = min((p.start for p in a.passages), default=0) + TOPIC_LEAD_CHARS
+    if n < TOPIC_MIN_MENTIONS or (rest and n < TOPIC_DOMINANCE * rest[0][1]) or first[top].start > lead:
+        return None
+    # and its surname opens the text (a biography's lead), not only a mention somewhere early
+    surname = alias_key(info.name_of(top) or first[top].text).split()[-1:]
+    opening = alias_key(a.text[:lead])
+    return first[top] if surname and surname[0] in opening.split() else None
 
 
 def to_factoid(a: Analysis, p: Any, c: Candidate) -> Factoid:
     start, end = p.to_stored(*c.sent_span)
     d = c.date
     f = Factoid(
-        id=factoid_id(a.doc, start, end, c.type, c.subject.entity_id, "neg" if c.negated else ""),
+        id=factoid_id(a.doc, start, end, c.type, c.subject.entity_id,
+                      ("neg" if c.negated else "") + (str(c.roles.get("office")) if c.attrs.get("own_event") else "")),
         type=c.type, subject_id=c.subject.entity_id, start=start, end=end, roles=c.roles,
         date_text=d.text if d else None, date_start=d.start if d else None, date_end=d.end if d else None,
         date_precision=d.precision if d else None, date_flag=d.flag if d else None, value=c.value,

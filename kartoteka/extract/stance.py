@@ -189,7 +189,7 @@ class StanceMixin:
                 return True
         t = trig
         for _ in range(5):  # governing words, not coordinated ones ("was tried and sentenced")
-            if t.head.i == t.i or t.head.lower_ in TEMPORAL_PREPS or t.dep_ in SUBJ_DEPS:
+            if t.head.i == t.i or t.head.lower_ in TEMPORAL_PREPS | SETTING_PREPS or t.dep_ in SUBJ_DEPS:
                 break  # "expected the decade after X's death", "X, arrested in May, was tried": a given
             coordinated = t.dep_ == "conj"
             t = t.head
@@ -199,10 +199,15 @@ class StanceMixin:
         for _ in range(3):
             if t.dep_ in ("xcomp", "dobj", "pobj", "ccomp", "acl", "advcl") and t.head.lemma_ in heads:
                 return True
-            if t.head.i == t.i or t.head.lower_ in TEMPORAL_PREPS:
+            if t.head.i == t.i or t.head.lower_ in TEMPORAL_PREPS | SETTING_PREPS:
                 break
             t = t.head
         return False
+
+
+# Prepositions that make a noun the setting of a clause ("at the meeting of X, a merger was
+# proposed"): the setting happened, whatever the clause only proposes.
+SETTING_PREPS = frozenset({"at", "during", "throughout", "amid", "amidst"})
 
 
 def imperative(v: Any) -> bool:

@@ -29,6 +29,9 @@ class DocState:
     anchor_absolute: bool = False  # the anchor was written out in full, not resolved from context
     anchor_seq: int = 0  # the passage it was found in
     last_subject: Mention | None = None
+    topic: Mention | None = None
+    # a description given beside a name ("her husband X") -> (that person, passage seq)
+    descriptions: dict[tuple[str, str], tuple[Mention, int]] = field(default_factory=dict)  # the person the whole document is about (a biography's subject)
     last_person: Mention | None = None
     last_org: Mention | None = None
     last_speaker: str | None = None

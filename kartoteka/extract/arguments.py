@@ -1,0 +1,213 @@
+"""Registered rules that find who a trigger's event happens to: the subject tokens (and agents)
+of a nominal trigger ("X's arrest", "the arrest of X", "the trial at which X was convicted")
+and of a verbal one (passive subject, active object, actor). Each reads the shared parse
+context ``px`` (a PassageExtractor) and adds to ``args``; the engine calls the rules of a kind in
+registration order, so a later rule can look at what the earlier ones found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kartoteka.extract.lexicon import Trigger
+from kartoteka.extract.rules import rule
+from kartoteka.extract.syntax import NAMING, PREP_NOUNS, SUBJ_DEPS, verbish
+
+
+@dataclass
+class Args:
+    """The argument tokens found for one trigger so far."""
+
+    subjects: list[Any] = field(default_factory=list)
+    agents: list[Any] = field(default_factory=list)
+    exclude: set[int] = field(default_factory=set)  # tokens a pronoun subject may not stand for
+    of_objects: list[Any] = field(default_factory=list)
+
+
+# -- nominal triggers ------------------------------------------------------------------------
+
+
+@rule("noun_of_object", "noun-subject",
+      "an event noun's of-object is who it happens to ('the arrest of X'), even where a time "
+      "stands between the noun and its of-phrase",
+      [("The arrest of Sergei Vavilov in May 1940 stunned his students.", [("arrest", "vavilov", "1940-05")]),
+       ("The execution of Marcel Duroc took place in 1871.", [("execution", "duroc", "1871")]),
+       ("The newspapers reported the expulsion of Ivan Petrov from the Communist Party in 1927.",
+        [("expulsion", "petrov", "1927")])])
+def noun_of_object(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if trig.org == "of":
+        return
+    args.of_objects = px.prep_objects(tok, ["of"]) or px.detached_of(tok)
+    args.subjects += args.of_objects
+
+
+@rule("noun_possessor", "noun-subject",
+      "a possessor or a name compounded with an event noun is who it happens to ('X's arrest', "
+      "'the Petrov trial', 'the A-B case'); with an of-object the possessor is the agent "
+      "('Stalin's execution of the generals')",
+      [("Vavilov's arrest in 1940 ended the expedition.", [("arrest", "vavilov", "1940")]),
+       ("After Duroc's arrest in 1871 the club closed.", [("arrest", "duroc", "1871")]),
+       ("After Ivan Petrov's expulsion in 1927 he left Moscow.", [("expulsion", "petrov", "1927")])])
+def noun_possessor(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    for c in tok.children:
+        if c.dep_ == "poss" and args.of_objects:
+            args.agents.append(c)
+        elif c.dep_ == "poss" or (c.dep_ == "compound" and px.mention_at(c) is not None):
+            args.subjects.append(c)
+            cm = px.mention_at(c)
+            for h in [c, *px.hyphen_partners(c)]:  # "the Zinoviev-Kamenev trial"
+                hm = px.mention_at(h)
+                if hm is None or (hm is cm and "-" in hm.text
+                                  and (px.etype(hm) != "person" or "-" not in px.entity_name(hm))):
+                    hm = px.unmentioned_person(h, part=True)  # one name of a joined mention
+                if hm is not None and hm is not cm:
+                    px.made[h.i] = hm
+                    args.subjects.append(h)
+
+
+@rule("relative_participants", "noun-subject",
+      "an event told by a relative clause on its noun: 'the trial at which X was convicted', "
+      "'the meeting at which X spoke'",
+      [("The trial at which Marcel Duroc was convicted opened in 1872.", [("trial", "duroc", "1872")]),
+       ("In 1931 came the trial in which Ivan Petrov figured as the chief accused.",
+        [("trial", "petrov", "1931")]),
+       ("The meeting at which Anna Volkova spoke was held in 1924.", [("meeting", "volkova", "1924")])])
+def relative_participants(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if not args.subjects and trig.type in ("trial", "meeting"):
+        args.subjects += px.relative_participants(tok, trig.type)
+
+
+@rule("bare_event", "noun-subject",
+      "a bare event noun as the subject of a verb of occurring is the event of the person just "
+      "talked about ('Execution followed in 1938'; 'death came to him')",
+      [("Marcel Duroc was sentenced in May 1871. Execution followed in June 1871.",
+        [("execution", "duroc", "1871-06")]),
+       ("Ivan Petrov was sentenced in May 1937. Execution followed in June.", [("execution", "petrov", "1937-06")]),
+       ("Boris Orlov was sentenced in March 1938. Execution followed in April 1938.",
+        [("execution", "orlov", "1938-04")])])
+def bare_event(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if not args.subjects and px._bare_event(tok):
+        to = px.prep_objects(tok.head, ["to"])
+        args.subjects += to if to else [tok] if tok.i in px.coref_map else []
+
+
+@rule("actor_noun", "noun-subject",
+      "an actor noun predicated of a subject: 'X became a member of Y', 'X, a member of Y'",
+      [("Anna Volkova became a member of the Communist Party in 1920.", [("membership", "volkova", "1920")]),
+       ("Marcel Duroc was a member of the Socialist League in 1905.", [("membership", "duroc", "1905")]),
+       ("Ivan Petrov, a member of the Politburo, spoke first.", [("membership", "petrov", None)])])
+def actor_noun(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if trig.subject != "actor" or args.subjects:
+        return
+    if tok.dep_ == "attr":
+        s = px.gsubject(tok.head)
+        if s is not None:
+            args.subjects.append(s)
+    elif tok.dep_ == "appos":
+        args.subjects.append(tok.head)
+
+
+@rule("state_noun", "noun-subject",
+      "an event noun as the object of a preposition of state belongs to the clause's subject: "
+      "'X was under arrest', 'X lived in exile'",
+      [("By 1938 Ivan Petrov was under arrest.", [("arrest", "petrov", "1938")]),
+       ("Marcel Duroc lived in exile after 1872.", [("exile", "duroc", None)]),
+       ("In 1930 Anna Volkova was taken into exile.", [("exile", "volkova", "1930")])])
+def state_noun(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if args.subjects or tok.dep_ != "pobj" or trig.subject != "patient":
+        return
+    head = tok.head.head
+    if trig.type in PREP_NOUNS.get(tok.head.lower_, ()) and verbish(head):
+        s = px.gsubject(head)
+        if s is not None:
+            args.subjects.append(s)
+
+
+@rule("light_verb_object", "noun-subject",
+      "an event noun as the object of a light verb is the verb's subject's event: 'X signed a "
+      "confession', 'X held talks with Y', 'X attended the session'",
+      [("On 3 May 1937 Ivan Petrov signed a confession.", [("testimony", "petrov", "1937-05-03")]),
+       ("In March 1871 Marcel Duroc held talks with Louis Varlin.",
+        [("meeting", "duroc", "1871-03"), ("meeting", "varlin", "1871-03")]),
+       ("In 1952 Anna Volkova had a long conversation with Boris Orlov.", [("meeting", "volkova", "1952")])])
+def light_verb_object(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if args.subjects or tok.dep_ != "dobj" or tok.head.lemma_.lower() not in px.lex.light_verbs:
+        return
+    s = px.gsubject(tok.head)
+    if s is not None and not px.is_passive_trigger(tok.head):
+        args.subjects.append(s)
+
+
+# -- verbal triggers -------------------------------------------------------------------------
+
+
+@rule("verb_actor", "verb-subject",
+      "an actor trigger's event is its grammatical subject's ('X died', 'X joined Y'), through "
+      "coordination and participles",
+      [("Marcel Duroc died in Geneva in 1890.", [("death", "duroc", "1890")]),
+       ("Anna Volkova joined the Communist Party in 1919.", [("membership", "volkova", "1919")]),
+       ("Ivan Petrov left Moscow in 1925 and defected in 1930.", [("defection", "petrov", "1930")])])
+def verb_actor(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if trig.subject != "actor":
+        return
+    s = px.gsubject(tok)
+    if s is not None and not px.is_passive_trigger(tok, trig):
+        args.subjects.append(s)
+
+
+@rule("verb_agent", "verb-subject",
+      "a trigger whose event is its agent's: 'the commissariat, headed by X' is X's post",
+      [("The Commune Council, headed by Louis Varlin, met in 1871.", [("appointment", "varlin", None)]),
+       ("In 1930 the Writers' Union was headed by Anna Volkova.", [("appointment", "volkova", "1930")]),
+       ("The Socialist League, headed by Marcel Duroc since 1880, split in 1884.", [("appointment", "duroc", None)])])
+def verb_agent(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if trig.subject == "agent" and px.is_passive_trigger(tok, trig):
+        args.subjects += px.agent_tokens(tok)
+
+
+@rule("verb_from", "verb-subject",
+      "the thing a change starts from: 'the name was changed from X to Y'",
+      [("In 1925 the name was changed from Tsaritsyn to Stalingrad.", [("renaming", "tsaritsyn", "1925")]),
+       ("In 1961 the name of the city was changed from Stalingrad to Volgograd.", [("renaming", "stalingrad", "1961")]),
+       ("In 1946 the name of the port was changed from Koenigsberg to Kaliningrad.",
+        [("renaming", "koenigsberg", "1946")])])
+def verb_from(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if trig.subject == "from":
+        args.subjects += px.prep_objects(tok, ["from"])
+
+
+@rule("passive_subject", "verb-subject",
+      "a passive (or a past participle) tells its event of its subject, the by-phrase its agent: "
+      "'X was arrested by Y', 'X, arrested in 1881'",
+      [("Marcel Duroc was arrested by the police in 1871.", [("arrest", "duroc", "1871")]),
+       ("Ivan Petrov, arrested in 1937, was never seen again.", [("arrest", "petrov", "1937")]),
+       ("In 1936 Anna Volkova was expelled from the Writers' Union.", [("expulsion", "volkova", "1936")])])
+def passive_subject(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if trig.subject != "patient" or not px.is_passive_trigger(tok, trig):
+        return
+    s = px.gsubject(tok)
+    if s is not None:
+        args.subjects.append(s)
+    args.agents += px.agent_tokens(tok)
+
+
+@rule("active_object", "verb-subject",
+      "an active patient trigger tells its event of its object, its subject the agent: 'Y "
+      "arrested X'; 'set up a section called X' names the object",
+      [("The police arrested Marcel Duroc in 1871.", [("arrest", "duroc", "1871")]),
+       ("In 1936 the Writers' Union expelled Anna Volkova.", [("expulsion", "volkova", "1936")]),
+       ("Stalin appointed Ivan Petrov commissar of transport in 1935.", [("appointment", "petrov", "1935")])])
+def active_object(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if trig.subject != "patient" or px.is_passive_trigger(tok, trig):
+        return
+    o = px.gobject(tok)
+    if o is None:
+        return
+    args.subjects.append(o)
+    s = px.gsubject(tok)
+    if s is not None:
+        args.exclude = {s.i}
+        args.agents.append(s)
+    for c in tok.children:  # "set up a section called X", parsed as a second verb
+        if c.dep_ == "conj" and c.lemma_ in NAMING and not any(g.dep_ in SUBJ_DEPS for g in c.children):
+            args.subjects += [g for g in c.children if g.dep_ in ("dobj", "oprd", "attr")]
