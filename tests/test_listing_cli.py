@@ -116,7 +116,9 @@ def test_eighty_columns_never_cut_a_word(kb_path: Path, command: list[str]) -> N
         texts = [str(row.get(k, "")) for k in ("name", "id", "type") if k != "id" or "name" in row]
         texts.append((row.get("source") or {}).get("quote", "") if "source" in row else row.get("text", ""))
         words |= {w for t in texts for w in re.findall(r"[A-Za-z]{5,}", t)}
-    code, out, _ = run_cli("--db", kb_path, *command, env={"COLUMNS": "80"})
+    # The text timeline is one row per event; --sources shows the quotes of its factoids.
+    shown_args = [*command, "--sources"] if command == ["timeline"] else command
+    code, out, _ = run_cli("--db", kb_path, *shown_args, env={"COLUMNS": "80"})
     assert code == 0 and words
     shown = set(re.findall(r"[A-Za-z]+", out))
     assert all(len(line) <= 80 for line in out.splitlines())
