@@ -181,7 +181,7 @@ MIGRATIONS.append(
     """
 )
 MIGRATIONS.append(
-    # Run-level state of the KB: "comparisons_stale" is set in the transaction that stores a
+    # 5: run-level state of the KB: "comparisons_stale" is set in the transaction that stores a
     # document and cleared when corroboration and conflicts are recomputed, so an ingest killed in
     # between is finished by the next run.
     """
@@ -192,7 +192,7 @@ MIGRATIONS.append(
     """
 )
 MIGRATIONS.append(
-    # Events (issue 14): one row per happening, derived by the compare stage and rewritten as a
+    # 6: events (issue 14): one row per happening, derived by the compare stage and rewritten as a
     # whole; which factoids tell each event, with voice, stance and the witness each counts as;
     # each conflict's event and its rank (how many independent witnesses hold each side).
     """
@@ -228,7 +228,7 @@ MIGRATIONS.append(
     """
 )
 MIGRATIONS.append(
-    # 5: the historian's corrections (kartoteka/curate). `corrections` is the journal: append-only,
+    # 7: the historian's corrections (kartoteka/curate). `corrections` is the journal: append-only,
     # the one place a correction lives. Replay rebuilds everything else here from it: what each
     # correction did (correction_status), the rejected factoids, the source records, and the undo
     # log that lets the next replay start again from the machine's rows.
