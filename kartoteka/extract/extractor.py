@@ -53,7 +53,7 @@ from kartoteka.resolve.names import strip_titles
 declare("compound_adjective", "gate",
         "a trigger hyphened to a word before it is part of a compound adjective, not an event "
         "('peasant-born', 'foreign-trained'), unless the word is a verb prefix ('re-elected')",
-        [("The peasant-born Ivan Petrov was re-elected to the Central Committee in 1930.",
+        [("The peasant-born Ivan Petrov was re-elected to the regional party committee in 1930.",
           [("election", "petrov", "1930"), ("!birth", "petrov", None)]),
          ("The Geneva-born Marcel Duroc moved to Paris in 1860.", [("!birth", "duroc", None)]),
          ("Anna Volkova, a Kazan-born poet, was re-elected to the Writers' Union in 1934.",
@@ -101,7 +101,7 @@ declare("bare_group", "expand",
 declare("coordinated_offices", "candidates",
         "one appointment verb with two offices, each with its own date: 'appointed A in 1934 and B "
         "in 1935' is two appointments",
-        [("Ivan Petrov was appointed commissar for transport in 1934 and a marshal of the Red Army in 1935.",
+        [("Ivan Petrov was appointed commissar for transport in 1934 and a marshal of the army in 1935.",
           [("appointment", "petrov", "1934"), ("appointment", "petrov", "1935")]),
          ("Louis Varlin was elected a secretary in 1868 and a delegate of the Commune Council in 1871.",
           [("election", "varlin", "1868"), ("election", "varlin", "1871")]),
