@@ -101,7 +101,7 @@ declare("bare_group", "expand",
 declare("coordinated_offices", "candidates",
         "one appointment verb with two offices, each with its own date: 'appointed A in 1934 and B "
         "in 1935' is two appointments",
-        [("Ivan Petrov was appointed commissar for transport in 1934 and a marshal of the army in 1935.",
+        [("Ivan Petrov was appointed commissar for transport in 1934 and a marshal of cavalry in 1935.",
           [("appointment", "petrov", "1934"), ("appointment", "petrov", "1935")]),
          ("Louis Varlin was elected a secretary in 1868 and a delegate of the Commune Council in 1871.",
           [("election", "varlin", "1868"), ("election", "varlin", "1871")]),
