@@ -272,3 +272,29 @@ def test_a_one_sided_life_span_dates_the_person_not_the_event(text: str, type_: 
     fs = facts(text)
     assert dated(fs, "arrest", "Anna Volkova")[0] is None
     assert dated(fs, type_, "Anna Volkova")[1] == "year"
+
+
+# -- a date inside "after / following <another happening>" dates that happening, not the clause ------
+
+@pytest.mark.parametrize("text,type_,name", [
+    ("After the arrest of Anna Volkova on 3 March, Ivan Petrov was dismissed from the Academy of Sciences.",
+     "removal", "Ivan Petrov"),
+    ("Following the death of his brother in 1902, Oskar Varga joined the Red Army.", "membership", "Oskar Varga"),
+    ("Soon after the fall of the city in May 1940, Marta Lind was arrested by the police.", "arrest", "Marta Lind"),
+])
+def test_a_date_of_an_earlier_happening_does_not_date_the_clause(text: str, type_: str, name: str) -> None:
+    assert dated(facts(text), type_, name)[0] is None
+
+
+@pytest.mark.parametrize("text,type_,name,start", [
+    ("Marta Lind was arrested in 1936, after her return from Paris.", "arrest", "Marta Lind", "1936-01-01"),
+    ("Tomas Kral was arrested on 9 May 1938, after the trial of Boris Orlov.", "arrest", "Tomas Kral", "1938-05-09"),
+    ("On 2 June 1937, after a long interrogation, Boris Orlov was shot.", "execution", "Boris Orlov", "1937-06-02"),
+    # a part of the day is no other happening: the same day
+    ("After dinner on 4 April 1921, Oskar Varga was arrested at his flat.", "arrest", "Oskar Varga", "1921-04-04"),
+    ("After lunch on 9 May 1945, Marta Lind was arrested by the guards.", "arrest", "Marta Lind", "1945-05-09"),
+    ("Shortly after midnight on 30 January 1933, Tomas Kral was arrested.", "arrest", "Tomas Kral", "1933-01-30"),
+])
+def test_the_clause_keeps_its_own_date_beside_an_after_phrase(text: str, type_: str, name: str,
+                                                             start: str | None) -> None:
+    assert dated(facts(text), type_, name)[0] == start

@@ -228,6 +228,8 @@ class DatingMixin:
             root = span.root
             if self._about_another(root, trig):
                 continue  # "In accordance with the law of 1 December, execution followed": the law's date
+            if self._of_an_earlier_event(root, trig, span):
+                continue  # "After the arrest of X on 3 March, Y was questioned": X's arrest's date
             if nounish(trig) and trig.i < span.start and self._nearer_event(trig, span):
                 continue  # "the murder of A and the attempt on B, 30 August": B's date
             if root.dep_ == "conj" and root.head.i == trig.i:
@@ -368,6 +370,20 @@ class DatingMixin:
                 break
             if self._relational(a):
                 return trig.i not in {t.i for t in a.subtree}
+        return False
+
+    def _of_an_earlier_event(self, root: Any, trig: Any, span: Any) -> bool:
+        """A date inside a temporal phrase about another happening ("after the arrest of X on 3 March",
+        "following the death of Y in 1902"), when the trigger is outside that phrase: it dates that
+        happening, and the trigger's event only comes before or after it. Not "after 1930", where
+        the date is the phrase's own object."""
+        inside = {t.i for t in span}
+        for a in root.ancestors:
+            if trig.i in {t.i for t in a.subtree}:
+                break  # up to where the date and the trigger meet ("Following" may head its own clause)
+            if a.dep_ == "prep" and a.lower_ in TEMPORAL_PREPS:
+                return any(c.dep_ == "pobj" and c.i not in inside and c.lemma_.lower() not in self.lex.day_part_nouns
+                           for c in a.children)
         return False
 
     def _relational(self, prep: Any) -> bool:

@@ -75,6 +75,7 @@ class Lexicon:
     date_blockers: frozenset[str] = frozenset()
     relational_preps: frozenset[str] = frozenset()
     duration_nouns: frozenset[str] = frozenset()
+    day_part_nouns: frozenset[str] = frozenset()
     defendant_verbs: frozenset[str] = frozenset()
     male_names_a: frozenset[str] = frozenset()
     implicative_heads: frozenset[str] = frozenset()
@@ -126,6 +127,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         date_blockers=frozenset(data.get("date_blockers", [])),
         relational_preps=frozenset(data.get("relational_preps", [])),
         duration_nouns=frozenset(data.get("duration_nouns", [])),
+        day_part_nouns=frozenset(data.get("day_part_nouns", [])),
         defendant_verbs=frozenset(data.get("defendant_verbs", [])),
         male_names_a=frozenset(translit_key(x) for x in data.get("male_names_a", [])),
         implicative_heads=frozenset(data.get("implicative_heads", [])),
