@@ -3,14 +3,13 @@ timeline and the dossier share)."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 from rich.markup import escape
 
 from kartoteka.cli.main import cli
-from kartoteka.cli.output import State, common_options, console, emit_json
+from kartoteka.cli.output import State, common_options, console, date_range, emit_listing, paging
 
 QUOTE_CHARS = 160
 STANCE_LABEL = {"disputes": "[red]disputes[/red]", "hedged": "[yellow]hedged[/yellow]"}
@@ -19,27 +18,17 @@ STANCE_LABEL = {"disputes": "[red]disputes[/red]", "hedged": "[yellow]hedged[/ye
 @cli.command()
 @click.option("--entity", default=None, help="Only events of this entity (as subject or in any role).")
 @click.option("--type", "type_", default=None, help="Only this type or family (death finds executions too).")
-@click.option("--from", "date_from", default=None, help="From this date (YYYY, YYYY-MM, YYYY-MM-DD).")
-@click.option("--to", "date_to", default=None, help="Up to this date.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N events.")
-@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N events.")
+@date_range
 @click.option("--sources", "show_sources", is_flag=True, help="Show every source under its event.")
+@paging
 @common_options
 def events(state: State, entity: str | None, type_: str | None, date_from: str | None, date_to: str | None,
-           limit: int | None, offset: int, show_sources: bool) -> None:
+           show_sources: bool, limit: int | None, offset: int) -> None:
     """Happenings, one row each, with how many documents and independent witnesses tell them and
     whether they disagree; --sources shows each source's words, voice and stance."""
-    rows = state.kb().events(entity, type_, date_from, date_to, limit=limit, offset=offset)
-    if state.json:
-        emit_json(rows)
-        if not rows:
-            sys.exit(3)
-        return
-    if not rows:
-        console.print("no events" + (f" of {escape(entity)}" if entity else ""))
-        sys.exit(3)
-    print_events(rows, show_sources)
-    console.print(f"[dim]{len(rows)} event(s)[/dim]")
+    rows = state.kb().events(entity, type_, date_from, date_to)
+    emit_listing(state, rows, limit=limit, offset=offset, noun="events" + (f" of {entity}" if entity else ""),
+                 render=lambda page: print_events(page, show_sources))
 
 
 def print_events(rows: list[dict[str, Any]], show_sources: bool = False) -> None:
