@@ -12,7 +12,6 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -25,6 +24,7 @@ import pytest
 from kartoteka import KB
 from kartoteka.web.markup import Annotation, Point, render
 from kartoteka.web.reader import WINDOW, boundary, window_at
+from tests.conftest import served
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -385,21 +385,10 @@ def test_serve_answers_on_loopback(web_db: Path) -> None:
 
 @pytest.fixture(scope="session")
 def server(web_db: Path) -> Iterator[str]:
-    import uvicorn
-
     from kartoteka.web import create_app
 
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(web_db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the test server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(web_db)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ two entities from a dossier and rejects a factoid from its row."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +13,8 @@ from typing import Any
 import pytest
 
 from kartoteka import KB
+from tests.conftest import served
 from tests.test_corrections import LEDGER, write_docs
-from tests.test_web import free_port
 
 
 @pytest.fixture(scope="module")
@@ -64,22 +62,10 @@ def test_read_only_shows_no_forms_and_takes_no_posts(db: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(db: Path) -> Iterator[str]:
-    import uvicorn
-
     from kartoteka.web import create_app
 
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(db, editable=True), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the test server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(db, editable=True)) as url:
+        yield url
 
 
 def test_browser_merge_and_reject_through_the_forms(db: Path, server: str, browser: Any) -> None:
