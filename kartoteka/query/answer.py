@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from kartoteka.errors import UsageError
-from kartoteka.query.candidates import MAX_SHOWN, public, sentence_confidence, verdict
+from kartoteka.query.candidates import MAX_SHOWN, public, sentence_confidence, unique_spans, verdict
 from kartoteka.query.extractor import MIN_COVERAGE, MIN_SCORE, Extractor
 from kartoteka.query.names import find_names
 from kartoteka.query.question import parse_question
@@ -84,7 +84,7 @@ def _answer(kb: KB, question: str) -> dict[str, Any]:
     out.update(answer=answer or "", kind=kind, confidence=confidence)
     if kind == "disagreement":   # the top value and its rivals, each with its own sentences
         shown = [c for c in cands if c["value"] == cands[0]["value"] or c["value"] in answer][:MAX_SHOWN]
-        out["citations"] = _unique([c for x in shown for c in x["citations"][:2]])
+        out["citations"] = unique_spans([c for x in shown for c in x["citations"][:2]])
     if not answer:
         return {**unknown(kb, question, excluded), "candidates": out["candidates"]}
     return out
@@ -94,17 +94,6 @@ def _cited(kb: KB, c: dict[str, Any]) -> dict[str, Any]:
     """A candidate with its supporting sentences as citations (its best sentence first)."""
     sents = [c["_sentence"]] + [x for x in c["_support"] if x is not c["_sentence"]]
     return {**c, "citations": [span(kb, x) for x in sents[:MAX_CITES]]}
-
-
-def _unique(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: set[tuple[str, int, int]] = set()
-    out = []
-    for s in spans:
-        k = (s["doc"], s["start"], s["end"])
-        if k not in seen:
-            seen.add(k)
-            out.append(s)
-    return out
 
 
 def span(kb: KB, s: Sentence) -> dict[str, Any]:

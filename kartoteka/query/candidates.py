@@ -139,3 +139,15 @@ def phrase_confidence(score: float, margin: float, sources: int) -> float:
 def sentence_confidence(score: float) -> float:
     """A whole sentence answers no phrase; it is a pointer to read, never a sure answer."""
     return round(min(0.5, max(0.1, score / 3.0)), 3)
+
+
+def unique_spans(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The spans in order, each (doc, start, end) once: citations of one answer."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for s in spans:
+        k = (s["doc"], s["start"], s["end"])
+        if k not in seen:
+            seen.add(k)
+            out.append(s)
+    return out

@@ -19,6 +19,7 @@ from kartoteka.query.candidates import (
     HEDGED_CONFIDENCE,
     disagreement_text,
     support_label,
+    unique_spans,
 )
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ def answer_from(groups: list[dict[str, Any]], kind: str) -> dict[str, Any] | Non
     else:
         answer, out_kind, confidence = f"unconfirmed: {cands[0]['value']} ({support_label(cands[0], short=True)})", "hedged", HEDGED_CONFIDENCE
         cites = [s for g in groups for s in g["sources"][:2]]
-    return {"answer": answer[:300], "kind": out_kind, "citations": _unique(cites)[:MAX_CITATIONS],
+    return {"answer": answer[:300], "kind": out_kind, "citations": unique_spans(cites)[:MAX_CITATIONS],
             "confidence": round(confidence, 3), "values": values, "candidates": cands}
 
 
@@ -174,17 +175,7 @@ def _candidate(g: dict[str, Any]) -> dict[str, Any]:
     return {"value": g["value"], "score": float(independent(g)),
             "sources": independent(g), "voice": "author" if "author" in voices else voices[0],
             "voices": voices,
-            "hedged": not g["firm"], "fiction": False, "citations": _unique(g["sources"])[:3]}
-
-
-def _unique(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen, out = set(), []
-    for s in spans:
-        k = (s["doc"], s["start"], s["end"])
-        if k not in seen:
-            seen.add(k)
-            out.append(s)
-    return out
+            "hedged": not g["firm"], "fiction": False, "citations": unique_spans(g["sources"])[:3]}
 
 
 def _in_year(f: dict[str, Any], year: str | None) -> bool:
@@ -363,7 +354,7 @@ def fate(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
     parts = []
     for f in list(seen.values())[:6]:
         parts.append(f["type"] + (f" ({date_text(f['date'])})" if f.get("date") else ""))
-    cites = _unique([f["source"] for f in seen.values()])[:MAX_CITATIONS]
+    cites = unique_spans([f["source"] for f in seen.values()])[:MAX_CITATIONS]
     return {"answer": "; ".join(parts)[:300], "kind": "list", "citations": cites,
             "confidence": 0.6, "values": [{"value": p, "factoids": [f["id"]], "sources": [f["source"]]}
                                           for p, f in zip(parts, seen.values(), strict=False)]}
@@ -397,7 +388,7 @@ def disagree(kb: KB, q: Question, fiction: set[str]) -> dict[str, Any] | None:
         for v in vals:
             cites += v.get("sources", [])[:1]
             values.append({"type": c["type"], "field": c.get("field", "date"), **v})
-    return {"answer": "; ".join(parts)[:300], "kind": "disagreement", "citations": _unique(cites)[:MAX_CITATIONS * 2],
+    return {"answer": "; ".join(parts)[:300], "kind": "disagreement", "citations": unique_spans(cites)[:MAX_CITATIONS * 2],
             "confidence": 0.7, "values": values}
 
 
