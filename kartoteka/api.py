@@ -22,6 +22,7 @@ from kartoteka.query.events import EventQueries
 from kartoteka.query.factoids import FactoidQueries
 from kartoteka.query.records import RecordQueries
 from kartoteka.store.db import connect
+from kartoteka.store.postgres import is_url
 
 
 class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, EventQueries, AskQueries,
@@ -30,7 +31,9 @@ class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, Even
     under ``kartoteka/query`` as a mixin; this class holds the connection and documents."""
 
     def __init__(self, path: str | Path | None = None, *, create: bool = True) -> None:
-        self.path = Path(path) if path is not None else default_db_path()
+        target = path if path is not None else default_db_path()
+        # A postgresql:// URL names a server's database; anything else a file.
+        self.path: Path | str = target if is_url(target) else Path(target)
         self._create = create
         self._conn: sqlite3.Connection | None = None
 

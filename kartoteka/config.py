@@ -12,5 +12,7 @@ MAX_UNPACKED_BYTES = int(os.environ.get("KARTOTEKA_MAX_UNPACKED_BYTES", 500 * 10
 MAX_COMPRESSION_RATIO = 200
 
 
-def default_db_path() -> Path:
-    return Path(os.environ.get("KARTOTEKA_DB") or DEFAULT_DB)
+def default_db_path() -> Path | str:
+    """$KARTOTEKA_DB (a file, or a postgresql:// URL kept as written) or ./kartoteka.db."""
+    value = os.environ.get("KARTOTEKA_DB") or DEFAULT_DB
+    return value if value.startswith(("postgresql://", "postgres://")) else Path(value)

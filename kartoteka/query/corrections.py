@@ -269,8 +269,20 @@ _FACTOID_COLS = ("id", "doc_id", "type", "subject_id", "roles", "date_text", "da
 def with_rejected_sql() -> str:
     """A FROM clause of the factoids and the rejected factoids together (`factoids --all`)."""
     cols = ", ".join(_FACTOID_COLS)
-    rejected = ", ".join(f"json_extract(row, '$.{c}') AS {c}" if c not in ("id", "doc_id") else c for c in _FACTOID_COLS)
+    rejected = ", ".join(c if c in ("id", "doc_id") else f"{_typed(c)} AS {c}" for c in _FACTOID_COLS)
     return f"(SELECT {cols} FROM factoids UNION ALL SELECT {rejected} FROM rejected_factoids)"
+
+
+_INT_COLS = {"start", "end", "hedged", "negated", "fiction"}
+
+
+def _typed(col: str) -> str:
+    """A rejected factoid's column read from its JSON row with the column's own type (a UNION
+    with the factoids table needs the same types on every backend)."""
+    value = f"json_extract(row, '$.{col}')"
+    if col in _INT_COLS:
+        return f"CAST({value} AS INTEGER)"
+    return f"CAST({value} AS REAL)" if col == "confidence" else value
 
 
 def _factoid_type(t: str) -> str:

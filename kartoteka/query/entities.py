@@ -320,7 +320,7 @@ class EntityQueries:
 
     def entities(self, type: str | None = None, source: str | None = None, limit: int = 50,
                  linked: bool | None = None) -> list[dict[str, Any]]:
-        where, args = ["1"], []
+        where, args = ["1 = 1"], []
         if type:
             where.append("e.type = ?")
             args.append(type)

@@ -25,6 +25,7 @@ from kartoteka.query.search import STOPWORDS, doc_text, terms
 from kartoteka.query.sentences import Sentence, content_stems, split, stem
 from kartoteka.query.words import word_list
 from kartoteka.resolve.names import name_data
+from kartoteka.store.fts import match_count
 
 if TYPE_CHECKING:
     from kartoteka.api import KB
@@ -155,8 +156,7 @@ class Extractor:
         df: dict[str, int] = {}
         for w in words:
             try:
-                df[w] = self.conn.execute("SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?",
-                                          (f'"{w}"',)).fetchone()[0]
+                df[w] = match_count(self.conn, f'"{w}"')
             except sqlite3.Error:
                 df[w] = 0
         for w in words:

@@ -16,6 +16,7 @@ from typing import Any
 
 from kartoteka.errors import UsageError
 from kartoteka.query.words import word_list
+from kartoteka.store import fts
 from kartoteka.store.writer import unpack_offsets
 
 MODES = ("bm25", "dense", "hybrid")
@@ -139,17 +140,8 @@ def fuse(bm25: list[tuple[int, float]], dense: list[tuple[int, float]], limit: i
 
 def bm25_ranked(conn: sqlite3.Connection, expr: str, limit: int, doc_id: int | None = None, *,
                 furniture: bool = False) -> list[tuple[int, float]]:
-    sql = "SELECT rowid, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
-    args: list[Any] = [expr]
-    if not furniture:
-        sql += f" AND rowid NOT IN (SELECT id FROM passages WHERE layer = '{FURNITURE_LAYER}')"
-    if doc_id is not None:
-        sql += " AND rowid IN (SELECT id FROM passages WHERE doc_id = ?)"
-        args.append(doc_id)
-    sql += " ORDER BY bm25(passages_fts) LIMIT ?"
-    args.append(limit)
     try:
-        return [(r[0], float(r[1])) for r in conn.execute(sql, args)]
+        return fts.bm25_ranked(conn, expr, limit, doc_id, None if furniture else FURNITURE_LAYER)
     except sqlite3.OperationalError as e:
         raise UsageError(f"cannot parse search query: {e}") from None
 
@@ -163,9 +155,7 @@ def render(conn: sqlite3.Connection, ranked: list[tuple[int, float]], expr: str,
     rows = {r["id"]: r for r in conn.execute(
         f"SELECT p.id, p.doc_id, d.doc, p.start, p.end, p.page, p.section, p.layer, p.offsets"
         f" FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({marks})", ids)}
-    marked = {r[0]: r[1] for r in conn.execute(
-        f"SELECT rowid, highlight(passages_fts, 0, char(1), char(2)) FROM passages_fts"
-        f" WHERE passages_fts MATCH ? AND rowid IN ({marks})", [expr, *ids])}
+    marked = fts.marked(conn, expr, ids)
     out = []
     for pid, score in ranked:
         r = rows.get(pid)
@@ -256,9 +246,10 @@ def alias_forms(conn: sqlite3.Connection, eid: str) -> list[str]:
     data = json.loads(row["data"] or "{}")
     if row["type"] == "person" and data.get("surname"):
         forms.append(str(data["surname"]))
+    # one spelling per lookup key: its first row's (the portable form of a bare column beside min())
     forms += [r[0] for r in conn.execute(
-        "SELECT alias FROM aliases WHERE entity_id = ? AND kind IN ('pack', 'stated') GROUP BY key"
-        " ORDER BY kind = 'pack' DESC, min(id)", (eid,))]
+        "SELECT alias FROM aliases WHERE id IN (SELECT min(id) FROM aliases WHERE entity_id = ?"
+        " AND kind IN ('pack', 'stated') GROUP BY key) ORDER BY kind = 'pack' DESC, id", (eid,))]
     seen: set[str] = set()
     out = []
     for f in forms:

@@ -1,4 +1,5 @@
-"""Opening a KB: one SQLite file in WAL mode, migrated to the current schema."""
+"""Opening a KB: one SQLite file in WAL mode (or a PostgreSQL database named by a
+``postgresql://`` URL), migrated to the current schema."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from kartoteka.errors import KartotekaError, UsageError
 from kartoteka.store.migrations import MIGRATIONS
+from kartoteka.store.postgres import is_url
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -19,7 +21,10 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     """Open (and if needed create and migrate) the KB at ``path``.
 
     Without ``create`` the file must already be a Kartoteka KB: another program's SQLite file,
-    an empty file or a device is refused before anything is written to it (no schema, no WAL)."""
+    an empty file or a device is refused before anything is written to it (no schema, no WAL).
+    A ``postgresql://`` URL opens that database instead (kartoteka.store.postgres)."""
+    if is_url(path):
+        return connect_postgres(str(path), create=create)  # type: ignore[return-value]
     path = Path(path)
     if path.is_dir():
         raise UsageError(f"{path} is a folder, not a knowledge base file")
@@ -133,6 +138,42 @@ def _split(script: str) -> list[str]:
     if "".join(buf).strip():
         statements.append("\n".join(buf))
     return statements
+
+
+def connect_postgres(url: str, *, create: bool = True) -> object:
+    """A PostgreSQL KB: the same migrations, translated, all pending ones in one transaction."""
+    from kartoteka.store.postgres import PgConnection, primary_keys, redact, schema_version
+
+    conn = PgConnection(url)
+    conn.primary_keys = primary_keys(MIGRATIONS)
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise UsageError(f"{redact(url)} was written by a newer Kartoteka (schema {version} > {SCHEMA_VERSION})")
+    if version == 0 and conn.execute("SELECT to_regclass('documents') IS NOT NULL").fetchone()[0]:
+        conn.close()
+        raise UsageError(f"{redact(url)} is not a Kartoteka knowledge base (it has tables of another program)")
+    if version == 0 and not create:
+        conn.close()
+        raise UsageError(f"no knowledge base at {redact(url)} (build one with `kartoteka ingest PATH`)")
+    if version < SCHEMA_VERSION:
+        migrate_postgres(conn)
+    return conn
+
+
+def migrate_postgres(conn: object) -> None:
+    from kartoteka.store.postgres import ddl, schema_version
+
+    with transaction(conn):  # type: ignore[arg-type]
+        conn.execute("CREATE TABLE IF NOT EXISTS kartoteka_schema (version INTEGER NOT NULL)")  # type: ignore[attr-defined]
+        version = schema_version(conn)  # type: ignore[arg-type]
+        if version == 0:
+            conn.execute("INSERT INTO kartoteka_schema (version) VALUES (0)")  # type: ignore[attr-defined]
+        for number in range(version, SCHEMA_VERSION):
+            for statement in _split(MIGRATIONS[number]):
+                for pg_statement in ddl(statement):
+                    conn.execute_native(pg_statement)  # type: ignore[attr-defined]
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # type: ignore[attr-defined]
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from kartoteka.analysis import Analysis
 from kartoteka.resolve.keys import alias_key, translit_key
 from kartoteka.store.db import transaction
+from kartoteka.store.fts import index_passages
 
 
 def pack_offsets(offsets: list[int]) -> bytes:
@@ -56,6 +57,7 @@ def insert_document(conn: sqlite3.Connection, a: Analysis) -> int:
         ((doc_id, p.seq, p.start, p.end, p.layer, p.section, p.page, p.body, pack_offsets(p.offsets))
          for p in a.passages),
     )
+    index_passages(conn, doc_id)
     return doc_id
 
 
