@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from kartoteka.config import default_db_path
+from kartoteka.config import default_db_path, kb_location
 from kartoteka.query.ask import AskQueries
 from kartoteka.query.conflicts import ConflictQueries
 from kartoteka.query.corrections import CorrectionQueries
@@ -22,7 +22,6 @@ from kartoteka.query.events import EventQueries
 from kartoteka.query.factoids import FactoidQueries
 from kartoteka.query.records import RecordQueries
 from kartoteka.store.db import connect
-from kartoteka.store.postgres import is_url
 
 
 class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, EventQueries, AskQueries,
@@ -31,9 +30,8 @@ class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, Even
     under ``kartoteka/query`` as a mixin; this class holds the connection and documents."""
 
     def __init__(self, path: str | Path | None = None, *, create: bool = True) -> None:
-        target = path if path is not None else default_db_path()
         # A postgresql:// URL names a server's database; anything else a file.
-        self.path: Path | str = target if is_url(target) else Path(target)
+        self.path: Path | str = kb_location(path) if path is not None else default_db_path()
         self._create = create
         self._conn: sqlite3.Connection | None = None
 

@@ -12,7 +12,24 @@ MAX_UNPACKED_BYTES = int(os.environ.get("KARTOTEKA_MAX_UNPACKED_BYTES", 500 * 10
 MAX_COMPRESSION_RATIO = 200
 
 
+DB_URL_PREFIXES = ("postgresql://", "postgres://")
+
+
+def kb_location(value: str | Path) -> Path | str:
+    """Where a KB lives: a postgresql:// URL (kept as written) or a file's path."""
+    return value if isinstance(value, str) and value.startswith(DB_URL_PREFIXES) else Path(value)
+
+
+def kb_name(location: str | Path) -> str:
+    """A KB's name for titles and file names: the file's name, or the database's name in a URL."""
+    loc = kb_location(str(location)) if isinstance(location, str) else location
+    if isinstance(loc, str):
+        from urllib.parse import urlsplit
+
+        return urlsplit(loc).path.strip("/") or "postgres"
+    return loc.name
+
+
 def default_db_path() -> Path | str:
-    """$KARTOTEKA_DB (a file, or a postgresql:// URL kept as written) or ./kartoteka.db."""
-    value = os.environ.get("KARTOTEKA_DB") or DEFAULT_DB
-    return value if value.startswith(("postgresql://", "postgres://")) else Path(value)
+    """$KARTOTEKA_DB (a file, or a postgresql:// URL) or ./kartoteka.db."""
+    return kb_location(os.environ.get("KARTOTEKA_DB") or DEFAULT_DB)

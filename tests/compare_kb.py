@@ -95,7 +95,7 @@ def analysis(doc: str, text: str, facts: list[F], genre: str | None = None,
     return a
 
 
-def build(path: Path, docs: list[Analysis]) -> KB:
+def build(path: Path | str, docs: list[Analysis]) -> KB:
     kb = KB(path)
     for a in docs:
         write_analysis(kb.conn, a)

@@ -65,6 +65,55 @@ def tmp_kb(tmp_path: Path) -> Path:
     return tmp_path / "kb.db"
 
 
+# -- backends -----------------------------------------------------------------------------------
+# Store and query tests run on both backends: SQLite (a file in the test's folder) and PostgreSQL
+# (a fresh database on one throwaway cluster per test session, started with initdb and pg_ctl on a
+# Unix socket; skipped, with the reason, only where no PostgreSQL binaries are installed).
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+_db_counter = iter(range(1, 1 << 30))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    from kartoteka.store.pgtemp import TempCluster, find_bin
+
+    bin_dir = find_bin()
+    if bin_dir is None:
+        pytest.skip("no PostgreSQL binaries (initdb, pg_ctl): apt-get install postgresql, or set $KARTOTEKA_PG_BIN")
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'kartoteka[postgres]')")
+    import socket
+
+    with socket.socket() as s:  # a port number no other cluster's socket file uses
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    cluster = TempCluster(bin_dir, port=port).start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def new_kb_target(backend: str, folder: Path, request: pytest.FixtureRequest) -> str | Path:
+    """A KB location that does not exist yet: a file in ``folder``, or a fresh PostgreSQL database."""
+    if backend == "sqlite":
+        return folder / f"kb{next(_db_counter)}.db"
+    cluster = request.getfixturevalue("pg_cluster")
+    return cluster.create_db(f"kb{os.getpid()}_{next(_db_counter)}")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store backend a module's KB lives in (its tests run once per backend)."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def new_kb(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+           ) -> Callable[[], str | Path]:
+    """Make a new, empty KB location on the module's backend."""
+    return lambda: new_kb_target(backend, tmp_path_factory.mktemp(backend), request)
+
+
 # Debian's Chromium, driven by Playwright (never `playwright install`). One sync Playwright per test
 # run: a second one started while the first is open fails, so every browser test shares this.
 CHROMIUM = Path("/usr/bin/chromium")

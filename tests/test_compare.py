@@ -102,9 +102,9 @@ def story() -> list[F]:
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> KB:
-    path = tmp_path_factory.mktemp("compare") / "kb.db"
-    return build(path, [analysis("a.txt", ESSAY_A, essay_a()), analysis("b.txt", ESSAY_B, essay_b()),
+def kb(new_kb) -> KB:
+    """The KB, on each backend in turn (tests/conftest.py)."""
+    return build(new_kb(), [analysis("a.txt", ESSAY_A, essay_a()), analysis("b.txt", ESSAY_B, essay_b()),
                         analysis("memoir.txt", MEMOIR, memoir()), analysis("story.txt", STORY, story())])
 
 

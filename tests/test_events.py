@@ -167,8 +167,9 @@ def novel() -> list[F]:
 
 
 @pytest.fixture(scope="module")
-def kb_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("events") / "kb.db"
+def kb_path(new_kb) -> Path | str:
+    """The KB, on each backend in turn (tests/conftest.py)."""
+    path = new_kb()
     weiss = {"According to Karl Weiss": "Karl Weiss"}
     build(path, [
         _doc("chronicle.txt", CHRONICLE, chronicle()), _doc("letters.txt", LETTERS, letters()),
@@ -405,8 +406,8 @@ def register() -> list[F]:
 
 
 @pytest.fixture(scope="module")
-def register_kb(tmp_path_factory: pytest.TempPathFactory) -> KB:
-    path = tmp_path_factory.mktemp("register") / "kb.db"
+def register_kb(new_kb) -> KB:
+    path = new_kb()
     a = _doc("register.txt", REGISTER, register())
     for f in a.factoids:  # the date in the parenthesis is Weiss's; the count's second value its own
         if f.date_text == "7 May 1899":

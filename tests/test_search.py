@@ -28,10 +28,11 @@ The foreign ministry sent a note of protest to the embassy in Berlin.
 
 
 @pytest.fixture(scope="module")
-def kb_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def kb_path(tmp_path_factory: pytest.TempPathFactory, new_kb) -> Path | str:
+    """The KB, on each backend in turn (tests/conftest.py)."""
     d = tmp_path_factory.mktemp("search")
     (d / "notes.txt").write_text(TEXT, encoding="utf-8")
-    db = d / "kb.db"
+    db = new_kb()
     with KB(db) as kb:
         kb.ingest([d / "notes.txt"])
     return db

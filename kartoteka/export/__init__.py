@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kartoteka.api import KB
+from kartoteka.config import kb_name
 from kartoteka.export.scope import Scope, Selection
 from kartoteka.export.sink import folder, single_output
 
@@ -44,7 +45,7 @@ FORMATS = {f.name: f for f in (
 
 def default_out(kb: KB, fmt: str) -> str:
     """``NAME.gexf`` (and so on) beside the working folder, named after the KB file."""
-    return Path(kb.path).stem + FORMATS[fmt].suffix
+    return Path(kb_name(kb.path)).stem + FORMATS[fmt].suffix
 
 
 def export(kb: KB, fmt: str, out: str, scope: Scope, *, min_co: int = 1) -> dict[str, int]:
@@ -97,4 +98,4 @@ def describe(kb: KB, scope: Scope) -> str:
             f"type {scope.entity_type or scope.factoid_type}" if (scope.entity_type or scope.factoid_type) else "",
             f"source {scope.source}" if scope.source else ""]
     what = ", ".join(b for b in bits if b) or "everything"
-    return f"Kartoteka knowledge base {Path(kb.path).name}: {what}"
+    return f"Kartoteka knowledge base {kb_name(kb.path)}: {what}"

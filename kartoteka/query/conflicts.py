@@ -99,7 +99,7 @@ class ConflictQueries:
         """For an entity's dossier: its factoids as subject, how many other sources corroborate,
         and its conflicts by kind."""
         n, corroborated = self.conn.execute(
-            "SELECT COUNT(*), SUM(COALESCE(g.corroboration, 0) > 0) FROM factoids f"
+            "SELECT COUNT(*), COUNT(CASE WHEN g.corroboration > 0 THEN 1 END) FROM factoids f"
             " LEFT JOIN factoid_groups g ON g.factoid_id = f.id WHERE f.subject_id = ?", (entity_id,)).fetchone()
         kinds = {r[0]: r[1] for r in self.conn.execute(
             "SELECT kind, COUNT(*) FROM conflicts WHERE entity_id = ? GROUP BY kind", (entity_id,))}

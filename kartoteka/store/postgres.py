@@ -19,16 +19,16 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from kartoteka.config import DB_URL_PREFIXES
 from kartoteka.errors import KartotekaError, UsageError
 from kartoteka.store.dialect import split_tokens, translate
 
-URL_PREFIXES = ("postgresql://", "postgres://")
 WRITE_LOCK = 0x4B415254  # "KART": the advisory lock every writing transaction holds
 _PRAGMA = re.compile(r"\s*PRAGMA\s+(\w+)\s*(?:=\s*(\S+))?\s*;?\s*$", re.I)
 
 
 def is_url(target: object) -> bool:
-    return isinstance(target, str) and target.startswith(URL_PREFIXES)
+    return isinstance(target, str) and target.startswith(DB_URL_PREFIXES)
 
 
 class Row:

@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kartoteka.api import KB
+from kartoteka.config import kb_location, kb_name
 from kartoteka.errors import NotFound, UsageError
 from kartoteka.web import indexes, pages
 from kartoteka.web.urls import cite_url, entity_url, source_url, url_with
@@ -94,7 +95,7 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, *, e
     ``editable`` the pages carry the historian's correction forms (POST, CSRF token)."""
     from kartoteka.web import corrections
 
-    db = Path(db_path)
+    db = kb_location(db_path)
     with KB(db, create=False) as kb:
         kb.sources()  # opens (and if needed migrates) it now: a bad file fails here, not per page
     env = make_env()
@@ -147,7 +148,7 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, *, e
     routes.append(Route("/correct/{action}", handler, methods=["POST"], name="correct"))
     app = Starlette(routes=routes, exception_handlers={
         NotFound: on_not_found, UsageError: on_usage, HTTPException: on_http, Exception: on_error})
-    app.state.db_name = db.name
+    app.state.db_name = kb_name(db)
     app.add_middleware(SecurityHeaders)
     if allowed_hosts is not None:
         app.add_middleware(HostAllowlist, allowed=allowed_hosts)
