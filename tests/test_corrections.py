@@ -16,6 +16,7 @@ import pytest
 
 from kartoteka import KB
 from kartoteka.curate.anchors import find_quote, refind, span_anchor
+from kartoteka.store.db import connect
 from tests.conftest import run_cli
 
 LEDGER = """The Chronicle of Veldmark
@@ -104,15 +105,16 @@ def test_a_typed_quote_matches_across_line_breaks() -> None:
 # -- the scenario -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def kbs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def kbs(tmp_path_factory: pytest.TempPathFactory, new_kb) -> dict[str, Any]:
+    """The KB, on each backend in turn (tests/conftest.py), and how to make another there."""
     root = tmp_path_factory.mktemp("corrections")
-    db = root / "kb.db"
+    db = new_kb()
     with KB(db) as kb:
         kb.ingest([write_docs(root / "v1", LEDGER)])
-    return {"root": root, "db": db}
+    return {"root": root, "db": db, "new": new_kb}
 
 
-def test_corrections_survive_reingestion_and_move_between_kbs(kbs: dict[str, Path]) -> None:
+def test_corrections_survive_reingestion_and_move_between_kbs(kbs: dict[str, Any]) -> None:
     db, root = kbs["db"], kbs["root"]
     machine = cli_json(db, "conflicts")
     assert any(c["type"] == "arrest" and c["field"] == "date" for c in machine), "the two arrest dates disagree"
@@ -184,7 +186,7 @@ def test_corrections_survive_reingestion_and_move_between_kbs(kbs: dict[str, Pat
     journal = root / "journal.jsonl"
     code, _, err = run_cli("--db", db, "export", "corrections", "--out", journal)
     assert code == 0, err
-    fresh = root / "fresh.db"
+    fresh = kbs["new"]()
     with KB(fresh) as kb:
         kb.ingest([v2])
     counts = cli_json(fresh, "import", "corrections", journal)
@@ -196,9 +198,9 @@ def test_corrections_survive_reingestion_and_move_between_kbs(kbs: dict[str, Pat
         assert cli_json(db, *args) == cli_json(fresh, *args), args
 
 
-def test_the_journal_is_append_only_and_bad_corrections_fail_in_one_line(kbs: dict[str, Path]) -> None:
+def test_the_journal_is_append_only_and_bad_corrections_fail_in_one_line(kbs: dict[str, Any]) -> None:
     db = kbs["db"]
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute("DELETE FROM corrections")
     conn.close()

@@ -10,6 +10,8 @@ import json
 import sqlite3
 from typing import Any
 
+from kartoteka.store.db import savepoint
+
 TABLES = ("entities", "aliases", "mentions", "relations", "factoids")
 
 
@@ -111,10 +113,11 @@ def reset(conn: sqlite3.Connection) -> int:
         if tbl not in TABLES or now[tbl].get(r["key"]) != r["after"] or not _same_doc(conn, r["before"], docs):
             continue
         try:
-            if r["before"] is None:
-                conn.execute(f"DELETE FROM {tbl} WHERE id = ?", (key,))
-            else:
-                _put(conn, tbl, json.loads(r["before"]), exists=r["after"] is not None)
+            with savepoint(conn, "undo_row"):
+                if r["before"] is None:
+                    conn.execute(f"DELETE FROM {tbl} WHERE id = ?", (key,))
+                else:
+                    _put(conn, tbl, json.loads(r["before"]), exists=r["after"] is not None)
         except sqlite3.IntegrityError:
             # The row pointed at an entity re-ingestion has since dropped (a document-born
             # entity whose mentions replay had moved away): it stays as replay left it, and the

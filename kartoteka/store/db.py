@@ -177,6 +177,21 @@ def migrate_postgres(conn: object) -> None:
 
 
 @contextmanager
+def savepoint(conn: sqlite3.Connection, name: str = "attempt") -> Iterator[sqlite3.Connection]:
+    """One statement or a few that may fail without spoiling the enclosing transaction: on an
+    error they are undone and the error goes on (PostgreSQL aborts a whole transaction on a
+    failed statement unless a savepoint bounds it; SQLite undoes the statement alone)."""
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute(f"ROLLBACK TO {name}")
+        conn.execute(f"RELEASE {name}")
+        raise
+    conn.execute(f"RELEASE {name}")
+
+
+@contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any error: all or nothing."""
     conn.execute("BEGIN IMMEDIATE")
