@@ -32,10 +32,20 @@ def is_postgres(conn: Any) -> bool:
 
 # -- tokens ------------------------------------------------------------------------------------
 
+def _latin(ch: str) -> bool:
+    o = ord(ch)
+    return o < 0x250 or 0x1E00 <= o <= 0x1EFF
+
+
 @lru_cache(maxsize=8192)
 def _fold(ch: str) -> str:
-    folded = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).lower()
-    return "".join(c for c in folded if _WORDCHAR.match(c))
+    """One character as unicode61 (remove_diacritics 2) indexes it: lowercased, a Latin letter
+    without its diacritics (other scripts keep theirs: Cyrillic ё stays ё), no compatibility
+    decomposition (the ligature ﬁ stays one character)."""
+    base = unicodedata.normalize("NFD", ch)
+    if _latin(base[0]):
+        ch = "".join(c for c in base if not unicodedata.combining(c))
+    return "".join(c for c in ch.lower() if _WORDCHAR.match(c))
 
 
 def tokens(body: str) -> list[tuple[str, int, int]]:
