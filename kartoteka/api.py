@@ -101,7 +101,10 @@ class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, Even
                 on_finish()
             finish_run(ctx, changed=True)
             clear_stale(self.conn)
-        run_deferred(ctx, written, on_deferred)
+        # The batch's unchanged documents too: a run killed before their vectors were done left them
+        # without (the deferred stages take only the passages still lacking theirs).
+        batch = written + [r.doc for r in results if r.status == "unchanged"]
+        run_deferred(ctx, batch, on_deferred)
         return results
 
     # -- documents ------------------------------------------------------------------------

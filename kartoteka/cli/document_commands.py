@@ -58,16 +58,18 @@ def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str
     files = progress.add_task("documents", total=None)
     passages = progress.add_task("passages", total=None, visible=False)
     later: dict[str, Any] = {}
+    current: dict[str, str] = {}  # the document in work, for the line that also counts those in flight
 
     def on_file(name: str) -> None:
-        progress.update(files, description=f"[bold]{escape(safe_text(name))}")
+        current["file"] = f"[bold]{escape(safe_text(name))}"
+        progress.update(files, description=current["file"])
         progress.reset(passages, total=None, visible=False)
 
     def on_passage(done: int, total: int) -> None:
         progress.update(passages, completed=done, total=total, visible=True, description="  passages")
 
-    def on_flight(done: int, in_flight: int) -> None:
-        progress.update(files, description=f"[bold]documents[/] ({done} done, {in_flight} in flight on Ray)")
+    def on_flight(done: int, in_flight: int) -> None:  # ingest --ray: the count done is the bar's M/N
+        progress.update(files, description=f"{current.get('file', '')} [dim]({in_flight} in flight on Ray)[/]")
 
     def deferred(stage: str, done: int, total: int) -> None:
         if stage not in later:
