@@ -114,8 +114,14 @@ def main() -> None:
             runs["default"] = timed([sys.executable, "-m", "kartoteka", "--db", str(dbs["default"]), "ingest", *corpus])
             print(f"default: {runs['default']}", flush=True)
         base, other = snapshot(dbs["single"]), snapshot(dbs["ray"])
-    same = {key: base[key] == other[key] for key in base}
+        same = {key: base[key] == other[key] for key in base}
+        if args.with_default:
+            plain = snapshot(dbs["default"])
+            same_default = {key: plain[key] == other[key] for key in plain}
     text = report(runs, same, shown, commands)
+    if args.with_default:
+        text += "\n\nKB built with `--ray` against the default CLI's KB:\n\n" + "\n".join(
+            f"- `{key}`: {'identical' if ok else 'DIFFERENT'}" for key, ok in same_default.items())
     print(text)
     if args.write:
         benchlib.write_section("ray", text)

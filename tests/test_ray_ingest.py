@@ -86,6 +86,14 @@ def children(pid: int) -> dict[int, str]:
     return found
 
 
+def alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting for its parent to read its status)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def wait_for(condition, timeout: float, what: str):  # noqa: ANN001, ANN201
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -161,14 +169,16 @@ def test_a_killed_driver_leaves_whole_documents_and_a_rerun_finishes(plain: dict
         # Every document written is whole: its passages are there (one transaction per document).
         assert conn.execute("SELECT COUNT(*) FROM documents d WHERE NOT EXISTS"
                             " (SELECT 1 FROM passages p WHERE p.doc_id = d.id)").fetchone()[0] == 0
-    # Ray's own processes go with the driver: the raylet, the GCS and the workers (its dashboard
-    # and runtime-env agents may linger while they try to report to the dead GCS: ended here).
-    time.sleep(2)
-    alive = {pid: cmd for pid, cmd in started.items() if Path(f"/proc/{pid}").exists()}
-    for pid, cmd in alive.items():
-        if "Agent" in cmd:
+    # Ray's own processes go with the driver: the raylet and the GCS at once, a worker once it sees
+    # its raylet gone. (Ray's dashboard and runtime-env agents may linger, trying to report to the
+    # dead GCS: ended here.)
+    def ray_core_alive() -> list[str]:
+        return [cmd for pid, cmd in started.items() if alive(pid) and "Agent" not in cmd]
+
+    wait_for(lambda: not ray_core_alive(), 120, "Ray's processes to end with the driver")
+    for pid, cmd in started.items():
+        if "Agent" in cmd and alive(pid):
             os.kill(pid, signal.SIGKILL)
-    assert not [cmd for cmd in alive.values() if "raylet" in cmd or "gcs_server" in cmd or "ray::prepare" in cmd]
     rerun = subprocess.run(ingest_cmd(db, "--ray"), env=ray_env(), capture_output=True, text=True,
                            timeout=900)
     assert rerun.returncode == 0, rerun.stderr

@@ -11,8 +11,10 @@ ruler) for every task it runs; a parse travels back as a DocBin.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,11 +166,14 @@ def ingest_paths_ray(
         return _report(verdicts, on_result)
     import ray
 
-    start_ray(address)
-    try:
-        return _drive(ctx, files, verdicts, known, on_result, on_file, on_flight)
-    finally:
-        ray.shutdown()
+    # Ray prints what it hears of its workers' deaths ("A worker died ...") on stdout, whatever
+    # log_to_driver says; stdout carries the run's one JSON value, so they go to stderr.
+    with contextlib.redirect_stdout(sys.stderr):
+        start_ray(address)
+        try:
+            return _drive(ctx, files, verdicts, known, on_result, on_file, on_flight)
+        finally:
+            ray.shutdown()
 
 
 def _report(verdicts: list[IngestResult | str], on_result: Callable[[IngestResult], None] | None) -> list[IngestResult]:
@@ -202,6 +207,10 @@ def _drive(ctx: Context, files: list[tuple[Path, str | None]], verdicts: list[In
     results: list[IngestResult] = []
     done = 0
     refill()
+    if "nlp" in pure:  # the driver's model (its vocabulary reads the parses) loads while the workers start
+        from kartoteka.nlp.model import load_model
+
+        load_model()
     for i, verdict in enumerate(verdicts):
         if isinstance(verdict, str):
             path = files[i][0]
