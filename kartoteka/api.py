@@ -73,17 +73,28 @@ class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, Even
         on_passage: Callable[[int, int], None] | None = None,
         embed: bool = True,
         on_deferred: Callable[[str, int, int], None] | None = None,
+        ray: bool = False,
+        ray_address: str | None = None,
+        on_flight: Callable[[int, int], None] | None = None,
     ) -> list[Any]:
         """Add files and folders; returns one IngestResult per file found. Each document is
         searchable once written; then the deferred stages (embedding, unless ``embed`` is False)
-        run over the documents written, ``on_deferred(stage, done, total)`` reporting progress."""
+        run over the documents written, ``on_deferred(stage, done, total)`` reporting progress.
+        With ``ray``, documents are read and parsed on a Ray cluster (``ray_address``, else
+        $RAY_ADDRESS, else a local one), ``on_flight(done, in_flight)`` reporting; the KB is the same."""
         from kartoteka.ingest.pipeline import ingest_paths, run_deferred
         from kartoteka.pipeline import Context, finish_run
         from kartoteka.store.writer import clear_stale, comparisons_stale
 
         ctx = Context(conn=self.conn, packs=packs, n_process=n_process or default_processes(),
                       on_passage=on_passage, skip=set() if embed else {"embed"})
-        results = ingest_paths(ctx, paths, on_start=on_start, on_result=on_result, on_file=on_file)
+        if ray:
+            from kartoteka.ingest.ray_ingest import ingest_paths_ray
+
+            results = ingest_paths_ray(ctx, paths, ray_address, on_start=on_start, on_result=on_result,
+                                       on_file=on_file, on_flight=on_flight)
+        else:
+            results = ingest_paths(ctx, paths, on_start=on_start, on_result=on_result, on_file=on_file)
         written = [r.doc for r in results if r.status in ("added", "updated")]
         # Also when nothing changed now: a run killed before its comparisons left them stale.
         if comparisons_stale(self.conn):
@@ -91,7 +102,10 @@ class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, Even
                 on_finish()
             finish_run(ctx, changed=True)
             clear_stale(self.conn)
-        run_deferred(ctx, written, on_deferred)
+        # The batch's unchanged documents too: a run killed before their vectors were done left them
+        # without (the deferred stages take only the passages still lacking theirs).
+        batch = written + [r.doc for r in results if r.status == "unchanged"]
+        run_deferred(ctx, batch, on_deferred)
         return results
 
     # -- documents ------------------------------------------------------------------------

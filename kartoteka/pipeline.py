@@ -34,6 +34,10 @@ STAGES: dict[str, Stage] = {}
 # Stages run in this order; a name not registered (its module absent) is skipped. "embed" is a
 # deferred stage: it runs after every document of the run is written.
 DEFAULT_STAGES = ["genre", "nlp", "resolve", "extract", "embed"]
+# Stages that read only the document and the packs' files, never the KB: ``ingest --ray`` runs
+# them on Ray workers. They open the order; every later stage (resolution reads the entities that
+# earlier documents created) runs in the driver, document after document, as in a plain ingest.
+PURE_STAGES = ("genre", "nlp")
 # Modules whose import registers the stages above.
 STAGE_MODULES = [
     "kartoteka.compare.genre",

@@ -15,7 +15,7 @@ from tests.conftest import cli_env
 
 ROOT = Path(__file__).resolve().parents[1]
 # Sections whose ```sh blocks are the tour (the Tests section's commands run the test suite itself).
-TOUR_SECTIONS = ("## A tour", "### Exports")
+TOUR_SECTIONS = ("## A tour", "### Exports", "### Ingesting on Ray")
 # The test provides `kartoteka` itself (this checkout's code) in place of the activated venv.
 ACTIVATE = ". .venv/bin/activate"
 # A long-running server is started and stopped by test_web; here its help must work.

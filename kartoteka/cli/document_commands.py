@@ -38,10 +38,15 @@ from kartoteka.errors import KartotekaError
 STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "rejected": "red"}
 
 
-def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str] | None, embed: bool = True) -> int:
+def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str] | None, embed: bool = True,
+               ray: bool = False, ray_address: str | None = None) -> int:
     """Ingest with progress on a terminal: the document in work, passages parsed in it, an ETA;
     then embedding on a line of its own (each document is searchable once written); then a summary
     with counts and the time taken. Returns the exit code (2 if anything was rejected)."""
+    if ray:
+        from kartoteka.ingest.ray_ingest import require_ray
+
+        require_ray()  # before the KB is created
     kb = state.kb(create=True)
     signal.signal(signal.SIGTERM, _terminated)  # stop cleanly: roll back, stop the parser's workers
     started = time.monotonic()
@@ -53,13 +58,18 @@ def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str
     files = progress.add_task("documents", total=None)
     passages = progress.add_task("passages", total=None, visible=False)
     later: dict[str, Any] = {}
+    current: dict[str, str] = {}  # the document in work, for the line that also counts those in flight
 
     def on_file(name: str) -> None:
-        progress.update(files, description=f"[bold]{escape(safe_text(name))}")
+        current["file"] = f"[bold]{escape(safe_text(name))}"
+        progress.update(files, description=current["file"])
         progress.reset(passages, total=None, visible=False)
 
     def on_passage(done: int, total: int) -> None:
         progress.update(passages, completed=done, total=total, visible=True, description="  passages")
+
+    def on_flight(done: int, in_flight: int) -> None:  # ingest --ray: the count done is the bar's M/N
+        progress.update(files, description=f"{current.get('file', '')} [dim]({in_flight} in flight on Ray)[/]")
 
     def deferred(stage: str, done: int, total: int) -> None:
         if stage not in later:
@@ -72,7 +82,7 @@ def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str
             on_start=lambda n: progress.update(files, total=n),
             on_result=lambda r: progress.update(files, advance=1),
             on_finish=lambda: progress.update(files, description="[bold]comparing sources"),
-            on_deferred=deferred,
+            on_deferred=deferred, ray=ray, ray_address=ray_address, on_flight=on_flight,
         )
     totals = kb.totals()
     elapsed = round(time.monotonic() - started, 1)
@@ -121,11 +131,18 @@ def print_ingest_summary(results: list, totals: dict[str, int] | None = None, el
 @click.option("--pack", "packs", multiple=True, help="Domain pack to use (repeatable; default: all installed).")
 @click.option("--no-embed", is_flag=True,
               help="Skip dense vectors (search by words only; `kartoteka embed` adds them later).")
+@click.option("--ray", "use_ray", is_flag=True,
+              help="Read and parse the documents on Ray workers (a local Ray instance unless --ray-address"
+                   " or $RAY_ADDRESS names a cluster); the KB is the same. Needs the ray extra.")
+@click.option("--ray-address", default=None, metavar="ADDRESS",
+              help="The Ray cluster to use (implies --ray), e.g. 10.0.0.5:6379 or ray://host:10001.")
 @common_options
-def ingest(state: State, paths: tuple[str, ...], packs: tuple[str, ...], no_embed: bool) -> None:
+def ingest(state: State, paths: tuple[str, ...], packs: tuple[str, ...], no_embed: bool, use_ray: bool,
+           ray_address: str | None) -> None:
     """Add files and folders (recursively) to the knowledge base. Each document is searchable as
     soon as it is written; dense vectors follow for the documents written."""
-    code = run_ingest(state, paths, list(packs) or None, embed=not no_embed)
+    code = run_ingest(state, paths, list(packs) or None, embed=not no_embed, ray=use_ray or bool(ray_address),
+                      ray_address=ray_address)
     sys.exit(code)
 
 

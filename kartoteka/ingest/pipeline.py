@@ -116,9 +116,9 @@ PART_CHARS = int(os.environ.get("KARTOTEKA_PART_CHARS", 2_000_000))
 WHOLE_DOCUMENT_STAGES = {"genre"}
 
 
-def analyse(path: Path, digest: str, ctx: Context) -> tuple[Analysis, bool]:
-    """Read and analyse one file: (its analysis, whether it is already stored: a long document
-    is written part by part as it is analysed). Raises RejectedInput."""
+def read_analysis(path: Path, digest: str) -> tuple[Analysis, list[tuple[int, int]] | None]:
+    """Read one file and find its structure: (the analysis before any stage, the parts a long
+    document is analysed in, or None). Raises RejectedInput."""
     raw = read_document(path)
     parts = split_parts(raw.text, PART_CHARS) if raw.format in ("txt", "md") and not raw.pages else None
     segments, passages = (structure_in_parts(raw, parts) if parts and len(parts) > 1 else detect_structure(raw))
@@ -129,6 +129,13 @@ def analyse(path: Path, digest: str, ctx: Context) -> tuple[Analysis, bool]:
         doc=safe_name(path.name), path=safe_name(path), format=raw.format, sha256=digest, text=raw.text,
         title=title, encoding=raw.encoding, meta=raw.meta, segments=segments, passages=passages,
     )
+    return analysis, parts
+
+
+def analyse(path: Path, digest: str, ctx: Context) -> tuple[Analysis, bool]:
+    """Read and analyse one file: (its analysis, whether it is already stored: a long document
+    is written part by part as it is analysed). Raises RejectedInput."""
+    analysis, parts = read_analysis(path, digest)
     stages = load_stages()
     if not parts or len(parts) < 2:
         for _name, stage in stages:
@@ -234,12 +241,10 @@ def ingest_paths(
     on_result: Callable[[IngestResult], None] | None = None,
     on_file: Callable[[str], None] | None = None,
 ) -> list[IngestResult]:
-    # A KB kept inside the folder being ingested is not one of its documents.
-    own = _kb_files(ctx)
-    files = [(path, problem) for path, problem in expand_paths(paths) if problem or _resolved(path) not in own]
+    files = batch_files(ctx, paths)
     if on_start:
         on_start(len(files))
-    known = {r["doc"]: (r["sha256"], r["path"]) for r in ctx.conn.execute("SELECT doc, sha256, path FROM documents")}
+    known = known_documents(ctx)
     seen: dict[str, Path] = {}
     results: list[IngestResult] = []
     for path, problem in files:
@@ -250,6 +255,18 @@ def ingest_paths(
         if on_result:
             on_result(result)
     return results
+
+
+def batch_files(ctx: Context, paths: Iterable[str | Path]) -> list[tuple[Path, str | None]]:
+    """The files of a batch, each with why it cannot be ingested (or None)."""
+    # A KB kept inside the folder being ingested is not one of its documents.
+    own = _kb_files(ctx)
+    return [(path, problem) for path, problem in expand_paths(paths) if problem or _resolved(path) not in own]
+
+
+def known_documents(ctx: Context) -> dict[str, tuple[str, str]]:
+    """The KB's documents: name -> (SHA-256, path)."""
+    return {r["doc"]: (r["sha256"], r["path"]) for r in ctx.conn.execute("SELECT doc, sha256, path FROM documents")}
 
 
 def run_deferred(ctx: Context, docs: list[str], on_progress: Callable[[str, int, int], None] | None = None) -> None:
@@ -290,6 +307,30 @@ def _clash(path: Path, old_path: str | None) -> bool:
 
 def _ingest_one(ctx: Context, path: Path, problem: str | None, known: dict[str, tuple[str, str]],
                 seen: dict[str, Path]) -> IngestResult:
+    verdict = triage(path, problem, known, seen)
+    if isinstance(verdict, IngestResult):
+        return verdict
+    try:
+        analysis, stored = analyse(path, verdict, ctx)
+    except RejectedInput as e:
+        return IngestResult(safe_name(path.name), safe_name(path), "rejected", str(e))
+    if not stored:
+        write_analysis(ctx.conn, analysis)
+    return stored_result(analysis, known)
+
+
+def stored_result(analysis: Analysis, known: dict[str, tuple[str, str]]) -> IngestResult:
+    """The result of a document just written (added or updated), noted in ``known``."""
+    status = "updated" if analysis.doc in known else "added"
+    known[analysis.doc] = (analysis.sha256, analysis.path)
+    return IngestResult(analysis.doc, analysis.path, status, warning=reading_warning(analysis.meta))
+
+
+def triage(path: Path, problem: str | None, known: dict[str, tuple[str, str]],
+           seen: dict[str, Path]) -> IngestResult | str:
+    """What becomes of one file of the batch without analysing it: its result (rejected, unchanged)
+    or, where it must be analysed, its SHA-256. Depends on the KB's documents before the run and on
+    the files before it in the batch only, so a whole batch can be judged up front (ingest --ray)."""
     doc, shown = safe_name(path.name), safe_name(path)
     if problem:
         return IngestResult(doc, shown, "rejected", problem)
@@ -307,15 +348,7 @@ def _ingest_one(ctx: Context, path: Path, problem: str | None, known: dict[str, 
     if old_digest is not None and _clash(path, old_path):
         return IngestResult(doc, shown, "rejected", f"a different document named {doc} is already in the KB"
                             f" (from {old_path}); rename one of them")
-    try:
-        analysis, stored = analyse(path, digest, ctx)
-    except RejectedInput as e:
-        return IngestResult(doc, shown, "rejected", str(e))
-    if not stored:
-        write_analysis(ctx.conn, analysis)
-    status = "updated" if doc in known else "added"
-    known[doc] = (digest, analysis.path)
-    return IngestResult(doc, shown, status, warning=reading_warning(analysis.meta))
+    return digest
 
 
 def reading_warning(meta: dict) -> str | None:
