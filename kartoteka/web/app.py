@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kartoteka.api import KB
 from kartoteka.errors import NotFound, UsageError
 from kartoteka.web import indexes, pages
+from kartoteka.web.datelabel import date_label, said_differently
 from kartoteka.web.urls import cite_url, entity_url, source_url, url_with
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ def make_env() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(cite_url=cite_url, source_url=source_url, entity_url=entity_url, url_with=url_with)
     env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["date_label"] = date_label
+    env.filters["date_said"] = said_differently
     return env
 
 
