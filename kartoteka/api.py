@@ -111,6 +111,7 @@ class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, Even
     # -- documents ------------------------------------------------------------------------
 
     def sources(self) -> list[dict[str, Any]]:
+        from kartoteka.compare.genre import genre_confidence
         from kartoteka.query.documents import list_sources
 
         out = list_sources(self.conn)
@@ -118,6 +119,9 @@ class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, Even
         for item in out:
             if item["doc"] in records:
                 item["record"] = records[item["doc"]]
+            feats = (item.get("profile") or {}).get("genre_features")
+            if feats:
+                item["genre_confidence"] = genre_confidence(feats)
         return out
 
     def totals(self) -> dict[str, int]:

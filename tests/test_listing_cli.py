@@ -166,7 +166,7 @@ def test_web_entities_and_sources_index_pages_filter_sort_and_page(kb_path: Path
 
     _code, ents = listing(kb_path, "entities")
     client = TestClient(create_app(kb_path))
-    page = client.get("/entities?per=1")
+    page = client.get("/entities")
     assert page.status_code == 200 and f"of {len(ents)} entities" in page.text
     assert all(e["name"].replace("'", "&#39;") in page.text for e in ents[:10])
     people = [e for e in ents if e["type"] == "person"]

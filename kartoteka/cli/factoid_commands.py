@@ -171,14 +171,35 @@ def offices(state: State, name: str) -> None:
 @cli.command()
 @click.argument("office_or_org")
 @click.option("--date", default=None, help="Held at this date (YYYY, YYYY-MM, YYYY-MM-DD).")
+@paging
 @common_options
-def holders(state: State, office_or_org: str, date: str | None) -> None:
-    """Who held an office or headed an organization (at a date)."""
-    rows = state.kb().holders(office_or_org, date)
-    if state.json:
-        emit_json(rows)
-        return
-    if not rows:
-        console.print("no holders")
-        sys.exit(3)
-    _print_intervals(rows, f"holders of {office_or_org}" + (f" in {date}" if date else ""))
+def holders(state: State, office_or_org: str, date: str | None, limit: int | None, offset: int) -> None:
+    """Who held an office or headed an organization (at a date): one tenure per person and
+    office with every source that tells it; an appointment no clause dates is dated by its
+    sentence or paragraph where they give a date (marked "by context")."""
+    rows = state.kb().tenures(office_or_org, date)
+    emit_listing(state, rows, limit=limit, offset=offset,
+                 noun=f"holders of {office_or_org}" + (f" in {date}" if date else ""), render=_print_tenures)
+
+
+def _print_tenures(rows: list[dict[str, Any]]) -> None:
+    """One block per tenure, 80 columns: holder, office, interval; then each source."""
+    for t in rows:
+        org = (t.get("organization") or {}).get("name")
+        what = " · ".join(x for x in (t.get("office"), org) if x)
+        span = f"{t.get('from') or '?'} – {t.get('to') or '…'}"
+        ctx = " [dim](by context)[/dim]" if t.get("dated_by") == "context" else ""
+        console.print(indented(f"[bold]{escape(t['holder']['name'])}[/bold] · {escape(what)} · {span}{ctx}", 0))
+        for s in t["sources"]:
+            page = f" p. {s['page']}" if s.get("page") else ""
+            dated = "" if s.get("from") else " [dim](undated)[/dim]"
+            if s.get("dated_by") == "context":
+                dated = f" [dim](dated by context: {escape(s['from'] or '')})[/dim]"
+            console.print(indented(f"[dim]{escape(safe_text(s['doc']))}{page} [{s['start']}][/dim]{dated}"
+                                   f"  “{escape(_short(s['quote']))}”", 2))
+        console.print()
+
+
+def _short(quote: str, size: int = 160) -> str:
+    q = " ".join(quote.split())
+    return q if len(q) <= size else q[:size - 1] + "…"

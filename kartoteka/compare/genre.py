@@ -74,3 +74,25 @@ def genre_of(feats: dict[str, Any]) -> str:
 def genre_stage(a: Analysis, ctx: Context) -> None:
     a.genre, feats = detect_genre(a)
     a.meta["genre_features"] = {k: round(v, 3) if isinstance(v, float) else v for k, v in feats.items()}
+
+
+def _margin(value: Any, cond: dict[str, Any]) -> float:
+    """How far a value clears its rule's thresholds, as a share of the threshold (0 at the edge)."""
+    out = 1.0
+    if "min" in cond and cond["min"] > 0:
+        out = min(out, value / cond["min"] - 1)
+    if "max" in cond and cond["max"] > 0:
+        out = min(out, cond["max"] / max(value, 1e-9) - 1)
+    return max(0.0, out)
+
+
+def genre_confidence(feats: dict[str, Any]) -> dict[str, Any]:
+    """How sure the rule-based genre is: ``high`` when every threshold of the winning rule is
+    cleared by half of itself or more, ``medium`` by a tenth, ``low`` at the edge or when no rule
+    matched and the genre is the default; ``basis`` says which, in words."""
+    for rule in rules()["genres"]:
+        if all(name in feats and _holds(feats[name], cond) for name, cond in rule["when"].items()):
+            margin = min((_margin(feats[n], c) for n, c in rule["when"].items() if "in" not in c), default=1.0)
+            level = "high" if margin >= 0.5 else "medium" if margin >= 0.1 else "low"
+            return {"level": level, "basis": "by " + ", ".join(sorted(rule["when"])), "margin": round(margin, 2)}
+    return {"level": "low", "basis": "no genre rule matched (the default)", "margin": 0.0}

@@ -58,7 +58,24 @@ class ConflictQueries:
             if r["event_id"]:
                 item["event"] = r["event_id"]
             out.append(item)
+        self._add_pages(out)
         return out
+
+    def _add_pages(self, conflicts: list[dict[str, Any]]) -> None:
+        """Give each quoted source the printed page its span starts on, where the document has
+        page markers (a reader checks a conflict against the page, as the CLI prints it)."""
+        from kartoteka.query.documents import page_at
+
+        ids = {r[0]: r[1] for r in self.conn.execute(
+            "SELECT doc, id FROM documents WHERE doc IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({d for c in conflicts for d in c["docs"]})),))}
+        for c in conflicts:
+            for v in c["values"]:
+                for src in v.get("sources", []):
+                    if not src.get("page") and src.get("doc") in ids and src.get("start") is not None:
+                        page = page_at(self.conn, ids[src["doc"]], src["start"])
+                        if page:
+                            src["page"] = page
 
     def recompute_comparisons(self) -> dict[str, Any]:
         """Recompute corroboration, conflicts, reference checks and source profiles for the whole

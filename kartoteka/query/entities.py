@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from kartoteka.errors import Ambiguous, NotFound, UsageError
@@ -270,9 +270,10 @@ class EntityQueries:
             if r["kind"] == "stated" and r["doc"]:
                 item["how"]["stated"] = item["how"].get("stated", 0)
                 item.setdefault("stated_in", []).append({"doc": r["doc"], "start": r["start"], "end": r["end"]})
+        # The context around a mention is read for the sampled ones only: cutting it out of a
+        # long document for each of thousands of mentions took seconds per dossier.
         for r in self.conn.execute(
-                "SELECT m.start, m.end, m.text, m.features, d.doc, substr(d.text, max(1, m.start - 39), min(40, m.start)) AS before,"
-                " substr(d.text, m.end + 1, 40) AS after FROM mentions m JOIN documents d ON d.id = m.doc_id"
+                "SELECT m.start, m.end, m.text, m.features, m.doc_id, d.doc FROM mentions m JOIN documents d ON d.id = m.doc_id"
                 " WHERE m.entity_id = ? ORDER BY d.doc, m.start", (eid,)):
             feats = json.loads(r["features"] or "{}")
             name = _bare(feats.get("name") or r["text"])
@@ -282,8 +283,11 @@ class EntityQueries:
             item["mentions"] += 1
             item["how"][link["how"]] = item["how"].get(link["how"], 0) + 1
             if len(item["sample"]) < per_alias:
+                before, after = self.conn.execute(
+                    "SELECT substr(text, max(1, ? - 39), min(40, ?)), substr(text, ? + 1, 40) FROM documents WHERE id = ?",
+                    (r["start"], r["start"], r["end"], r["doc_id"])).fetchone()
                 item["sample"].append({"doc": r["doc"], "start": r["start"], "end": r["end"], "quote": r["text"],
-                                       "context": f"{r['before']}[{r['text']}]{r['after']}".replace("\n", " "),
+                                       "context": f"{before}[{r['text']}]{after}".replace("\n", " "),
                                        "evidence": link})
         for item in by_key.values():
             if not item["how"] and "pack" in item["kinds"]:
@@ -408,23 +412,39 @@ class EntityQueries:
         return out
 
     def network(self, center: str | None = None, type: str | None = None, limit: int = 40,
-                min_co: int = 2) -> dict[str, Any]:
+                min_co: int = 2, *, exclude_types: Iterable[str] = (),
+                exclude_ids: Iterable[str] = ()) -> dict[str, Any]:
         """Entities and the links between them: typed relations (pack or source) and co-mention
         counts (mentions within CO_WINDOW characters of each other). The nodes are the ``limit``
         most mentioned entities (of ``type``), or with ``center`` that entity and those most
-        co-mentioned with it."""
+        co-mentioned with it (each edge to the centre counts what its dossier's "mentioned near"
+        counts). Entities of ``exclude_types`` or in ``exclude_ids`` are left out (never the centre)."""
+        skip_types, skip_ids = set(exclude_types), set(exclude_ids)
+        pool = limit + len(skip_ids) + (4 * limit if skip_types else 0)
         if center is not None:
             if self.conn.execute("SELECT 1 FROM entities WHERE id = ?", (center,)).fetchone() is None:
                 raise NotFound(f"no entity {center!r}")
-            ids = [center] + [r["id"] for r in self._co_ranked(center, type, limit - 1)]
+            ranked = [(r["id"], r["type"]) for r in self._co_ranked(center, type, pool)]
         else:
             where, args = "", []
             if type:
                 where, args = "WHERE e.type = ?", [type]
-            ids = [r[0] for r in self.conn.execute(
-                f"SELECT e.id FROM entities e JOIN mentions m ON m.entity_id = e.id {where}"
-                " GROUP BY e.id ORDER BY COUNT(*) DESC, e.id LIMIT ?", (*args, limit))]
+            ranked = [(r[0], r[1]) for r in self.conn.execute(
+                f"SELECT e.id, e.type FROM entities e JOIN mentions m ON m.entity_id = e.id {where}"
+                " GROUP BY e.id ORDER BY COUNT(*) DESC, e.id LIMIT ?", (*args, pool))]
+        ids = [i for i, t in ranked if i not in skip_ids and t not in skip_types and i != center]
+        ids = ([center] if center is not None else []) + ids[:limit - (center is not None)]
         return self.network_among(ids, min_co=min_co)
+
+    def generic_bodies(self, share: float = 0.5, min_docs: int = 3) -> set[str]:
+        """Organizations mentioned in at least ``share`` of the documents (and ``min_docs``): the
+        party, the government, a ruling committee, named near everybody in every source, so
+        that as nodes they tie everyone to everyone and hide the particular links."""
+        total = self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        need = max(min_docs, share * total)
+        return {r[0] for r in self.conn.execute(
+            "SELECT m.entity_id FROM mentions m JOIN entities e ON e.id = m.entity_id"
+            " WHERE e.type = 'organization' GROUP BY m.entity_id HAVING COUNT(DISTINCT m.doc_id) >= ?", (need,))}
 
     def network_among(self, ids: list[str], *, source: str | None = None, min_co: int = 2) -> dict[str, Any]:
         """The network over exactly the entities ``ids`` (in that order): mention counts,
@@ -444,8 +464,9 @@ class EntityQueries:
         edges: dict[tuple[str, str], dict[str, Any]] = {}
         for r in self.conn.execute(
                 f"""{pick} SELECT a.entity_id AS x, b.entity_id AS y, COUNT(*) AS n FROM mentions a
-                JOIN mentions b ON b.doc_id = a.doc_id AND b.start > a.start AND b.start <= a.start + {CO_WINDOW}
+                JOIN mentions b ON b.doc_id = a.doc_id AND b.start >= a.start AND b.start <= a.start + {CO_WINDOW}
                 WHERE a.entity_id IN pick AND b.entity_id IN pick AND a.entity_id != b.entity_id{in_doc}
+                AND (b.start > a.start OR b.id > a.id)
                 GROUP BY x, y""", (json.dumps(ids),)):
             key = (min(r["x"], r["y"]), max(r["x"], r["y"]))
             edge = edges.setdefault(key, {"source": key[0], "target": key[1], "co": 0, "relations": []})
@@ -472,7 +493,7 @@ class EntityQueries:
         args: list[Any] = [eid, eid] + ([type] if type else []) + [limit]
         return self.conn.execute(
             f"""WITH mine AS (SELECT doc_id, start FROM mentions WHERE entity_id = ? LIMIT {CO_SAMPLE})
-            SELECT o.entity_id AS id, COUNT(*) AS n FROM mine
+            SELECT o.entity_id AS id, e.type AS type, COUNT(*) AS n FROM mine
             JOIN mentions o ON o.doc_id = mine.doc_id AND o.start BETWEEN mine.start - {CO_WINDOW}
                  AND mine.start + {CO_WINDOW}
             JOIN entities e ON e.id = o.entity_id

@@ -234,43 +234,48 @@ class FactoidQueries:
 
     def holders(self, office_or_org: str, date: str | None = None) -> list[dict[str, Any]]:
         """Who held an office (matched in the office's words) or headed an organization (by name,
-        its lineage included) at ``date`` (any time when None)."""
-        from kartoteka.extract.dates import parse_bound
+        its lineage included) at ``date`` (any time when None): one interval per source."""
+        matches, held = self._office_match(office_or_org), _held_at(date)
+        out = [iv for iv in self._office_intervals() if matches(iv) and held(iv)]
+        out.sort(key=lambda iv: iv.get("from") or "9999")
+        return out
+
+    def tenures(self, office_or_org: str, date: str | None = None) -> list[dict[str, Any]]:
+        """Like ``holders``, but one tenure per person and office with all its ``sources``
+        (query.tenures), and appointments no clause dates included, dated by their sentence or
+        paragraph where it has a date (``dated_by: "context"``) or else undated."""
+        from kartoteka.query.tenures import context_date, merge_tenures
+
+        matches, held = self._office_match(office_or_org), _held_at(date)
+        ivs = [iv for iv in self._office_intervals(undated=True) if matches(iv)]
+        for iv in ivs:
+            if iv.get("from"):
+                continue
+            ctx = context_date(self.conn, iv["source"]["doc"], iv["source"]["start"], iv["source"]["end"])
+            if ctx:
+                iv.update({"from": ctx["start"], "dated_by": "context", "context_date": ctx})
+        out = merge_tenures(ivs, lambda iv: _office_key(iv.get("office"), iv.get("organization")))
+        return [t for t in out if held(t)]
+
+    def _office_match(self, office_or_org: str) -> Callable[[dict[str, Any]], bool]:
+        """Whether an office interval is of this office (its words) or organization (lineage too)."""
         from kartoteka.resolve.keys import fold
 
-        org_ids: set[str] = set()
         try:
             org_ids = set(self.entity_ids_for(office_or_org, lineage=True))
         except NotFound:
             org_ids = set()
         words = fold(office_or_org)
-        lo = hi = None
-        if date:
-            try:
-                lo, hi = parse_bound(date), parse_bound(date, end=True)
-            except ValueError as e:
-                raise UsageError(str(e)) from None
-        out = []
-        for iv in self._office_intervals():
-            org = (iv.get("organization") or {}).get("id")
-            if not (org in org_ids or (words and words in fold(iv.get("office") or ""))):
-                continue
-            if lo and hi:
-                if not iv.get("from") or iv["from"] > hi:
-                    continue
-                if iv.get("to") and iv["to"] < lo:
-                    continue
-            out.append(iv)
-        out.sort(key=lambda iv: iv.get("from") or "9999")
-        return out
+        return lambda iv: (iv.get("organization") or {}).get("id") in org_ids or bool(
+            words and words in fold(iv.get("office") or ""))
 
-    def _office_intervals(self) -> list[dict[str, Any]]:
+    def _office_intervals(self, undated: bool = False) -> list[dict[str, Any]]:
         rows = self.conn.execute(
             f"SELECT {_COLS} FROM factoids f JOIN documents d ON d.id = f.doc_id"
             " WHERE f.type IN ('appointment', 'election', 'removal') AND f.negated = 0 AND f.fiction = 0"
             " AND f.subject_id IS NOT NULL ORDER BY f.date_start").fetchall()
         facts = self._render(rows)
-        opens = [f for f in facts if f["type"] in ("appointment", "election") and f.get("date")]
+        opens = [f for f in facts if f["type"] in ("appointment", "election") and (undated or f.get("date"))]
         closes = [f for f in facts if f["type"] == "removal" and f.get("date")]
         out = []
         for f in opens:
@@ -278,9 +283,13 @@ class FactoidQueries:
             org = f["roles"].get("organization")
             office = f["roles"].get("office")
             key = _office_key(office, org)
-            start = f["date"]["start"]
+            start = f["date"]["start"] if f.get("date") else None
             end_date = None
             closed_by = None
+            if start is None:  # undated: the caller dates it by its context, or leaves it open
+                out.append({"holder": holder, "office": office, "organization": org, "from": None, "to": None,
+                            "source": f["source"], "factoid": f["id"]})
+                continue
             for c in closes:
                 if c["roles"]["subject"]["id"] == holder["id"] and c["date"]["start"] > start and (
                         key is None or _office_key(c["roles"].get("office"), c["roles"].get("organization")) in (key, None)):
@@ -290,7 +299,7 @@ class FactoidQueries:
                 for g in opens:
                     if g is f or g["roles"]["subject"]["id"] == holder["id"]:
                         continue
-                    if _office_key(g["roles"].get("office"), g["roles"].get("organization")) == key and \
+                    if g.get("date") and _office_key(g["roles"].get("office"), g["roles"].get("organization")) == key and \
                             g["date"]["start"] > start and (end_date is None or g["date"]["start"] < end_date):
                         end_date, closed_by = g["date"]["start"], g
             iv: dict[str, Any] = {"holder": holder, "office": office, "organization": org, "from": start,
@@ -369,6 +378,19 @@ class FactoidQueries:
                 if str(r[0]).isdigit()]
             out.append({"types": types, "years": years})
         return out
+
+
+def _held_at(date: str | None) -> Callable[[dict[str, Any]], bool]:
+    """Whether an interval overlaps ``date`` (every interval when None; an undated one never)."""
+    from kartoteka.extract.dates import parse_bound
+
+    if not date:
+        return lambda iv: True
+    try:
+        lo, hi = parse_bound(date), parse_bound(date, end=True)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    return lambda iv: bool(iv.get("from")) and iv["from"] <= hi and not (iv.get("to") and iv["to"] < lo)
 
 
 def _office_key(office: str | None, org: dict[str, Any] | None) -> str | None:

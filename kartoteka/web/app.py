@@ -23,6 +23,7 @@ from kartoteka.api import KB
 from kartoteka.config import kb_location, kb_name
 from kartoteka.errors import NotFound, UsageError
 from kartoteka.web import indexes, pages
+from kartoteka.web.datelabel import date_label, said_differently
 from kartoteka.web.urls import cite_url, entity_url, source_url, url_with
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ def make_env() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(cite_url=cite_url, source_url=source_url, entity_url=entity_url, url_with=url_with)
     env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["date_label"] = date_label
+    env.filters["date_said"] = said_differently
     return env
 
 

@@ -62,9 +62,24 @@ def office_bars(offices: list[dict[str, Any]], width: int = 640, row: int = 22) 
     for i, r in enumerate(sorted(rows, key=lambda r: r["_start"])):
         x0 = x(r["_start"])
         x1 = x(r["_end"]) if r["_end"] else x(date(hi_year, 1, 1))
-        bars.append({"x": x0, "w": max(3.0, round(x1 - x0, 1)), "y": i * row + 4, "h": row - 6,
-                     "open": r["_end"] is None, "label": r.get("office") or (r.get("organization") or {}).get("name") or "office",
-                     "from": r.get("from"), "to": r.get("to"), "source": r.get("source"), "origin": r.get("origin", "source")})
+        bar = {"x": x0, "w": max(3.0, round(x1 - x0, 1)), "y": i * row + 4, "h": row - 6,
+               "open": r["_end"] is None, "label": r.get("office") or (r.get("organization") or {}).get("name") or "office",
+               "from": r.get("from"), "to": r.get("to"), "source": r.get("source"), "origin": r.get("origin", "source")}
+        bars.append({**bar, **label_place(bar["x"], bar["w"], bar["label"], width)})
     step = max(1, (hi_year - lo_year) // 8)
     ticks = [{"x": x(date(y, 1, 1)), "year": y} for y in range(lo_year, hi_year + 1, step)]
     return {"bars": bars, "width": width, "height": len(bars) * row + 20, "ticks": ticks, "axis_y": len(bars) * row + 4}
+
+
+LABEL_CHAR_W = 6.3   # px per character of the 11px chart font (a generous average)
+
+
+def label_place(x: float, w: float, label: str, width: int) -> dict[str, Any]:
+    """Where a bar's label goes: inside when it fits, else beside the bar on the side with room
+    (each bar has its own row, so a label beside it crosses no other bar)."""
+    need = LABEL_CHAR_W * len(label)
+    if w >= need + 8:
+        return {"label_x": round(x + 4, 1), "anchor": "start", "label_at": "inside"}
+    if x + w + 4 + need <= width or x < width - (x + w):
+        return {"label_x": round(x + w + 4, 1), "anchor": "start", "label_at": "right"}
+    return {"label_x": round(x - 4, 1), "anchor": "end", "label_at": "left"}

@@ -28,12 +28,15 @@ def page_of(rows: list[Any], page: int, per_page: int = PER_PAGE) -> dict[str, A
             "prev": page - 1 if page > 1 else None, "next": page + 1 if page < pages else None}
 
 
-def profile_summary(profile: dict[str, Any] | None, genre: str | None) -> dict[str, Any]:
+def profile_summary(profile: dict[str, Any] | None, genre: str | None,
+                    confidence: dict[str, Any] | None = None) -> dict[str, Any]:
     """The figures of a source profile a reader judges a source by."""
     p = profile or {}
     conflicts = p.get("conflicts") or {}
     fiction = p.get("fiction") or {}
+    sure = confidence or {}
     return {"genre": genre or p.get("genre") or "", "genre_by": fiction.get("by") or "",
+            "genre_confidence": sure.get("level", ""), "genre_basis": sure.get("basis", ""),
             "factoids": p.get("factoids", 0), "corroborated_share": p.get("corroborated_share", 0.0),
             "conflicts": conflicts.get("total", 0), "self_conflicts": conflicts.get("self", 0),
             "hedged_share": p.get("hedged_share", 0.0), "ocr": (p.get("ocr_noise") or {}).get("level", "")}
@@ -50,19 +53,19 @@ class IndexPages:
         origin = params.choice(p, "origin", ("pack", "unlinked"))
         name = params.text(p, "q", max_len=200)
         sort = params.choice(p, "sort", tuple(SORTS)) or "mentions"
-        number = params.integer(p, "page", default=1, lo=1, hi=100000) or 1
+        number, per = params.page_request(p, per=PER_PAGE)
         with self.open_kb() as kb:
             rows = kb.entities(type=etype, limit=ALL, linked={"pack": True, "unlinked": False}.get(origin or ""))
         if name:
             rows = [e for e in rows if name.casefold() in e["name"].casefold()]
         rows.sort(key=SORTS[sort])
-        return self.page(request, "entities.html", listing=page_of(rows, number), etype=etype, origin=origin,
+        return self.page(request, "entities.html", listing=page_of(rows, number, per), etype=etype, origin=origin,
                          q=name or "", sort=sort, types=params.ENTITY_TYPES, sorts=list(SORTS))
 
     def sources(self, request: Request) -> HTMLResponse:
-        number = params.integer(request.query_params, "page", default=1, lo=1, hi=100000) or 1
+        number, per = params.page_request(request.query_params, per=PER_PAGE)
         with self.open_kb() as kb:
             rows = kb.sources()
         for s in rows:
-            s["summary"] = profile_summary(s.get("profile"), s.get("genre"))
-        return self.page(request, "sources.html", listing=page_of(rows, number))
+            s["summary"] = profile_summary(s.get("profile"), s.get("genre"), s.get("genre_confidence"))
+        return self.page(request, "sources.html", listing=page_of(rows, number, per))

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse
 from kartoteka.api import KB
 from kartoteka.errors import NotFound, UsageError
 from kartoteka.web import charts, indexes, params, reader
+from kartoteka.web.datelabel import date_label, said_differently
 from kartoteka.web.markup import Annotation, render
 from kartoteka.web.urls import cite_url
 
@@ -21,6 +22,8 @@ SEARCH_POOL = 40      # best hits fetched, faceted and filtered (search cost gro
 SNIPPET = 420         # characters of a hit shown around its first matched term
 MAX_EDGES = 300       # network edges drawn at most (the strongest)
 QUOTE_PREVIEW = 240
+CONFLICT_KINDS = ("sources", "self", "reference")   # as the CLI's conflicts --kind
+FACTS_PER_PAGE = 25   # factoid cards and events per page (a dossier of 130 was one 18,700-px page)
 # A query that reads as a question goes to ``KB.ask`` as well as to search.
 QUESTION = re.compile(r"^(?:who|whom|whose|what|when|where|why|how|which|did|does|was|were|is|are)\b|\?\s*$", re.I)
 
@@ -41,7 +44,7 @@ class Pages:
             years = charts.year_bars(kb.year_histogram())
             conflicts = kb.conflicts()
         for s in sources:
-            s["summary"] = indexes.profile_summary(s.get("profile"), s.get("genre"))
+            s["summary"] = indexes.profile_summary(s.get("profile"), s.get("genre"), s.get("genre_confidence"))
         return self.page(request, "home.html", sources=sources, top=top, years=years,
                          conflicts=conflicts[:8], conflict_count=len(conflicts))
 
@@ -53,9 +56,10 @@ class Pages:
         source = params.text(p, "source", max_len=300)
         etype = params.choice(p, "type", params.ENTITY_TYPES)
         year = params.integer(p, "year", lo=1, hi=9999)
-        limit = params.integer(p, "limit", default=20, lo=1, hi=100) or 20
+        number, per = params.page_request(p, per=params.integer(p, "limit", default=20, lo=1, hi=100) or 20)
         ctx: dict[str, Any] = {"q": q or "", "source": source, "etype": etype, "year": year, "hits": [],
-                               "facets": None, "answer": None, "entity": None, "error": None, "total": 0}
+                               "facets": None, "answer": None, "entity": None, "error": None, "total": 0,
+                               "listing": None}
         if not q:
             return self.page(request, "search.html", **ctx)
         with self.open_kb() as kb:
@@ -75,7 +79,9 @@ class Pages:
             shown = [dict(h, facets=f) for h, f in zip(hits, facets, strict=True)
                      if (not etype or etype in f["types"]) and (not year or year in f["years"])]
             ctx["total"] = len(shown)
-            ctx["hits"] = [dict(h, snippet=snippet(h)) for h in shown[:limit]]
+            listing = indexes.page_of(shown, number, per)
+            ctx["listing"] = listing
+            ctx["hits"] = [dict(h, snippet=snippet(h)) for h in listing["rows"]]
             if QUESTION.search(q):
                 ctx["answer"] = kb.ask(q)
             else:
@@ -88,6 +94,7 @@ class Pages:
 
     def entity(self, request: Request) -> HTMLResponse:
         eid = request.path_params["eid"]
+        number, per = params.page_request(request.query_params, per=FACTS_PER_PAGE)
         with self.open_kb() as kb:
             e = kb.entity_by_id(eid, co_limit=15)
             facts = kb.entity_factoids(eid)
@@ -97,7 +104,8 @@ class Pages:
             evidence = kb.link_evidence(eid, per_alias=1)
             mine = [c for c in kb.conflicts() if c.get("entity", {}).get("id") == eid]
         corroborated = [f for f in facts if f.get("corroboration")]
-        return self.page(request, "entity.html", e=e, facts=facts, offices=charts.office_bars(offices),
+        return self.page(request, "entity.html", e=e, facts=facts, listing=indexes.page_of(facts, number, per),
+                         offices=charts.office_bars(offices),
                          lineage=lineage, contexts=contexts, evidence=evidence, conflicts=mine,
                          corroborated=len(corroborated),
                          dated=sum(1 for f in facts if f.get("date")))
@@ -112,6 +120,7 @@ class Pages:
         voice = params.text(p, "voice", max_len=200)
         date_from, date_to = params.date(p, "from"), params.date(p, "to", end=True)
         fiction = params.flag(p, "fiction")
+        number, per = params.page_request(p, per=FACTS_PER_PAGE)
         with self.open_kb() as kb:
             docs = [s["doc"] for s in kb.sources()]
             if source and source not in docs:
@@ -136,7 +145,8 @@ class Pages:
         # events that one of their sources passes.
         events = [e for e in events if any((not source or s["source"]["doc"] == source) and
                                            (not voice or s["voice"] == voice) for s in e["sources"])]
-        return self.page(request, "timeline.html", facts=facts, items=items, events=events, subject=subject, ftype=ftype,
+        return self.page(request, "timeline.html", facts=facts, items=items, events=events,
+                         listing=indexes.page_of(events, number, per), subject=subject, ftype=ftype,
                          source=source, voice=voice, date_from=date_from, date_to=date_to, fiction=fiction,
                          docs=docs, voices=voices, types=types, conflicted=sum(1 for i in items if i["conflict"]))
 
@@ -148,13 +158,21 @@ class Pages:
         etype = params.choice(p, "type", params.ENTITY_TYPES)
         limit = params.integer(p, "limit", default=40, lo=2, hi=150) or 40
         min_co = params.integer(p, "min", default=3, lo=1, hi=100_000) or 3
+        # Places and bodies named in most sources are off unless asked for: they sit next to
+        # everyone and would pull every other name into one knot.
+        places, generic = params.flag(p, "places"), params.flag(p, "generic")
         with self.open_kb() as kb:
             focus = kb.entity_by_id(center, co_limit=0) if center else None
-            net = kb.network(center, etype, limit, min_co)
+            hidden = set() if generic else kb.generic_bodies()
+            net = kb.network(center, etype, limit, min_co, exclude_types=() if places or etype == "place" else ("place",),
+                             exclude_ids=hidden)
         net["edges"] = net["edges"][:MAX_EDGES]
+        net["center"] = center
         names = {n["id"]: n["name"] for n in net["nodes"]}
+        relation_types = sorted({r["type"] for e in net["edges"] for r in e["relations"]})
         return self.page(request, "network.html", net=net, names=names, focus=focus, etype=etype, limit=limit,
-                         min_co=min_co)
+                         min_co=min_co, places=places, generic=generic, hidden=len(hidden - {center}),
+                         relation_types=relation_types)
 
     # -- source reader -----------------------------------------------------------------------
 
@@ -195,12 +213,16 @@ class Pages:
         entity = params.identifier(p, "entity")
         ftype = params.identifier(p, "type")
         field = params.identifier(p, "field")
+        kind = params.choice(p, "kind", CONFLICT_KINDS)
+        number, per = params.page_request(p, per=20)
         with self.open_kb() as kb:
             subject = kb.entity_by_id(entity, co_limit=0) if entity else None
             found = kb.conflicts()
         shown = [c for c in found if (not entity or c.get("entity", {}).get("id") == entity)
-                 and (not ftype or c.get("type") == ftype) and (not field or c.get("field") == field)]
-        return self.page(request, "conflicts.html", conflicts=shown, subject=subject, ftype=ftype, field=field,
+                 and (not ftype or c.get("type") == ftype) and (not field or c.get("field") == field)
+                 and (not kind or c.get("kind") == kind)]
+        return self.page(request, "conflicts.html", conflicts=shown, listing=indexes.page_of(shown, number, per),
+                         subject=subject, ftype=ftype, field=field, kind=kind, kinds=CONFLICT_KINDS,
                          types=sorted({c.get("type", "") for c in found}),
                          fields=sorted({c.get("field", "") for c in found}))
 
@@ -272,7 +294,8 @@ def timeline_item(f: dict[str, Any], conflict: str | None) -> dict[str, Any]:
     subject = f["roles"].get("subject", {})
     quote = f["source"]["quote"]
     return {"id": f["id"], "type": f["type"], "start": f["date"]["start"], "end": f["date"]["end"],
-            "precision": f["date"]["precision"], "date": f["date"]["text"], "subject": subject.get("name", ""),
+            "precision": f["date"]["precision"], "date": date_label(f["date"]),
+            "said": said_differently(f["date"]), "subject": subject.get("name", ""),
             "doc": f["source"]["doc"], "href": cite_url(f["source"]), "voice": f["voice"],
             "quote": quote if len(quote) <= QUOTE_PREVIEW else quote[:QUOTE_PREVIEW] + "…",
             "hedged": f["hedged"], "negated": f["negated"], "conflict": conflict}

@@ -79,3 +79,11 @@ def date(params: QueryParams, name: str, *, end: bool = False) -> str | None:
     except ValueError:
         raise BadParam(f"parameter {name!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)") from None
     return value
+
+
+def page_request(params: QueryParams, name: str = "page", *, per: int = 50) -> tuple[int, int]:
+    """(page number, rows per page) of a paged list: ``page`` from 1, ``per`` (1-500) may
+    override the page's default size."""
+    number = integer(params, name, default=1, lo=1, hi=1_000_000) or 1
+    size = integer(params, "per", default=per, lo=1, hi=500) or per
+    return number, size

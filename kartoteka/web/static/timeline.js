@@ -19,11 +19,29 @@
   host.setAttribute("data-rendered", "0");
   if (!items.length) { host.textContent = "No dated factoids to draw."; host.classList.add("empty"); return; }
 
-  var lo = Math.min.apply(null, items.map(function (i) { return i.t0; }));
-  var hi = Math.max.apply(null, items.map(function (i) { return i.t1; }));
-  var margin = Math.max((hi - lo) * 0.04, 30 * DAY);
-  var full = [lo - margin, hi + margin];
+  // The opening range holds the bulk of the dates: one stray date centuries away (a founding, a
+  // misread year) would otherwise squeeze everything else into one pixel. Fences at five
+  // interquartile ranges (of at least ten years) beyond the quartiles; "everything" shows the rest.
+  function padded(a, b) { var m = Math.max((b - a) * 0.04, 30 * DAY); return [a - m, b + m]; }
+  var starts = items.map(function (i) { return i.t0; }).sort(function (a, b) { return a - b; });
+  function quantile(q) { return starts[Math.min(starts.length - 1, Math.floor(q * (starts.length - 1) + 0.5))]; }
+  var iqr = Math.max(quantile(0.75) - quantile(0.25), 10 * 365 * DAY);
+  var fenceLo = quantile(0.25) - 5 * iqr, fenceHi = quantile(0.75) + 5 * iqr;
+  var inside = items.filter(function (i) { return i.t0 >= fenceLo && i.t0 <= fenceHi; });
+  var outliers = items.length - inside.length;
+  var everything = padded(Math.min.apply(null, starts), Math.max.apply(null, items.map(function (i) { return i.t1; })));
+  var full = padded(Math.min.apply(null, inside.map(function (i) { return i.t0; })),
+                    Math.max.apply(null, inside.map(function (i) { return i.t1; })));
   var view = full.slice();
+  host.setAttribute("data-outliers", String(outliers));
+  host.setAttribute("data-range", new Date(full[0]).getUTCFullYear() + "-" + new Date(full[1]).getUTCFullYear());
+  var outlierNote = document.getElementById("timeline-outliers");
+  if (outlierNote && outliers) {
+    outlierNote.hidden = false;
+    outlierNote.querySelector("span").textContent = outliers + " dated factoid" + (outliers === 1 ? "" : "s") +
+      " far outside the rest (" + items.filter(function (i) { return i.t0 < fenceLo || i.t0 > fenceHi; })
+        .map(function (i) { return i.start.slice(0, 4); }).join(", ") + ") left out of this range.";
+  }
   var scaleNote = document.getElementById("timeline-scale");
 
   function el(name, attrs, parent) {
@@ -118,7 +136,7 @@
       var link = el("a", {href: it.href, "class": "item" + (it.conflict ? " conflict" : ""), "data-id": it.id}, svg);
       el("rect", {x: x0, y: y, width: w, height: LANE - 6, rx: 2, fill: COLORS[it.type] || "#777", "fill-opacity": it.negated ? 0.3 : 0.85}, link);
       var title = el("title", {}, link);
-      title.textContent = it.date + " · " + it.type + (it.subject ? " · " + it.subject : "") + (it.voice !== "author" ? " (says " + it.voice + ")" : "") +
+      title.textContent = it.date + (it.said ? " (“" + it.said + "”)" : "") + " · " + it.type + (it.subject ? " · " + it.subject : "") + (it.voice !== "author" ? " (says " + it.voice + ")" : "") +
         (it.hedged ? " (hedged)" : "") + (it.negated ? " (negated)" : "") + "\n" + it.quote + "\n" + it.doc;
       el("text", {"class": "label", x: x0 + w + 3, y: y + LANE - 10}, link).textContent = it.type + (it.subject ? " " + it.subject : "");
     });
@@ -127,7 +145,7 @@
 
   function zoom(factor, at) {
     var span = view[1] - view[0], mid = at === undefined ? (view[0] + view[1]) / 2 : at;
-    var next = Math.max(MIN_SPAN, Math.min(span * factor, (full[1] - full[0]) * 4));
+    var next = Math.max(MIN_SPAN, Math.min(span * factor, Math.max(full[1] - full[0], everything[1] - everything[0]) * 4));
     var r = (mid - view[0]) / span;
     view = [mid - r * next, mid + (1 - r) * next];
     draw();
@@ -151,7 +169,8 @@
   document.querySelectorAll("[data-zoom]").forEach(function (b) {
     b.addEventListener("click", function () {
       var z = b.getAttribute("data-zoom");
-      if (z === "in") zoom(0.5); else if (z === "out") zoom(2); else { view = full.slice(); draw(); }
+      if (z === "in") zoom(0.5); else if (z === "out") zoom(2);
+      else { view = (z === "everything" ? everything : full).slice(); draw(); }
     });
   });
   window.addEventListener("resize", draw);
