@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -306,7 +306,31 @@ def load_facts(conn: sqlite3.Connection) -> list[Fact]:
         f.asserted = asserted(f)
         f.subject_sure = subject_named(f)
         out.append(f)
+        alt = alternative_fact(f)
+        if alt is not None:
+            out.append(alt)
     return out
+
+
+def alternative_fact(f: Fact) -> Fact | None:
+    """The second claim of a date given with a bracketed alternative that names its source ("12 May
+    (16 May according to X)"): the main date is the source's own, the bracket is X's reading, a
+    claim of X's voice in the same sentence (same factoid id: one stored row, two claims). Another
+    calendar's reading ("5 (18) December") or an unattributed one ("12 (or 16) May") is none: the
+    first is one date, the second the source's own doubt."""
+    alt = f.attrs.get("date_alternative")
+    if not isinstance(alt, dict) or not alt.get("source") or alt.get("calendar") or not alt.get("start"):
+        return None
+    if str(alt["source"]).lower() == f.voice.lower() or f.date_use not in ("firm", "partial"):
+        return None
+    attrs = {k: v for k, v in f.attrs.items() if k != "date_alternative"}
+    attrs["alternative_of"] = f.date_text
+    other = replace(f, date_text=str(alt.get("text") or ""), date_start=str(alt["start"]),
+                    date_end=str(alt.get("end") or alt["start"]), precision=str(alt.get("precision") or "day"),
+                    voice=str(alt["source"]), attrs=attrs)
+    # the bracket borrows the main date's year ("12 May (16 May ...) 1937"): as firm as it
+    other.date_use = f.date_use
+    return other
 
 
 def _pages(conn: sqlite3.Connection) -> dict[int, list[tuple[int, int, str]]]:

@@ -1,0 +1,76 @@
+"""Disagreements a text states in ways the extractor must first read (issue 14): a bracketed
+alternative a source attributes to another writer, a life-date bracket whose birth is left out
+against a death told elsewhere, and two calendars' readings of one day (no disagreement). Real
+extraction (spaCy) of fixture text of our own, a real SQLite KB, the compare stage as ingestion
+runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from compare_kb import build
+
+from kartoteka.api import KB
+from kartoteka.extract.stage import extract
+from kartoteka.extract.testing import analyse_text, build_analysis
+
+PEOPLE = {"Tamsin Voll": "person", "Voll": "person", "Ivan Petrov": "person", "Petrov": "person",
+          "Marcel Duroc": "person", "Duroc": "person", "Eric Hobsbawm": "person", "Jules Michelet": "person",
+          "Mary Beard": "person"}
+
+
+def kb_of(tmp_path: Path, text: str) -> KB:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    a = build_analysis(text, PEOPLE)
+    a.factoids = extract(a)
+    return build(tmp_path / "kb.db", [a])
+
+
+def date_conflicts(kb: KB, surname: str) -> list[dict]:
+    out = []
+    for c in kb.conflicts():
+        if surname.lower() in str(c["entity"]).lower() and c["field"] == "date":
+            out.append(c)
+    return out
+
+
+def sides(c: dict) -> dict[str, str]:
+    return {v["value"]: v["sources"][0]["voice"] for v in c["values"]}
+
+
+def test_the_according_to_aside_voices_only_its_bracket() -> None:
+    (f,) = [f for f in analyse_text("Tamsin Voll was arrested on 3 April (9 April according to Eric Hobsbawm) 1921.",
+                                    PEOPLE) if f.type == "arrest"]
+    assert f.voice == "author"
+    assert f.attrs["date_alternative"]["source"] == "Eric Hobsbawm"
+    # an "according to" outside any bracket still voices the sentence
+    (g,) = [f for f in analyse_text("According to Eric Hobsbawm, Tamsin Voll was arrested on 3 April 1921.", PEOPLE)
+            if f.type == "arrest"]
+    assert g.voice == "Eric Hobsbawm"
+
+
+def test_a_bracketed_alternative_with_its_source_is_a_second_claim_that_disagrees(tmp_path: Path) -> None:
+    kb = kb_of(tmp_path, "Tamsin Voll was a printer in Cardiff.\n\n"
+                         "Voll was arrested on 3 April (9 April according to Eric Hobsbawm) 1921.\n\n"
+                         "Marcel Duroc was tried on 2 April (5 April according to Jules Michelet) 1871.\n\n"
+                         "Ivan Petrov was released on 14 March (20 March according to Mary Beard) 1925.")
+    assert [sides(c) for c in date_conflicts(kb, "Voll")] == [{"1921-04-03": "author", "1921-04-09": "Eric Hobsbawm"}]
+    assert [sides(c) for c in date_conflicts(kb, "Duroc")] == [{"1871-04-02": "author", "1871-04-05": "Jules Michelet"}]
+    assert [sides(c) for c in date_conflicts(kb, "Petrov")] == [{"1925-03-14": "author", "1925-03-20": "Mary Beard"}]
+
+
+def test_another_calendars_reading_or_an_unattributed_one_is_no_disagreement(tmp_path: Path) -> None:
+    kb = kb_of(tmp_path, "Ivan Petrov was arrested on 25 October (7 November) 1917 in Perm.\n\n"
+                         "Marcel Duroc was arrested on 12 (or 14) May 1871.")
+    assert date_conflicts(kb, "Petrov") == [] and date_conflicts(kb, "Duroc") == []
+
+
+def test_a_death_date_in_the_lead_bracket_disagrees_with_a_shooting_the_next_day(tmp_path: Path) -> None:
+    kb = kb_of(tmp_path, "Ivan Petrov (Russian: Ivan Petrov; 4 May 1938) was a rifleman from Perm.\n\n"
+                         "Petrov was tried on 2 May 1938. He was shot the next day.")
+    (c,) = date_conflicts(kb, "Petrov")
+    assert set(sides(c)) == {"1938-05-04", "1938-05-03"}
+    # the lead bracket agreeing with the story: no conflict
+    kb2 = kb_of(tmp_path / "b", "Marcel Duroc (French: Marcel Du Roc; 3 May 1871) was a printer.\n\n"
+                               "Duroc was tried on 2 May 1871. He was shot the next day.")
+    assert date_conflicts(kb2, "Duroc") == []
