@@ -14,7 +14,7 @@ from kartoteka.api import KB
 from kartoteka.extract.stage import extract
 from kartoteka.extract.testing import analyse_text, build_analysis
 
-PEOPLE = {"Tamsin Voll": "person", "Voll": "person", "Ivan Petrov": "person", "Petrov": "person",
+PEOPLE = {"Harbour Commission": "organization", "Tamsin Voll": "person", "Voll": "person", "Ivan Petrov": "person", "Petrov": "person",
           "Marcel Duroc": "person", "Duroc": "person", "Eric Hobsbawm": "person", "Jules Michelet": "person",
           "Mary Beard": "person"}
 
@@ -74,3 +74,39 @@ def test_a_death_date_in_the_lead_bracket_disagrees_with_a_shooting_the_next_day
     kb2 = kb_of(tmp_path / "b", "Marcel Duroc (French: Marcel Du Roc; 3 May 1871) was a printer.\n\n"
                                "Duroc was tried on 2 May 1871. He was shot the next day.")
     assert date_conflicts(kb2, "Duroc") == []
+
+
+def test_a_founding_day_against_that_day_of_a_later_paragraph(tmp_path: Path) -> None:
+    text = ("The Harbour Commission was the port authority of Danzig. Established on 5 December (Old Style) "
+            "1890 by the city council, it came under the control of Marcel Duroc.\n\n"
+            "On {day} 1890, the members gathered in the town hall to discuss its powers.\n\n"
+            "That day, the council confirmed the creation of the Harbour Commission.")
+    kb = kb_of(tmp_path / "a", text.format(day="7 December"))
+    (c,) = [c for c in date_conflicts(kb, "Harbour Commission") if c["type"] == "founding"]
+    assert {v["value"] for v in c["values"]} == {"1890-12-05", "1890-12-07"}
+    # the Old Style day's New Style reading (12 days on in the 1890s) is the same day
+    kb = kb_of(tmp_path / "b", text.format(day="17 December"))
+    assert date_conflicts(kb, "Harbour Commission") == []
+
+
+def test_two_days_a_julian_lag_apart_are_one_day_in_two_calendars() -> None:
+    from kartoteka.compare.facts import Fact, date_use, two_calendars
+    from kartoteka.compare.grouping import dates_disagree
+    from kartoteka.extract.dates import alternative_claim, parse_date
+
+    def fact(text: str) -> Fact:
+        d = parse_date(text)
+        assert d is not None
+        alt = alternative_claim(d)
+        f = Fact(id="x", doc="d", doc_id=1, type="founding", subject="s", roles={}, start=0, end=0,
+                 quote=f"It was founded on {text}.", date_text=d.text, date_start=d.start, date_end=d.end,
+                 precision=d.precision, attrs={"date_alternative": alt} if alt else {})
+        f.date_use = date_use(f)
+        return f
+
+    assert two_calendars(fact("25 October 1917"), fact("7 November 1917"))
+    assert not dates_disagree(fact("25 October 1917"), fact("7 November 1917"))
+    assert not dates_disagree(fact("5 (17) March 1881"), fact("17 March 1881"))
+    assert dates_disagree(fact("5 March 1881"), fact("19 March 1881"))  # 14 days: beyond the lag
+    assert dates_disagree(fact("25 October 1937"), fact("7 November 1937"))  # long after the switch
+    assert dates_disagree(fact("December 5 (Old Style) 1917"), fact("20 December 1917"))

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from kartoteka.compare.facts import PRECISION_RANK, Fact, family_of, gap_days, overlaps, rules
+from kartoteka.compare.facts import PRECISION_RANK, Fact, family_of, gap_days, overlaps, rules, two_calendars
 from kartoteka.compare.offices import same_office
 
 _USE_RANK = {"firm": 0, "partial": 1, "weak": 2, "none": 3}
@@ -113,7 +113,7 @@ def dates_disagree(a: Fact, b: Fact) -> bool:
         return False
     assert a.date_start and a.date_end and b.date_start and b.date_end
     gap = gap_days(a.date_start, a.date_end, b.date_start, b.date_end)
-    return gap > _slack(a.type, b.type)
+    return gap > _slack(a.type, b.type) and not two_calendars(a, b)
 
 
 def _slack(a: str, b: str) -> int:
