@@ -110,3 +110,18 @@ def test_two_days_a_julian_lag_apart_are_one_day_in_two_calendars() -> None:
     assert dates_disagree(fact("5 March 1881"), fact("19 March 1881"))  # 14 days: beyond the lag
     assert dates_disagree(fact("25 October 1937"), fact("7 November 1937"))  # long after the switch
     assert dates_disagree(fact("December 5 (Old Style) 1917"), fact("20 December 1917"))
+
+
+def count_conflicts(kb: KB) -> list[set[str]]:
+    return [{v["value"] for v in c["values"]} for c in kb.conflicts() if c["type"] == "count"]
+
+
+def test_a_count_of_happenings_rejected_for_another_is_a_conflict(tmp_path: Path) -> None:
+    kb = kb_of(tmp_path / "a", "Marcel Duroc rejects the claim made by Ivan Petrov that only 40 executions were carried "
+                               "out in the first year of the Harbour Commission's existence, showing that the true "
+                               "number was 310 executions.")
+    assert count_conflicts(kb) == [{"40", "310"}]
+    # two years' counts, or a rise told in one sentence, are no disagreement
+    kb = kb_of(tmp_path / "b", "The Harbour Commission carried out 40 executions in 1919 and 310 executions in 1920.\n\n"
+                               "Under Duroc the Harbour Commission went from 200 arrests to 260 arrests.")
+    assert count_conflicts(kb) == []

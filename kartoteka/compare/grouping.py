@@ -290,9 +290,22 @@ def count_groups(facts: list[Fact], types: dict[str, str]) -> list[Group]:
     return groups
 
 
+def _undated_parts(claims: list[Claim]) -> list[list[Claim]]:
+    """Undated counts stand alone (nothing says they count at one time), except those of one
+    sentence that rejects one for another ("not 22 but 884"): the source says they are one."""
+    by_sentence: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+    for c in claims:
+        by_sentence[(c.lead.doc_id, c.lead.start)].append(c)
+    parts: list[list[Claim]] = []
+    for cs in by_sentence.values():
+        stances = {c.stance for c in cs}
+        parts.extend([cs] if {"disputes", "asserts"} <= stances else [[c] for c in cs])
+    return parts
+
+
 def _count_clusters(claims: list[Claim]) -> list[list[Claim]]:
     dated = [c for c in claims if c.date_ok()]
-    parts: list[list[Claim]] = [[c] for c in claims if not c.date_ok()]
+    parts: list[list[Claim]] = _undated_parts([c for c in claims if not c.date_ok()])
     clusters: list[list[Claim]] = []
     for c in sorted(dated, key=lambda c: c.lead.date_start or ""):
         home = next((k for k in clusters if all(dates_agree(c.lead, o.lead) for o in k)), None)
