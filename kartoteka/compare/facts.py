@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -149,6 +149,33 @@ def _day(iso: str) -> date:
     return date(y, m, min(d, 28)) if d > 28 else date(y, m, d)
 
 
+def two_calendars(a: Fact, b: Fact) -> bool:
+    """Whether two days are one day in the Julian and the Gregorian calendar: one source's own
+    other-calendar reading ("5 (18) December", "December 5 (Old Style)") is the other's date, or
+    two single days before the Julian calendar's last use lie exactly its lag apart ("25 October"
+    and "7 November" 1917). Days further apart disagree beyond what the calendars explain."""
+    for x, y in ((a, b), (b, a)):
+        alt = x.attrs.get("date_alternative")
+        if isinstance(alt, dict) and alt.get("calendar") and alt.get("start") and y.date_start and y.date_end \
+                and overlaps(str(alt["start"]), str(alt.get("end") or alt["start"]), y.date_start, y.date_end):
+            return True
+    if a.precision != "day" or b.precision != "day" or not a.date_start or not b.date_start:
+        return False
+    if a.date_start != a.date_end or b.date_start != b.date_end:
+        return False
+    early, late = sorted((a.date_start, b.date_start))
+    if late >= str(rules()["julian_last_used"]):
+        return False
+    return (_day(late) - _day(early)).days == julian_lag(_day(late))
+
+
+def julian_lag(day: date) -> int:
+    """Days the Julian calendar runs behind the Gregorian on a Gregorian ``day`` (10 from 1582,
+    one more for each century year the Julian calendar makes a leap year and the Gregorian not)."""
+    y = day.year if (day.month, day.day) > (2, 28) else day.year - 1
+    return 10 + sum(1 for c in range(1700, y + 1, 100) if c % 400)
+
+
 def interval_of(value: str) -> tuple[str, str]:
     """A reference date written at its precision ("1937", "1937-06", "1937-06-12") as an interval."""
     parts = value.split("-")
@@ -210,12 +237,22 @@ def asserted(f: Fact) -> bool:
     return False
 
 
-def subject_named(f: Fact) -> bool:
-    """Whether the sentence names the subject itself rather than a pronoun standing for it."""
+def subject_named(f: Fact, before: str = "") -> bool:
+    """Whether the sentence names the subject itself rather than a pronoun standing for it; or,
+    for a body, an "it" in a sentence with no person pronoun where ``before`` (the text just before
+    the sentence) names the body (extract.bodyref takes "it" only so)."""
     name = str(f.attrs.get("subject_text") or "")
     if not name:
         return True
-    return _fold(name) in _fold(f.quote)
+    if _fold(name) in _fold(f.quote):
+        return True
+    words = set(_words(f.quote))
+    return "it" in words and not words & _PERSON_PRONOUNS and _fold(name) in _fold(before)
+
+
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "they", "them", "their"})
+# How far back an "it" for a body may find its name: the sentence before, at most.
+_BODY_BACK_CHARS = 400
 
 
 def _fold(text: str) -> str:
@@ -304,9 +341,33 @@ def load_facts(conn: sqlite3.Connection) -> list[Fact]:
         )
         f.date_use = date_use(f)
         f.asserted = asserted(f)
-        f.subject_sure = subject_named(f)
+        f.subject_sure = subject_named(f, texts[doc_id][max(0, f.start - _BODY_BACK_CHARS):f.start])
         out.append(f)
+        alt = alternative_fact(f)
+        if alt is not None:
+            out.append(alt)
     return out
+
+
+def alternative_fact(f: Fact) -> Fact | None:
+    """The second claim of a date given with a bracketed alternative that names its source ("12 May
+    (16 May according to X)"): the main date is the source's own, the bracket is X's reading, a
+    claim of X's voice in the same sentence (same factoid id: one stored row, two claims). Another
+    calendar's reading ("5 (18) December") or an unattributed one ("12 (or 16) May") is none: the
+    first is one date, the second the source's own doubt."""
+    alt = f.attrs.get("date_alternative")
+    if not isinstance(alt, dict) or not alt.get("source") or alt.get("calendar") or not alt.get("start"):
+        return None
+    if str(alt["source"]).lower() == f.voice.lower() or f.date_use not in ("firm", "partial"):
+        return None
+    attrs = {k: v for k, v in f.attrs.items() if k != "date_alternative"}
+    attrs["alternative_of"] = f.date_text
+    other = replace(f, date_text=str(alt.get("text") or ""), date_start=str(alt["start"]),
+                    date_end=str(alt.get("end") or alt["start"]), precision=str(alt.get("precision") or "day"),
+                    voice=str(alt["source"]), attrs=attrs)
+    # the bracket borrows the main date's year ("12 May (16 May ...) 1937"): as firm as it
+    other.date_use = f.date_use
+    return other
 
 
 def _pages(conn: sqlite3.Connection) -> dict[int, list[tuple[int, int, str]]]:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from kartoteka.compare.facts import PRECISION_RANK, Fact, family_of, gap_days, overlaps, rules
+from kartoteka.compare.facts import PRECISION_RANK, Fact, family_of, gap_days, overlaps, rules, two_calendars
 from kartoteka.compare.offices import same_office
 
 _USE_RANK = {"firm": 0, "partial": 1, "weak": 2, "none": 3}
@@ -113,7 +113,7 @@ def dates_disagree(a: Fact, b: Fact) -> bool:
         return False
     assert a.date_start and a.date_end and b.date_start and b.date_end
     gap = gap_days(a.date_start, a.date_end, b.date_start, b.date_end)
-    return gap > _slack(a.type, b.type)
+    return gap > _slack(a.type, b.type) and not two_calendars(a, b)
 
 
 def _slack(a: str, b: str) -> int:
@@ -290,9 +290,22 @@ def count_groups(facts: list[Fact], types: dict[str, str]) -> list[Group]:
     return groups
 
 
+def _undated_parts(claims: list[Claim]) -> list[list[Claim]]:
+    """Undated counts stand alone (nothing says they count at one time), except those of one
+    sentence that rejects one for another ("not 22 but 884"): the source says they are one."""
+    by_sentence: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+    for c in claims:
+        by_sentence[(c.lead.doc_id, c.lead.start)].append(c)
+    parts: list[list[Claim]] = []
+    for cs in by_sentence.values():
+        stances = {c.stance for c in cs}
+        parts.extend([cs] if {"disputes", "asserts"} <= stances else [[c] for c in cs])
+    return parts
+
+
 def _count_clusters(claims: list[Claim]) -> list[list[Claim]]:
     dated = [c for c in claims if c.date_ok()]
-    parts: list[list[Claim]] = [[c] for c in claims if not c.date_ok()]
+    parts: list[list[Claim]] = _undated_parts([c for c in claims if not c.date_ok()])
     clusters: list[list[Claim]] = []
     for c in sorted(dated, key=lambda c: c.lead.date_start or ""):
         home = next((k for k in clusters if all(dates_agree(c.lead, o.lead) for o in k)), None)

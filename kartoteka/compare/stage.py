@@ -180,12 +180,19 @@ def _write(conn: sqlite3.Connection, docs: dict[int, dict[str, Any]], facts: lis
         conn.executemany(
             "INSERT INTO factoid_groups (factoid_id, group_id, corroboration, info) VALUES (?,?,?,?)",
             [(f.id, info.get(f.id, {}).get("group", ""), info.get(f.id, {}).get("corroboration", 0),
-              json.dumps(info.get(f.id, {}), ensure_ascii=False)) for f in facts])
+              json.dumps(info.get(f.id, {}), ensure_ascii=False)) for f in _stored(facts)])
         conn.execute("DELETE FROM conflicts")
         conn.executemany(
             "INSERT INTO conflicts (id, entity_id, type, field, kind, data, docs, event_id, rank) VALUES (?,?,?,?,?,?,?,?,?)",
             [(c.id, c.entity, c.type, c.field, c.kind, json.dumps(_data(c), ensure_ascii=False), json.dumps(c.docs),
               c.event, _rank_value(c)) for c in conflicts])
+
+
+def _stored(facts: list[Fact]) -> list[Fact]:
+    """One fact per stored row: the row's own claim, not the second claim of its bracketed
+    alternative (facts.alternative_fact), which shares its id."""
+    seen: set[str] = set()
+    return [f for f in facts if not (f.id in seen or seen.add(f.id))]
 
 
 def _rank_value(c: Conflict) -> int:
@@ -205,7 +212,9 @@ def _write_events(conn: sqlite3.Connection, events: list[Event]) -> None:
               (e.date or {}).get("end"), (e.date or {}).get("precision"), int(bool((e.date or {}).get("disputed"))),
               e.sources, e.independent, e.conflict) for e in events])
         conn.executemany(
-            "INSERT INTO event_factoids (event_id, factoid_id, voice, stance, witness, independent)"
+            # a bracketed alternative is a second claim of its stored row (facts.alternative_fact):
+            # the row joins its event once, as the main claim
+            "INSERT OR IGNORE INTO event_factoids (event_id, factoid_id, voice, stance, witness, independent)"
             " VALUES (?,?,?,?,?,?)",
             [(e.id, m.fact.id, m.fact.voice, m.stance, m.witness, int(m.independent)) for e in events for m in e.members])
 

@@ -31,6 +31,23 @@ declare("spaced_thousands", "gate",
          ("By 1938, 3, 100 officers of the Red Army had been arrested.", [("count", "red_army=3100", None)])])
 
 
+declare("happening_count", "candidates",
+        "a number of happenings ('22 executions', 'the true number was 884 arrests') in a sentence "
+        "that names one organization is a count of that body's happenings, the event noun what it counts",
+        [("In its first year the Orlov Commission carried out 310 executions.", [("count", "orlov_commission=310", None)]),
+         ("Ivan Petrov doubts that the NKVD made only 40 arrests in Kazan that winter.",
+          [("count", "nkvd=40", None)]),
+         ("Marcel Duroc showed that the Commune Council ordered 25 expulsions, not 12.",
+          [("count", "commune_council=25", None)])])
+
+
+# A note reference the tokenizer left glued to the word before it: "executions.[30".
+_GLUED_NOTE = re.compile(r"[.,;:]*\[\d*\]?$")
+_DEFINITE = frozenset({"the", "these", "those", "this", "that", "its", "their", "his", "her"})
+# Noun triggers that name a standing (a membership, an office), not a happening one can count.
+_NOT_HAPPENINGS = frozenset({"membership", "appointment", "election", "count"})
+
+
 class CountingMixin:
     """Count factoids for PassageExtractor."""
 
@@ -105,7 +122,54 @@ class CountingMixin:
                 out.append(Candidate("count", subj, (s_start, s_end), {"subject": subj.entity_id}, date, str(value),
                                      self.voice_for(tok, sent, stored), self.hedged(tok, sent), False,
                                      round(0.75 * dconf, 3), attrs))
+        return out + (self.happening_counts() if on("happening_count") else [])
+
+    def happening_counts(self) -> list[Candidate]:
+        """Counts of happenings: a number modifying a plural event noun (a noun trigger of the
+        lexicon: "22 executions", "884 arrests"), filed under the one organization its sentence
+        names (none, or two, and the body is not known)."""
+        out: list[Candidate] = []
+        min_value = int(self.lex.count.get("min_value", 2))
+        for sent in self.doc.sents:
+            bodies = {m.entity_id: m for t in sent if (m := self.mention_at(t)) is not None
+                      and m.entity_id and self.etype(m) == "organization"}
+            if len(bodies) != 1:
+                continue
+            body = next(iter(bodies.values()))
+            for tok in sent:
+                noun = tok.head
+                what = self._happening_noun(noun) if tok.dep_ == "nummod" and not self.footnote_marker(tok) else None
+                if what is None:
+                    continue
+                value = parse_number(self._number_text(tok))
+                if value is None or value < min_value or tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT"):
+                    continue
+                s_start, s_end = self.sentence_span(sent)
+                pred = noun.head if noun.dep_ in SUBJ_DEPS and verbish(noun.head) else None
+                date, dconf = self.date_for(pred if pred is not None else tok, sent, set())
+                attrs: dict[str, Any] = {"what": what, "number_text": self._number_text(tok),
+                                         "rule": "happening_count"}
+                out.append(Candidate("count", body, (s_start, s_end), {"subject": body.entity_id}, date, str(value),
+                                     self.voice_for(tok, sent, self.p.to_stored(s_start, s_end)),
+                                     self.hedged(tok, sent), False, round(0.7 * dconf, 3), attrs))
         return out
+
+    def _happening_noun(self, noun: Any) -> str | None:
+        """The lemma of a plural noun that names happenings ("executions", or "executions.[30"
+        with a note reference glued on by the tokenizer), not people ("members", "victims"):
+        a noun trigger of the lexicon of a type that is no membership or office."""
+        if any(c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in noun.children):
+            return None  # "the two trials of X" refers to trials told of, it counts nothing
+        text = _GLUED_NOTE.sub("", noun.text).lower()
+        if not text.endswith("s") or (noun.tag_ != "NNS" and text == noun.text.lower()):
+            return None
+        for lemma in (noun.lemma_.lower(), text[:-1], text[:-2] if text.endswith("es") else ""):
+            trigs = self.lex.by_lemma.get(lemma, [])
+            if lemma in self.lex.person_nouns or not trigs:
+                continue
+            if any(t.is_noun for t in trigs) and not any(t.type in _NOT_HAPPENINGS for t in trigs):
+                return lemma
+        return None
 
     def _number_text(self, tok: Any) -> str:
         toks = [tok]

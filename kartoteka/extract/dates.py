@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from kartoteka.extract.rules import declare, on
+
 PRECISIONS = ("day", "month", "season", "year", "decade")
 
 MONTHS: dict[str, int] = {}
@@ -82,8 +84,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?:(?P<n>{_NUM_RE})\s+(?P<unit>{_UNIT_RE})\s+(?P<dir>later|afterwards|after that|earlier|before(?=\s*[,.;:)!?\u2014]|\s*$))"
         rf"|(?:the|on\s+the)\s+(?P<rel>next|following|previous|preceding|same)\s+(?P<unit2>day|week|month|year|morning|evening|night|spring|summer|autumn|fall|winter|January|February|March|April|June|July|August|September|October|November|December))\b",
         re.I)),
-    # that autumn / that year / that spring
-    ("deictic", re.compile(rf"\b(?:that|this)\s+(?P<unit>year|{_SEASON_RE})\b", re.I)),
+    # that autumn / that year / that spring; that day / that same evening / that month (never
+    # "this day", which is mostly "to this day", the writer's present)
+    ("deictic", re.compile(rf"\b(?:(?:that|this)\s+(?P<unit>year|{_SEASON_RE})"
+                           rf"|that\s+(?:very\s+|same\s+)?(?P<near>day|morning|afternoon|evening|night|month))\b", re.I)),
     # on 29 December / 15 or 16 December / September 4 (partial: the year from context)
     ("dm", re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:(?:\s*-\s*|\s+(?:or|and|to)\s+)(?P<day2>[0-3]?\d))?\s+(?P<month>{_MONTH_RE})(?![\s,]*\d)", re.I)),
     ("md", re.compile(rf"\b(?P<month>{_MONTH_RE})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![,\s]*\d)(?!\s*(?:percent|per))", re.I)),
@@ -94,6 +98,15 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # in the spring / the following spring (partial season)
     ("season", re.compile(rf"\b(?:in|during|by)\s+(?:the\s+)?(?P<qual>early|late)?\s*(?P<season>{_SEASON_RE})\b(?!\s+(?:of\s+)?\d)", re.I)),
 ]
+
+declare("anaphoric_day", "date",
+        "'that day', 'that same evening', 'that month' point back to the day (or month) the story "
+        "last dated, as 'the same day' does ('to this day' is the writer's present, not a date)",
+        [("On 4 May 1911 the strike began in Lyon.\n\nThat day, Marcel Duroc was arrested.", [("arrest", "duroc", "1911-05-04")]),
+         ("Ivan Petrov reached Kazan on 2 March 1920 with his brother.\n\nPetrov was arrested that same evening.",
+          [("arrest", "petrov", "1920-03-02")]),
+         ("The congress opened on 9 July 1926 in Moscow.\n\nAnna Volkova was expelled from the Writers' Union that day.",
+          [("expulsion", "volkova", "1926-07-09")])])
 
 _ABSOLUTE = {"dmy", "mdy", "my", "season_year", "decade", "year_range", "year", "garbled"}
 
@@ -287,6 +300,13 @@ def resolve(expr: DateExpr, anchor: DateValue | None = None) -> DateValue | None
     if k == "season":
         return season_value(t, ay, g("season") or "", relative=True)
     if k == "deictic":
+        near = (g("near") or "").lower()
+        if near and not on("anaphoric_day"):
+            return None
+        if near:  # "that day": the anchor's own day (or month), at no finer precision than it has
+            if near == "month" and anchor.precision == "day":
+                return month_value(t, ay, am, relative=True)
+            return replace(anchor, text=t, relative=True, inferred=False)
         unit = (g("unit") or "").lower()
         if unit == "year":
             return year_value(t, ay, relative=True)
@@ -476,19 +496,26 @@ def alternative(expr: DateExpr, value: DateValue | None) -> DateValue | None:
 # -- life spans after a name --------------------------------------------------------------------
 
 _SPAN_DATE = rf"(?:(?:c\.|ca\.|circa|about)\s*)?(?:{_DAY_RE}\s+{_MONTH_RE},?\s+|{_MONTH_RE}\s+[0-3]?\d,?\s+)?{_YEAR_RE}"
+_FULL_DAY = rf"(?:{_DAY_RE}\s+{_MONTH_RE},?\s+|{_MONTH_RE}\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+){_YEAR_RE}"
 LIFESPAN_RE = re.compile(
     rf"\(\s*(?:(?P<born>{_SPAN_DATE})\s*(?:-|\u2013|\u2014|to)\s*(?P<died>{_SPAN_DATE}|\?)?"
-    rf"|(?:born|b\.)\s+(?P<born_only>{_SPAN_DATE})|(?:died|d\.)\s+(?P<died_only>{_SPAN_DATE}))\s*\)", re.I)
+    rf"|(?:born|b\.)\s+(?P<born_only>{_SPAN_DATE})|(?:died|d\.)\s+(?P<died_only>{_SPAN_DATE})"
+    # the birth left out: "(? - 11 June 1937)", "(- 1937)", or the name's other forms and then one
+    # full day alone, "(Latvian: Janis Ozols; 11 June 1937)" (a lone year there may be a citation)
+    rf"|(?:[^()\d]{{0,200}}?;\s*)?\??\s*(?:-|\u2013|\u2014)\s*(?P<died_end>{_SPAN_DATE})"
+    rf"|[^()\d]{{0,200}}?;\s*(?P<died_lone>{_FULL_DAY}))\s*\)", re.I)
 
 
 @dataclass(frozen=True)
 class LifeSpan:
-    """A bracketed "(1890-1941)", "(b. 1894)" or "(3 May 1890 - 9 June 1941)" in ``text``."""
+    """A bracketed "(1890-1941)", "(b. 1894)" or "(3 May 1890 - 9 June 1941)" in ``text``;
+    ``unborn`` where the birth is left out ("(? - 1937)", "(Latvian: X; 11 June 1937)")."""
 
     begin: int
     stop: int
     born: DateValue | None
     died: DateValue | None
+    unborn: bool = False
 
 
 def lifespans(text: str) -> list[LifeSpan]:
@@ -498,7 +525,8 @@ def lifespans(text: str) -> list[LifeSpan]:
     # "(8 October [O.S. 26 September] 1892 - ...)": the other calendar's day blanked, offsets kept
     plain = re.sub(r"\[[^\[\]()]{0,40}\]", lambda b: " " * len(b.group(0)), text)
     for m in LIFESPAN_RE.finditer(plain):
-        born, died = m.group("born") or m.group("born_only"), m.group("died") or m.group("died_only")
+        born = m.group("born") or m.group("born_only")
+        died = m.group("died") or m.group("died_only") or m.group("died_end") or m.group("died_lone")
         bv = parse_date(" ".join(born.split())) if born else None
         dv = parse_date(" ".join(died.split())) if died and died != "?" else None
         if bv is not None and dv is not None and (dv.start or "") < (bv.start or ""):
@@ -507,7 +535,7 @@ def lifespans(text: str) -> list[LifeSpan]:
             continue
         if bv is None and dv is None:
             continue
-        out.append(LifeSpan(m.start(), m.end(), bv, dv))
+        out.append(LifeSpan(m.start(), m.end(), bv, dv, bool(m.group("died_end") or m.group("died_lone"))))
     return out
 
 

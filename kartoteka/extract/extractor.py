@@ -21,6 +21,7 @@ from typing import Any
 
 from kartoteka.analysis import Mention, Passage, Segment
 from kartoteka.extract.arguments import Args
+from kartoteka.extract.bodyref import organization_pronouns
 from kartoteka.extract.coref import CorefMixin
 from kartoteka.extract.counting import CountingMixin
 from kartoteka.extract.dating import DatingMixin
@@ -136,6 +137,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         self.made: dict[int, Mention | None] = {}  # token -> mention made for a name NER missed
         self.coref_map: dict[int, Mention] = {}  # filled by the pass (which reads it as it stands)
         self.coref_map = self._coref_pass()
+        self.coref_map.update(organization_pronouns(self))  # "it" for a body: bodyref.py
         self.dates = self._dates()
         self.quotes = self._quotes()
         self.inline = [(m.start(), m.end(), voice) for rx, voice in lex.inline_layers for m in rx.finditer(passage.body)]

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from kartoteka.extract.dates import DateValue, lifespans
+from kartoteka.extract.rules import declare, on
 from kartoteka.extract.state import Candidate
 
 NAME = "lifespan"
@@ -21,11 +22,23 @@ PHENOMENON = "a bracketed life span after a person's name gives their birth and 
 _BEFORE = re.compile(r"\S\s*$")
 
 
+declare("birth_left_out", "candidates",
+        "a life-date bracket after a person's name whose birth is left out (unknown, or lost with "
+        "its template: '(? - 1937)', '(Latvian: X; 11 June 1937)') still gives the death; after the "
+        "name's other forms only a full day counts, since a lone year there may be a citation",
+        [("Ivan Petrov (Russian: Ivan Petrov; 4 May 1938) was a rifleman from Perm.", [("death", "petrov", "1938-05-04")]),
+         ("Anna Volkova (? \u2013 9 October 1944) taught in Kazan.", [("death", "volkova", "1944-10-09")]),
+         ("Marcel Duroc (French: Marcel Du Roc; 1 March 1871) was a printer in Lyon.",
+          [("death", "duroc", "1871-03-01")])])
+
+
 def lifespan_candidates(px: Any) -> list[Candidate]:
     """Birth and death candidates for every bracketed life span right after a person's name."""
     body = px.p.body
     out: list[Candidate] = []
     for ls in lifespans(body):
+        if ls.unborn and not on("birth_left_out"):
+            continue
         if not _BEFORE.search(body[:ls.begin]):
             continue
         tok = _token_before(px.doc, ls.begin)

@@ -13,6 +13,7 @@ Kinds of rule (the ``kind`` field says where the engine calls it):
   coref          how a pronoun or a description finds its person
   candidates     further factoids from a phrase with no trigger verb ("X, head of Y")
   gate           conditions under which a trigger fires at all
+  date           how a date expression is read (the anchor an anaphoric "that day" points back to)
 
 Each fixture is (text, [(type, subject surname or name key, date prefix or None), ...]): the
 factoids a rule's phenomenon must give on that text ("!type": must not give; "key=V": with value V). tests/test_extract_rules.py runs them all,
@@ -40,7 +41,7 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
-KINDS = ("noun-subject", "verb-subject", "expand", "coref", "candidates", "gate")
+KINDS = ("noun-subject", "verb-subject", "expand", "coref", "candidates", "gate", "date")
 
 
 def rule(name: str, kind: str, phenomenon: str,

@@ -94,7 +94,9 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
             f = to_factoid(a, p, c)
             f.attrs.update({"date_alternative": alt} if (alt := alternative_claim(c.date)) else {})  # dates.py
             # a second office of one verb ("appointed A in 1934 and B in 1935") is its own event
-            key = (f.type, f.subject_id, f.start, f.end, f.negated, f.roles.get("office") if f.attrs.get("own_event") else None)
+            # and so is each number of happenings ("not 22 but 884 executions": counting.py)
+            key = (f.type, f.subject_id, f.start, f.end, f.negated, f.roles.get("office") if f.attrs.get("own_event")
+                   else f.value if f.attrs.get("rule") == "happening_count" else None)
             old = found.get(key)
             found[key] = f if old is None else merge(old, f)
     return sorted(found.values(), key=lambda f: (f.start, f.type))
@@ -149,7 +151,8 @@ def to_factoid(a: Analysis, p: Any, c: Candidate) -> Factoid:
     d = c.date
     f = Factoid(
         id=factoid_id(a.doc, start, end, c.type, c.subject.entity_id,
-                      ("neg" if c.negated else "") + (str(c.roles.get("office")) if c.attrs.get("own_event") else "")),
+                      ("neg" if c.negated else "") + (str(c.roles.get("office")) if c.attrs.get("own_event") else "")
+                      + (f"={c.value}" if c.attrs.get("rule") == "happening_count" else "")),
         type=c.type, subject_id=c.subject.entity_id, start=start, end=end, roles=c.roles,
         date_text=d.text if d else None, date_start=d.start if d else None, date_end=d.end if d else None,
         date_precision=d.precision if d else None, date_flag=d.flag if d else None, value=c.value,

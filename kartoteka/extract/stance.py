@@ -15,6 +15,21 @@ from kartoteka.extract.syntax import (
 )
 
 
+def bracketed_apart(sent: Any, t: Any, trig: Any) -> bool:
+    """Whether token ``t`` stands inside a bracket of ``sent`` that does not hold ``trig``."""
+    depth, opened = 0, []
+    for x in sent:
+        if x.text in ("(", "["):
+            opened.append(x.i)
+            depth += 1
+        elif x.text in (")", "]") and opened:
+            begin = opened.pop()
+            depth -= 1
+            if begin < t.i < x.i and not begin < trig.i < x.i:
+                return True
+    return False
+
+
 class StanceMixin:
     """Voice, hedging, negation and irrealis for PassageExtractor."""
 
@@ -65,7 +80,9 @@ class StanceMixin:
                     return sp
             child = a
         for t in sent:
-            if t.lower_ in self.lex.according_to:
+            # "arrested on 12 May (16 May according to X)": a bracket that leaves the trigger out
+            # gives X's reading of something else in the sentence, not the voice of the whole
+            if t.lower_ in self.lex.according_to and not bracketed_apart(sent, t, trig):
                 for p in t.children:
                     if p.dep_ == "prep":
                         for pobj in p.children:

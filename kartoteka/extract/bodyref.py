@@ -1,0 +1,65 @@
+""""It" for a body: the subject pronoun of a main clause that goes back to the organization the
+sentence before was about ("The Commune Council met in March. Established by the voters, it
+governed Paris"). The person pronouns (coref.py) never take "it"; a body's founding, renaming or
+dissolution is often told of it in the very next sentence.
+
+Conservative: only a main clause's subject, only where the sentence before (in the same passage)
+has an organization in its own subject phrase ("The X, commonly known as Y, was ...") and that
+phrase names no other organization; a chain of such sentences ("It was ... It was ...") carries
+the body on. A function of one passage's extractor, called once after the person pronouns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kartoteka.analysis import Mention
+from kartoteka.extract.rules import declare, on
+from kartoteka.extract.syntax import SUBJ_DEPS
+
+declare("organization_it", "coref",
+        "a main clause's subject 'it' is the organization the sentence before has as (or in) its "
+        "subject, where that is the only organization there",
+        [("The Commune Council met in Paris that spring. Established on 28 March 1871 by the voters, it "
+          "governed the city for two months.", [("founding", "commune_council", "1871-03-28")]),
+         ("The Academy of Sciences moved to Moscow in 1934. It was founded in 1724.",
+          [("founding", "academy_of_sciences", "1724")]),
+         ("The Socialist League, known to its members simply as the League, grew quickly. It was established "
+          "in 1884 by Marcel Duroc.", [("founding", "socialist_league", "1884")])])
+
+
+def organization_pronouns(px: Any) -> dict[int, Mention]:
+    """Token index of each main-clause subject "it" -> the organization it stands for."""
+    if not on("organization_it"):
+        return {}
+    out: dict[int, Mention] = {}
+    sents = list(px.doc.sents)
+    for prev, sent in zip(sents, sents[1:], strict=False):
+        body = _subject_body(px, prev, out)
+        if body is None:
+            continue
+        for tok in sent:
+            if tok.lower_ == "it" and tok.dep_ in SUBJ_DEPS and _main_clause(tok.head):
+                out[tok.i] = body
+                break
+    return out
+
+
+def _main_clause(verb: Any) -> bool:
+    return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+
+
+def _subject_body(px: Any, sent: Any, found: dict[int, Mention]) -> Mention | None:
+    """The one organization in the subject phrase of ``sent``'s main clause (or the body an "it"
+    there already stands for)."""
+    subj = next((c for c in sent.root.children if c.dep_ in SUBJ_DEPS), None)
+    if subj is None:
+        return None
+    if subj.i in found:
+        return found[subj.i]
+    bodies: dict[str, Mention] = {}
+    for t in subj.subtree:
+        m = px.mention_at(t)
+        if m is not None and m.entity_id and px.etype(m) == "organization":
+            bodies.setdefault(m.entity_id, m)
+    return next(iter(bodies.values())) if len(bodies) == 1 else None
