@@ -113,11 +113,40 @@ def list_for_judging(conflicts: list[dict[str, Any]], sample: list[dict[str, Any
                   f" {short(s['source']['quote'], 300)}")
 
 
+def conflicts_section(runs: int, times: list[float], summary: dict[str, Any], conflicts: list[dict[str, Any]],
+                      crows: list[str], real: int, spurious: int) -> int:
+    """The recompute time and every conflict with its verdict, in a section of its own."""
+    date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = "\n".join([
+        "## Conflicts on seeds + more, every one judged (issue 14, dev2 phenomena)",
+        "",
+        f"- command: `.venv/bin/python bench/bench_events.py --db KB --runs {runs} --conflicts-only` (KB: seeds +"
+        " more, built with `kartoteka ingest ../shared/corpus/seeds ../shared/corpus/more`; recomputed on a copy)",
+        f"- code: {code_version()}; machine: {machine()}; date: {date}",
+        f"- recompute events, conflicts, corroboration and profiles for the whole KB ({summary.get('factoids')}"
+        f" factoids, {summary.get('documents')} documents): median {statistics.median(times):.2f} s, max"
+        f" {max(times):.2f} s over {runs} runs (target < {TARGET_S:.0f} s)",
+        f"- conflicts listed: {len(conflicts)}; judged {real + spurious}: {real} real, {spurious} spurious"
+        + (f" ({real / (real + spurious):.0%} real)" if real + spurious else "")
+        + f"; unjudged {len(conflicts) - real - spurious} (verdicts in `bench/compare_judgements.yaml`)",
+        "",
+        "| # | entity | what | kind | values [independent witnesses] | verdict |",
+        "|---|---|---|---|---|---|",
+        *crows,
+    ])
+    print(text)
+    write_section("conflicts-only", text)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, required=True, help="a KB of seeds + more (it is copied, not changed)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--list", action="store_true", help="print every conflict and the drawn events in full; write nothing")
+    ap.add_argument("--conflicts-only", action="store_true",
+                    help="time the recompute and table every conflict with its verdict, without the event draw,"
+                         " in a section of its own (<!-- conflicts-only -->)")
     args = ap.parse_args()
     if not args.db.exists():
         print(f"no KB at {args.db}", file=sys.stderr)
@@ -138,6 +167,8 @@ def main() -> int:
         list_for_judging(conflicts, sample)
         return 0
     crows, real, spurious = conflict_rows(conflicts, load(CONFLICT_VERDICTS))
+    if args.conflicts_only:
+        return conflicts_section(args.runs, times, summary, conflicts, crows, real, spurious)
     erows, one, mixed = event_rows(sample, load(EVENT_VERDICTS))
     disputed = sum(1 for e in events if e.get("conflict"))
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")

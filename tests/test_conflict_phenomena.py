@@ -57,6 +57,9 @@ def test_a_bracketed_alternative_with_its_source_is_a_second_claim_that_disagree
     assert [sides(c) for c in date_conflicts(kb, "Voll")] == [{"1921-04-03": "author", "1921-04-09": "Eric Hobsbawm"}]
     assert [sides(c) for c in date_conflicts(kb, "Duroc")] == [{"1871-04-02": "author", "1871-04-05": "Jules Michelet"}]
     assert [sides(c) for c in date_conflicts(kb, "Petrov")] == [{"1925-03-14": "author", "1925-03-20": "Mary Beard"}]
+    # the event keeps the document's own date, marked disputed, over the one it reports
+    (arrest,) = [e for e in kb.events() if e["type"] == "arrest" and "Voll" in e["subject"]["name"]]
+    assert (arrest["date"]["start"], arrest["date"]["disputed"]) == ("1921-04-03", True)
 
 
 def test_another_calendars_reading_or_an_unattributed_one_is_no_disagreement(tmp_path: Path) -> None:

@@ -86,11 +86,14 @@ def event_date(claims: list[Claim], wit: Witnesses) -> dict[str, Any] | None:
     else:
         support: dict[str, set[str]] = defaultdict(set)
         by_value: dict[str, Fact] = {}
+        own: set[str] = set()  # values a document gives in its own voice, not one it reports
         for f in facts:
             v = f.date_value() or ""
             support[v].add(wit.root(f.id))
             by_value.setdefault(v, f)
-        best = max(support, key=lambda v: (len(support[v]), -_width(by_value[v]), v))
+            if f.voice in rules()["independence"]["document_voices"]:
+                own.add(v)
+        best = max(support, key=lambda v: (len(support[v]), v in own, -_width(by_value[v]), v))
         f = by_value[best]
         out = _date(f.date_start or "", f.date_end or f.date_start or "", [f])
         out["disputed"] = True
