@@ -15,7 +15,8 @@ Kinds of rule (the ``kind`` field says where the engine calls it):
   gate           conditions under which a trigger fires at all
 
 Each fixture is (text, [(type, subject surname or name key, date prefix or None), ...]): the
-factoids a rule's phenomenon must give on that text ("!type": must not give; "key=V": with value V). tests/test_extract_rules.py runs them all,
+factoids a rule's phenomenon must give on that text ("!type": must not give; "key=V": with value V;
+"key+role=K": with entity K in that role). tests/test_extract_rules.py runs them all,
 and checks that switching the rule off loses at least one of them.
 """
 
