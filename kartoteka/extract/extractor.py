@@ -116,7 +116,16 @@ declare("attributive_participle", "verb-subject",
         "is a status, so it takes no date from the rest of the sentence",
         [("In 1950 the exiled poet Nadia Soret returned to Paris.", [("exile", "soret", None), ("!exile", "soret", "1950")]),
          ("The arrested officers, such as Ivan Petrov, were moved to Kazan.", [("arrest", "petrov", None)]),
-         ("In 1932 Anna Volkova wrote to exiled writers such as Boris Orlov.", [("exile", "orlov", None)])])
+         ("In 1932 Anna Volkova wrote to exiled writers such as Boris Orlov.", [("exile", "orlov", None)]),
+         ("Olga Brandt helped the deported peasants and workers, such as Gleb Morozov, in 1931.",
+          [("exile", "morozov", None)])])
+
+declare("while_place", "candidates",
+        "a clause of circumstance opened by 'while' gives the place of the main event when the "
+        "event's own clause names none: 'while living in X, Y died'",
+        [("On 3 May 1890, while living in Geneva, Marcel Duroc died.", [("death", "duroc+place=geneva", "1890-05-03")]),
+         ("While staying in Vienna, Emil Hartmann was arrested in 1938.", [("arrest", "hartmann+place=vienna", "1938")]),
+         ("Olga Brandt, while in exile in Kazan, hanged herself in 1941.", [("suicide", "brandt+place=kazan", "1941")])])
 
 declare("symmetric_meeting", "candidates",
         "a meeting, talk or negotiation is an event of each participant, not only of the subject",
@@ -696,7 +705,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         subjects: list[tuple[Mention, float]] = []
         for st in args.subjects:
             # "X, arrested on D, and Y": the participle is X's alone
-            own_only = tok.dep_ in ("acl", "amod") and st.i == tok.head.i
+            # ("the exiled officers and diplomats": a participle before the nouns is of them all)
+            own_only = tok.dep_ in ("acl", "amod") and st.i == tok.head.i and not (tok.i < st.i and on("attributive_participle"))
             subjects += self.expand(st, exclude=args.exclude, conjuncts=not own_only)
         allowed = set(trig.subjects)
         seen: set[str] = set()
@@ -1007,6 +1017,17 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         frame = self.participation_verb(tok)
         if frame is not None:
             own = own | self.own_clause(frame)
+        found = self.place_in(tok, own, skip)
+        if found is None and on("while_place"):
+            for c in tok.children:  # "while living in X, Y died": where the subject was then
+                if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "while" for g in c.children):
+                    found = self.place_in(c, self.own_clause(c), skip)
+                    if found is not None:
+                        break
+        return found
+
+    def place_in(self, tok: Any, own: set[int], skip: set[str]) -> str | None:
+        """The nearest place in the token set ``own`` attached by a locative preposition."""
         for i in sorted(own, key=lambda j: abs(j - tok.i)):
             m = self.by_token.get(i)
             if m is None or not m.entity_id or m.entity_id in skip:
