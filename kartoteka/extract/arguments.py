@@ -52,7 +52,8 @@ def noun_possessor(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
     for c in tok.children:
         if c.dep_ == "poss" and args.of_objects:
             args.agents.append(c)
-        elif c.dep_ == "poss" or (c.dep_ == "compound" and px.mention_at(c) is not None):
+        elif c.dep_ == "poss" or (c.dep_ == "compound" and px.mention_at(c) is not None and trig.subject != "actor"):
+            # (a name compounded with an actor noun is its body: "the Politburo member X")
             args.subjects.append(c)
             cm = px.mention_at(c)
             for h in [c, *px.hyphen_partners(c)]:  # "the Zinoviev-Kamenev trial"
@@ -115,7 +116,9 @@ def actor_noun(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
         [("defection", "lanin", None), ("!defection", "lanin", "1959")]),
        ("The defector Emil Hartmann published his memoirs in Paris in 1950.", [("defection", "hartmann", None)]),
        ("Boris Orlov, a member of the Politburo, was arrested in 1938.",
-        [("membership", "orlov", None), ("!membership", "orlov", "1938")])])
+        [("membership", "orlov", None), ("!membership", "orlov", "1938")]),
+       ("In 1925 the Politburo member Ivan Petrov visited Kazan.",
+        [("membership", "petrov+organization=politburo", None), ("!meeting", "petrov", None)])])
 def title_noun(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
     if trig.subject != "actor" or args.subjects or tok.i + 1 >= len(tok.doc):
         return

@@ -452,7 +452,9 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         if v.dep_ == "advcl" and (v.tag_ in ("VBN", "VBG") or self.chained_passive(v) is not None) and verbish(v.head):
             return self.gsubject(v.head, depth + 1)
         if v.dep_ == "xcomp" and verbish(v.head):
-            obj = next((c for c in v.head.children if c.dep_ == "dobj"), None)
+            # "forced X to work": the object before the verb controls it; "began working for A,
+            # the forerunner of B" (a stray object after it) does not
+            obj = next((c for c in v.head.children if c.dep_ == "dobj" and c.i < v.i), None)
             return obj if obj is not None else self.gsubject(v.head, depth + 1)
         if v.dep_ == "relcl":
             return v.head
@@ -741,7 +743,9 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                 toks = self.prep_objects(tok, [spec.split(":", 1)[1]])
                 if self.light_verb_object(trig, tok):
                     toks += self.prep_objects(tok.head, [spec.split(":", 1)[1]])  # "held talks with X"
-            others += [m.entity_id for t in toks for m, _ in self.expand(t) if m.entity_id and m.entity_id not in seen]
+            # a participant is someone (a person or a body): "visited Kazan" is no meeting
+            others += [m.entity_id for t in toks for m, _ in self.expand(t) if m.entity_id and m.entity_id not in seen
+                       and self.etype(m) in ("person", "organization")]
         if agents:
             roles["agent"] = agents[0].entity_id
         if office_text:
@@ -985,6 +989,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             toks = [o] if o is not None else []
         elif src in ("from", "with", "before", "of", "for", "in"):
             toks = self.prep_objects(tok, [src])
+        elif src == "compound":  # "the Politburo member X": the body named before the title
+            toks = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i]
         elif src == "patient":  # "the commissariat, headed by X": what the passive is about
             s = self.gsubject(tok)
             toks = [s] if s is not None else []
