@@ -13,11 +13,12 @@ from kartoteka.extract.testing import analyse_text
 
 PEOPLE = ["Ivan Petrov", "Petrov", "Boris Orlov", "Orlov", "Anna Volkova", "Volkova", "Gleb Morozov", "Morozov",
           "Marcel Duroc", "Duroc", "Louis Varlin", "Varlin", "Sergei Vavilov", "Vavilov", "Stalin",
-          "Olga Brandt", "Brandt", "Pyotr Lanin", "Lanin", "Emil Hartmann", "Hartmann", "Nadia Soret", "Soret"]
+          "Olga Brandt", "Brandt", "Pyotr Lanin", "Lanin", "Emil Hartmann", "Hartmann", "Nadia Soret", "Soret",
+          "Jean Lannes", "Lannes"]
 ORGS = ["Communist Party", "Writers' Union", "Politburo", "Central Committee", "Socialist League", "NKVD",
         "Red Army", "Academy of Sciences", "Commune Council"]
 PLACES = ["Moscow", "Paris", "Geneva", "Kazan", "Tsaritsyn", "Stalingrad", "Perm", "Molotov Region", "Kharkov",
-          "Berlin", "Vienna", "Lyon", "Volgograd", "Koenigsberg", "Kaliningrad"]
+          "Berlin", "Vienna", "Lyon", "Lausanne", "Volgograd", "Koenigsberg", "Kaliningrad"]
 
 
 def types() -> dict[str, str]:
@@ -31,9 +32,12 @@ def holds(facts: list[Factoid], exp: Expected) -> bool:
     typ, key, date = exp
     negative = typ.startswith("!")
     typ = typ.lstrip("!")
+    key, _, role = key.partition("+")  # "duroc+place=paris": with that entity in that role
+    role_name, _, role_key = role.partition("=")
     key, _, value = key.partition("=")  # "central_committee=98": a count's value too
     hits = [f for f in facts if f.type == typ and f.subject_id == "t:" + key and not f.negated
-            and (date is None or (f.date_start or "").startswith(date)) and (not value or f.value == value)]
+            and (date is None or (f.date_start or "").startswith(date)) and (not value or f.value == value)
+            and (not role or f.roles.get(role_name) == "t:" + role_key)]
     return not hits if negative else bool(hits)
 
 

@@ -111,3 +111,13 @@ def test_fast_enough_on_a_large_text() -> None:
         analysis_view(text, pos, e)
         pos = e + 2
     assert time.perf_counter() - t < 3.0
+
+
+def test_drops_reference_markers_glued_to_a_word() -> None:
+    text = "Pavel Lomov was freed in 1956.[12][13] He left the Union of Writers.[4]\nA list [1] stays."
+    body, offs = view(text)
+    assert body == "Pavel Lomov was freed in 1956. He left the Union of Writers. A list [1] stays."
+    assert_maps(text, body, offs)
+    assert text[offs[body.index("He")]:].startswith("He")
+    joined, _ = view("It ended.[7]Then it began.")
+    assert joined == "It ended. Then it began."

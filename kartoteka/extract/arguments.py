@@ -52,7 +52,8 @@ def noun_possessor(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
     for c in tok.children:
         if c.dep_ == "poss" and args.of_objects:
             args.agents.append(c)
-        elif c.dep_ == "poss" or (c.dep_ == "compound" and px.mention_at(c) is not None):
+        elif c.dep_ == "poss" or (c.dep_ == "compound" and px.mention_at(c) is not None and trig.subject != "actor"):
+            # (a name compounded with an actor noun is its body: "the Politburo member X")
             args.subjects.append(c)
             cm = px.mention_at(c)
             for h in [c, *px.hyphen_partners(c)]:  # "the Zinoviev-Kamenev trial"
@@ -105,6 +106,27 @@ def actor_noun(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
             args.subjects.append(s)
     elif tok.dep_ == "appos":
         args.subjects.append(tok.head)
+
+
+@rule("title_noun", "noun-subject",
+      "an actor noun worn as a title before a name ('the defector X', 'the former agent X') is a "
+      "status of the person named; like an apposition ('X, a member of Y') it tells no time, so "
+      "it takes only a date inside its own phrase, not the sentence's",
+      [("In 1959 the former Soviet defector Pyotr Lanin was found dead in Vienna.",
+        [("defection", "lanin", None), ("!defection", "lanin", "1959")]),
+       ("The defector Emil Hartmann published his memoirs in Paris in 1950.", [("defection", "hartmann", None)]),
+       ("Boris Orlov, a member of the Politburo, was arrested in 1938.",
+        [("membership", "orlov", None), ("!membership", "orlov", "1938")]),
+       ("In 1925 the Politburo member Ivan Petrov visited Kazan.",
+        [("membership", "petrov+organization=politburo", None), ("!meeting", "petrov", None)])])
+def title_noun(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if trig.subject != "actor" or args.subjects or tok.i + 1 >= len(tok.doc):
+        return
+    nxt = tok.doc[tok.i + 1]  # the name right after the noun, however the parser joined them
+    m = px.mention_at(nxt)
+    if m is not None and px.etype(m) == "person" and nxt.i in {t.i for t in [tok.head, *tok.children, *nxt.children]} | {
+            t.i for t in tok.sent if t.dep_ in ("compound", "appos", "nsubj", "nsubjpass")}:
+        args.subjects.append(nxt)
 
 
 @rule("state_noun", "noun-subject",
@@ -211,3 +233,37 @@ def active_object(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
     for c in tok.children:  # "set up a section called X", parsed as a second verb
         if c.dep_ == "conj" and c.lemma_ in NAMING and not any(g.dep_ in SUBJ_DEPS for g in c.children):
             args.subjects += [g for g in c.children if g.dep_ in ("dobj", "oprd", "attr")]
+
+
+# -- events that frame a clause ----------------------------------------------------------------
+
+FRAMING_PREPS = {"at", "during"}
+
+
+@rule("framing_event", "noun-subject",
+      "an event noun that sets the scene of a clause ('At the trial on 3 May, X ...', 'During the "
+      "talks, X ...') is the clause subject's event: any participant of a meeting; of a trial, the "
+      "accused only, so the subject must be the document's subject, or do what an accused does, "
+      "or undergo the clause's passive; the clause's negation does not deny the event that frames it",
+      [("At the secret trial on 3 May 1872, Marcel Duroc pleaded guilty.", [("trial", "duroc", "1872-05-03")]),
+       ("During the session of the council in June 1961, Emil Hartmann voted against the treaty.",
+        [("meeting", "hartmann", "1961-06")]),
+       ("At the trial on 9 June 1872, Marcel Duroc did not plead guilty.", [("trial", "duroc", "1872-06-09")]),
+       ("At the conference of March 1921, Anna Volkova spoke against the platform.",
+        [("meeting", "volkova", "1921-03")]),
+       ("At the trial in 1938, the prosecutor Boris Orlov demanded death. At the trial Pyotr Lanin was convicted.",
+        [("!trial", "orlov", None), ("trial", "lanin", None)])])
+def framing_event(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+    if any(px.expand(t) for t in args.subjects) or trig.type not in ("trial", "meeting") or tok.dep_ != "pobj" \
+            or tok.head.lower_ not in FRAMING_PREPS or any(c.dep_ == "poss" for c in tok.children):
+        return
+    verb = tok.head.head
+    if tok.head.dep_ != "prep" or not verbish(verb):
+        return
+    s = px.gsubject(verb)
+    if s is None:
+        return
+    if trig.type == "trial" and not (verb.lemma_ in px.lex.defendant_verbs or px.is_passive_trigger(verb)
+                                     or px.is_topic(s)):
+        return  # "At the trial, the prosecutor demanded death": not his trial
+    args.subjects.append(s)

@@ -25,7 +25,13 @@ declare("organization_it", "coref",
          ("The Academy of Sciences moved to Moscow in 1934. It was founded in 1724.",
           [("founding", "academy_of_sciences", "1724")]),
          ("The Socialist League, known to its members simply as the League, grew quickly. It was established "
-          "in 1884 by Marcel Duroc.", [("founding", "socialist_league", "1884")])])
+          "in 1884 by Marcel Duroc.", [("founding", "socialist_league", "1884")]),
+         ("The Socialist League held its congress in Lyon. Founded in 1880, it soon split.",
+          [("founding", "socialist_league", "1880")]),
+         ("The Socialist League lost half its members. In May 1890 it was renamed the Labour League.",
+          [("renaming", "socialist_league", "1890-05")]),
+         ("Marcel Duroc wrote the programme. In 1880 it was established as a party.",
+          [("!founding", "duroc", None)])])
 
 
 def organization_pronouns(px: Any) -> dict[int, Mention]:

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from kartoteka.analysis import Mention, Passage, Segment
-from kartoteka.extract.arguments import Args
+from kartoteka.extract.arguments import FRAMING_PREPS, Args
 from kartoteka.extract.bodyref import organization_pronouns
 from kartoteka.extract.coref import CorefMixin
 from kartoteka.extract.counting import CountingMixin
@@ -82,6 +82,42 @@ declare("chained_predicates", "verb-subject",
          ("Nadia Soret was detained, questioned for a week and deported in 1942.",
           [("exile", "soret", "1942")])])
 
+declare("participation_frame", "candidates",
+        "an event noun that is all a verb of taking part is about ('took part in the murder of X "
+        "near Y', 'was implicated in the kidnapping of X in Z') takes the verb's place as its own",
+        [("Pyotr Lanin took part in the murder of Emil Hartmann in Lyon in 1932.",
+          [("killing", "hartmann+place=lyon", "1932")]),
+         ("The police implicated Louis Varlin in the assassination of Marcel Duroc in May 1871, on a road near Lausanne.",
+          [("killing", "duroc+place=lausanne", "1871-05")]),
+         ("Boris Orlov was involved in the kidnapping of Olga Brandt in 1937 on a street in Berlin.",
+          [("kidnapping", "brandt+place=berlin", "1937")])])
+
+declare("such_as_examples", "expand",
+        "a group with examples named by 'such as' stands (also) for those people: 'generals such as "
+        "X and Y were arrested' is X's and Y's arrest",
+        [("Several generals, such as Ivan Petrov and Boris Orlov, were arrested in 1937.",
+          [("arrest", "petrov", "1937"), ("arrest", "orlov", "1937")]),
+         ("In 1871 the police arrested radicals such as Marcel Duroc.", [("arrest", "duroc", "1871")]),
+         ("Writers such as Anna Volkova were expelled from the Writers' Union in 1936.",
+          [("expulsion", "volkova", "1936")])])
+
+declare("attributive_participle", "verb-subject",
+        "a past participle before a noun, which the tagger takes for an adjective ('the exiled "
+        "poet X', 'the arrested officers, such as X'), tells its event of that noun's people; it "
+        "is a status, so it takes no date from the rest of the sentence",
+        [("In 1950 the exiled poet Nadia Soret returned to Paris.", [("exile", "soret", None), ("!exile", "soret", "1950")]),
+         ("The arrested officers, such as Ivan Petrov, were moved to Kazan.", [("arrest", "petrov", None)]),
+         ("In 1932 Anna Volkova wrote to exiled writers such as Boris Orlov.", [("exile", "orlov", None)]),
+         ("Olga Brandt helped the deported peasants and workers, such as Gleb Morozov, in 1931.",
+          [("exile", "morozov", None)])])
+
+declare("while_place", "candidates",
+        "a clause of circumstance opened by 'while' gives the place of the main event when the "
+        "event's own clause names none: 'while living in X, Y died'",
+        [("On 3 May 1890, while living in Geneva, Marcel Duroc died.", [("death", "duroc+place=geneva", "1890-05-03")]),
+         ("While staying in Vienna, Emil Hartmann was arrested in 1938.", [("arrest", "hartmann+place=vienna", "1938")]),
+         ("Olga Brandt, while in exile in Kazan, hanged herself in 1941.", [("suicide", "brandt+place=kazan", "1941")])])
+
 declare("symmetric_meeting", "candidates",
         "a meeting, talk or negotiation is an event of each participant, not only of the subject",
         [("In March 1871 Marcel Duroc met Louis Varlin in Lyon.", [("meeting", "varlin", "1871-03")]),
@@ -101,13 +137,16 @@ declare("bare_group", "expand",
 
 declare("coordinated_offices", "candidates",
         "one appointment verb with two offices, each with its own date: 'appointed A in 1934 and B "
-        "in 1935' is two appointments",
+        "in 1935' is two appointments (the second date on the office or, as the parser often hangs "
+        "it, on the verb after the office)",
         [("Ivan Petrov was appointed commissar for transport in 1934 and a marshal of cavalry in 1935.",
           [("appointment", "petrov", "1934"), ("appointment", "petrov", "1935")]),
          ("Louis Varlin was elected a secretary in 1868 and a delegate of the Commune Council in 1871.",
           [("election", "varlin", "1868"), ("election", "varlin", "1871")]),
          ("Anna Volkova was appointed deputy editor in 1930 and a director of the Writers' Union in 1934.",
-          [("appointment", "volkova", "1930"), ("appointment", "volkova", "1934")])])
+          [("appointment", "volkova", "1930"), ("appointment", "volkova", "1934")]),
+         ("Jean Lannes was appointed Governor (Commandant) of Paris in 1800 and a Marshal of France in 1804.",
+          [("appointment", "lannes", "1800"), ("appointment", "lannes", "1804")])])
 
 
 def factoid_id(doc: str, start: int, end: int, type_: str, subject: str | None, extra: str = "") -> str:
@@ -241,6 +280,16 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                     out += self.expand(c, depth + 1)
         return out
 
+    def such_as(self, prep: Any) -> bool:
+        """"Generals such as X and Y": the examples named are of the group."""
+        return prep.lower_ == "as" and on("such_as_examples") and any(
+            c.lower_ == "such" for c in [*prep.children, *(prep.doc[prep.i - 1:prep.i])])
+
+    def is_topic(self, tok: Any) -> bool:
+        """Whether the noun phrase at ``tok`` stands for the person the document is about."""
+        topic = self.state.topic
+        return topic is not None and any(m.entity_id == topic.entity_id for m, _ in self.expand(tok))
+
     def hyphen_partners(self, tok: Any) -> list[Any]:
         """The other names of a hyphenated compound: "the Bukharin-Rykov-Yagoda case"."""
         out = []
@@ -350,7 +399,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                                 out += [(mm, f * 0.85) for mm, f in self.expand(pobj, depth + 1)]
                     elif g.dep_ == "dobj":
                         out += [(mm, f * 0.85) for mm, f in self.expand(g, depth + 1)]
-            elif c.dep_ == "prep" and c.lower_ in ("including", "among"):
+            elif c.dep_ == "prep" and (c.lower_ in ("including", "among") or self.such_as(c)):
                 for pobj in c.children:
                     if pobj.dep_ == "pobj":
                         out += [(mm, f * 0.85) for mm, f in self.expand(pobj, depth + 1)]
@@ -375,12 +424,14 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             return None
         if v.dep_ in ("conj", "acomp") and verbish(v.head):
             return self.gsubject(v.head, depth + 1)
-        if v.dep_ in ("acl", "amod", "appos") and v.tag_ in ("VBN", "VBD", "VBG"):
+        if v.dep_ in ("acl", "amod", "appos") and (v.tag_ in ("VBN", "VBD", "VBG") or self.attributive(v)):
             return v.head if nounish(v.head) else None
         if v.dep_ == "advcl" and (v.tag_ in ("VBN", "VBG") or self.chained_passive(v) is not None) and verbish(v.head):
             return self.gsubject(v.head, depth + 1)
         if v.dep_ == "xcomp" and verbish(v.head):
-            obj = next((c for c in v.head.children if c.dep_ == "dobj"), None)
+            # "forced X to work": the object before the verb controls it; "began working for A,
+            # the forerunner of B" (a stray object after it) does not
+            obj = next((c for c in v.head.children if c.dep_ == "dobj" and c.i < v.i), None)
             return obj if obj is not None else self.gsubject(v.head, depth + 1)
         if v.dep_ == "relcl":
             return v.head
@@ -430,19 +481,36 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         by_lemma = self.lex.by_lemma
         for sent in self.doc.sents:
             for tok in sent:
-                trigs = by_lemma.get(tok.lemma_.lower()) or by_lemma.get(tok.lower_)
+                trigs = by_lemma.get(tok.lemma_.lower()) or by_lemma.get(tok.lower_) or self.participle_triggers(tok)
                 if not trigs:
                     continue
                 for trig in trigs:
                     if trig.is_noun:
                         if not nounish(tok):
                             continue
-                    elif not (verbish(tok) or ("ADJ" in trig.pos and tok.pos_ == "ADJ")):
+                    elif not (verbish(tok) or ("ADJ" in trig.pos and tok.pos_ == "ADJ") or self.attributive(tok)):
                         continue
                     out += self.apply(trig, tok, sent)
             self._remember(sent)
         out += self.counts()
         return out
+
+    def attributive(self, tok: Any) -> bool:
+        """A past participle tagged as an adjective before its noun: "the exiled poet", "the
+        executed marshals" (only the words ending in -ed, the regular participles)."""
+        return tok.pos_ == "ADJ" and tok.dep_ == "amod" and tok.lower_.endswith("ed") and tok.head.i > tok.i \
+            and nounish(tok.head) and on("attributive_participle")
+
+    def participle_triggers(self, tok: Any) -> list[Trigger]:
+        """The verbal triggers of an attributive participle the tagger took for an adjective."""
+        if not self.attributive(tok):
+            return []
+        by_lemma, low = self.lex.by_lemma, tok.lower_
+        for stem in (low[:-1], low[:-2], low[:-3]):  # exiled, arrested, (re)deported, banned -> ban
+            trigs = [t for t in by_lemma.get(stem, ()) if not t.is_noun and t.subject == "patient"]
+            if trigs:
+                return trigs
+        return []
 
     def _remember(self, sent: Any) -> None:
         for t in sent:
@@ -513,7 +581,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             if c.dep_ != "conj" or not nounish(c) or self.mention_at(c) is not None \
                     or c.lemma_.lower() not in self.lex.person_nouns or any(g.dep_ in SUBJ_DEPS for g in c.children):
                 continue
-            own = {t.i for t in c.subtree}
+            own = {t.i for t in c.subtree} | self.trailing_dates(tok, c)
             dated = [(span, value) for _, value, span in self.dates
                      if span is not None and value is not None and value.start and span.root.i in own]
             if not dated:
@@ -529,6 +597,16 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                     roles["organization"] = orgs[0]
                 out.append(Candidate(trig.type, m, ev["span"], roles, date, None, ev["voice"], ev["hedged"], ev["negated"],
                                      round(trig.confidence * f * dconf * 0.95, 3), dict(ev["attrs"], own_event=True)))
+        return out
+
+    def trailing_dates(self, verb: Any, conj: Any) -> set[int]:
+        """The date phrases the parser hung on the verb after a conjoined office and before the
+        next one: "appointed A in 1934 and B in 1935" with "in 1935" on "appointed"."""
+        nxt = min((c.i for c in verb.children if c.dep_ == "conj" and c.i > conj.i), default=len(self.doc))
+        out: set[int] = set()
+        for c in verb.children:
+            if c.dep_ == "prep" and conj.i < c.i < nxt and c.lower_ in ("in", "on", "from", "since"):
+                out |= {t.i for t in c.subtree}
         return out
 
     def other_participants(self, trig: Trigger, tok: Any, subjects_ok: list[tuple[Mention, float]],
@@ -569,7 +647,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
     def is_passive_trigger(self, tok: Any, trig: Trigger | None = None) -> bool:
         """Passive voice, a chained predicate included for events that happen to someone ("X was
         arrested and died" keeps "died" active)."""
-        if is_passive(tok):
+        if is_passive(tok) or self.attributive(tok):
             return True
         return (trig is None or trig.subject == "patient") and self.chained_passive(tok) is not None
 
@@ -606,7 +684,8 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         subjects: list[tuple[Mention, float]] = []
         for st in args.subjects:
             # "X, arrested on D, and Y": the participle is X's alone
-            own_only = tok.dep_ in ("acl", "amod") and st.i == tok.head.i
+            # ("the exiled officers and diplomats": a participle before the nouns is of them all)
+            own_only = tok.dep_ in ("acl", "amod") and st.i == tok.head.i and not (tok.i < st.i and on("attributive_participle"))
             subjects += self.expand(st, exclude=args.exclude, conjuncts=not own_only)
         allowed = set(trig.subjects)
         seen: set[str] = set()
@@ -641,7 +720,9 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                 toks = self.prep_objects(tok, [spec.split(":", 1)[1]])
                 if self.light_verb_object(trig, tok):
                     toks += self.prep_objects(tok.head, [spec.split(":", 1)[1]])  # "held talks with X"
-            others += [m.entity_id for t in toks for m, _ in self.expand(t) if m.entity_id and m.entity_id not in seen]
+            # a participant is someone (a person or a body): "visited Kazan" is no meeting
+            others += [m.entity_id for t in toks for m, _ in self.expand(t) if m.entity_id and m.entity_id not in seen
+                       and self.etype(m) in ("person", "organization")]
         if agents:
             roles["agent"] = agents[0].entity_id
         if office_text:
@@ -663,6 +744,9 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         # told after an arrest happened later ("X was arrested in April. ... X was executed.")
         infer = trig.type in self.lex.infer_types or (trig.is_noun and self.announced(tok))
         anchor = tok.head if self.light_verb_object(trig, tok) else tok  # "signed a confession on D"
+        if self.worn_title(trig, tok):  # "the defector X", "X, a member of Y": no time of its own
+            excluded = excluded | ({t.i for t in sent} - {t.i for t in tok.subtree})
+            infer = False
         date, dconf = self.date_for(anchor, sent, excluded, infer=infer)
         span = self.sentence_span(sent)
         attrs: dict[str, Any] = {"trigger": tok.text}
@@ -670,8 +754,22 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         if new_name:
             attrs["new_name"] = new_name
         return {"date": date, "dconf": dconf, "span": span, "hedged": self.hedged(tok, sent),
-                "negated": self.negated(tok), "voice": self.voice_for(tok, sent, self.p.to_stored(*span)),
+                "negated": self.negated(tok) and not self.framing(trig, tok), "voice": self.voice_for(tok, sent, self.p.to_stored(*span)),
                 "attrs": attrs}
+
+    def framing(self, trig: Trigger, tok: Any) -> bool:
+        """An event noun that sets the scene ("At the trial, X did not answer"): the clause's
+        negation denies what was done in it, not the event."""
+        return trig.is_noun and on("framing_event") and tok.dep_ == "pobj" and tok.head.lower_ in FRAMING_PREPS \
+            and tok.head.i < tok.head.head.i
+
+    def worn_title(self, trig: Trigger, tok: Any) -> bool:
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        named = nxt is not None and self.mention_at(nxt) is not None  # "the defector X"
+        if self.attributive(tok):
+            return True  # "the exiled poet X": a status, told at no time of its own
+        return trig.is_noun and trig.subject == "actor" and (tok.dep_ in ("compound", "appos") or named) \
+            and on("title_noun")
 
     def light_verb_object(self, trig: Trigger, tok: Any) -> bool:
         return trig.is_noun and tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lex.light_verbs \
@@ -866,8 +964,10 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         if src == "object":
             o = self.gobject(tok)
             toks = [o] if o is not None else []
-        elif src in ("from", "with", "before", "of"):
+        elif src in ("from", "with", "before", "of", "for", "in"):
             toks = self.prep_objects(tok, [src])
+        elif src == "compound":  # "the Politburo member X": the body named before the title
+            toks = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i]
         elif src == "patient":  # "the commissariat, headed by X": what the passive is about
             s = self.gsubject(tok)
             toks = [s] if s is not None else []
@@ -897,6 +997,20 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
 
     def place(self, tok: Any, skip: set[str]) -> str | None:
         own = self.own_clause(tok)
+        frame = self.participation_verb(tok)
+        if frame is not None:
+            own = own | self.own_clause(frame)
+        found = self.place_in(tok, own, skip)
+        if found is None and on("while_place"):
+            for c in tok.children:  # "while living in X, Y died": where the subject was then
+                if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "while" for g in c.children):
+                    found = self.place_in(c, self.own_clause(c), skip)
+                    if found is not None:
+                        break
+        return found
+
+    def place_in(self, tok: Any, own: set[int], skip: set[str]) -> str | None:
+        """The nearest place in the token set ``own`` attached by a locative preposition."""
         for i in sorted(own, key=lambda j: abs(j - tok.i)):
             m = self.by_token.get(i)
             if m is None or not m.entity_id or m.entity_id in skip:
@@ -911,6 +1025,14 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             if any(a.dep_ == "prep" and a.lower_ in ("in", "at", "near", "outside", "into", "on", "to") for a in anc):
                 return m.entity_id
         return None
+
+    def participation_verb(self, tok: Any) -> Any | None:
+        """The verb an event noun is the whole content of: "took part in the murder of X near Y",
+        "implicated in the storming of Z in 1792": the verb's circumstances are the event's."""
+        if not on("participation_frame") or not nounish(tok) or tok.dep_ != "pobj" or tok.head.lower_ != "in":
+            return None
+        verb = tok.head.head
+        return verb if tok.head.dep_ == "prep" and verbish(verb) and verb.lemma_.lower() not in self.lex.by_lemma else None
 
     def new_name(self, tok: Any) -> str | None:
         for c in tok.children:

@@ -16,7 +16,8 @@ Kinds of rule (the ``kind`` field says where the engine calls it):
   date           how a date expression is read (the anchor an anaphoric "that day" points back to)
 
 Each fixture is (text, [(type, subject surname or name key, date prefix or None), ...]): the
-factoids a rule's phenomenon must give on that text ("!type": must not give; "key=V": with value V). tests/test_extract_rules.py runs them all,
+factoids a rule's phenomenon must give on that text ("!type": must not give; "key=V": with value V;
+"key+role=K": with entity K in that role). tests/test_extract_rules.py runs them all,
 and checks that switching the rule off loses at least one of them.
 """
 

@@ -11,6 +11,8 @@ What the view does, in one regex pass per stretch (no per-character Python loop)
   with no break after it is a real one (``Orlov-Feldbin``);
 * folds curly quotes, primes, soft-sign apostrophes and dashes to ASCII, expands ligatures
   (``\\ufb01`` -> ``fi``), drops soft hyphens and zero-width characters;
+* drops reference markers glued to a word or a full stop (``1955.[46]``, ``party[3][4]``): the
+  tokenizer would otherwise make ``1955.[46`` one token, neither a year nor a sentence end;
 * collapses every run of whitespace (newlines included) to one space and trims both ends.
 """
 
@@ -41,6 +43,7 @@ _FOLD_CLASS = "".join(re.escape(c) for c, r in FOLD.items() if len(r) != 1 and n
 # in group "gap"), whitespace other than a single plain space, or a character to expand or drop.
 _SPECIAL = re.compile(
     r"(?P<hy>(?<=[^\W\d_])[-\u00ad](?P<gap>[ \t]*[\r\n][ \t\r\n]*|[ \t]+)(?=[^\W\d_]))"
+    r"|(?P<fn>\[\d{1,3}\](?:\[\d{1,3}\])*)"
     r"|(?P<ws>\s{2,}|[^\S ])"
     rf"|(?P<ch>[{_FOLD_CLASS}])"
 )
@@ -104,6 +107,14 @@ def analysis_view(text: str, start: int, end: int, skip: list[tuple[int, int]] |
                 pass  # com-|mon: the hyphen and the break both go
             else:
                 body.append("-")  # non-|Communist: a real hyphen that fell at a break
+                out.append(offs[a])
+        elif kind == "fn" and (a == 0 or mid[a - 1].isspace()):
+            body.append(mid[a:m.end()])  # "a list [1]": a marker standing alone stays
+            out.extend(offs[a:m.end()])
+        elif kind == "fn":
+            nxt = mid[m.end()] if m.end() < len(mid) else " "
+            if nxt.isalnum():  # "said.[4]Then": keep the words apart
+                body.append(" ")
                 out.append(offs[a])
         elif kind == "ws":
             body.append(" ")
