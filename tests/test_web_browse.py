@@ -331,3 +331,43 @@ def test_browser_timeline_range_leaves_out_a_stray_date_and_cards_show_resolved_
     card = page.locator("li.factoid", has_text="released").locator(".fhead")
     assert "5 March 1911" in card.inner_text() and "the next day" in card.inner_text()
     assert not page.errors
+
+
+# -- the page cache under concurrent readers ----------------------------------------------------
+
+def test_pages_are_built_once_for_many_readers_and_rebuilt_when_the_kb_changes(browse_db: Path,
+                                                                               tmp_path: Path) -> None:
+    import shutil
+    import threading
+    import urllib.request
+
+    db = tmp_path / "kb.db"
+    shutil.copy(browse_db, db)
+    lomm = eid(db, "Edda Lomm")
+    url_path = f"/entity/{lomm}"
+    with served(create_app(db, editable=True)) as url:
+        seen: list[str] = []
+        bodies: list[bytes] = []
+        lock = threading.Lock()
+
+        def fetch() -> None:
+            with urllib.request.urlopen(url + url_path, timeout=60) as r:
+                body = r.read()
+                with lock:
+                    seen.append(r.headers["x-page-cache"])
+                    bodies.append(body)
+
+        threads = [threading.Thread(target=fetch) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(seen) == ["hit"] * 15 + ["miss"], "sixteen readers at once: the page is built once"
+        assert len(set(bodies)) == 1
+        with KB(db, create=False) as kb:
+            kb.alias("add", lomm, "the Harbour Mayor")
+        with urllib.request.urlopen(url + url_path, timeout=60) as r:
+            assert r.headers["x-page-cache"] == "miss" and b"the Harbour Mayor" in r.read()
+        with urllib.request.urlopen(url + url_path, timeout=60) as r:
+            assert r.headers["x-page-cache"] == "hit"
+            assert r.headers["content-security-policy"], "a cached page keeps the security headers"
