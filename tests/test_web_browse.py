@@ -280,17 +280,22 @@ def test_office_labels_sit_inside_or_beside_their_bars() -> None:
     offices = [{"office": "keeper of the great seal of the realm", "from": "1920-01-01", "to": "1920-03-01"},
                {"office": "mayor", "from": "1900", "to": "1930"},
                {"office": "warden of the eastern marches and the river", "from": "1929-06", "to": "1929-09"}]
+    offices.append({"office": "a post whose name runs on far longer than the room on either side of it", "from": "1905",
+                    "to": "1925"})
     chart = office_bars(offices, width=640)
     for b in chart["bars"]:
-        need = 6.3 * len(b["label"])
+        need = 6.3 * len(b["text"])
+        assert b["text"] == b["label"] or (b["text"].endswith("…") and b["label"].startswith(b["text"][:-1]))
         if b["label_at"] == "inside":
             assert b["label_x"] >= b["x"] and b["label_x"] + need <= b["x"] + b["w"]
         elif b["label_at"] == "right":
             assert b["label_x"] >= b["x"] + b["w"]
         else:
             assert b["label_at"] == "left" and b["label_x"] <= b["x"] and b["label_x"] - need >= 0
+        assert b["label_at"] == "inside" or b["label_x"] + (need if b["label_at"] == "right" else 0) <= 640
     assert {b["label"]: b["label_at"] for b in chart["bars"]}["mayor"] == "inside"
     assert {b["label"]: b["label_at"] for b in chart["bars"]}["warden of the eastern marches and the river"] == "left"
+    assert {b["label"]: b["text"] for b in chart["bars"]}[offices[-1]["office"]].endswith("…")
 
 
 def test_browser_office_chart_labels_do_not_cross_their_bars(page: Any, server: str, browse_db: Path) -> None:
