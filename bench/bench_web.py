@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_web.py --db /work/seedkb/main.db   # a built seed KB (copied first)
     .venv/bin/python bench/bench_web.py                              # builds one from ../shared/corpus/seeds
     .venv/bin/python bench/bench_web.py --db KB --no-write
+    .venv/bin/python bench/bench_web.py --db KB --concurrent 16   # 16 clients at once, real server
 
 Each page is requested through Starlette's TestClient in this process (routing, KB queries,
 template rendering; no sockets), once to warm up and then --runs times; the median and the
@@ -14,12 +15,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shlex
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import benchlib
@@ -98,6 +103,129 @@ def section(rows: list[dict[str, object]], command: str, source: str, runs: int)
     return "\n".join(lines)
 
 
+CONCURRENT_TARGET_MS = 300.0
+CONCURRENT_MARKER = "bench_web_concurrent"
+
+
+def concurrent_pages(db: Path, name: str) -> list[tuple[str, str]]:
+    """The pages the issue's concurrency target names: home, a search and a dossier."""
+    by_label = dict(pages(db, name))
+    return [("home", by_label["home"]), (f"search {name}", by_label[f"search {name}"]),
+            (f"dossier {name}", by_label[f"dossier {name}"])]
+
+
+def serve(db: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """`kartoteka serve --read-only` on a free loopback port, in a child process; waits until it answers."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    proc = subprocess.Popen([sys.executable, "-m", "kartoteka", "--db", str(db), "serve", "--read-only",
+                             "--port", str(port)], cwd=benchlib.ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/favicon.svg", timeout=5):
+                return proc, port
+        except OSError:
+            if proc.poll() is not None:
+                sys.exit("the server did not start")
+            time.sleep(0.3)
+    proc.kill()
+    sys.exit("the server did not answer within 120 s")
+
+
+def client(port: int, urls: list[tuple[str, str]], rounds: int, start: threading.Barrier,
+           times: dict[str, list[float]], errors: list[str], lock: threading.Lock, uncached: bool = False) -> None:
+    """One client: a keep-alive connection, ``rounds`` passes over the pages, each timed; with
+    ``uncached`` each URL gets a query parameter of its own, so no request is a page-cache hit."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    start.wait()
+    for n in range(rounds):
+        for label, url in urls[n % len(urls):] + urls[:n % len(urls)]:  # clients out of step
+            if uncached:
+                url += ("&" if "?" in url else "?") + f"nocache={threading.get_ident()}-{n}"
+            t = time.perf_counter()
+            try:
+                conn.request("GET", url)
+                r = conn.getresponse()
+                r.read()
+                status = r.status
+            except (OSError, http.client.HTTPException) as e:
+                status = 0
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                with lock:
+                    errors.append(f"{url}: {type(e).__name__}")
+            ms = (time.perf_counter() - t) * 1000
+            with lock:
+                times[label].append(ms)
+                if status not in (0, 200):
+                    errors.append(f"{url}: HTTP {status}")
+    conn.close()
+
+
+def measure_concurrent(db: Path, name: str, clients: int, rounds: int, uncached: bool = False) -> dict[str, Any]:
+    """``clients`` threads at once against a real server on loopback; per page latencies (ms),
+    and the first request of each page (built, not yet cached) from one client before them."""
+    urls = concurrent_pages(db, name)
+    proc, port = serve(db)
+    try:
+        times: dict[str, list[float]] = {label: [] for label, _ in urls}
+        errors: list[str] = []
+        lock = threading.Lock()
+        first: dict[str, list[float]] = {label: [] for label, _ in urls}
+        client(port, urls, 1, threading.Barrier(1), first, errors, lock)  # one pass alone: each page built
+        start = threading.Barrier(clients)
+        threads = [threading.Thread(target=client, args=(port, urls, rounds, start, times, errors, lock, uncached))
+                   for _ in range(clients)]
+        began = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - began
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    rows = [{"page": label, "url": url, "n": len(times[label]), "median": statistics.median(times[label]),
+             "p95": benchlib.percentile(times[label], 0.95), "max": max(times[label]), "first": first[label][0]}
+            for label, url in urls]
+    return {"rows": rows, "errors": errors, "wall": wall, "requests": sum(len(v) for v in times.values()),
+            "clients": clients, "rounds": rounds, "load": os.getloadavg(), "uncached": uncached}
+
+
+def concurrent_section(result: dict[str, Any], command: str, source: str) -> str:
+    rows = result["rows"]
+    worst = max(float(r["p95"]) for r in rows)
+    load = ", ".join(f"{x:.1f}" for x in result["load"])
+    title = "## Web UI under concurrent clients (bench_web --concurrent" + (" --uncached)" if result["uncached"] else ")")
+    lines = [title, "",
+             f"- command: `{command}`", f"- KB: {source}", f"- code: {benchlib.code_version()}",
+             f"- machine: {benchlib.machine()}; load average after the run: {load}",
+             f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+             f"- method: `kartoteka serve --read-only` in a child process on loopback; {result['clients']} client"
+             f" threads with keep-alive connections start together, {result['rounds']} requests each over the"
+             f" pages below; target p95 under {CONCURRENT_TARGET_MS:.0f} ms, no errors. "
+             + ("Every request carries a query parameter of its own, so none is served from the page cache."
+                if result["uncached"] else "Pages are served from the page cache (kartoteka/web/pagecache.py) once"
+                " built; 'first' is the one request that built each page, alone before the clients start."),
+             "", "| page | requests | median ms | p95 ms | max ms | first ms |", "|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['page']} | {r['n']} | {float(r['median']):.1f} | {float(r['p95']):.1f} |"
+                     f" {float(r['max']):.1f} | {float(r['first']):.1f} |")
+    verdict = "under" if worst < CONCURRENT_TARGET_MS else "NOT under"
+    lines += ["", f"{result['requests']} requests in {result['wall']:.1f} s"
+              f" ({result['requests'] / result['wall']:.1f} per second), {len(result['errors'])} errors;"
+              f" worst p95 {worst:.1f} ms ({verdict} {CONCURRENT_TARGET_MS:.0f} ms)."]
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, help="a built seed KB (copied to a temporary file first)")
@@ -105,7 +233,15 @@ def main() -> None:
     ap.add_argument("--entity", default="Stalin", help="the dossier to measure (default: Stalin)")
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
+    ap.add_argument("--concurrent", type=int, metavar="N", default=0,
+                    help="instead: N clients at once against a real server on loopback (the issue's 16)")
+    ap.add_argument("--rounds", type=int, default=12, help="requests per client with --concurrent")
+    ap.add_argument("--uncached", action="store_true",
+                    help="with --concurrent: a distinct URL per request, so the page cache never answers")
     args = ap.parse_args()
+    if args.concurrent:
+        run_concurrent(args)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "web-bench.db"
         source = benchlib.seed_kb_at(db, args.db, args.seeds)
@@ -115,6 +251,22 @@ def main() -> None:
     if not args.no_write:
         command = " ".join(["bench/bench_web.py", *map(shlex.quote, sys.argv[1:])])
         benchlib.write_section(MARKER, section(rows, f".venv/bin/python {command}", source, args.runs))
+
+
+def run_concurrent(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "web-bench.db"
+        source = benchlib.seed_kb_at(db, args.db, args.seeds)
+        result = measure_concurrent(db, args.entity, args.concurrent, args.rounds, args.uncached)
+    for r in result["rows"]:
+        print(f"{r['page']:<32} n {r['n']:4d}  median {float(r['median']):7.1f} ms  p95 {float(r['p95']):7.1f} ms"
+              f"  max {float(r['max']):7.1f} ms  first {float(r['first']):7.1f} ms")
+    print(f"{result['requests']} requests in {result['wall']:.1f} s, {len(result['errors'])} errors"
+          + (f" (first: {result['errors'][0]})" if result["errors"] else ""))
+    if not args.no_write:
+        command = " ".join(["bench/bench_web.py", *map(shlex.quote, sys.argv[1:])])
+        marker = CONCURRENT_MARKER + ("_uncached" if args.uncached else "")
+        benchlib.write_section(marker, concurrent_section(result, f".venv/bin/python {command}", source))
 
 
 if __name__ == "__main__":

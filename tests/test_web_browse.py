@@ -280,17 +280,22 @@ def test_office_labels_sit_inside_or_beside_their_bars() -> None:
     offices = [{"office": "keeper of the great seal of the realm", "from": "1920-01-01", "to": "1920-03-01"},
                {"office": "mayor", "from": "1900", "to": "1930"},
                {"office": "warden of the eastern marches and the river", "from": "1929-06", "to": "1929-09"}]
+    offices.append({"office": "a post whose name runs on far longer than the room on either side of it", "from": "1905",
+                    "to": "1925"})
     chart = office_bars(offices, width=640)
     for b in chart["bars"]:
-        need = 6.3 * len(b["label"])
+        need = 6.3 * len(b["text"])
+        assert b["text"] == b["label"] or (b["text"].endswith("…") and b["label"].startswith(b["text"][:-1]))
         if b["label_at"] == "inside":
             assert b["label_x"] >= b["x"] and b["label_x"] + need <= b["x"] + b["w"]
         elif b["label_at"] == "right":
             assert b["label_x"] >= b["x"] + b["w"]
         else:
             assert b["label_at"] == "left" and b["label_x"] <= b["x"] and b["label_x"] - need >= 0
+        assert b["label_at"] == "inside" or b["label_x"] + (need if b["label_at"] == "right" else 0) <= 640
     assert {b["label"]: b["label_at"] for b in chart["bars"]}["mayor"] == "inside"
     assert {b["label"]: b["label_at"] for b in chart["bars"]}["warden of the eastern marches and the river"] == "left"
+    assert {b["label"]: b["text"] for b in chart["bars"]}[offices[-1]["office"]].endswith("…")
 
 
 def test_browser_office_chart_labels_do_not_cross_their_bars(page: Any, server: str, browse_db: Path) -> None:
@@ -331,3 +336,43 @@ def test_browser_timeline_range_leaves_out_a_stray_date_and_cards_show_resolved_
     card = page.locator("li.factoid", has_text="released").locator(".fhead")
     assert "5 March 1911" in card.inner_text() and "the next day" in card.inner_text()
     assert not page.errors
+
+
+# -- the page cache under concurrent readers ----------------------------------------------------
+
+def test_pages_are_built_once_for_many_readers_and_rebuilt_when_the_kb_changes(browse_db: Path,
+                                                                               tmp_path: Path) -> None:
+    import shutil
+    import threading
+    import urllib.request
+
+    db = tmp_path / "kb.db"
+    shutil.copy(browse_db, db)
+    lomm = eid(db, "Edda Lomm")
+    url_path = f"/entity/{lomm}"
+    with served(create_app(db, editable=True)) as url:
+        seen: list[str] = []
+        bodies: list[bytes] = []
+        lock = threading.Lock()
+
+        def fetch() -> None:
+            with urllib.request.urlopen(url + url_path, timeout=60) as r:
+                body = r.read()
+                with lock:
+                    seen.append(r.headers["x-page-cache"])
+                    bodies.append(body)
+
+        threads = [threading.Thread(target=fetch) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(seen) == ["hit"] * 15 + ["miss"], "sixteen readers at once: the page is built once"
+        assert len(set(bodies)) == 1
+        with KB(db, create=False) as kb:
+            kb.alias("add", lomm, "the Harbour Mayor")
+        with urllib.request.urlopen(url + url_path, timeout=60) as r:
+            assert r.headers["x-page-cache"] == "miss" and b"the Harbour Mayor" in r.read()
+        with urllib.request.urlopen(url + url_path, timeout=60) as r:
+            assert r.headers["x-page-cache"] == "hit"
+            assert r.headers["content-security-policy"], "a cached page keeps the security headers"

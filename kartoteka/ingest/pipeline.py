@@ -122,8 +122,8 @@ def read_analysis(path: Path, digest: str) -> tuple[Analysis, list[tuple[int, in
     raw = read_document(path)
     parts = split_parts(raw.text, PART_CHARS) if raw.format in ("txt", "md") and not raw.pages else None
     segments, passages = (structure_in_parts(raw, parts) if parts and len(parts) > 1 else detect_structure(raw))
-    for p in passages:  # 8 bytes per character instead of a Python int (about 36) each
-        p.offsets = array("q", p.offsets)  # type: ignore[assignment]
+    for p in passages:  # 4 bytes per character instead of a Python int (about 36) each
+        p.offsets = compact_offsets(p.offsets)  # type: ignore[assignment]
     title = raw.title or _first_line(raw.text) or safe_name(path.name)
     analysis = Analysis(
         doc=safe_name(path.name), path=safe_name(path), format=raw.format, sha256=digest, text=raw.text,
@@ -161,6 +161,7 @@ def store_in_parts(analysis: Analysis, stages: list, ctx: Context) -> None:
         part: Analysis | None = first
         while part is not None:
             insert_records(ctx.conn, doc_id, part)
+            release(part.passages)
             chunk = next(chunks, None)
             part = _analyse_part(analysis, chunk, stages, ctx) if chunk is not None else None
         finish_document(ctx.conn)
@@ -178,6 +179,20 @@ def _analyse_part(analysis: Analysis, chunk: list[Passage], stages: list, ctx: C
             stage(part, ctx)
     part.docs = []  # the parses go now; the records go once written
     return part
+
+
+def compact_offsets(offsets: Iterable[int]) -> array:
+    """A passage's character offsets as 4-byte integers (8 where a text passes 2**31 characters)."""
+    values = offsets if isinstance(offsets, (list, array)) else list(offsets)
+    return array("i" if not values or max(values) < 2**31 else "q", values)
+
+
+def release(passages: list[Passage]) -> None:
+    """Drop the bodies and offsets of passages already stored and analysed: a long document's
+    memory then shrinks part by part instead of holding every passage to the end."""
+    for p in passages:
+        p.body = ""
+        p.offsets = array("i")  # type: ignore[assignment]
 
 
 def split_parts(text: str, size: int) -> list[tuple[int, int]]:
@@ -207,7 +222,7 @@ def structure_in_parts(raw: RawDocument, parts: list[tuple[int, int]]) -> tuple[
             sg.start, sg.end = sg.start + start, sg.end + start
         for p in pas:
             p.start, p.end, p.seq = p.start + start, p.end + start, len(passages)
-            p.offsets = array("q", (o + start for o in p.offsets))  # type: ignore[assignment]
+            p.offsets = compact_offsets([o + start for o in p.offsets])  # type: ignore[assignment]
             passages.append(p)
         segments += segs
     return segments, passages

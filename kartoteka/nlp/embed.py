@@ -207,21 +207,24 @@ def embed_missing(conn: Any, batch: int = 256, *, doc_ids: list[int] | None = No
     if not stage_available():
         raise RuntimeError(f"dense embeddings need the embed extra: {INSTALL_HINT}")
     tag = model_tag()
-    sql = ("SELECT p.id, p.body FROM passages p LEFT JOIN embeddings e ON e.passage_id = p.id AND e.model = ?"
+    sql = ("SELECT p.id FROM passages p LEFT JOIN embeddings e ON e.passage_id = p.id AND e.model = ?"
            " WHERE e.passage_id IS NULL AND p.layer NOT IN ('boilerplate', 'furniture') AND trim(p.body) != ''")
     args: list[Any] = [tag]
     if doc_ids is not None:
         sql += f" AND p.doc_id IN ({','.join('?' * len(doc_ids))})"
         args += doc_ids
-    rows = conn.execute(sql + " ORDER BY p.id", args).fetchall()
+    # The ids first, the bodies a batch at a time: memory follows the batch, not the documents.
+    ids = [r[0] for r in conn.execute(sql + " ORDER BY p.id", args)]
     if on_progress:
-        on_progress(0, len(rows))
-    for i in range(0, len(rows), batch):
-        chunk = rows[i:i + batch]
+        on_progress(0, len(ids))
+    for i in range(0, len(ids), batch):
+        wanted = ids[i:i + batch]
+        chunk = conn.execute(f"SELECT id, body FROM passages WHERE id IN ({','.join('?' * len(wanted))}) ORDER BY id",
+                             wanted).fetchall()
         vecs = encode_passages([r[1] for r in chunk])
         with transaction(conn):
             conn.executemany("INSERT OR REPLACE INTO embeddings (passage_id, model, vector) VALUES (?,?,?)",
                              [(r[0], tag, pack_vector(v)) for r, v in zip(chunk, vecs, strict=True)])
         if on_progress:
-            on_progress(i + len(chunk), len(rows))
-    return len(rows)
+            on_progress(i + len(wanted), len(ids))
+    return len(ids)

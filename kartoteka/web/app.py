@@ -24,6 +24,7 @@ from kartoteka.config import kb_location, kb_name
 from kartoteka.errors import NotFound, UsageError
 from kartoteka.web import indexes, pages
 from kartoteka.web.datelabel import date_label, said_differently
+from kartoteka.web.pagecache import PageCache
 from kartoteka.web.urls import cite_url, entity_url, source_url, url_with
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,7 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, *, e
         NotFound: on_not_found, UsageError: on_usage, HTTPException: on_http, Exception: on_error})
     app.state.db_name = kb_name(db)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(PageCache, db=db)  # outside the headers, so a cached page keeps them
     if allowed_hosts is not None:
         app.add_middleware(HostAllowlist, allowed=allowed_hosts)
     return app

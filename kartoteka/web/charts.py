@@ -76,10 +76,15 @@ LABEL_CHAR_W = 6.3   # px per character of the 11px chart font (a generous avera
 
 def label_place(x: float, w: float, label: str, width: int) -> dict[str, Any]:
     """Where a bar's label goes: inside when it fits, else beside the bar on the side with room
-    (each bar has its own row, so a label beside it crosses no other bar)."""
+    (each bar has its own row, so a label beside it crosses no other bar); a label too long for
+    either side is shortened with an ellipsis to the room there is (the bar's tooltip has it all)."""
     need = LABEL_CHAR_W * len(label)
     if w >= need + 8:
-        return {"label_x": round(x + 4, 1), "anchor": "start", "label_at": "inside"}
-    if x + w + 4 + need <= width or x < width - (x + w):
-        return {"label_x": round(x + w + 4, 1), "anchor": "start", "label_at": "right"}
-    return {"label_x": round(x - 4, 1), "anchor": "end", "label_at": "left"}
+        return {"label_x": round(x + 4, 1), "anchor": "start", "label_at": "inside", "text": label}
+    right, left = width - (x + w) - 4, x - 4
+    on_right = need <= right or right >= left
+    room = right if on_right else left
+    text = label if need <= room else label[:max(1, int(room / LABEL_CHAR_W) - 1)].rstrip() + "…"
+    if on_right:
+        return {"label_x": round(x + w + 4, 1), "anchor": "start", "label_at": "right", "text": text}
+    return {"label_x": round(x - 4, 1), "anchor": "end", "label_at": "left", "text": text}

@@ -85,6 +85,8 @@
     t.textContent = byId[e.source].name + " — " + byId[e.target].name + (e.co ? ": " + e.co + " co-mentions" : "") +
       e.relations.map(function (r) { return "; " + byId[r.from].name + " " + r.type.replace(/_/g, " ") + " " + byId[r.to].name; }).join("");
     if (e.co > 0 && e.relations.length) line.setAttribute("class", "co rel");
+    // Around a centre, the links between its neighbours stay in the background.
+    if (center && e.source !== center && e.target !== center) line.classList.add("aside");
     return line;
   });
   var groups = data.nodes.map(function (n) {
