@@ -120,9 +120,8 @@ def count_conflicts(kb: KB) -> list[set[str]]:
 
 
 def test_a_count_of_happenings_rejected_for_another_is_a_conflict(tmp_path: Path) -> None:
-    kb = kb_of(tmp_path / "a", "Marcel Duroc rejects the claim made by Ivan Petrov that only 40 executions were carried "
-                               "out in the first year of the Harbour Commission's existence, showing that the true "
-                               "number was 310 executions.")
+    kb = kb_of(tmp_path / "a", "Marcel Duroc rejects Ivan Petrov's figure of only 40 executions by the Harbour "
+                               "Commission in its opening year; in fact the archives record 310 executions.")
     assert count_conflicts(kb) == [{"40", "310"}]
     # two years' counts, or a rise told in one sentence, are no disagreement
     kb = kb_of(tmp_path / "b", "The Harbour Commission carried out 40 executions in 1919 and 310 executions in 1920.\n\n"

@@ -350,8 +350,8 @@ def load_facts(conn: sqlite3.Connection) -> list[Fact]:
 
 
 def alternative_fact(f: Fact) -> Fact | None:
-    """The second claim of a date given with a bracketed alternative that names its source ("12 May
-    (16 May according to X)"): the main date is the source's own, the bracket is X's reading, a
+    """The second claim of a date given with a bracketed alternative that names its source ("3 April
+    (9 April according to X)"): the main date is the source's own, the bracket is X's reading, a
     claim of X's voice in the same sentence (same factoid id: one stored row, two claims). Another
     calendar's reading ("5 (18) December") or an unattributed one ("12 (or 16) May") is none: the
     first is one date, the second the source's own doubt."""

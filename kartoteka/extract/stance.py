@@ -80,7 +80,7 @@ class StanceMixin:
                     return sp
             child = a
         for t in sent:
-            # "arrested on 12 May (16 May according to X)": a bracket that leaves the trigger out
+            # "arrested on 3 April (9 April according to X)": a bracket that leaves the trigger out
             # gives X's reading of something else in the sentence, not the voice of the whole
             if t.lower_ in self.lex.according_to and not bracketed_apart(sent, t, trig):
                 for p in t.children:
