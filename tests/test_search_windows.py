@@ -97,3 +97,14 @@ def test_hedges_read_from_the_lexicon_block_alone() -> None:
     assert hedged("The abbess may have written the chronicle herself.")
     assert not hedged("The abbess may write to the bishop whenever she likes.")
     assert not hedged("The envoy from Venice reached Ragusa in May 1402.")
+
+
+def test_ordinals_before_a_name_number_one_of_a_series() -> None:
+    from kartoteka.query.extractor import ordinals
+
+    assert ordinals("Who chaired the Fourth Lateran Council?") == {4}
+    assert ordinals("The 21st Party Congress met in Prague.") == {21}
+    assert ordinals("After the Twenty-Second Dynasty the kings of Kush ruled Egypt.") == {22}
+    # Not before a name: a date, an adverb, the end of a sentence.
+    assert ordinals("The queen was crowned on the fourth of June.") == set()
+    assert ordinals("The Swedish envoy arrived third. Then the Danes came.") == set()

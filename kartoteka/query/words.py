@@ -9,6 +9,12 @@ from kartoteka import yamldata
 
 
 @cache
-def word_list(name: str) -> frozenset[str]:
+def word_sequence(name: str) -> tuple[str, ...]:
+    """A list of ``words.yaml`` in its written order."""
     data = yamldata.safe_load(resources.files("kartoteka.query").joinpath("words.yaml").read_text(encoding="utf-8"))
-    return frozenset(str(w) for w in data[name])
+    return tuple(str(w) for w in data[name])
+
+
+@cache
+def word_list(name: str) -> frozenset[str]:
+    return frozenset(word_sequence(name))
