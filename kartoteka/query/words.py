@@ -9,10 +9,15 @@ from kartoteka import yamldata
 
 
 @cache
+def _lists() -> dict[str, list[object]]:
+    """``words.yaml``, parsed once per process (a cold ``ask`` reads a dozen of its lists)."""
+    return yamldata.safe_load(resources.files("kartoteka.query").joinpath("words.yaml").read_text(encoding="utf-8"))
+
+
+@cache
 def word_sequence(name: str) -> tuple[str, ...]:
     """A list of ``words.yaml`` in its written order."""
-    data = yamldata.safe_load(resources.files("kartoteka.query").joinpath("words.yaml").read_text(encoding="utf-8"))
-    return tuple(str(w) for w in data[name])
+    return tuple(str(w) for w in _lists()[name])
 
 
 @cache
