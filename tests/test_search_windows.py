@@ -108,3 +108,22 @@ def test_ordinals_before_a_name_number_one_of_a_series() -> None:
     # Not before a name: a date, an adverb, the end of a sentence.
     assert ordinals("The queen was crowned on the fourth of June.") == set()
     assert ordinals("The Swedish envoy arrived third. Then the Danes came.") == set()
+
+
+@pytest.mark.skipif(model_dir() is None, reason="the embedding model is not installed")
+def test_query_tokenizer_from_the_vocabulary_gives_the_json_tokenizers_ids() -> None:
+    from tokenizers import Tokenizer
+
+    from kartoteka.nlp.minilm import tokenizer
+
+    path = model_dir()
+    assert path is not None
+    ours, theirs = tokenizer(path), Tokenizer.from_file(str(path / "tokenizer.json"))
+    assert type(ours) is not Tokenizer  # the cheaper path is the one taken
+    for tok in (ours, theirs):  # as the encoder sets them (tokenizer.json pads to 128 by itself)
+        tok.no_padding()
+        tok.enable_truncation(max_length=MAX_TOKENS)
+    texts = [*LONG, "Ångström met Đorđe in the café naïvely, “quoted” and ’tis", "Ёлкин 中文 x\u200by", ""]
+    for a, b in zip(ours.encode_batch(texts), theirs.encode_batch(texts), strict=True):
+        assert a.ids == b.ids
+    assert len(ours.encode(LONG[0]).ids) > 10
