@@ -38,7 +38,8 @@ VECTOR_DTYPE = "<f2"  # unit vectors; half precision is plenty for ranking and h
 # passage longer than this many characters also gets one vector per window of whole sentences
 # up to this length (neighbouring windows share a sentence); the passage ranks by its best
 # vector. About one or two sentences: on the KB of seeds + more, dense-only top-5 retrieval went
-# from 18/22 to 20/22 on dev and 7/17 to 12/17 on dev2 (400-character windows: 20/22, 8/17).
+# from 18/22 to 20/22 on dev and 7/17 to 11/17 on dev2 (400-character windows, in a prototype:
+# 20/22 and 8/17). bench/bench_retrieval.py measures it.
 WINDOW_CHARS = 220
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 INSTALL_HINT = "pip install 'kartoteka[embed]'"
