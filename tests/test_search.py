@@ -86,11 +86,14 @@ def test_dense_finds_meaning_without_shared_words(kb: KB) -> None:
 
 def test_fusion_by_rank() -> None:
     bm25 = [(1, 9.0), (2, 5.0), (3, 1.0)]
-    dense = [(3, 0.9), (1, 0.8), (4, 0.1)]
+    dense = [(1, 0.9), (3, 0.8), (4, 0.1)]
     fused = [pid for pid, _ in fuse(bm25, dense, 10)]
-    assert fused[0] == 1          # high in both lists
+    assert fused[0] == 1          # first in both lists
+    assert fused.index(3) < fused.index(2)  # in both lists beats second in one
     assert 4 not in fused         # dense-only and below the floor
     assert set(fused) == {1, 2, 3}
+    # Dense weighs more than BM25 (sentence-window vectors): each list's only passage, dense's first.
+    assert [pid for pid, _ in fuse([(5, 3.0)], [(6, 0.7)], 10)] == [6, 5]
 
 
 def test_fts_query_folds_and_drops_stopwords() -> None:

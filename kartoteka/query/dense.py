@@ -21,8 +21,16 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 class DenseIndex:
-    def __init__(self, ids: np.ndarray, docs: np.ndarray, matrix: np.ndarray, encoder: Any) -> None:
+    """Passage vectors as one matrix. A passage may own several consecutive rows (its own vector,
+    then its sentence windows': ``kartoteka.nlp.embed.passage_vectors``) and ranks by the best."""
+
+    def __init__(self, ids: np.ndarray, docs: np.ndarray, matrix: np.ndarray, encoder: Any,
+                 starts: np.ndarray | None = None) -> None:
+        import numpy as np
+
         self.ids, self.docs, self.matrix, self.encoder = ids, docs, matrix, encoder
+        # First row of each passage (one row each when not given).
+        self.starts = starts if starts is not None else np.arange(len(ids), dtype=np.int64)
         self._queries: dict[str, np.ndarray] = {}
 
     def vector(self, text: str) -> np.ndarray:
@@ -34,7 +42,13 @@ class DenseIndex:
         return v
 
     def similarities(self, text: str) -> np.ndarray:
-        return self.matrix @ self.vector(text)
+        """Per passage, the best cosine of its vectors."""
+        import numpy as np
+
+        rows = self.matrix @ self.vector(text)
+        if len(rows) == len(self.ids):
+            return rows
+        return np.maximum.reduceat(rows, self.starts)
 
     def ranked(self, text: str, limit: int, doc_id: int | None = None) -> list[tuple[int, float]]:
         """(passage id, cosine) best first."""
@@ -84,9 +98,11 @@ def dense_index(conn: sqlite3.Connection, cache: SearchCache, *, required: bool 
 def kb_tag(conn: sqlite3.Connection) -> str | None:
     """The tag of this model's vectors the KB holds most of (one ingestion may have used a
     shorter passage length than another)."""
-    from kartoteka.nlp.embed import parse_tag
+    from kartoteka.nlp.embed import model_tag, parse_tag
 
-    for tag, _n in conn.execute("SELECT model, COUNT(*) AS n FROM embeddings GROUP BY model ORDER BY n DESC"):
+    # At equal counts the current tag (sentence windows) wins over an older one.
+    for tag, _n in conn.execute("SELECT model, COUNT(*) AS n FROM embeddings GROUP BY model"
+                                " ORDER BY n DESC, model = ? DESC", (model_tag(),)):
         if parse_tag(tag):
             return str(tag)
     return None
@@ -108,10 +124,13 @@ def load_index(conn: sqlite3.Connection, tag: str) -> DenseIndex:
 
     rows = conn.execute(
         "SELECT e.passage_id, p.doc_id, e.vector FROM embeddings e JOIN passages p ON p.id = e.passage_id"
-        " WHERE e.model = ? ORDER BY e.passage_id", (tag,)).fetchall()
+        " WHERE e.model = ? AND length(e.vector) > 0 ORDER BY e.passage_id", (tag,)).fetchall()
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     docs = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-    matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=VECTOR_DTYPE).reshape(len(rows), DIM).astype(np.float32)
+    width = DIM * np.dtype(VECTOR_DTYPE).itemsize
+    counts = np.fromiter((len(r[2]) // width for r in rows), dtype=np.int64, count=len(rows))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64) if len(rows) else counts
+    matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=VECTOR_DTYPE).reshape(-1, DIM).astype(np.float32)
     path = model_dir()
     assert path is not None
-    return DenseIndex(ids, docs, matrix, encoder(path, MAX_TOKENS))
+    return DenseIndex(ids, docs, matrix, encoder(path, MAX_TOKENS), starts)

@@ -23,7 +23,7 @@ from kartoteka.query.candidates import rank as rank_candidates
 from kartoteka.query.question import Question, rules
 from kartoteka.query.search import STOPWORDS, doc_text, terms
 from kartoteka.query.sentences import Sentence, content_stems, split, stem
-from kartoteka.query.words import word_list
+from kartoteka.query.words import word_list, word_sequence
 from kartoteka.resolve.names import name_data
 from kartoteka.store.fts import match_count
 
@@ -41,6 +41,7 @@ ABSENT_PERSON = 0.35
 FICTION_SENTENCES = 2  # best fiction sentences read, for candidates flagged as fiction (never answers)
 HEDGED = 0.35          # a phrase from a hedged sentence ("allegedly", "people whispered") scores this less
 ABSENT_EVENT = 0.2     # a sentence without the event word the question asks about (nor a synonym)
+OTHER_ORDINAL = 0.2    # a sentence naming only other numbered instances ("Seventh Congress" for "Seventeenth")
 NAME_NEAR = 0.5       # closeness to a name asked about counts this much of closeness to a word said of the answer
 ADJACENT = 0.5        # ... and a said word within ADJACENT_CHARS of the phrase adds this
 ADJACENT_CHARS = 12
@@ -118,6 +119,7 @@ class Extractor:
             f"SELECT id FROM entities WHERE type = 'person' AND id IN ({','.join('?' * len(self._q_names))})",
             tuple(self._q_names))} if self._q_names else set()
         self._person_forms = [f for n, f in zip(q.names, name_forms, strict=True) if n.entity_id in people and f]
+        self._ordinals = ordinals(q.text)
 
     # -- retrieval --------------------------------------------------------------------------
 
@@ -191,6 +193,8 @@ class Extractor:
             score -= ABSENT_PERSON
         if not self.has_event(own):
             score -= ABSENT_EVENT
+        if self._ordinals and (found := ordinals(s.text)) and not found & self._ordinals:
+            score -= OTHER_ORDINAL
         if self.has_candidate(s):
             score += 0.25
         elif self.q.answer_type not in ("thing", "other"):
@@ -575,6 +579,31 @@ def _synonym_groups() -> list[frozenset[str]]:
 def phrase_in(phrase: str, text: str) -> bool:
     core = re.sub(r"\s*\([^)]*\)$", "", phrase)
     return " ".join(terms(core)) in " ".join(terms(text))
+
+
+@cache
+def _ordinal_pattern() -> re.Pattern[str]:
+    words = "|".join(sorted(word_sequence("ordinals"), key=len, reverse=True))
+    tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    return re.compile(rf"\b((?i:(?:(?:{tens})-)?(?:{words}))|\d+(?:st|nd|rd|th))\s+(?=[A-Z])")
+
+
+def ordinals(text: str) -> set[int]:
+    """The numbers of the ordinals that stand before a capitalised word ("Seventeenth Party
+    Congress", "17th Congress", "Twenty-Second Congress"): each names one of a series."""
+    order = {w: i + 1 for i, w in enumerate(word_sequence("ordinals"))}
+    tens = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+    out: set[int] = set()
+    for m in _ordinal_pattern().finditer(text):
+        word = m.group(1).lower()
+        if word[0].isdigit():
+            out.add(int(re.match(r"\d+", word).group(0)))  # type: ignore[union-attr]
+        elif "-" in word:
+            head, _, unit = word.partition("-")
+            out.add(tens[head] + order[unit])
+        else:
+            out.add(order[word])
+    return out
 
 
 def matches(term: str, stems: set[str]) -> bool:

@@ -9,6 +9,17 @@ from kartoteka import yamldata
 
 
 @cache
+def _lists() -> dict[str, list[object]]:
+    """``words.yaml``, parsed once per process (a cold ``ask`` reads a dozen of its lists)."""
+    return yamldata.safe_load(resources.files("kartoteka.query").joinpath("words.yaml").read_text(encoding="utf-8"))
+
+
+@cache
+def word_sequence(name: str) -> tuple[str, ...]:
+    """A list of ``words.yaml`` in its written order."""
+    return tuple(str(w) for w in _lists()[name])
+
+
+@cache
 def word_list(name: str) -> frozenset[str]:
-    data = yamldata.safe_load(resources.files("kartoteka.query").joinpath("words.yaml").read_text(encoding="utf-8"))
-    return frozenset(str(w) for w in data[name])
+    return frozenset(word_sequence(name))
