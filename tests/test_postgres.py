@@ -49,6 +49,12 @@ def test_sqlite_functions_and_null_order() -> None:
     # SQLite sorts NULL first ascending and last descending; PostgreSQL is told to do the same.
     assert translate("SELECT a FROM t ORDER BY a, b DESC LIMIT 3") == (
         "SELECT a FROM t ORDER BY a NULLS FIRST, b DESC NULLS LAST LIMIT 3")
+    # SQLite lists the groups of a GROUP BY in order; PostgreSQL is asked to.
+    assert translate("SELECT kind, COUNT(*) FROM s WHERE d = ? GROUP BY kind") == (
+        "SELECT kind, COUNT(*) FROM s WHERE d = %s GROUP BY kind ORDER BY kind NULLS FIRST")
+    assert translate("SELECT k FROM s GROUP BY k, j HAVING COUNT(*) > 1 LIMIT 5") == (
+        "SELECT k FROM s GROUP BY k, j HAVING COUNT(*) > 1 ORDER BY k NULLS FIRST, j NULLS FIRST LIMIT 5")
+    assert translate("SELECT k FROM s GROUP BY k ORDER BY n DESC") == "SELECT k FROM s GROUP BY k ORDER BY n DESC NULLS LAST"
     assert translate("SELECT a FROM t WHERE x IN (SELECT y FROM u ORDER BY y) ORDER BY kind = 'p' DESC") == (
         "SELECT a FROM t WHERE x IN (SELECT y FROM u ORDER BY y NULLS FIRST) ORDER BY kind = 'p' DESC NULLS LAST")
 
