@@ -33,6 +33,7 @@ def translate(sql: str, primary_keys: tuple[tuple[str, str], ...] = ()) -> str:
     toks = split_tokens(sql)
     toks, conflict = _insert_or(toks, dict(primary_keys))
     toks = _functions(toks)
+    toks = _group_order(toks)
     toks = _order_nulls(toks)
     out: list[str] = []
     case_depth = 0
@@ -168,6 +169,40 @@ def _functions(toks: list[str]) -> list[str]:
             continue
         out[i:close_at + 1] = split_tokens("".join(rep))
     return out
+
+
+def _group_order(toks: list[str]) -> list[str]:
+    """SQLite returns the groups of a GROUP BY sorted by its terms; PostgreSQL (hashing) in any
+    order. A top-level GROUP BY without an ORDER BY is given one, so both list groups alike."""
+    depth, group_at, end_at = 0, -1, len(toks)
+    for i, tok in enumerate(toks):
+        w = _word(tok)
+        if tok == "(":
+            depth += 1
+        elif tok == ")":
+            depth -= 1
+        elif depth == 0 and w == "order":
+            return toks
+        elif depth == 0 and w == "group" and group_at < 0:
+            nxt = _next_words(toks, i, 1)
+            if nxt and nxt[0][1] == "by":
+                group_at = nxt[0][0] + 1
+        elif depth == 0 and group_at >= 0 and end_at == len(toks) and w in ("having", "limit", "union", "window"):
+            end_at = i
+    if group_at < 0:
+        return toks
+    stop = end_at
+    for i in range(group_at, len(toks)):  # the GROUP BY list ends at HAVING, LIMIT or the end
+        if _word(toks[i]) in ("having", "limit", "union", "window") or toks[i] == ";":
+            stop = i
+            break
+    terms = "".join(toks[group_at:stop]).strip()
+    insert_at = next((i for i in range(stop, len(toks)) if _word(toks[i]) in ("limit", "union")), len(toks))
+    tail = toks[insert_at:]
+    head = toks[:insert_at]
+    while head and head[-1].isspace():
+        head.pop()
+    return head + split_tokens(f" ORDER BY {terms}") + ([" "] if tail else []) + tail
 
 
 def _order_nulls(toks: list[str]) -> list[str]:
