@@ -42,6 +42,21 @@ def alias_key(name: str) -> str:
     return fold(name)
 
 
+_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")
+
+
+@lru_cache(maxsize=1)
+def _ordinals() -> tuple[str, ...]:
+    return tuple(yamldata.safe_load(_DATA.read_text(encoding="utf-8")).get("ordinals") or [])
+
+
+def _ordinal_word(word: str) -> str:
+    """ "1st" -> "first": bodies and events are named with either ("1st Cavalry Army")."""
+    m = _ORDINAL.match(word)
+    words = _ordinals()
+    return words[int(m.group(1))] if m and int(m.group(1)) < len(words) else word
+
+
 @lru_cache(maxsize=1)
 def _rules() -> tuple[list[tuple[re.Pattern[str], str]], list[tuple[re.Pattern[str], str]]]:
     data = yamldata.safe_load(_DATA.read_text(encoding="utf-8"))
@@ -66,7 +81,7 @@ def translit_key(name: str) -> str:
         if w.isdigit():
             out.append(w)
             continue
-        w = _apply(translit, w)
+        w = _apply(translit, _ordinal_word(w))
         w = re.sub(r"(.)\1+", r"\1", w)  # double letters
         out.append(w)
     return " ".join(out)
