@@ -137,6 +137,7 @@ class DocResolver:
         a = self.a
         for m in a.mentions:
             self._drop_sentence_adverb(m)
+            self._join_particle_surname(m)
         mentions = [m for m in a.mentions if self._keep(m)]
         for m in mentions:
             if m.label != "PERSON" and self._route(m) == "person":
@@ -248,6 +249,25 @@ class DocResolver:
         m.start += k
         m.text = m.text[k:]
         m.features["name"] = rest.strip()
+
+    def _join_particle_surname(self, m: Mention) -> None:
+        """The NER often stops a name before its particle: "Friedrich Werner" of "Friedrich Werner
+        von der Schulenburg". A person's mention followed by particles and a capitalised word
+        takes them in."""
+        if m.label != "PERSON" or m.body_end is None:
+            return
+        parts = "|".join(sorted(map(re.escape, name_data().particles), key=len, reverse=True))
+        hit = re.match(rf"\s(?:(?:{parts})\s){{1,2}}[A-Z][\w'\u2019]*(?:-[A-Z][\w'\u2019]*)?\b", self.a.text[m.end:m.end + 40])
+        passage = next((p for p in self.a.passages if p.seq == m.passage_seq), None)
+        if not hit or passage is None or passage.body[m.body_end:m.body_end + hit.end()] != hit.group(0):
+            return
+        for other in self.a.mentions:  # "Schulenburg" tagged apart is now inside this name
+            if other is not m and m.end <= other.start < m.end + hit.end():
+                other.features["name"] = ""
+        m.end += hit.end()
+        m.body_end += hit.end()
+        m.text = self.a.text[m.start:m.end]
+        m.features["name"] = m.features.get("name", m.text) + hit.group(0)
 
     def _named_surname(self, m: Mention) -> bool:
         name = _strip_possessive(m.features.get("name", m.text))
@@ -763,6 +783,10 @@ class DocResolver:
             cands = self.look(table, key)
             # (a place or body's shared name, "Perm" of two eras, is told apart by prominence here)
             same = {e for e in cands if self.type_of(e) == typ}
+            if len(same) == 1 and table != "by_ocr" and not self._supported(next(iter(same)), alias_key(name)):
+                # "Eastern Front": a name the packs give one entry but other things bear too
+                # links only where the document names that entry otherwise
+                return None, 0.0, typ, None
             if same:
                 eid = sorted(same, key=lambda e: (-self.clusters[e].count if e in self.clusters else 0,
                                                   -self.prominence(e), e))[0]
