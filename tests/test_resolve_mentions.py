@@ -61,6 +61,11 @@ NOT_LINKED = [
     # a whole surname is no cut one; a cut one with no single bearer stays the document's own
     ("f_cut_names.txt", "Grigory Petrov", 0, "soviet:petrovsky"),
     ("f_cut_names.txt", "Ivan Sorok", 0, "soviet:"),
+    # a name other fronts bore, where the document does not name that war otherwise
+    ("h_fronts_and_dates.txt", "Eastern Front", 0, "soviet:great_patriotic_war"),
+    ("h_fronts_and_dates.txt", "Eastern Front", 1, "soviet:great_patriotic_war"),
+    # a month and year is a date, not the revolution of that month
+    ("h_fronts_and_dates.txt", "February 1917", 0, "soviet:february_revolution"),
 ]
 
 LINKED = [
@@ -76,7 +81,18 @@ LINKED = [
     ("e_ordinals.txt", "4th International", 0, "soviet:fourth_international"),
     ("f_cut_names.txt", "Vyacheslav Molot", 0, "soviet:molotov"),
     ("f_cut_names.txt", "Nikolai Bukhar", 0, "soviet:bukharin"),
+    ("h_fronts_and_dates.txt", "February Revolution", 0, "soviet:february_revolution"),
+    ("i_great_war.txt", "Eastern Front", 0, "soviet:great_patriotic_war"),  # the war named first
+    ("j_particles.txt", "Friedrich Werner", 0, "soviet:schulenburg"),
 ]
+
+
+@pytest.mark.parametrize(("needle", "whole"), [("Ludwig van", "Ludwig van Beethoven"),
+                                                ("Hans Adolf", "Hans Adolf von Moltke")])
+def test_a_name_runs_on_through_its_particles(kb: KB, needle: str, whole: str) -> None:
+    """The mention covers the particle and the surname: one entity of the whole name."""
+    covering = [m for m in kb.mentions("j_particles.txt") if m["text"].startswith(needle)]
+    assert covering and covering[0]["text"] == whole, covering
 
 
 @pytest.mark.parametrize(("doc", "needle", "nth", "not_id"), NOT_LINKED)

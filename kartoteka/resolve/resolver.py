@@ -257,7 +257,9 @@ class DocResolver:
         if m.label != "PERSON" or m.body_end is None:
             return
         parts = "|".join(sorted(map(re.escape, name_data().particles), key=len, reverse=True))
-        hit = re.match(rf"\s(?:(?:{parts})\s){{1,2}}[A-Z][\w'\u2019]*(?:-[A-Z][\w'\u2019]*)?\b", self.a.text[m.end:m.end + 40])
+        least = 0 if m.text.split()[-1] in name_data().particles else 1  # "Friedrich Werner von der"
+        hit = re.match(rf"\s(?:(?:{parts})\s){{{least},2}}[A-Z][\w'\u2019]*(?:-[A-Z][\w'\u2019]*)?\b",
+                       self.a.text[m.end:m.end + 40])
         passage = next((p for p in self.a.passages if p.seq == m.passage_seq), None)
         if not hit or passage is None or passage.body[m.body_end:m.body_end + hit.end()] != hit.group(0):
             return
