@@ -43,6 +43,7 @@ def alias_key(name: str) -> str:
 
 
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")
+_ROMAN = re.compile(r"[ivx]{2,5}")
 
 
 @lru_cache(maxsize=1)
@@ -76,9 +77,15 @@ def translit_key(name: str) -> str:
     """Phonetic-ish key: romanisation variants of one name share it."""
     translit, _ = _rules()
     words = fold(name).split()
+    # Letters that count one by one keep their doubles: an acronym ("SSSR" is no "SR") and a
+    # Roman numeral ("World War II" is no "World War I").
+    counted = {w.lower() for w in re.findall(r"\b[A-Z]{2,5}\b", name)}
     out = []
     for w in words:
         if w.isdigit():
+            out.append(w)
+            continue
+        if w in counted or _ROMAN.fullmatch(w):
             out.append(w)
             continue
         w = _apply(translit, _ordinal_word(w))
