@@ -49,3 +49,15 @@ def test_alias_shared_across_types_needs_no_mark() -> None:
     a = {"id": "brenner", "type": "person", "name": "Olaf Brenner", "aliases": ["Brennerstadt"], "description": "x"}
     b = {"id": "brennerstadt", "type": "place", "name": "Brennerstadt", "description": "y"}
     assert validate_pack(_pack([a, b])) == []
+
+
+def test_an_alias_shaped_like_a_date_is_rejected() -> None:
+    """ "March 1921" as an event's alias would link every such date in a text to the event."""
+    e = {"id": "kronstadt_rising", "type": "event", "name": "Kronstadt Rising", "description": "x",
+         "aliases": ["Kronstadt Mutiny", "March 1921"]}
+    assert any("is a date" in x for x in validate_pack(_pack([e])))
+    e["aliases"] = ["Kronstadt Mutiny", "Battle of 1921"]
+    assert validate_pack(_pack([e])) == []
+    for date in ("1848", "4 July 1776", "november 1918"):
+        e["aliases"] = [date]
+        assert validate_pack(_pack([e])), date

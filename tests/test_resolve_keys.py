@@ -40,3 +40,19 @@ def test_parse_and_compatibility() -> None:
     alt = as_first_patronymic(parse_person("Nadezhda Konstantinova"))
     assert alt is not None
     assert compatible(alt, parse_person("Nadezhda Konstantinovna Krupskaya"), need_surname=False)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("World War II", "World War I"),      # a Roman numeral's letters each count
+    ("Nicholas II", "Nicholas I"),
+    ("Louis XVIII", "Louis XVII"),
+    ("SSSR", "SR"),                       # so do an acronym's
+    ("SS", "S"),
+])
+def test_counted_letters_keep_their_doubles(a: str, b: str) -> None:
+    assert translit_key(a) != translit_key(b)
+
+
+def test_names_still_fold_their_doubles() -> None:
+    assert translit_key("Spiegelglass") == translit_key("Spiegelglas")
+    assert translit_key("KLIMENT VOROSHILOV") == translit_key("Kliment Voroshilov")

@@ -171,12 +171,20 @@ def mark_risky(idx: Index, eid: str, e: dict[str, Any], aliases: list[str]) -> N
             idx.risky[key] |= idx.by_key[key]
 
 
-def kb_overlay(conn: sqlite3.Connection, base: Index) -> Index:
-    """What earlier documents taught: unlinked entities and their aliases, stated aliases."""
+def kb_overlay(conn: sqlite3.Connection, base: Index, doc: str = "") -> Index:
+    """What earlier documents taught: unlinked entities and their aliases, stated aliases.
+
+    "Earlier" is by document name, not by ingest time: a document sees the documents whose names
+    sort before its own (the order of a fresh build of a folder), never its own earlier version
+    nor documents ingested after it. Re-ingesting a changed document then resolves it as a fresh
+    build would, whatever was ingested in between."""
     idx = Index()
     rows = conn.execute(
         "SELECT a.entity_id, a.alias, e.name, e.type, e.linked FROM aliases a JOIN entities e ON e.id = a.entity_id"
-        " WHERE e.linked = 0 OR a.kind = 'stated'"
+        " LEFT JOIN documents d ON d.id = a.doc_id"
+        " WHERE (e.linked = 0 OR a.kind = 'stated') AND (a.doc_id IS NULL OR (? != '' AND d.doc < ?))"
+        " ORDER BY d.doc, a.id",
+        (doc, doc),
     ).fetchall()
     for r in rows:
         eid = r["entity_id"]

@@ -42,6 +42,22 @@ def alias_key(name: str) -> str:
     return fold(name)
 
 
+_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")
+_ROMAN = re.compile(r"[ivx]{2,5}")
+
+
+@lru_cache(maxsize=1)
+def _ordinals() -> tuple[str, ...]:
+    return tuple(yamldata.safe_load(_DATA.read_text(encoding="utf-8")).get("ordinals") or [])
+
+
+def _ordinal_word(word: str) -> str:
+    """ "1st" -> "first": bodies and events are named with either ("1st Cavalry Army")."""
+    m = _ORDINAL.match(word)
+    words = _ordinals()
+    return words[int(m.group(1))] if m and int(m.group(1)) < len(words) else word
+
+
 @lru_cache(maxsize=1)
 def _rules() -> tuple[list[tuple[re.Pattern[str], str]], list[tuple[re.Pattern[str], str]]]:
     data = yamldata.safe_load(_DATA.read_text(encoding="utf-8"))
@@ -61,12 +77,18 @@ def translit_key(name: str) -> str:
     """Phonetic-ish key: romanisation variants of one name share it."""
     translit, _ = _rules()
     words = fold(name).split()
+    # Letters that count one by one keep their doubles: an acronym ("SSSR" is no "SR") and a
+    # Roman numeral ("World War II" is no "World War I").
+    counted = {w.lower() for w in re.findall(r"\b[A-Z]{2,5}\b", name)}
     out = []
     for w in words:
         if w.isdigit():
             out.append(w)
             continue
-        w = _apply(translit, w)
+        if w in counted or _ROMAN.fullmatch(w):
+            out.append(w)
+            continue
+        w = _apply(translit, _ordinal_word(w))
         w = re.sub(r"(.)\1+", r"\1", w)  # double letters
         out.append(w)
     return " ".join(out)

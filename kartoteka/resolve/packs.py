@@ -107,6 +107,7 @@ def validate_pack(pack: Pack) -> list[str]:
         aliases = e.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
             errors.append(f"{where}: aliases must be a list of strings")
+        errors += [f"{where}: alias {a!r} is a date, not a name" for a in aliases if isinstance(a, str) and _date_shaped(a)]
         if "qid" in e and not QID_RE.fullmatch(str(e["qid"])):
             errors.append(f"{where}: bad qid")
         for key in DATE_FIELDS:
@@ -135,6 +136,15 @@ def validate_pack(pack: Pack) -> list[str]:
             if isinstance(ev, dict) and ev.get("place") and ev["place"] not in ids:
                 errors.append(f"{where}: event place {ev['place']!r} is not an id of this pack")
     return errors
+
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DATE_ALIAS = re.compile(rf"^(?:(?:\d{{1,2}}\s+)?(?:{_MONTHS})\s+)?\d{{4}}$", re.IGNORECASE)
+
+
+def _date_shaped(alias: str) -> bool:
+    """ "February 1917" or "1905" as an alias: the text's dates would link to the entry."""
+    return _DATE_ALIAS.match(alias.strip()) is not None
 
 
 def shared_alias_errors(pack: Pack) -> list[str]:

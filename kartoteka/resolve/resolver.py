@@ -13,10 +13,13 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from kartoteka import yamldata
 from kartoteka.analysis import AliasRecord, Analysis, EntityRecord, Mention
 from kartoteka.resolve.cues import StatedPair, find_stated
 from kartoteka.resolve.evidence import citation_year, descriptor_before, ruled_out
@@ -34,6 +37,7 @@ from kartoteka.resolve.names import (
     parse_person,
     surname_key,
 )
+from kartoteka.resolve.surface import adjective_or_plural, inside_title
 
 TYPE_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place",
                  "LOC": "place", "FAC": "place", "EVENT": "event", "WORK_OF_ART": "work"}
@@ -44,7 +48,8 @@ FUZZY_PERSON = 85      # rapidfuzz ratio for a surname variant (OCR, misspelling
 FUZZY_OTHER = 90
 MIN_FUZZY_LEN = 5
 PROMINENT = 10         # pack prominence (aliases, offices, events) of a widely known bearer
-_NAME_OK = re.compile(r"^(?:[^\W\d_]|[015](?=[A-Za-z]))[\w'\u2019.&\- ]*[\w.]$")
+# A name starts with a letter, a digit OCR made of one ("0rlov", "1enin") or an ordinal ("2nd Army").
+_NAME_OK = re.compile(r"^(?:[^\W\d_]|[015](?=[A-Za-z])|\d{1,2}(?:st|nd|rd|th)\s)[\w'\u2019.&\- ]*[\w.]$")
 
 
 @dataclass
@@ -132,6 +137,7 @@ class DocResolver:
         a = self.a
         for m in a.mentions:
             self._drop_sentence_adverb(m)
+            self._join_particle_surname(m)
         mentions = [m for m in a.mentions if self._keep(m)]
         for m in mentions:
             if m.label != "PERSON" and self._route(m) == "person":
@@ -244,6 +250,27 @@ class DocResolver:
         m.text = m.text[k:]
         m.features["name"] = rest.strip()
 
+    def _join_particle_surname(self, m: Mention) -> None:
+        """The NER often stops a name before its particle: "Friedrich Werner" of "Friedrich Werner
+        von der Schulenburg". A person's mention followed by particles and a capitalised word
+        takes them in."""
+        if m.label != "PERSON" or m.body_end is None:
+            return
+        parts = "|".join(sorted(map(re.escape, name_data().particles), key=len, reverse=True))
+        least = 0 if m.text.split()[-1] in name_data().particles else 1  # "Friedrich Werner von der"
+        hit = re.match(rf"\s(?:(?:{parts})\s){{{least},2}}[A-Z][\w'\u2019]*(?:-[A-Z][\w'\u2019]*)?\b",
+                       self.a.text[m.end:m.end + 40])
+        passage = next((p for p in self.a.passages if p.seq == m.passage_seq), None)
+        if not hit or passage is None or passage.body[m.body_end:m.body_end + hit.end()] != hit.group(0):
+            return
+        for other in self.a.mentions:  # "Schulenburg" tagged apart is now inside this name
+            if other is not m and m.end <= other.start < m.end + hit.end():
+                other.features["name"] = ""
+        m.end += hit.end()
+        m.body_end += hit.end()
+        m.text = self.a.text[m.start:m.end]
+        m.features["name"] = m.features.get("name", m.text) + hit.group(0)
+
     def _named_surname(self, m: Mention) -> bool:
         name = _strip_possessive(m.features.get("name", m.text))
         if " " in name or name.lower() in self.common:
@@ -255,7 +282,15 @@ class DocResolver:
         name = m.features.get("name", m.text)
         if is_stopped(name) or len(name) < 2 or not _NAME_OK.match(name):
             return False
-        return not (m.label == "NORP" and not self.look("by_key", alias_key(name)))
+        if m.label != "PERSON" and inside_title(self.a.text, m.start, m.end):
+            return False  # "Russia" of a collection called "After Russia" names the book
+        if self.look("by_key", alias_key(name)):
+            return True
+        if m.label == "NORP":
+            return False
+        # "the Finnish capital", "75,000 Lithuanians": no entity of their own (a surname the packs
+        # know, "Peters", is a name even where the tagger reads a plural)
+        return " " in name or bool(self.look("by_surname", surname_key(name))) or not adjective_or_plural(self.a, m)
 
     def _route(self, m: Mention) -> str:
         typ = TYPE_OF_LABEL.get(m.label, "other")
@@ -342,7 +377,33 @@ class DocResolver:
 
     # -- persons ---------------------------------------------------------------------------
 
-    def _pick(self, cands: set[str], p: PersonName, pos: int) -> tuple[str | None, float]:
+    def _pick_strict(self, cands: set[str], named: list[str], p: PersonName,
+                     leader: str | None) -> tuple[str | None, float]:
+        """A short name that neither its form, a title nor a bearer named just before decides.
+        The famous bearer of the surname takes it only if he bears that very surname or the pack
+        lists the word as his name (not a part of his surname, nor a near spelling) and outweighs
+        every other candidate; else a bearer the
+        document names in full does, and of several only the one the document is mostly about.
+        Otherwise the mention stays unresolved: no guess among namesakes."""
+        prom = sorted(cands, key=lambda c: (-self.prominence(c), c))
+        top = prom[0]
+        rest = max((self.prominence(c) for c in prom[1:]), default=0)
+        own = self.known(top)
+        bears = own is not None and bool(p.surname) and surname_key(str(own.data.get("surname") or "")) == p.surname \
+            or top in self.look("by_key", alias_key(" ".join(p.tokens)))  # "Djugashvili": the pack's own name for him
+        self._pick_rule = "most prominent"
+        if bears and self.prominence(top) >= PROMINENT and self.prominence(top) >= 2 * max(1, rest):
+            return top, 0.5
+        self._pick_rule = "named in full in the document"
+        if len(named) == 1:
+            return named[0], 0.6
+        self._pick_rule = "the document's main bearer"
+        if leader in named:
+            return leader, 0.5
+        self._pick_rule = "no evidence between namesakes"
+        return None, 0.0
+
+    def _pick(self, cands: set[str], p: PersonName, pos: int, short: bool = False) -> tuple[str | None, float]:
         if not cands:
             return None, 0.0
         self._pick_rule = "sole candidate"
@@ -362,6 +423,8 @@ class DocResolver:
         if recent:
             return max(recent)[1], 0.7
         named = [c for c in cands if c in self.clusters and self.clusters[c].full]
+        if short:
+            return self._pick_strict(cands, named, p, leader)
         prom = sorted(cands, key=lambda c: (-self.prominence(c), c))
         top = prom[0]
         dominant = self.prominence(top) >= 2 * max(1, max(self.prominence(c) for c in prom[1:]))
@@ -428,6 +491,9 @@ class DocResolver:
         if not cands and p.surname:
             kind = "fuzzy"
             cands = self._admitted(self._fuzzy_person(p), m, p)
+        if not cands and p.surname:
+            kind = "cut name"
+            cands = self._admitted(self._cut_surname(p), m, p)
         if cands:
             eid, conf = self._pick(cands, p, m.start)
             self._note(eid, self._parts_kind(eid, p, kind), name, cands)
@@ -535,6 +601,27 @@ class DocResolver:
                 return found, f"transliteration ({system.split('_')[0]})"
         return set(), ""
 
+    def _cut_surname(self, p: PersonName) -> set[str]:
+        """A full name whose surname was cut short ("Alexander Keren"): the one known bearer whose
+        surname starts with it, given name agreeing. Only a surname that does not end as a whole
+        one does, of five letters or more and most of the bearer's."""
+        s = p.surname
+        if not s or not p.first or len(s) < MIN_FUZZY_LEN or "-" in s \
+                or any(s.endswith(e) for e in _surname_endings()) or self.look("by_surname", s):
+            return set()
+        out: set[str] = set()
+        for cand_s in [x for x in self._all_surnames() if x.startswith(s) and x != s and len(s) >= 0.6 * len(x)]:
+            q = PersonName(text=p.text, first=p.first, patronymic=p.patronymic, initials=p.initials,
+                           surname=cand_s, titles=p.titles, roles=p.roles, gender=p.gender, tokens=p.tokens)
+            out |= self._by_parts(q)
+        return out if len(out) == 1 else set()
+
+    def _all_surnames(self) -> list[str]:
+        if self._surname_keys is None:
+            self._surname_keys = sorted(set(self.base.by_surname) | set(self.indexes[1].by_surname)
+                                        | set(self.base.by_alias_surname))
+        return list(self.c_surname) + self._surname_keys
+
     def _fuzzy_person(self, p: PersonName) -> set[str]:
         """A surname variant by OCR key or bounded fuzzy match, the rest of the name agreeing."""
         assert p.surname
@@ -552,10 +639,7 @@ class DocResolver:
         doc_surnames = set(self.c_surname)
         ok = ocr_key(s)
         out = [x for x in doc_surnames if x != s and ocr_key(x) == ok]
-        if self._surname_keys is None:
-            self._surname_keys = sorted(set(self.base.by_surname) | set(self.indexes[1].by_surname)
-                                        | set(self.base.by_alias_surname))
-        pool = list(doc_surnames) + self._surname_keys
+        pool = self._all_surnames()
         hits = process.extract(s, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON - 10, limit=6)
         self._fuzzy_scores = [(c, round(sc, 1)) for c, sc, _ in hits if c != s]
         for cand, score, _ in hits:
@@ -594,7 +678,7 @@ class DocResolver:
                 return None, 0.0, "person", p
             cands = near
         if cands:
-            eid, conf = self._pick(cands, p, m.start)
+            eid, conf = self._pick(cands, p, m.start, short=True)
             self._note(eid, self._short_kind(eid, word, ck, p), word, cands)
             return eid, conf, "person", p
         if m.features.get("ruled_out") or self._risky_only(word):
@@ -632,7 +716,8 @@ class DocResolver:
             cands = {c for c in self.c_surname.get(p.surname, set())
                      if any(compatible(p, f) for f in self.clusters[c].forms)}
             pack = {e for e in self.look("by_surname", p.surname) if self.type_of(e) == "person"
-                    and (not self.forms_of(e) or any(compatible(p, f) for f in self.forms_of(e)))}
+                    and (not self.forms_of(e) or any(compatible(p, f) for f in self.forms_of(e)))
+                    and not self._part_only(e, p.surname)}
             if exact:
                 # The packs know someone by the word alone: among bearers of the surname he comes
                 # first; where he bears it only as a birth name or pseudonym ("Djugashvili") he
@@ -668,6 +753,16 @@ class DocResolver:
             cands = {c for c in cands if _known_gender(self, c) in (None, p.gender)}
         return cands
 
+    def _part_only(self, eid: str, surname: str) -> bool:
+        """One half of a double surname ("Antonov" of Antonov-Ovseenko, "Bonch" of Bonch-Bruevich)
+        is an ordinary surname of its own: alone it names the bearer of the double one only where
+        the document names him (the whole surname, or the half as the pack's own alias)."""
+        k = self.known(eid)
+        whole = surname_key(str(k.data.get("surname") or "")) if k is not None else ""
+        if "-" not in whole or whole == surname:
+            return False
+        return eid not in self.clusters
+
     def _fuzzy_short(self, p: PersonName) -> set[str]:
         assert p.surname
         out: set[str] = set()
@@ -690,6 +785,10 @@ class DocResolver:
             cands = self.look(table, key)
             # (a place or body's shared name, "Perm" of two eras, is told apart by prominence here)
             same = {e for e in cands if self.type_of(e) == typ}
+            if len(same) == 1 and table != "by_ocr" and not self._supported(next(iter(same)), alias_key(name)):
+                # "Eastern Front": a name the packs give one entry but other things bear too
+                # links only where the document names that entry otherwise
+                return None, 0.0, typ, None
             if same:
                 eid = sorted(same, key=lambda e: (-self.clusters[e].count if e in self.clusters else 0,
                                                   -self.prominence(e), e))[0]
@@ -911,6 +1010,12 @@ def _known_gender(r: DocResolver, eid: str) -> str | None:
 
 def _after_article(text: str, start: int) -> bool:
     return re.search(r"\b(?:the|a|an)\s+$", text[max(0, start - 6):start], re.IGNORECASE) is not None
+
+
+@lru_cache(maxsize=1)
+def _surname_endings() -> tuple[str, ...]:
+    d = yamldata.safe_load((Path(__file__).parent / "data" / "names.yaml").read_text(encoding="utf-8"))
+    return tuple(translit_key(str(x)) for x in d.get("surname_endings") or [])
 
 
 def _strip_possessive(name: str) -> str:

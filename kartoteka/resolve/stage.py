@@ -19,5 +19,5 @@ def resolve_stage(a: Analysis, ctx: Context) -> None:
 
         common = common_words(load_model()) if a.docs else set()
         ctx.cache["resolve.common"] = common
-    overlay = kb_overlay(ctx.conn, st.index)
+    overlay = kb_overlay(ctx.conn, st.index, a.doc)
     resolve_document(a, st.index, overlay, common)

@@ -1,0 +1,74 @@
+"""Mentions whose surface shows they name no entity of their own, whatever the NER's label:
+
+* a word the parser reads as an adjective ("the Finnish capital") or a plural ("75,000
+  Lithuanians", "the Romanovs"): a nationality, a language or a family, not one person, place or
+  body (the packs' own plural names, "Bolsheviks", are looked up before this is asked);
+* a part of a quoted or italicised title ("After Russia", "The Fascist Offensive and the Tasks
+  of ..."): the words name the work, not the country or body they contain.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kartoteka.analysis import Analysis, Mention
+
+NOT_NAME_TAGS = {"JJ", "JJR", "JJS", "NNS", "NNPS"}
+# Opening and closing marks of a title written in running text.
+TITLE_MARKS = {'"': '"', "\u201c": "\u201d", "\u00ab": "\u00bb", "_": "_", "*": "*"}
+MAX_TITLE = 160      # characters: a longer quotation is speech, not a title
+SMALL_WORD = 5       # words up to this length may stay lower case in a title ("of", "from", "after"),
+#                      so long as at least half the words are capitalised
+
+
+def lone_token(a: Analysis, m: Mention) -> Any | None:
+    """The spaCy token of a one-token mention, or None."""
+    if m.body_start is None or m.body_end is None:
+        return None
+    for n, p in enumerate(a.passages):
+        if p.seq != m.passage_seq:
+            continue
+        doc = a.docs[n] if n < len(a.docs) else None
+        if doc is None:
+            return None
+        span = doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
+        return span[0] if span is not None and len(span) == 1 else None
+    return None
+
+
+def adjective_or_plural(a: Analysis, m: Mention) -> bool:
+    tok = lone_token(a, m)
+    return tok is not None and tok.tag_ in NOT_NAME_TAGS
+
+
+def _title_cased(inner: str) -> bool:
+    words = [w.strip(".,:;!?()'\u2019") for w in inner.split()]
+    words = [w for w in words if w and w[0].isalpha()]
+    if not words or not words[0][0].isupper():
+        return False
+    caps = sum(w[0].isupper() for w in words)
+    return 2 * caps >= len(words) and all(w[0].isupper() or len(w) <= SMALL_WORD for w in words)
+
+
+def inside_title(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] a strict part of a title set off by quotes or italics on its line?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    left, right = text[line_start:start], text[end:line_end if line_end >= 0 else len(text)]
+    for open_mark, close_mark in TITLE_MARKS.items():
+        i = left.rfind(open_mark)
+        if i < 0 or (open_mark == close_mark and left.count(open_mark) % 2 == 0):
+            continue
+        if open_mark != close_mark and close_mark in left[i + 1:]:
+            continue
+        j = right.find(close_mark)
+        if j < 0:
+            continue
+        inner = left[i + 1:] + text[start:end] + right[:j]
+        whole = re.sub(r"^(?:the|a|an)\s+", "", inner.strip(), flags=re.IGNORECASE)
+        if len(inner) > MAX_TITLE or whole == text[start:end].strip():
+            continue  # the title itself ("The Poem of the End"): a work's name, kept
+        if _title_cased(inner):
+            return True
+    return False
