@@ -196,3 +196,10 @@ def test_without_ray_installed_ray_is_one_line_and_exit_2(tmp_path: Path) -> Non
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "kartoteka[ray]" in proc.stderr, proc.stderr
     assert not db.exists()  # refused before the KB is created
+
+
+def test_a_cluster_nobody_answers_at_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    # Port 1 of the loopback: nothing listens there (Ray alone would retry for minutes).
+    code, out, err = run_cli("--db", tmp_path / "kb.db", "ingest", "--ray-address", "127.0.0.1:1", CORPUS)
+    assert code == 2 and out == ""
+    assert err.strip().count("\n") == 0 and "cannot reach the Ray cluster at 127.0.0.1:1" in err, err

@@ -69,13 +69,28 @@ def start_ray(address: str | None) -> None:
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     address = address or os.environ.get("RAY_ADDRESS") or None
     common: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.ERROR}
+    if not address:
+        ray.init(num_cpus=os.cpu_count() or 1, include_dashboard=False, **common)
+        return
+    check_reachable(address)
     try:
-        if address:
-            ray.init(address=address, **common)
-        else:
-            ray.init(num_cpus=os.cpu_count() or 1, include_dashboard=False, **common)
+        ray.init(address=address, **common)
     except ConnectionError as e:
         raise UsageError(f"cannot reach the Ray cluster at {address}: {e}") from None
+
+
+def check_reachable(address: str, timeout: float = 5.0) -> None:
+    """A one-line error at once for a HOST:PORT nothing listens on: Ray itself retries for minutes,
+    logging each try. ("auto", a running local instance, is left to Ray.)"""
+    import socket
+
+    host, sep, port = address.split("://", 1)[-1].rpartition(":")
+    if not sep or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as e:
+        raise UsageError(f"cannot reach the Ray cluster at {address}: {e.strerror or e}") from None
 
 
 def prepare(path: str, digest: str, stage_names: list[str], packs: list[str] | None) -> tuple[str, Any]:
