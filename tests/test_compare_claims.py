@@ -185,3 +185,28 @@ def test_elected_and_appointed_to_one_office_is_one_happening(tmp_path: Path) ->
     ])
     (c,) = kb.conflicts(entity="Ivan Orlov")
     assert c["field"] == "date" and sorted(v["value"] for v in c["values"]) == ["1922-04-02", "1922-04-03"]
+
+
+def test_an_undated_meeting_elsewhere_is_not_the_dated_meeting_of_the_same_people(tmp_path: Path) -> None:
+    """People meet again and again: another document's undated talk between the same two men is
+    its own event; the dated meeting's own document may still tell it again without a date."""
+    a = ("Minutes\n\nOrlov met Volkov in Kamensk on 3 May 1901. "
+         "At that meeting Orlov spoke first.\n")
+    b = "Recollections\n\nOrlov often had long talks with Volkov before the war.\n"
+    c = "Letters\n\nOrlov and Volkov dined together at the club.\n"
+    other = {"other": ["test:volkov"]}
+    kb = build(tmp_path / "kb.db", [
+        analysis("a.txt", a, [F("meeting", "test:orlov", "Orlov met Volkov in Kamensk on 3 May 1901.", "3 May 1901",
+                                trigger="met", subject_text="Orlov", roles=other),
+                              F("meeting", "test:orlov", "At that meeting Orlov spoke first.", None,
+                                trigger="meeting", subject_text="Orlov", roles=other)]),
+        analysis("b.txt", b, [F("meeting", "test:orlov", b.split("\n\n")[1].strip(), None, trigger="talks",
+                                subject_text="Orlov", roles=other)]),
+        analysis("c.txt", c, [F("meeting", "test:orlov", c.split("\n\n")[1].strip(), None, trigger="dined",
+                                subject_text="Orlov", roles=other)]),
+    ])
+    events = [e for e in kb.events(entity="Ivan Orlov") if e["type"] == "meeting"]
+    docs = sorted(sorted({s["source"]["doc"] for s in e["sources"]}) for e in events)
+    assert docs == [["a.txt"], ["b.txt"], ["c.txt"]]
+    (dated,) = [e for e in events if e.get("date")]
+    assert len(dated["sources"]) == 2

@@ -200,7 +200,10 @@ def _placeable(c: Claim, cluster: list[Claim], spec: dict[str, Any], names: dict
     """Whether an undated claim of a recurring happening can be told to be the cluster's: it
     shares a role that tells such happenings apart (the same office, the same people met), or
     it stands in the same document as the cluster's own telling (the narrative has one such
-    happening in view). Another document's undated "X was tried" may be another trial."""
+    happening in view). Another document's undated "X was tried" may be another trial. Where the
+    family is ``undated_alone`` (meetings), shared roles never suffice: only the same document."""
+    if spec.get("undated_alone"):
+        return any(o.doc == c.doc for o in cluster)
     if any(_identity_agrees(c, o, spec, names, required=True) and spec.get("needs") for o in cluster):
         return True
     if spec.get("needs"):
