@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from kartoteka.errors import UsageError
+from kartoteka.query.factoids import date_overlap_sql
 
 _EVENT_COLS = ("e.id, e.type, e.family, e.subject_id, e.label, e.date_text, e.date_start, e.date_end,"
                " e.date_precision, e.date_disputed, e.sources, e.independent, e.conflict_id")
@@ -46,8 +46,6 @@ class EventQueries:
     @staticmethod
     def _event_filters(ids: list[str], type: str | None, date_from: str | None,
                        date_to: str | None) -> tuple[list[str], list[Any]]:
-        from kartoteka.extract.dates import parse_bound
-
         where, args = ["1=1"], []
         if ids:
             ph = ",".join("?" * len(ids))
@@ -59,18 +57,8 @@ class EventQueries:
             where.append("(e.type = ? OR e.family = ? OR EXISTS (SELECT 1 FROM event_factoids m JOIN factoids f"
                          " ON f.id = m.factoid_id WHERE m.event_id = e.id AND f.type = ?))")
             args += [type, type, type]
-        try:
-            lo = parse_bound(date_from) if date_from else None
-            hi = parse_bound(date_to, end=True) if date_to else None
-        except ValueError as e:
-            raise UsageError(str(e)) from None
-        if lo:
-            where.append("e.date_end >= ?")
-            args.append(lo)
-        if hi:
-            where.append("e.date_start <= ?")
-            args.append(hi)
-        return where, args
+        bounds, bound_args = date_overlap_sql("e", date_from, date_to)
+        return where + bounds, args + bound_args
 
     def event_sources(self, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """For each event id: its source assertions (factoid, span, voice, stance, type, whether

@@ -89,7 +89,6 @@ class FactoidQueries:
         """Factoids as CONTRACT.md describes them, filtered; ``entity`` matches the subject or any
         role (``role='subject'`` for the subject only); dates overlap [date_from, date_to]; with
         ``rejected`` the factoids the historian rejected too, marked ``"rejected": true``."""
-        from kartoteka.extract.dates import parse_bound
 
         where, args = ["1=1"], []
         ids: list[str] = []
@@ -112,19 +111,11 @@ class FactoidQueries:
                 raise NotFound(f"no document named {source!r} in this KB (see `kartoteka sources`)")
             where.append("f.doc_id = ?")
             args.append(r[0])
-        try:
-            lo = parse_bound(date_from) if date_from else None
-            hi = parse_bound(date_to, end=True) if date_to else None
-        except ValueError as e:
-            raise UsageError(str(e)) from None
-        if lo or hi or dated_only:
+        bounds, bound_args = date_overlap_sql("f", date_from, date_to)
+        if bounds or dated_only:
             where.append("f.date_start IS NOT NULL")
-        if lo:
-            where.append("f.date_end >= ?")
-            args.append(lo)
-        if hi:
-            where.append("f.date_start <= ?")
-            args.append(hi)
+        where += bounds
+        args += bound_args
         if not fiction:
             where.append("f.fiction = 0")
         order = "f.date_start, f.date_end, d.doc, f.start" if dated_only else "d.doc, f.start, f.type"
@@ -427,3 +418,24 @@ def _number(v: str) -> int | float | str:
     except ValueError:
         return v
     return int(f) if f.is_integer() else f
+
+
+def date_overlap_sql(alias: str, date_from: str | None, date_to: str | None) -> tuple[list[str], list[Any]]:
+    """WHERE terms (and their arguments) for rows of ``alias`` whose date interval overlaps
+    [date_from, date_to], the bounds read as the CLI's --from/--to are (a year, a month or a day);
+    a bound that is no date is a usage error. One place for factoids and events alike."""
+    from kartoteka.extract.dates import parse_bound
+
+    try:
+        lo = parse_bound(date_from) if date_from else None
+        hi = parse_bound(date_to, end=True) if date_to else None
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    where, args = [], []
+    if lo:
+        where.append(f"{alias}.date_end >= ?")
+        args.append(lo)
+    if hi:
+        where.append(f"{alias}.date_start <= ?")
+        args.append(hi)
+    return where, args
