@@ -154,7 +154,8 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, *, e
         NotFound: on_not_found, UsageError: on_usage, HTTPException: on_http, Exception: on_error})
     app.state.db_name = kb_name(db)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(PageCache, db=db)  # outside the headers, so a cached page keeps them
+    if isinstance(db, Path):  # a server KB has no file whose size and time tell of a change
+        app.add_middleware(PageCache, db=db)  # outside the headers, so a cached page keeps them
     if allowed_hosts is not None:
         app.add_middleware(HostAllowlist, allowed=allowed_hosts)
     return app
