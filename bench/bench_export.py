@@ -1,6 +1,6 @@
 """Time, peak memory and output size of `kartoteka export` in every format on the seed KB.
 
-    .venv/bin/python bench/bench_export.py --db /work/seedkb/main.db   # a built seed KB (copied first)
+    .venv/bin/python bench/bench_export.py --db KB   # a built seed KB (copied first)
     .venv/bin/python bench/bench_export.py                              # builds one from ../shared/corpus/seeds
     .venv/bin/python bench/bench_export.py --db KB --no-write
 

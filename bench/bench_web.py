@@ -1,6 +1,6 @@
 """Server-side time of each web UI page on the seed KB, the largest dossier (Stalin's) included.
 
-    .venv/bin/python bench/bench_web.py --db /work/seedkb/main.db   # a built seed KB (copied first)
+    .venv/bin/python bench/bench_web.py --db KB   # a built seed KB (copied first)
     .venv/bin/python bench/bench_web.py                              # builds one from ../shared/corpus/seeds
     .venv/bin/python bench/bench_web.py --db KB --no-write
     .venv/bin/python bench/bench_web.py --db KB --concurrent 16   # 16 clients at once, real server
