@@ -173,7 +173,7 @@ def passage_with(passages: list[Passage], words: str) -> Passage:
     return found[0]
 
 
-# -- the book -----------------------------------------------------------------------------
+# -- the book --
 
 
 def test_book_chapters_parts_and_titles() -> None:
@@ -259,7 +259,7 @@ def test_book_title_is_first_heading_line() -> None:
     assert raw.title == "Given"
 
 
-# -- the blog -----------------------------------------------------------------------------
+# -- the blog --
 
 
 def test_blog_comments_with_authors_and_depth() -> None:
@@ -286,7 +286,7 @@ def test_blog_chrome_is_boilerplate_with_furniture_passages_only() -> None:
     assert not any(p.layer == "quote" for p in passages)  # "Dear Readers:" opens no block quote
 
 
-# -- the compiled memoir --------------------------------------------------------------------
+# -- the compiled memoir --
 
 
 def test_memoir_page_markers_and_page_map() -> None:
@@ -328,7 +328,7 @@ def test_memoir_heading_after_marker() -> None:
     assert "THE HARBOUR OFFICE" in {h.label for h in kinds(segs, "heading")}
 
 
-# -- the transcription with an editor's brackets -------------------------------------------
+# -- the transcription with an editor's brackets --
 
 
 def test_transcription_editorial_brackets_and_notes() -> None:
@@ -357,7 +357,7 @@ def test_transcription_chapter_title_on_next_line_and_inner_parts() -> None:
     assert all(p.section == "Chapter 7: The Harbour Strike" for p in passages)
 
 
-# -- fiction, one line per paragraph ----------------------------------------------------------
+# -- fiction, one line per paragraph --
 
 
 def test_fiction_lines_are_paragraphs() -> None:
@@ -377,7 +377,7 @@ def test_heading_prose_is_not_a_heading() -> None:
     assert not kinds(segs, "chapter")
 
 
-# -- invariants over every fixture -----------------------------------------------------------
+# -- invariants over every fixture --
 
 
 @pytest.mark.parametrize("text", [BOOK, BLOG, MEMOIR, TRANSCRIPTION, FICTION])
