@@ -325,8 +325,14 @@ def _ingest_one(ctx: Context, path: Path, problem: str | None, known: dict[str, 
     verdict = triage(path, problem, known, seen)
     if isinstance(verdict, IngestResult):
         return verdict
+    return analyse_and_store(ctx, path, verdict, known)
+
+
+def analyse_and_store(ctx: Context, path: Path, digest: str, known: dict[str, tuple[str, str]]) -> IngestResult:
+    """Every stage of one document in this process, then its transaction (unless the analysis
+    already stored it part by part); a file that turns out unreadable is a rejection."""
     try:
-        analysis, stored = analyse(path, verdict, ctx)
+        analysis, stored = analyse(path, digest, ctx)
     except RejectedInput as e:
         return IngestResult(safe_name(path.name), safe_name(path), "rejected", str(e))
     if not stored:

@@ -24,7 +24,7 @@ from kartoteka.analysis import Analysis
 from kartoteka.errors import RejectedInput, UsageError
 from kartoteka.ingest.pipeline import (
     IngestResult,
-    analyse,
+    analyse_and_store,
     batch_files,
     known_documents,
     read_analysis,
@@ -251,13 +251,7 @@ def finish_document(ctx: Context, path: Path, digest: str, kind: str, payload: A
     if kind == "rejected":
         return IngestResult(safe_name(path.name), safe_name(path), "rejected", payload)
     if kind == "local":
-        try:
-            analysis, stored = analyse(path, digest, ctx)
-        except RejectedInput as e:
-            return IngestResult(safe_name(path.name), safe_name(path), "rejected", str(e))
-        if not stored:
-            write_analysis(ctx.conn, analysis)
-        return stored_result(analysis, known)
+        return analyse_and_store(ctx, path, digest, known)
     analysis = unpack_docs(payload)
     # The worker read the file by its absolute path; the KB keeps the path as it was given.
     analysis.doc, analysis.path = safe_name(path.name), safe_name(path)
