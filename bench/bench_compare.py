@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_events import conflict_rows  # noqa: E402
 from benchlib import code_version, machine, write_section  # noqa: E402
 
 from kartoteka.api import KB  # noqa: E402
@@ -72,15 +73,7 @@ def main() -> int:
         sources = kb.sources()
         kb.close()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rows, real, spurious = [], 0, 0
-    for i, c in enumerate(conflicts, 1):
-        j = judged.get(c["id"], {})
-        verdict = j.get("verdict", "unjudged")
-        real += verdict == "real"
-        spurious += verdict == "spurious"
-        values = "<br>".join(side(v) for v in c["values"])
-        rows.append(f"| {i} | {c['entity']['name']} | {c['type']} {c['field']} | {c['kind']} | {values} |"
-                    f" {verdict}: {j.get('why', '')} |")
+    rows, real, spurious = conflict_rows(conflicts, judged, side)
     judged_n = real + spurious
     profile_rows = []
     for s in sources:

@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,14 +74,18 @@ def draw(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return (told + rng.sample(rest, max(0, min(DRAW - len(told), len(rest)))))[:DRAW]
 
 
-def conflict_rows(conflicts: list[dict[str, Any]], verdicts: dict[str, dict[str, str]]) -> tuple[list[str], int, int]:
+def conflict_rows(conflicts: list[dict[str, Any]], verdicts: dict[str, dict[str, str]],
+                  show: Callable[[dict[str, Any]], str] | None = None) -> tuple[list[str], int, int]:
+    """One table row per conflict with its verdict, and the counts of real and spurious ones;
+    ``show`` writes one side (``side`` by default)."""
+    show = show or side
     rows, real, spurious = [], 0, 0
     for i, c in enumerate(conflicts, 1):
         j = verdicts.get(c["id"], {})
         verdict = j.get("verdict", "unjudged")
         real += verdict == "real"
         spurious += verdict == "spurious"
-        values = "<br>".join(side(v) for v in c["values"])
+        values = "<br>".join(show(v) for v in c["values"])
         rows.append(f"| {i} | {c['entity']['name']} | {c['type']} {c['field']} | {c['kind']} | {values} |"
                     f" {verdict}: {j.get('why', '')} |")
     return rows, real, spurious
