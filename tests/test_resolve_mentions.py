@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from mention_lookup import ingested, linked
 
 from kartoteka.api import KB
 
@@ -17,22 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "resolve_mentions"
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KB:
-    k = KB(tmp_path_factory.mktemp("kb") / "mentions.db")
-    results = k.ingest([FIXTURES], n_process=1)
-    assert all(r.status == "added" for r in results), results
-    return k
-
-
-def linked(kb: KB, doc: str, needle: str, nth: int = 0) -> str | None:
-    """The entity id of the mention covering the nth occurrence of ``needle`` (None: no entity)."""
-    text = kb.text(doc)
-    pos = -1
-    for _ in range(nth + 1):
-        pos = text.index(needle, pos + 1)
-    for m in kb.mentions(doc):
-        if m["start"] < pos + len(needle) and pos < m["end"]:
-            return (m["entity"] or {}).get("id")
-    return None
+    return ingested(FIXTURES, tmp_path_factory.mktemp("kb") / "mentions.db")
 
 
 # (doc, needle, nth, entity id it must not get; "soviet:" = no pack entity at all)
