@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from kartoteka.extract.numbers import TENS
 from kartoteka.query.candidates import hedged, voice_at
 from kartoteka.query.candidates import rank as rank_candidates
 from kartoteka.query.question import Question, rules
@@ -584,7 +585,7 @@ def phrase_in(phrase: str, text: str) -> bool:
 @cache
 def _ordinal_pattern() -> re.Pattern[str]:
     words = "|".join(sorted(word_sequence("ordinals"), key=len, reverse=True))
-    tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    tens = "|".join(TENS)
     return re.compile(rf"\b((?i:(?:(?:{tens})-)?(?:{words}))|\d+(?:st|nd|rd|th))\s+(?=[A-Z])")
 
 
@@ -592,7 +593,6 @@ def ordinals(text: str) -> set[int]:
     """The numbers of the ordinals that stand before a capitalised word ("Seventeenth Party
     Congress", "17th Congress", "Twenty-Second Congress"): each names one of a series."""
     order = {w: i + 1 for i, w in enumerate(word_sequence("ordinals"))}
-    tens = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
     out: set[int] = set()
     for m in _ordinal_pattern().finditer(text):
         word = m.group(1).lower()
@@ -600,7 +600,7 @@ def ordinals(text: str) -> set[int]:
             out.add(int(re.match(r"\d+", word).group(0)))  # type: ignore[union-attr]
         elif "-" in word:
             head, _, unit = word.partition("-")
-            out.add(tens[head] + order[unit])
+            out.add(TENS[head] + order[unit])
         else:
             out.add(order[word])
     return out
