@@ -156,9 +156,9 @@ def render(conn: sqlite3.Connection, ranked: list[tuple[int, float]], expr: str,
     ids = [pid for pid, _ in ranked]
     marks = ",".join("?" * len(ids))
     rows = {r["id"]: r for r in conn.execute(
-        f"SELECT p.id, p.doc_id, d.doc, p.start, p.end, p.page, p.section, p.layer, p.offsets"
+        f"SELECT p.id, p.doc_id, d.doc, p.start, p.end, p.page, p.section, p.layer, p.offsets, p.body"
         f" FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({marks})", ids)}
-    marked = fts.marked(conn, expr, ids)
+    marked = fts.marked(conn, expr, ids, bodies={pid: r["body"] for pid, r in rows.items()})
     out = []
     for pid, score in ranked:
         r = rows.get(pid)

@@ -50,8 +50,8 @@ def _fold(ch: str) -> str:
 
 def tokens(body: str) -> list[tuple[str, int, int]]:
     """(folded token, start, end) of each token of ``body``, as unicode61 splits it."""
-    if body.isascii():
-        return [(m.group().lower(), m.start(), m.end()) for m in _ASCII_WORD.finditer(body)]
+    if body.isascii():  # lowercasing ASCII keeps every offset
+        return [(m.group(), *m.span()) for m in _ASCII_WORD.finditer(body.lower())]
     out: list[tuple[str, int, int]] = []
     start, buf = -1, []
     for i, ch in enumerate(body):
@@ -118,6 +118,27 @@ def _ts_or(phs: list[tuple[list[str], bool]]) -> str:
 
 # -- ranking ------------------------------------------------------------------------------------
 
+# One statement, prepared on the server, answers a PostgreSQL ranking: the passage count and
+# token total (part 0), each phrase's document count over all passages (part 1: FTS5's idf counts
+# every passage, filters or not), and the term positions of each candidate that passes the
+# filters (part 2). Separate statements cost a round trip and a plan each, which is most of a
+# warm search's time on a local server.
+_RANK_SQL = """
+WITH hits AS MATERIALIZED (
+    SELECT id, doc_id, layer, fts, fts_len FROM passages WHERE fts @@ CAST(%(q)s AS tsquery)),
+phs AS (SELECT q, i FROM unnest(CAST(%(phs)s AS tsquery[])) WITH ORDINALITY AS t(q, i))
+SELECT 0 AS part, count(*)::bigint AS id, coalesce(sum(fts_len), 0)::bigint AS len,
+       NULL::text AS lexeme, NULL::smallint[] AS positions FROM passages
+UNION ALL
+SELECT 1, phs.i, (SELECT count(*) FROM hits h WHERE h.fts @@ phs.q), NULL, NULL FROM phs
+UNION ALL
+SELECT 2, h.id, h.fts_len, u.lexeme, u.positions FROM hits h, unnest(h.fts) u
+ WHERE (CAST(%(layer)s AS text) IS NULL OR h.layer <> %(layer)s)
+   AND (CAST(%(doc)s AS bigint) IS NULL OR h.doc_id = %(doc)s)
+   AND (u.lexeme = ANY(CAST(%(words)s AS text[])) OR u.lexeme LIKE ANY(CAST(%(prefixes)s AS text[])))
+"""
+
+
 def bm25_ranked(conn: Any, expr: str, limit: int, doc_id: int | None, exclude_layer: str | None) -> list[tuple[int, float]]:
     """(passage id, BM25 score) best first for ``expr``; ``exclude_layer``'s passages left out."""
     if not is_postgres(conn):
@@ -125,47 +146,31 @@ def bm25_ranked(conn: Any, expr: str, limit: int, doc_id: int | None, exclude_la
     phs = phrases(expr)
     if not phs:
         return []
-    where, args = _filters(doc_id, exclude_layer)
-    words = sorted({w for ws, _p in phs for w in ws})
-    prefixes = sorted({ws[-1] + "%" for ws, p in phs if p})
-    rows = conn.execute(
-        "SELECT p.id, p.fts_len, u.lexeme, u.positions FROM passages p, unnest(p.fts) u"
-        " WHERE p.fts @@ CAST(? AS tsquery)" + where +
-        " AND (u.lexeme = ANY(?) OR u.lexeme LIKE ANY(?))", [_ts_or(phs), *args, words, prefixes]).fetchall()
+    params = {"q": _ts_or(phs), "phs": [_tsquery(p) for p in phs], "layer": exclude_layer, "doc": doc_id,
+              "words": sorted({w for ws, _p in phs for w in ws}),
+              "prefixes": sorted({ws[-1] + "%" for ws, p in phs if p})}
+    n_rows, n_tokens, hits = 0, 0, [0] * len(phs)
     found: dict[int, tuple[int, dict[str, list[int]]]] = {}
-    for pid, length, lexeme, positions in rows:
-        found.setdefault(pid, (length, {}))[1][lexeme] = list(positions or [])
+    for part, key, length, lexeme, positions in conn.execute_native(_RANK_SQL, params, prepare=True):
+        if part == 2:
+            found.setdefault(key, (length, {}))[1][lexeme] = list(positions or [])
+        elif part == 1:
+            hits[key - 1] = length
+        else:
+            n_rows, n_tokens = key, length
     if not found:
         return []
-    idf, avgdl = _idf(conn, phs)
+    idf = [_idf(n_rows, n_hit) for n_hit in hits]
+    avgdl = n_tokens / n_rows if n_rows else 1.0
     scored = [(pid, _score(phs, idf, where_, length, avgdl)) for pid, (length, where_) in found.items()]
     scored.sort(key=lambda s: (-s[1], s[0]))
     return scored[:limit]
 
 
-def _filters(doc_id: int | None, exclude_layer: str | None) -> tuple[str, list[Any]]:
-    where, args = "", []
-    if exclude_layer is not None:
-        where += " AND p.layer <> ?"
-        args.append(exclude_layer)
-    if doc_id is not None:
-        where += " AND p.doc_id = ?"
-        args.append(doc_id)
-    return where, args
-
-
-def _idf(conn: Any, phs: list[tuple[list[str], bool]]) -> tuple[list[float], float]:
-    """Each phrase's inverse document frequency over all passages (as FTS5 computes it), and
-    the mean passage length in tokens."""
-    n_rows, n_tokens = conn.execute("SELECT COUNT(*), COALESCE(SUM(fts_len), 0) FROM passages").fetchone()
-    counts = ", ".join("COUNT(*) FILTER (WHERE fts @@ CAST(? AS tsquery))" for _ in phs)
-    hits = conn.execute(f"SELECT {counts} FROM passages WHERE fts @@ CAST(? AS tsquery)",  # noqa: S608
-                        [*(_tsquery(p) for p in phs), _ts_or(phs)]).fetchone()
-    idf = []
-    for n_hit in hits:
-        v = math.log((0.5 + n_rows - n_hit) / (0.5 + n_hit))
-        idf.append(v if v > 0.0 else 1e-6)
-    return idf, (n_tokens / n_rows if n_rows else 1.0)
+def _idf(n_rows: int, n_hit: int) -> float:
+    """A phrase's inverse document frequency over all passages, as FTS5 computes it."""
+    v = math.log((0.5 + n_rows - n_hit) / (0.5 + n_hit))
+    return v if v > 0.0 else 1e-6
 
 
 def _positions(where: dict[str, list[int]], word: str, prefix: bool) -> set[int]:
@@ -207,8 +212,10 @@ def _sqlite_ranked(conn: Any, expr: str, limit: int, doc_id: int | None,
 
 # -- highlights and counts ------------------------------------------------------------------------
 
-def marked(conn: Any, expr: str, ids: list[int]) -> dict[int, str]:
-    """Each passage's body with every match between \\x01 and \\x02 (FTS5's highlight())."""
+def marked(conn: Any, expr: str, ids: list[int], bodies: dict[int, str] | None = None) -> dict[int, str]:
+    """Each passage's body with every match between \\x01 and \\x02 (FTS5's highlight()).
+    ``bodies`` (passage id -> body), when the caller has read them, spare PostgreSQL a round
+    trip; SQLite's FTS5 marks its own copy."""
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
@@ -217,8 +224,13 @@ def marked(conn: Any, expr: str, ids: list[int]) -> dict[int, str]:
             f"SELECT rowid, highlight(passages_fts, 0, char(1), char(2)) FROM passages_fts"  # noqa: S608
             f" WHERE passages_fts MATCH ? AND rowid IN ({marks})", [expr, *ids])}
     phs = phrases(expr)
+    if bodies is None or not set(ids) <= set(bodies):
+        bodies = dict(conn.execute(f"SELECT id, body FROM passages WHERE id IN ({marks})", ids).fetchall())  # noqa: S608
     out = {}
-    for pid, body in conn.execute(f"SELECT id, body FROM passages WHERE id IN ({marks})", ids):  # noqa: S608
+    for pid in ids:
+        body = bodies.get(pid)
+        if body is None:
+            continue
         text = _highlight(body, phs)
         if text is not None:
             out[pid] = text

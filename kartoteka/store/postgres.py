@@ -140,9 +140,12 @@ class PgConnection:
             cur.executemany(text, rows)
             return PgCursor(self, rowcount=cur.rowcount)
 
-    def execute_native(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
-        """A statement already in PostgreSQL's dialect (placeholders ``%s``), run as it is."""
-        return self._run(sql, params)
+    def execute_native(self, sql: str, params: Sequence[Any] | dict[str, Any] = (), *,
+                       prepare: bool | None = None) -> PgCursor:
+        """A statement already in PostgreSQL's dialect (placeholders ``%s`` or ``%(name)s``), run
+        as it is; ``prepare``: plan it once on the server and reuse the plan (psycopg otherwise
+        prepares a statement only after its fifth run)."""
+        return self._run(sql, params, prepare=prepare)
 
     def close(self) -> None:
         self.raw.close()
@@ -155,9 +158,9 @@ class PgConnection:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _run(self, text: str, params: Sequence[Any] | dict[str, Any]) -> PgCursor:
+    def _run(self, text: str, params: Sequence[Any] | dict[str, Any], *, prepare: bool | None = None) -> PgCursor:
         with self._errors(), self.raw.cursor() as cur:
-            cur.execute(text, params if params is not None else ())
+            cur.execute(text, params if params is not None else (), prepare=prepare)
             rows = cur.fetchall() if cur.description is not None else []
             return PgCursor(self, rows, cur.rowcount)
 
@@ -291,3 +294,29 @@ def primary_keys(migrations: list[str]) -> tuple[tuple[str, str], ...]:
             elif col:
                 out[table] = col.group(1).lower()
     return tuple(sorted(out.items()))
+
+
+# -- consistency ----------------------------------------------------------------------------------
+
+_KB_RELATIONS = ("SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                 " LEFT JOIN pg_am a ON a.oid = c.relam WHERE n.nspname = current_schema() AND {} ORDER BY 1")
+
+
+def amcheck(conn: PgConnection) -> list[str]:
+    """PostgreSQL's own consistency check of a KB (the amcheck extension, which pg_amcheck runs
+    too): every table's heap and TOAST pages (verify_heapam), and every B-tree index against its
+    table (bt_index_check with heapallindexed: each row's entry is there). The problems found,
+    one line each; none on a sound KB. Needs a role allowed to create the extension."""
+    conn.execute_native("CREATE EXTENSION IF NOT EXISTS amcheck")
+    problems = []
+    for (table,) in conn.execute_native(_KB_RELATIONS.format("c.relkind = 'r'")).fetchall():
+        for block, offset, msg in conn.execute_native(
+                "SELECT blkno, offnum, msg FROM verify_heapam(CAST(%s AS regclass), check_toast => true)",
+                (table,)).fetchall():
+            problems.append(f"{table}: block {block}, item {offset}: {msg}")
+    for (index,) in conn.execute_native(_KB_RELATIONS.format("c.relkind = 'i' AND a.amname = 'btree'")).fetchall():
+        try:
+            conn.execute_native("SELECT bt_index_check(CAST(%s AS regclass), true)", (index,))
+        except sqlite3.Error as e:
+            problems.append(f"{index}: {e}")
+    return problems
