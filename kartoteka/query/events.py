@@ -63,7 +63,7 @@ class EventQueries:
     def event_sources(self, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """For each event id: its source assertions (factoid, span, voice, stance, type, whether
         it counts as an independent witness), in document and text order."""
-        from kartoteka.query.documents import page_at
+        from kartoteka.query.documents import pages_at
 
         out: dict[str, list[dict[str, Any]]] = defaultdict(list)
         texts: dict[int, str] = {}
@@ -74,13 +74,14 @@ class EventQueries:
                 " f.date_text, f.attrs, d.doc, d.id AS doc_id FROM event_factoids m JOIN factoids f ON f.id = m.factoid_id"
                 f" JOIN documents d ON d.id = f.doc_id WHERE m.event_id IN ({','.join('?' * len(chunk))})"
                 " ORDER BY d.doc, f.start, f.type", chunk).fetchall()
+            pages = pages_at(self.conn, ((r["doc_id"], r["start"]) for r in rows))  # one query, not one a row
             for r in rows:
                 if r["doc_id"] not in texts:
                     texts[r["doc_id"]] = self.conn.execute("SELECT text FROM documents WHERE id = ?",
                                                            (r["doc_id"],)).fetchone()[0]
                 span: dict[str, Any] = {"doc": r["doc"], "start": r["start"], "end": r["end"],
                                         "quote": texts[r["doc_id"]][r["start"]:r["end"]]}
-                page = json.loads(r["attrs"] or "{}").get("page") or page_at(self.conn, r["doc_id"], r["start"])
+                page = json.loads(r["attrs"] or "{}").get("page") or pages.get((r["doc_id"], r["start"]))
                 if page:
                     span["page"] = page
                 item = {"factoid": r["factoid_id"], "type": r["type"], "source": span, "voice": r["voice"],

@@ -152,13 +152,11 @@ class FactoidQueries:
                 ids.add(r["subject_id"])
         refs = self._refs(ids)
         corr = self._corroboration([r["id"] for r in rows])
-        texts: dict[int, str] = {}
+        texts, pages = self._texts_and_pages(rows)
         cites = self.citations() if rows else {}
         out = []
         for r, roles in zip(rows, parsed, strict=True):
             doc_id = r["doc_id"]
-            if doc_id not in texts:
-                texts[doc_id] = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
             attrs = json.loads(r["attrs"] or "{}")
             out_roles: dict[str, Any] = {}
             for k in ROLE_ORDER:
@@ -176,7 +174,7 @@ class FactoidQueries:
                 out_roles["subject"] = refs.get(r["subject_id"]) or _unknown(r["subject_id"])
             source: dict[str, Any] = {"doc": r["doc"], "start": r["start"], "end": r["end"],
                                       "quote": texts[doc_id][r["start"]:r["end"]]}
-            page = attrs.get("page") or self._page(doc_id, r["start"])
+            page = attrs.get("page") or pages.get((doc_id, r["start"]))
             if page:
                 source["page"] = page
             if cites.get(r["doc"]):
@@ -203,10 +201,18 @@ class FactoidQueries:
             out.append(item)
         return out
 
-    def _page(self, doc_id: int, offset: int) -> str | None:
-        from kartoteka.query.documents import page_at
+    def _texts_and_pages(self, rows: list[sqlite3.Row]) -> tuple[dict[int, str], dict[tuple[int, int], str]]:
+        """The texts of the rows' documents, and the printed page of each row's start: a query
+        each for all rows (not one per row: each is a round trip on a PostgreSQL server)."""
+        from kartoteka.query.documents import pages_at
 
-        return page_at(self.conn, doc_id, offset)
+        doc_ids = sorted({r["doc_id"] for r in rows})
+        if not doc_ids:
+            return {}, {}
+        texts = {r[0]: r[1] for r in self.conn.execute(
+            f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(doc_ids))})", doc_ids)}  # noqa: S608
+        pages = pages_at(self.conn, ((r["doc_id"], r["start"]) for r in rows))
+        return texts, pages
 
     def _corroboration(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """What the compare stage says of each factoid: corroboration count and sources, conflicts,
