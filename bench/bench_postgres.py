@@ -61,16 +61,34 @@ def latencies(dbs: dict[str, str], rounds: int) -> dict[str, dict[str, list[floa
         calls += [("entity", "entity", (n,), {}) for n in names]
         calls += [("factoids", "factoids", (), {"entity": n}) for n in names]
         out: dict[str, dict[str, list[float]]] = {name: {k: [] for k in ("search", "entity", "factoids")} for name in kbs}
+        trips = {name: _round_trips(kb) for name, kb in kbs.items()}
         for r in range(rounds + 1):
             for kind, method, args, kwargs in calls:
                 for name, kb in kbs.items():
+                    before = trips[name][0]
                     ms = _timed(getattr(kb, method), args, kwargs)
                     if r:  # the first round warms caches, untimed
                         out[name][kind].append(ms)
+                        out[name].setdefault(f"{kind} round trips", []).append(trips[name][0] - before)
     finally:
         for kb in kbs.values():
             kb.close()
     return out
+
+
+def _round_trips(kb: object) -> list[int]:
+    """A counter of the statements a PostgreSQL KB sends (each is a round trip to the server;
+    psycopg opens a cursor for each); stays at 0 for SQLite."""
+    counter = [0]
+    raw = getattr(kb.conn, "raw", None)  # type: ignore[attr-defined]
+    if raw is not None:
+        inner = raw.cursor
+
+        def cursor(*args: object, **kwargs: object) -> object:
+            counter[0] += 1
+            return inner(*args, **kwargs)
+        raw.cursor = cursor
+    return counter
 
 
 def _timed(fn: object, args: tuple, kwargs: dict) -> float:
@@ -220,6 +238,9 @@ def report(args: argparse.Namespace, secs: dict[str, float], lat: dict[str, dict
         for q in (0.5, 0.95):
             a, b = percentile(lite, q), percentile(pg, q)
             rows.append(f"| {kind} p{int(q * 100)} (ms, n={len(pg)}) | {a:.1f} | {b:.1f} | {b / a:.2f}× |")
+        trips = lat["PostgreSQL"].get(f"{kind} round trips")
+        if trips:
+            rows.append(f"| {kind}: PostgreSQL statements per call (mean) | | {sum(trips) / len(trips):.1f} | |")
     command = (f"--sqlite KB --postgres URL --rounds {args.rounds}" if args.sqlite
                else f"--corpus {corpus} --rounds {args.rounds}{runs}")
     return "\n".join([
