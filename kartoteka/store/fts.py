@@ -82,14 +82,17 @@ def tsvector(body: str) -> tuple[str, int]:
     return " ".join(parts), len(toks)
 
 
-def index_passages(conn: Any, doc_id: int) -> None:
-    """Write the search index of a document's passages (PostgreSQL; FTS5 triggers do it in
-    SQLite), inside the caller's transaction."""
-    if not is_postgres(conn):
-        return
-    rows = conn.execute("SELECT id, body FROM passages WHERE doc_id = ?", (doc_id,)).fetchall()
-    conn.executemany("UPDATE passages SET fts = CAST(? AS tsvector), fts_len = ? WHERE id = ?",
-                     [(*tsvector(body), pid) for pid, body in rows])
+def index_columns(conn: Any) -> tuple[str, str]:
+    """What an INSERT of passages adds on PostgreSQL: the search index columns and their
+    placeholders, filled by ``index_values`` in the same row (one statement per passage, where an
+    UPDATE after the insert took a second and a read of the bodies); nothing on SQLite, whose
+    FTS5 triggers index each row."""
+    return (", fts, fts_len", ", CAST(? AS tsvector), ?") if is_postgres(conn) else ("", "")
+
+
+def index_values(conn: Any, body: str) -> tuple[Any, ...]:
+    """The values of ``index_columns`` for one passage's body."""
+    return tsvector(body) if is_postgres(conn) else ()
 
 
 # -- expressions --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from kartoteka.analysis import Analysis
 from kartoteka.resolve.keys import alias_key, translit_key
 from kartoteka.store.db import transaction
-from kartoteka.store.fts import index_passages
+from kartoteka.store.fts import index_columns, index_values
 
 
 def pack_offsets(offsets: list[int]) -> bytes:
@@ -52,12 +52,13 @@ def insert_document(conn: sqlite3.Connection, a: Analysis) -> int:
         "INSERT INTO segments (doc_id, kind, start, end, label, attrs) VALUES (?,?,?,?,?,?)",
         ((doc_id, s.kind, s.start, s.end, s.label, _dumps(s.attrs)) for s in a.segments),
     )
+    cols, marks = index_columns(conn)  # PostgreSQL's search index goes in the row itself
     conn.executemany(
-        "INSERT INTO passages (doc_id, seq, start, end, layer, section, page, body, offsets) VALUES (?,?,?,?,?,?,?,?,?)",
-        ((doc_id, p.seq, p.start, p.end, p.layer, p.section, p.page, p.body, pack_offsets(p.offsets))
-         for p in a.passages),
+        f"INSERT INTO passages (doc_id, seq, start, end, layer, section, page, body, offsets{cols})"
+        f" VALUES (?,?,?,?,?,?,?,?,?{marks})",
+        ((doc_id, p.seq, p.start, p.end, p.layer, p.section, p.page, p.body, pack_offsets(p.offsets),
+          *index_values(conn, p.body)) for p in a.passages),
     )
-    index_passages(conn, doc_id)
     return doc_id
 
 
