@@ -1,8 +1,9 @@
 """What keeps the web UI's uncached page builds fast (issue 18, web under 16 clients): the server
 shares one warm search cache between requests while the KB file is unchanged, a reader's
 connection does not count as a change of the KB, and the dossier's and home page's aggregate
-queries (link evidence, most-mentioned entities) give what a plain recount gives. Over a KB
-built from two short texts written for these tests (invented people of an invented river town).
+queries (link evidence, most-mentioned entities) give what a plain recount gives, on SQLite and
+PostgreSQL. Over a KB built from two short texts written for these tests (invented people of an
+invented river town).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,7 +37,7 @@ from Ilse Marrow. Jorund Pike was born in Greywater in 1870 and met Ilse Marrow 
 }
 
 
-def ingest(db: Path, folder: Path, stages: str | None = None) -> None:
+def ingest(db: str | Path, folder: Path, stages: str | None = None) -> None:
     env = None
     if stages is not None:
         import os
@@ -47,11 +49,12 @@ def ingest(db: Path, folder: Path, stages: str | None = None) -> None:
 
 
 @pytest.fixture(scope="module")
-def full_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def full_db(tmp_path_factory: pytest.TempPathFactory, new_kb: Callable[[], str | Path]) -> str | Path:
+    """The two texts fully analysed, on each backend (the aggregate queries are SQL of their own)."""
     folder = tmp_path_factory.mktemp("speed-corpus")
     for name, text in DOCS.items():
         (folder / name).write_text(text, encoding="utf-8")
-    db = tmp_path_factory.mktemp("speed-kb") / "kb.db"
+    db = new_kb()
     ingest(db, folder)
     return db
 
@@ -96,7 +99,7 @@ def test_the_warm_search_cache_lasts_until_the_kb_changes(plain_db: tuple[Path, 
     assert warm.current() is not first
 
 
-def test_link_evidence_counts_every_mention_once(full_db: Path) -> None:
+def test_link_evidence_counts_every_mention_once(full_db: str | Path) -> None:
     with KB(full_db, create=False) as kb:
         eid = kb.resolve_name("Benedikt Sallow")
         assert eid
@@ -115,7 +118,7 @@ def test_link_evidence_counts_every_mention_once(full_db: Path) -> None:
     assert "Benedikt Sallow" in {item["alias"] for item in evidence}
 
 
-def test_most_mentioned_entities_match_a_recount(full_db: Path) -> None:
+def test_most_mentioned_entities_match_a_recount(full_db: str | Path) -> None:
     with KB(full_db, create=False) as kb:
         recount: Counter[str] = Counter()
         docs: dict[str, set[str]] = {}
