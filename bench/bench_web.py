@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_web.py                              # builds one from ../shared/corpus/seeds
     .venv/bin/python bench/bench_web.py --db KB --no-write
     .venv/bin/python bench/bench_web.py --db KB --concurrent 16   # 16 clients at once, real server
+    .venv/bin/python bench/bench_web.py --db KB --cpu             # CPU time of uncached builds
 
 Each page is requested through Starlette's TestClient in this process (routing, KB queries,
 template rendering; no sockets), once to warm up and then --runs times; the median and the
@@ -84,6 +85,34 @@ def measure(db: Path, name: str, runs: int) -> list[dict[str, object]]:
             rows.append({"page": label, "url": url, "median": statistics.median(times),
                          "p95": benchlib.percentile(times, 0.95), "max": max(times),
                          "kib": len(r.content) / 1024})
+    return rows
+
+
+def measure_cpu(db: Path, name: str, runs: int) -> list[dict[str, float | str]]:
+    """CPU time of building each of the concurrency target's pages, uncached: one request at a
+    time through TestClient, each URL with a query parameter of its own so that the page cache
+    never answers, the process's CPU time (every thread: the app runs in TestClient's) taken
+    around each. On a shared machine CPU time says what a page costs; wall time says how busy
+    the neighbours are."""
+    from starlette.testclient import TestClient
+
+    from kartoteka.web import create_app
+
+    rows: list[dict[str, float | str]] = []
+    with TestClient(create_app(db)) as client:
+        for label, url in concurrent_pages(db, name):
+            sep = "&" if "?" in url else "?"
+            client.get(f"{url}{sep}nocache=warm")  # imports, the query encoder, the vectors
+            cpu, wall = [], []
+            for n in range(runs):
+                c, t = time.process_time(), time.perf_counter()
+                r = client.get(f"{url}{sep}nocache={n}")
+                cpu.append((time.process_time() - c) * 1000)
+                wall.append((time.perf_counter() - t) * 1000)
+                if r.status_code != 200 or r.headers.get("x-page-cache") == "hit":
+                    sys.exit(f"{url}: HTTP {r.status_code}, cache {r.headers.get('x-page-cache')}")
+            rows.append({"page": label, "cpu_median": statistics.median(cpu), "cpu_min": min(cpu),
+                         "wall_median": statistics.median(wall)})
     return rows
 
 
@@ -236,11 +265,22 @@ def main() -> None:
     ap.add_argument("--concurrent", type=int, metavar="N", default=0,
                     help="instead: N clients at once against a real server on loopback (the issue's 16)")
     ap.add_argument("--rounds", type=int, default=12, help="requests per client with --concurrent")
+    ap.add_argument("--cpu", action="store_true",
+                    help="instead: CPU time of each uncached build of home, search and dossier, one at a time")
     ap.add_argument("--uncached", action="store_true",
                     help="with --concurrent: a distinct URL per request, so the page cache never answers")
     args = ap.parse_args()
     if args.concurrent:
         run_concurrent(args)
+        return
+    if args.cpu:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "web-bench.db"
+            benchlib.seed_kb_at(db, args.db, args.seeds)
+            for r in measure_cpu(db, args.entity, args.runs):
+                print(f"{r['page']:<32} CPU median {float(r['cpu_median']):7.1f} ms  min {float(r['cpu_min']):7.1f} ms"
+                      f"  wall median {float(r['wall_median']):7.1f} ms")
+        print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         return
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "web-bench.db"

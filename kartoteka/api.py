@@ -47,6 +47,13 @@ class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, Even
         self.conn.execute("PRAGMA query_only = ON")
         return self
 
+    def reuse_search_cache(self, cache: Any) -> KB:
+        """Search through ``cache`` (a ``kartoteka.query.search.SearchCache``: vectors, document
+        texts, name expansions) instead of a cache of this KB's own: a server that opens a KB per
+        request keeps one warm cache while the KB file is unchanged."""
+        self._search_cache = cache
+        return self
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()

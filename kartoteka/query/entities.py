@@ -29,6 +29,7 @@ def _bare(name: str) -> str:
 
 class EntityQueries:
     conn: sqlite3.Connection
+    search_cache: Any  # kartoteka.query.search.SearchCache, provided by AskQueries
     # Provided by ConflictQueries (kartoteka.api.KB combines the mixins).
     comparison_summary: Callable[[str], dict[str, Any]]
 
@@ -270,29 +271,47 @@ class EntityQueries:
             if r["kind"] == "stated" and r["doc"]:
                 item["how"]["stated"] = item["how"].get("stated", 0)
                 item.setdefault("stated_in", []).append({"doc": r["doc"], "start": r["start"], "end": r["end"]})
-        # The context around a mention is read for the sampled ones only: cutting it out of a
-        # long document for each of thousands of mentions took seconds per dossier.
+        # Counted in SQL by (name, link) and sampled per name (a dossier has thousands of
+        # mentions: decoding each one's features in Python took most of the page's time); the
+        # context around a mention is read for the sampled ones only.
+        name_sql = "coalesce(nullif(json_extract(m.features, '$.name'), ''), m.text)"
         for r in self.conn.execute(
-                "SELECT m.start, m.end, m.text, m.features, m.doc_id, d.doc FROM mentions m JOIN documents d ON d.id = m.doc_id"
-                " WHERE m.entity_id = ? ORDER BY d.doc, m.start", (eid,)):
-            feats = json.loads(r["features"] or "{}")
-            name = _bare(feats.get("name") or r["text"])
+                f"WITH x AS (SELECT {name_sql} AS name, m.start, m.end, m.text, m.features, m.doc_id, d.doc,"
+                f" ROW_NUMBER() OVER (PARTITION BY {name_sql} ORDER BY d.doc, m.start) AS rn"
+                f" FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = ?)"
+                f" SELECT name, start, end, text, features, doc_id, doc FROM x WHERE rn <= ? ORDER BY doc, start",
+                (eid, per_alias)):
+            name = _bare(r["name"])
             item = by_key.setdefault(alias_key(name), {"alias": name, "kinds": ["surface"], "how": {},
                                                          "mentions": 0, "sample": []})
-            link = feats.get("link") or {"how": "stated" if feats.get("stated") else "recorded before evidence"}
-            item["mentions"] += 1
-            item["how"][link["how"]] = item["how"].get(link["how"], 0) + 1
             if len(item["sample"]) < per_alias:
-                before, after = self.conn.execute(
-                    "SELECT substr(text, max(1, ? - 39), min(40, ?)), substr(text, ? + 1, 40) FROM documents WHERE id = ?",
-                    (r["start"], r["start"], r["end"], r["doc_id"])).fetchone()
-                item["sample"].append({"doc": r["doc"], "start": r["start"], "end": r["end"], "quote": r["text"],
-                                       "context": f"{before}[{r['text']}]{after}".replace("\n", " "),
-                                       "evidence": link})
+                item["sample"].append(self._mention_sample(r))
+        for r in self.conn.execute(
+                f"SELECT {name_sql} AS name, json_extract(m.features, '$.link.how') AS how,"
+                f" json_extract(m.features, '$.stated') AS stated, COUNT(*) AS n FROM mentions m"
+                f" WHERE m.entity_id = ? GROUP BY 1, 2, 3", (eid,)):
+            item = by_key[alias_key(_bare(r["name"]))]
+            how = r["how"] or ("stated" if r["stated"] not in (None, 0, "0", "false", "") else "recorded before evidence")
+            item["mentions"] += r["n"]
+            item["how"][how] = item["how"].get(how, 0) + r["n"]
         for item in by_key.values():
             if not item["how"] and "pack" in item["kinds"]:
                 item["how"]["pack alias"] = 0
         return sorted(by_key.values(), key=lambda x: (-x["mentions"], x["alias"]))
+
+    def _mention_sample(self, r: Any) -> dict[str, Any]:
+        """One sampled mention of link_evidence: where it is, 40 characters either side, and the
+        evidence the resolver recorded for it."""
+        from kartoteka.query.search import doc_text
+
+        feats = json.loads(r["features"] or "{}")
+        link = feats.get("link") or {"how": "stated" if feats.get("stated") else "recorded before evidence"}
+        # The document's text once per KB (and once per server with a shared search cache):
+        # substr() in SQL reads a long text's every page for each sampled mention.
+        text = doc_text(self.conn, r["doc_id"], self.search_cache)
+        before, after = text[max(0, r["start"] - 40):r["start"]], text[r["end"]:r["end"] + 40]
+        return {"doc": r["doc"], "start": r["start"], "end": r["end"], "quote": r["text"],
+                "context": f"{before}[{r['text']}]{after}".replace("\n", " "), "evidence": link}
 
     def _co_mentioned(self, eid: str, limit: int) -> list[dict[str, Any]]:
         rows = self.conn.execute(
@@ -335,10 +354,17 @@ class EntityQueries:
             self._doc_id(source)
             where.append("d.doc = ?")
             args.append(source)
-        rows = self.conn.execute(
-            f"SELECT e.id, e.name, e.type, e.linked, COUNT(m.id) AS n, COUNT(DISTINCT m.doc_id) AS docs"
-            f" FROM entities e JOIN mentions m ON m.entity_id = e.id JOIN documents d ON d.id = m.doc_id"
-            f" WHERE {' AND '.join(where)} GROUP BY e.id ORDER BY n DESC, e.name LIMIT ?", (*args, limit)).fetchall()
+        if source:
+            rows = self.conn.execute(
+                f"SELECT e.id, e.name, e.type, e.linked, COUNT(m.id) AS n, COUNT(DISTINCT m.doc_id) AS docs"
+                f" FROM entities e JOIN mentions m ON m.entity_id = e.id JOIN documents d ON d.id = m.doc_id"
+                f" WHERE {' AND '.join(where)} GROUP BY e.id ORDER BY n DESC, e.name LIMIT ?", (*args, limit)).fetchall()
+        else:  # counted over the mentions_entity_doc index alone, then joined to the few entities kept
+            rows = self.conn.execute(
+                f"SELECT e.id, e.name, e.type, e.linked, t.n, t.docs FROM (SELECT entity_id, COUNT(*) AS n,"
+                f" COUNT(DISTINCT doc_id) AS docs FROM mentions WHERE entity_id IS NOT NULL GROUP BY entity_id) t"
+                f" JOIN entities e ON e.id = t.entity_id WHERE {' AND '.join(where)} ORDER BY t.n DESC, e.name LIMIT ?",
+                (*args, limit)).fetchall()
         return [{"id": r["id"], "name": r["name"], "type": r["type"], "linked": bool(r["linked"]),
                  "mention_count": r["n"], "source_count": r["docs"]} for r in rows]
 

@@ -273,3 +273,11 @@ MIGRATIONS.append(
     );
     """
 )
+MIGRATIONS.append(
+    # Mentions by entity with their document and offset in the index itself (issue 18, web
+    # speed): the most-mentioned entities of the home page, a dossier's co-mentions and its
+    # counts per source read this index alone, not every mention row with its JSON features.
+    """
+    CREATE INDEX mentions_entity_doc ON mentions(entity_id, doc_id, start);
+    """
+)

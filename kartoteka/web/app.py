@@ -24,7 +24,7 @@ from kartoteka.config import kb_location, kb_name
 from kartoteka.errors import NotFound, UsageError
 from kartoteka.web import indexes, pages
 from kartoteka.web.datelabel import date_label, said_differently
-from kartoteka.web.pagecache import PageCache
+from kartoteka.web.pagecache import PageCache, WarmSearch
 from kartoteka.web.urls import cite_url, entity_url, source_url, url_with
 
 log = logging.getLogger(__name__)
@@ -110,8 +110,12 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, *, e
         html = env.get_template(template).render(request=request, **context)
         return HTMLResponse(html, status_code=status)
 
+    warm = WarmSearch(db) if isinstance(db, Path) else None
+
     def open_kb() -> KB:
-        return KB(db, create=False).read_only()
+        cache = warm.current() if warm else None  # before this request's connection touches the WAL
+        kb = KB(db, create=False).read_only()
+        return kb.reuse_search_cache(cache) if cache is not None else kb
 
     def error_page(request: Request, status: int, message: str) -> HTMLResponse:
         titles = {400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",

@@ -23,15 +23,37 @@ UNCACHED = ("/static/", "/correct/")
 
 
 def kb_state(db: Path) -> tuple[int, ...]:
-    """What changes whenever the KB does: size and mtime of the file and of its WAL."""
+    """What changes whenever the KB does: size and mtime of the file and of its WAL. An empty
+    WAL counts as none: each reader's connection creates one and the last to close removes it,
+    which changes nothing in the KB."""
     out: list[int] = []
     for path in (db, db.with_name(db.name + "-wal")):
         try:
             st = os.stat(path)
-            out += [st.st_size, st.st_mtime_ns]
+            out += [st.st_size, st.st_mtime_ns] if st.st_size else [-1, -1]
         except OSError:
             out += [-1, -1]
     return tuple(out)
+
+
+class WarmSearch:
+    """One search cache (the vector matrix, document texts, name expansions and query vectors:
+    ``kartoteka.query.search.SearchCache``) for every request while the KB's files are unchanged.
+    The server opens a KB per request; without this each search reloaded every vector and each
+    dossier re-read its documents' texts."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.state: tuple[int, ...] | None = None
+        self.cache: Any = None
+
+    def current(self) -> Any:
+        from kartoteka.query.search import SearchCache
+
+        state = kb_state(self.db)
+        if self.cache is None or state != self.state:
+            self.state, self.cache = state, SearchCache()
+        return self.cache
 
 
 class PageCache:
