@@ -67,5 +67,8 @@ def stem(word: str) -> str:
     return w
 
 
-def content_stems(text: str) -> list[str]:
-    return [stem(t) for t in terms(text) if t not in STOPWORDS and len(t) > 1]
+@lru_cache(maxsize=4096)
+def content_stems(text: str) -> tuple[str, ...]:
+    """The stems of a text's content words, in order (cached: the reader scores each sentence
+    again as the context of the next ones)."""
+    return tuple(stem(t) for t in terms(text) if t not in STOPWORDS and len(t) > 1)
