@@ -26,8 +26,44 @@ COMMAND_MODULES = [
     "kartoteka.cli.correction_commands",
 ]
 
+# The module that defines each command, so that a command imports only its own module: a cold
+# `ask` or `search` then skips the ingest, web, export and correction stacks (rich.progress,
+# the exporters), tens of milliseconds of a ~0.5 s start. tests/test_cli_lazy.py checks this map
+# against what the modules register; a command missing from it still works (every module is
+# loaded to find it), it only starts slower.
+COMMAND_OWNERS = {
+    **dict.fromkeys(("ingest", "sources", "text", "search"), "kartoteka.cli.document_commands"),
+    "demo": "kartoteka.cli.demo_command",
+    **dict.fromkeys(("entity", "entities", "mentions", "packs"), "kartoteka.cli.entity_commands"),
+    **dict.fromkeys(("factoids", "timeline", "offices", "holders"), "kartoteka.cli.factoid_commands"),
+    **dict.fromkeys(("conflicts", "compare"), "kartoteka.cli.conflict_commands"),
+    "events": "kartoteka.cli.event_commands",
+    **dict.fromkeys(("ask", "embed"), "kartoteka.cli.ask_commands"),
+    "serve": "kartoteka.cli.web_commands",
+    "export": "kartoteka.cli.export_commands",
+    **dict.fromkeys(("merge", "split", "link", "unlink", "alias", "reject", "confirm", "edit", "assert",
+                     "source", "corrections", "import"), "kartoteka.cli.correction_commands"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported when one is invoked (all of them for --help)."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            owner = COMMAND_OWNERS.get(cmd_name)
+            if owner is not None:
+                _import_commands(owner)
+            if cmd_name not in self.commands:
+                _load_commands()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _load_commands()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", default=None, help="Knowledge base file (default: $KARTOTEKA_DB or ./kartoteka.db).")
 @click.option("--json", "json_", is_flag=True, help="Machine output on stdout: exactly one JSON value.")
 @click.version_option(package_name="kartoteka")
@@ -41,15 +77,18 @@ def cli(ctx: click.Context, db: str | None, json_: bool) -> None:
 
 def _load_commands() -> None:
     for module in COMMAND_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as e:
-            if e.name != module:
-                raise
+        _import_commands(module)
+
+
+def _import_commands(module: str) -> None:
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name != module:
+            raise
 
 
 def main(argv: list[str] | None = None) -> None:
-    _load_commands()
     try:
         code = cli.main(args=argv, standalone_mode=False)
     except click.exceptions.Abort:

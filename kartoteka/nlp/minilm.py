@@ -55,20 +55,19 @@ class MiniLM:
         import numpy as np
 
         w = load_safetensors(model_dir / "model.safetensors")
-        # Some exports prefix every name with the model's class ("bert."). The file's tensors are
-        # not aligned for BLAS: dense weights are copied once as stored (out x in, a straight
-        # copy; a transposing copy cost a cold query ~50 ms more) and multiplied through their
-        # transposed view, which BLAS takes without another copy. The vocabulary table stays
-        # mapped, only the rows a query uses are read.
+        # Some exports prefix every name with the model's class ("bert."). Float32 tensors stay
+        # mapped from the file (safetensors aligns them; BLAS takes the dense weights through
+        # their transposed view): a cold query reads the 44 MB of weights once through the page
+        # cache instead of copying them first (a copy cost 60-80 ms; tests/test_search_dense.py
+        # checks the vectors). Other float types are widened once.
         self.w = {}
         for name, v in w.items():
             name = name.removeprefix("bert.")
+            if v.dtype.kind == "f":
+                v = np.asarray(v, dtype=np.float32)
             if name.endswith(".weight") and v.ndim == 2 and "embeddings." not in name:
-                self.w[name] = np.array(v, dtype=np.float32).T
-            elif "word_embeddings" in name:
-                self.w[name] = v
-            else:
-                self.w[name] = np.array(v, dtype=np.float32 if v.dtype.kind == "f" else v.dtype)
+                v = v.T
+            self.w[name] = v
         self.tok = tokenizer(model_dir)
         self.tok.no_padding()
         self.tok.enable_truncation(max_length=max_tokens)
@@ -143,17 +142,123 @@ def _erf(z: np.ndarray) -> np.ndarray:
 
 
 def tokenizer(model_dir: Path) -> Any:
-    """The model's BERT WordPiece tokenizer. Built from ``vocab.txt`` where the folder has one
-    and ``tokenizer.json`` says it is the uncased BERT pipeline: the same ids for every passage
-    and gold query of seeds + more (5,649 texts), and a third of the cost of parsing the 466 KB
-    ``tokenizer.json``, which a cold query paid in full."""
-    from tokenizers import Tokenizer
-    from tokenizers.implementations import BertWordPieceTokenizer
-
+    """The model's BERT WordPiece tokenizer. Where the folder has ``vocab.txt`` and
+    ``tokenizer.json`` says it is the uncased BERT pipeline, ``WordPiece`` below (pure Python:
+    reading the vocabulary is ~10 ms, where building the ``tokenizers`` pipeline from it cost a
+    cold query 50-80 ms and parsing the 466 KB ``tokenizer.json`` three times that); otherwise the
+    ``tokenizers`` library reads ``tokenizer.json``. tests/test_minilm_tokens.py checks both give
+    the same ids on every passage and gold query of the corpus."""
     vocab = model_dir / "vocab.txt"
     if vocab.is_file() and _uncased_bert(model_dir / "tokenizer.json"):
-        return BertWordPieceTokenizer(str(vocab), lowercase=True)
+        return WordPiece(vocab)
+    from tokenizers import Tokenizer
+
     return Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+
+
+class Encoding:
+    """The part of a ``tokenizers`` Encoding the encoder reads."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+
+class WordPiece:
+    """Uncased BERT tokenization as ``tokenizers``' BertWordPieceTokenizer does it: clean the text
+    (controls out, white space to spaces), space out CJK ideographs, strip accents (NFD, combining
+    marks out), lowercase; split at white space and around each punctuation character; then the
+    longest vocabulary piece first, ``##`` for a word's later pieces, a word with no split (or over
+    100 characters) one [UNK]; [CLS] ... [SEP], truncated at ``max_length`` ids."""
+
+    def __init__(self, vocab: Path) -> None:
+        words = vocab.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        self.vocab = dict(zip(words, range(len(words)), strict=True))
+        self.unk, self.cls, self.sep = (self.vocab[t] for t in ("[UNK]", "[CLS]", "[SEP]"))
+        self.max_length: int | None = None
+
+    def no_padding(self) -> None:
+        """Nothing to do: a WordPiece never pads (the ``tokenizers`` interface)."""
+
+    def enable_truncation(self, max_length: int) -> None:
+        self.max_length = max_length
+
+    def encode_batch(self, texts: list[str]) -> list[Encoding]:
+        return [self.encode(t) for t in texts]
+
+    def encode(self, text: str) -> Encoding:
+        ids = [self.cls]
+        for word in _bert_words(text):
+            ids += self._pieces(word)
+        if self.max_length is not None:
+            ids = ids[:self.max_length - 1]
+        return Encoding([*ids, self.sep])
+
+    def _pieces(self, word: str) -> list[int]:
+        if len(word) > 100:
+            return [self.unk]
+        out, start = [], 0
+        while start < len(word):
+            end = len(word)
+            while end > start:
+                piece = word[start:end] if start == 0 else "##" + word[start:end]
+                i = self.vocab.get(piece)
+                if i is not None:
+                    out.append(i)
+                    break
+                end -= 1
+            else:
+                return [self.unk]
+            start = end
+        return out
+
+
+def _bert_words(text: str) -> list[str]:
+    """BertNormalizer (uncased) and BertPreTokenizer: the words and punctuation marks of ``text``."""
+    import unicodedata
+
+    chars = []
+    for c in text:
+        if c in "\t\n\r" or _is_space(c):
+            chars.append(" ")
+        elif c == "\0" or c == "\ufffd" or unicodedata.category(c).startswith("C"):
+            continue
+        elif _is_cjk(ord(c)):
+            chars.append(f" {c} ")
+        else:
+            chars.append(c)
+    folded = "".join(c for c in unicodedata.normalize("NFD", "".join(chars)) if unicodedata.category(c) != "Mn").lower()
+    words: list[str] = []
+    for chunk in folded.split():
+        word = ""
+        for c in chunk:
+            if _is_punct(c):
+                if word:
+                    words.append(word)
+                words.append(c)
+                word = ""
+            else:
+                word += c
+        if word:
+            words.append(word)
+    return words
+
+
+def _is_space(c: str) -> bool:
+    import unicodedata
+
+    return c.isspace() or unicodedata.category(c) == "Zs"
+
+
+def _is_punct(c: str) -> bool:
+    import unicodedata
+
+    o = ord(c)
+    return 33 <= o <= 47 or 58 <= o <= 64 or 91 <= o <= 96 or 123 <= o <= 126 or unicodedata.category(c).startswith("P")
+
+
+def _is_cjk(o: int) -> bool:
+    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x2A6DF or 0x2A700 <= o <= 0x2B73F
+            or 0x2B740 <= o <= 0x2B81F or 0x2B820 <= o <= 0x2CEAF or 0xF900 <= o <= 0xFAFF or 0x2F800 <= o <= 0x2FA1F)
 
 
 def _uncased_bert(path: Path) -> bool:

@@ -494,7 +494,16 @@ class Extractor:
         if self._doc_id is None:
             return False
         text = doc_text(self.conn, self._doc_id, self.kb.search_cache)
-        return re.search(rf"\b{re.escape(word.lower())}\b", text) is not None
+        low = word.lower()
+        # The regular expression is tried only where the word occurs: a search of a whole book for
+        # a word it never writes in lower case took ~40 ms, a fifth of a slow warm ask.
+        whole = re.compile(rf"\b{re.escape(low)}\b")
+        i = text.find(low)
+        while i >= 0:
+            if whole.match(text, i):
+                return True
+            i = text.find(low, i + 1)
+        return False
 
     def _agent(self, text: str, s: int, e: int) -> float:
         """The name does what the question asks about: "Y chaired ...", "... was chaired by Y"."""

@@ -1,0 +1,42 @@
+"""The command line imports only the invoked command's module, and its map of owners is true."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_every_command_has_its_defining_module_as_owner() -> None:
+    code = ("import importlib, json, kartoteka.cli.main as m\n"
+            "owners = {}\n"
+            "for mod in m.COMMAND_MODULES:\n"
+            "    importlib.import_module(mod)\n"
+            "    for name, cmd in m.cli.commands.items():\n"
+            "        owners.setdefault(name, cmd.callback.__module__ if cmd.callback else mod)\n"
+            "print(json.dumps(owners))")
+    import json
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    registered = json.loads(out)
+    from kartoteka.cli.main import COMMAND_OWNERS
+
+    assert registered == COMMAND_OWNERS
+
+
+def test_one_command_loads_only_its_own_module() -> None:
+    code = ("import sys, kartoteka.cli.main as m\n"
+            "m.cli.get_command(None, 'search')\n"
+            "print(sorted(k for k in sys.modules if k.startswith('kartoteka.cli.') and k.endswith('commands')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['kartoteka.cli.document_commands']"
+
+
+def test_an_unknown_command_is_a_usage_error_and_help_lists_every_command() -> None:
+    run = [sys.executable, "-m", "kartoteka"]
+    bad = subprocess.run([*run, "no-such-command"], capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and "No such command" in bad.stderr
+    help_text = subprocess.run([*run, "--help"], capture_output=True, text=True, check=True).stdout
+    from kartoteka.cli.main import COMMAND_OWNERS
+
+    listed = {line.split()[0] for line in help_text.split("Commands:")[1].splitlines() if line.strip()}
+    assert listed == set(COMMAND_OWNERS)
