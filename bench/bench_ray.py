@@ -37,6 +37,72 @@ SNAPSHOT = [["entities"], ["factoids"], ["conflicts"], ["search", "Kirov", "--li
             ["search", "arrested by the NKVD", "--limit", "50"], ["search", "Yezhov", "--mode", "dense", "--limit", "50"]]
 SINGLE = ("import sys; from kartoteka.api import KB; kb = KB(sys.argv[1]); "
           "kb.ingest(sys.argv[2:], n_process=1); kb.close()")
+# The single-process ingest with each stage timed (``--stages``): wall and CPU seconds (CPU of every
+# thread of the process: torch's embedding threads included).
+STAGE_ROWS = ["read", "genre", "nlp", "resolve", "extract", "write", "compare", "embed"]
+# Inside those stages: the one-off loads (spaCy's model and the packs' entity ruler, torch and the encoder).
+LOAD_ROWS = {"spaCy model + entity ruler": "nlp", "encoder (sentence-transformers import, model load)": "embed"}
+
+
+def timed_calls(fn, name: str, table: dict[str, list[float]]):  # noqa: ANN001, ANN201
+    """``fn`` adding its wall and CPU seconds to ``table[name]`` at each call."""
+    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        w0, c0 = time.perf_counter(), time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            row = table.setdefault(name, [0.0, 0.0])
+            row[0] += time.perf_counter() - w0
+            row[1] += time.process_time() - c0
+    return wrapper
+
+
+def stage_child(db: str, paths: list[str]) -> None:
+    """In a fresh process: the single-process ingest, each stage wrapped in a timer; prints JSON."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    from kartoteka import pipeline
+    from kartoteka.api import KB
+    from kartoteka.ingest import pipeline as ingest
+
+    table: dict[str, list[float]] = {}
+    pipeline.load_stages()
+    for name in list(pipeline.STAGES):
+        pipeline.STAGES[name] = timed_calls(pipeline.STAGES[name], name, table)
+    for name in list(pipeline.DEFERRED):
+        pipeline.DEFERRED[name] = timed_calls(pipeline.DEFERRED[name], name, table)
+    ingest.read_analysis = timed_calls(ingest.read_analysis, "read", table)
+    ingest.write_analysis = timed_calls(ingest.write_analysis, "write", table)
+    from kartoteka.nlp import embed
+    from kartoteka.nlp import stage as nlp_stage
+
+    spacy_load = "spaCy model + entity ruler"
+    nlp_stage.load_model = timed_calls(nlp_stage.load_model, spacy_load, table)
+    nlp_stage.with_ruler = timed_calls(nlp_stage.with_ruler, spacy_load, table)
+    embed.load_passage_model = timed_calls(embed.load_passage_model, "encoder (sentence-transformers import, model load)", table)
+    pipeline.finish_run = timed_calls(pipeline.finish_run, "compare", table)
+    kb = KB(db)
+    kb.ingest(paths, n_process=1)
+    kb.close()
+    table["total"] = [time.perf_counter() - w0, time.process_time() - c0]
+    print(json.dumps(table))
+
+
+def stage_table(rows: dict[str, list[float]], load: tuple[float, float]) -> str:
+    total_wall, total_cpu = rows["total"]
+    staged_wall = sum(rows.get(n, [0.0, 0.0])[0] for n in STAGE_ROWS)
+    staged_cpu = sum(rows.get(n, [0.0, 0.0])[1] for n in STAGE_ROWS)
+    lines = ["| stage | wall | CPU | CPU share |", "|---|---|---|---|"]
+    for name in STAGE_ROWS:
+        wall, cpu = rows.get(name, [0.0, 0.0])
+        lines.append(f"| {name} | {wall:.1f} s | {cpu:.1f} s | {100 * cpu / total_cpu:.0f}% |")
+        for load, within in LOAD_ROWS.items():
+            if within == name and load in rows:
+                wall, cpu = rows[load]
+                lines.append(f"| ... of which {load} | {wall:.1f} s | {cpu:.1f} s | {100 * cpu / total_cpu:.0f}% |")
+    lines.append(f"| other (imports, model loads, triage) | {total_wall - staged_wall:.1f} s"
+                 f" | {total_cpu - staged_cpu:.1f} s | {100 * (total_cpu - staged_cpu) / total_cpu:.0f}% |")
+    lines.append(f"| **total** | {total_wall:.1f} s | {total_cpu:.1f} s | load {load[0]:.2f} / {load[1]:.2f} |")
+    return "\n".join(lines)
 
 
 def child_env() -> dict[str, str]:
@@ -90,12 +156,28 @@ def report(runs: dict[str, dict[str, object]], same: dict[str, bool], corpus: li
     return "\n".join(lines)
 
 
+def stages(corpus: list[str]) -> str:
+    """The stage table of one single-process ingest of ``corpus`` in a fresh child process."""
+    with tempfile.TemporaryDirectory(prefix="bench-ray-") as tmp:
+        before = os.getloadavg()[0]
+        proc = subprocess.run([sys.executable, __file__, "--stage-child", str(Path(tmp) / "kb.db"), *corpus],
+                              env=child_env(), capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"the timed ingest failed: {proc.stderr[-500:]}")
+        return stage_table(json.loads(proc.stdout.strip().splitlines()[-1]), (before, os.getloadavg()[0]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", nargs="+", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--with-default", action="store_true", help="also time the plain CLI with its spaCy workers")
     ap.add_argument("--write", action="store_true", help="record the table in bench/RESULTS.md")
+    ap.add_argument("--stages", action="store_true", help="only the single-process ingest, each stage timed")
+    ap.add_argument("--stage-child", nargs="+", help=argparse.SUPPRESS)  # DB PATH...: the timed child
     args = ap.parse_args()
+    if args.stage_child:
+        stage_child(args.stage_child[0], args.stage_child[1:])
+        return
     corpus = [str(p) for p in args.corpus]
     if missing := [p for p in args.corpus if not p.exists()]:
         sys.exit(f"no corpus at {', '.join(map(str, missing))}")
@@ -103,6 +185,9 @@ def main() -> None:
     commands = {"single": f"python -c 'KB(db).ingest(paths, n_process=1)' {' '.join(shown)}",
                 "ray": f"kartoteka --db KB ingest --ray {' '.join(shown)}",
                 "default": f"kartoteka --db KB ingest {' '.join(shown)}"}
+    if args.stages:
+        print(stages(corpus))
+        return
     runs: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-ray-") as tmp:
         dbs = {name: Path(tmp) / f"{name}.db" for name in ("single", "ray", "default")}
