@@ -104,10 +104,10 @@ def stage_table(rows: dict[str, list[float]], load: tuple[float, float]) -> str:
     for name in STAGE_ROWS:
         wall, cpu = rows.get(name, [0.0, 0.0])
         lines.append(f"| {name} | {wall:.1f} s | {cpu:.1f} s | {100 * cpu / total_cpu:.0f}% |")
-        for load, within in LOAD_ROWS.items():
-            if within == name and load in rows:
-                wall, cpu = rows[load]
-                lines.append(f"| ... of which {load} | {wall:.1f} s | {cpu:.1f} s | {100 * cpu / total_cpu:.0f}% |")
+        for part, within in LOAD_ROWS.items():
+            if within == name and part in rows:
+                wall, cpu = rows[part]
+                lines.append(f"| ... of which {part} | {wall:.1f} s | {cpu:.1f} s | {100 * cpu / total_cpu:.0f}% |")
     lines.append(f"| other (imports, model loads, triage) | {total_wall - staged_wall:.1f} s"
                  f" | {total_cpu - staged_cpu:.1f} s | {100 * (total_cpu - staged_cpu) / total_cpu:.0f}% |")
     lines.append(f"| **total** | {total_wall:.1f} s | {total_cpu:.1f} s | load {load[0]:.2f} / {load[1]:.2f} |")
@@ -199,7 +199,9 @@ def stages(corpus: list[str]) -> str:
                               env=child_env(), capture_output=True, text=True)
         if proc.returncode != 0:
             sys.exit(f"the timed ingest failed: {proc.stderr[-500:]}")
-        return stage_table(json.loads(proc.stdout.strip().splitlines()[-1]), (before, os.getloadavg()[0]))
+        raw = proc.stdout.strip().splitlines()[-1]
+        print(raw, flush=True)  # the figures, whatever becomes of the table
+        return stage_table(json.loads(raw), (before, os.getloadavg()[0]))
 
 
 def main() -> None:
