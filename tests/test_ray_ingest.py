@@ -26,13 +26,17 @@ N_DOCS = len([p for p in CORPUS.iterdir() if p.is_file() and not p.name.startswi
 SNAPSHOT = [("entities",), ("factoids",), ("conflicts",), ("search", "Kirov", "--limit", "30"),
             ("search", "arrested by the NKVD", "--limit", "30"), ("search", "Kirov", "--mode", "dense", "--limit", "30")]
 
+# The titles of Ray workers running a task of ``ingest --ray``.
+RAY_TASKS = ("ray::prepare", "ray::parse_part", "ray::embed_chunk")
+
 ray = pytest.importorskip("ray", reason="the ray extra is not installed (pip install -e '.[test]')")
 pytestmark = pytest.mark.slow
 
 
 def ray_env() -> dict[str, str]:
     """A local Ray instance (no $RAY_ADDRESS), a CPU per core of this machine."""
-    env = cli_env(RAY_USAGE_STATS_ENABLED="0")
+    # Parse tasks of about 2,000 characters: every demo document is parsed in several parts.
+    env = cli_env(RAY_USAGE_STATS_ENABLED="0", KARTOTEKA_RAY_PARSE_CHARS="2000")
     env.pop("RAY_ADDRESS", None)
     return env
 
@@ -134,10 +138,10 @@ def test_a_killed_worker_is_replaced_and_the_run_completes(plain: dict[str, obje
     proc = subprocess.Popen(ingest_cmd(db, "--ray"), env=ray_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
-        def parsing() -> list[int]:
-            return [pid for pid, cmd in children(proc.pid).items() if cmd.startswith("ray::prepare")]
+        def working() -> list[int]:  # reading, parsing or encoding a document (not idle)
+            return [pid for pid, cmd in children(proc.pid).items() if cmd.startswith(RAY_TASKS)]
 
-        victim = wait_for(parsing, 600, "a Ray worker parsing a document")[0]
+        victim = wait_for(working, 600, "a Ray worker running a task")[0]
         os.kill(victim, signal.SIGKILL)
         out, err = proc.communicate(timeout=900)
     finally:
@@ -184,6 +188,33 @@ def test_a_killed_driver_leaves_whole_documents_and_a_rerun_finishes(plain: dict
     assert rerun.returncode == 0, rerun.stderr
     counts = json.loads(rerun.stdout)["counts"]
     assert counts["added"] + counts["unchanged"] == N_DOCS and counts["unchanged"] == written
+    assert snapshot(db) == plain
+
+
+# In the driver: every passage vector the deferred stage stores comes from a worker (the driver's
+# own encoder is never called), and the KB is the plain one.
+COUNTED = """
+import sys
+from kartoteka.nlp import embed
+from kartoteka.api import KB
+calls = []
+encode = embed.passage_vectors
+embed.passage_vectors = lambda texts: calls.append(len(texts)) or encode(texts)
+kb = KB(sys.argv[1])
+kb.ingest([sys.argv[2]], ray=True)
+kb.close()
+print(len(calls))
+"""
+
+
+def test_the_passages_are_encoded_on_the_workers(plain: dict[str, object], tmp_path: Path) -> None:
+    db = tmp_path / "vectors.db"
+    proc = subprocess.run([sys.executable, "-c", COUNTED, str(db), str(CORPUS)], env=ray_env(),
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "0"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0] > 0
     assert snapshot(db) == plain
 
 

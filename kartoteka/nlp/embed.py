@@ -245,34 +245,49 @@ def embed_documents(ctx: Context, doc_ids: list[int], on_progress: Callable[[int
     if not stage_available():
         say_once("embed-missing", f"note: dense embeddings skipped (search uses BM25 only): {INSTALL_HINT}")
         return
-    embed_missing(ctx.conn, doc_ids=doc_ids, on_progress=on_progress)
+    embed_missing(ctx.conn, doc_ids=doc_ids, on_progress=on_progress, vectors=ctx.cache.get(VECTORS_HOOK))
 
 
-def embed_missing(conn: Any, batch: int = 256, *, doc_ids: list[int] | None = None,
-                  on_progress: Callable[[int, int], None] | None = None) -> int:
+# Passages encoded (and committed) together by ``embed_missing``: a vector depends on which passages
+# share its batch (bfloat16), so ``ingest --ray`` encodes these same chunks on its workers.
+EMBED_CHUNK = 256
+# Where a Context's cache may hold the ``vectors`` hook of ``embed_missing`` (``ingest --ray``).
+VECTORS_HOOK = "embed.vectors"
+
+
+def missing_ids(conn: Any, doc_ids: list[int] | None = None) -> list[int]:
+    """The passages (of ``doc_ids`` only, where given) worth a vector and without one from this
+    model, by id."""
+    sql = ("SELECT p.id FROM passages p LEFT JOIN embeddings e ON e.passage_id = p.id AND e.model = ?"
+           " WHERE e.passage_id IS NULL AND p.layer NOT IN ('boilerplate', 'furniture') AND trim(p.body) != ''")
+    args: list[Any] = [model_tag()]
+    if doc_ids is not None:
+        sql += f" AND p.doc_id IN ({','.join('?' * len(doc_ids))})"
+        args += doc_ids
+    return [r[0] for r in conn.execute(sql + " ORDER BY p.id", args)]
+
+
+def embed_missing(conn: Any, batch: int = EMBED_CHUNK, *, doc_ids: list[int] | None = None,
+                  on_progress: Callable[[int, int], None] | None = None,
+                  vectors: Callable[[list[int], list[str]], list[bytes]] | None = None) -> int:
     """Give every passage without a vector from this model one (of ``doc_ids`` only, where given:
     a KB ingested with ``--no-embed``, or before the extra was installed); each batch is committed
-    as it is done. Returns how many were embedded."""
+    as it is done. ``vectors(ids, bodies)`` encodes a batch (default ``passage_vectors(bodies)``;
+    ``ingest --ray`` hands back what its workers encoded). Returns how many were embedded."""
     from kartoteka.store.db import transaction
 
     if not stage_available():
         raise RuntimeError(f"dense embeddings need the embed extra: {INSTALL_HINT}")
     tag = model_tag()
-    sql = ("SELECT p.id FROM passages p LEFT JOIN embeddings e ON e.passage_id = p.id AND e.model = ?"
-           " WHERE e.passage_id IS NULL AND p.layer NOT IN ('boilerplate', 'furniture') AND trim(p.body) != ''")
-    args: list[Any] = [tag]
-    if doc_ids is not None:
-        sql += f" AND p.doc_id IN ({','.join('?' * len(doc_ids))})"
-        args += doc_ids
     # The ids first, the bodies a batch at a time: memory follows the batch, not the documents.
-    ids = [r[0] for r in conn.execute(sql + " ORDER BY p.id", args)]
+    ids = missing_ids(conn, doc_ids)
     if on_progress:
         on_progress(0, len(ids))
     for i in range(0, len(ids), batch):
         wanted = ids[i:i + batch]
         chunk = conn.execute(f"SELECT id, body FROM passages WHERE id IN ({','.join('?' * len(wanted))}) ORDER BY id",
                              wanted).fetchall()
-        blobs = passage_vectors([r[1] for r in chunk])
+        blobs = vectors([r[0] for r in chunk], [r[1] for r in chunk]) if vectors else passage_vectors([r[1] for r in chunk])
         with transaction(conn):
             conn.executemany("INSERT OR REPLACE INTO embeddings (passage_id, model, vector) VALUES (?,?,?)",
                              [(r[0], tag, b) for r, b in zip(chunk, blobs, strict=True)])
