@@ -6,7 +6,7 @@ pseudo-relevance feedback. Top-5 hits and MRR@10 on dev and dev2, with the rank 
 Each query's BM25 list (with the alias expansion of ``kartoteka.query.search``) and its dense
 similarity to every passage are computed once through the KB's own code; the variants re-rank
 those in this process, so none of them changes what ``kartoteka search`` returns. "rrf" is the
-shipped fusion and reproduces ``bench_retrieval.py``'s hybrid row. A hit is a top-5 passage of
+fusion without ``kartoteka.query.dense``'s feedback (e0b38d3's hybrid ranking). A hit is a top-5 passage of
 the item's document that overlaps its quote (as ``../shared/eval/score.py`` judges it).
 """
 
@@ -68,7 +68,7 @@ def dense_of(data: dict[str, Any], q: Any) -> Any:
 
 
 def rrf(data: dict[str, Any], b: Any, d: Any, k: int = 5, w: float = 2.0, pool: int = 60, floor: float = 0.2) -> list[int]:
-    """The shipped fusion (kartoteka.query.search.fuse) over the shipped pools."""
+    """kartoteka.query.search.fuse over its pools (the similarities given, no feedback)."""
     import numpy as np
 
     dd = np.where(data["main"], d, -9.0)
@@ -105,15 +105,22 @@ def variants(data: dict[str, Any]) -> dict[str, Callable[[dict[str, Any]], list[
             return list(np.argsort(-np.where(data["main"], s, -9.0), kind="stable")[:10])
         return run
 
-    def rocchio(k: int, beta: float) -> Callable[[dict[str, Any]], list[int]]:
+    def rocchio(k: int, beta: float, from_bm25: bool = False) -> Callable[[dict[str, Any]], list[int]]:
+        """The query vector moved toward the best rows of the top k (dense, or BM25's passages)."""
         def run(it: dict[str, Any]) -> list[int]:
             rows = data["rows"] @ it["q"]
-            q2 = it["q"] + beta * data["rows"][np.argsort(-rows)[:k]].mean(0)
+            if from_bm25:
+                ends = [*data["starts"][1:], len(rows)]
+                top = [int(data["starts"][i]) + int(np.argmax(rows[data["starts"][i]:ends[i]]))
+                       for i in np.argsort(-it["b"])[:k] if it["b"][i] > 0]
+            else:
+                top = list(np.argsort(-rows)[:k])
+            q2 = it["q"] + beta * data["rows"][top].mean(0) if top else it["q"]
             return rrf(data, it["b"], dense_of(data, q2 / np.linalg.norm(q2)))
         return run
 
     out: dict[str, Callable[[dict[str, Any]], list[int]]] = {
-        "rrf (shipped: k=5, dense weight 2.0)": lambda it: rrf(data, it["b"], dense_of(data, it["q"])),
+        "rrf, k=5, dense weight 2.0, no feedback (e0b38d3)": lambda it: rrf(data, it["b"], dense_of(data, it["q"])),
         "dense alone": linear(0.0),
     }
     for m in (1, 2, 3):
@@ -125,6 +132,7 @@ def variants(data: dict[str, Any]) -> dict[str, Callable[[dict[str, Any]], list[
         out[f"scores + 0.1 BM25, - {g} x ln(document passages)"] = linear(0.1, g)
     for k, beta in ((3, 0.3), (5, 0.3), (5, 0.6), (10, 0.3)):
         out[f"dense feedback (Rocchio) k={k}, beta={beta}"] = rocchio(k, beta)
+        out[f"dense feedback from the BM25 top k={k}, beta={beta}"] = rocchio(k, beta, from_bm25=True)
     return out
 
 
