@@ -3,6 +3,11 @@ links by hand, and tally judged verdicts.
 
     python bench/sample_mentions.py --db KB [--n 100] [--seed 13] > draw.jsonl
     python bench/sample_mentions.py --db KB --tally bench/mention_verdicts.jsonl
+    python bench/sample_mentions.py --db KB --changed bench/mention_verdicts.jsonl > changed.jsonl
+
+``--changed`` looks each judged mention up by document and span on another KB and prints the
+rows whose entity differs (or that the KB no longer stores: ``"entity": "gone"``, with the mentions
+now overlapping its span), for re-judging.
 
 A draw line: ``{"n", "doc", "start", "end", "text", "entity": {"id", "name", "type"}, "how",
 "context"}``. A verdict line adds ``"verdict"``: ``right`` (the entity meant), ``unresolved``
@@ -55,13 +60,42 @@ def tally(path: Path) -> dict[str, int]:
     return counts
 
 
+def changed(db: str, path: Path) -> list[dict]:
+    from kartoteka.api import KB
+
+    kb = KB(db, create=False)
+    by_doc: dict[str, dict[tuple[int, int], dict]] = {}
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if row["doc"] not in by_doc:
+            by_doc[row["doc"]] = {(m["start"], m["end"]): m for m in kb.mentions(row["doc"])}
+        now = by_doc[row["doc"]].get((row["start"], row["end"]))
+        was = (row.get("entity") or {}).get("id")
+        if now is None:
+            over = [m for (a, b), m in by_doc[row["doc"]].items() if a < row["end"] and row["start"] < b]
+            out.append({**row, "was": row.get("entity"), "entity": "gone",
+                        "overlapping": [{"start": m["start"], "end": m["end"], "text": m["text"],
+                                         "entity": m["entity"]} for m in over]})
+        elif (now["entity"] or {}).get("id") != was:
+            out.append({**row, "was": row.get("entity"), "entity": now["entity"]})
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", required=True)
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--tally", type=Path, help="tally a verdicts file instead of drawing")
+    ap.add_argument("--changed", type=Path, help="judged rows whose entity differs on this KB")
     args = ap.parse_args()
+    if args.changed:
+        for row in changed(args.db, args.changed):
+            print(json.dumps(row, ensure_ascii=False))
+        return
     if args.tally:
         counts = tally(args.tally)
         total = sum(counts.values())

@@ -29,8 +29,8 @@ def test_soviet_pack_coverage_and_lineage() -> None:
         d == "soviet:stalingrad" for _, d in rel), "renamed places carry succession"
 
 
-def _pack(entries: list[dict]) -> Pack:
-    return Pack(name="t", title="t", description="", entries=entries, hash="x")
+def _pack(entries: list[dict], source: str = "invented for the test") -> Pack:
+    return Pack(name="t", title="t", description="", entries=entries, hash="x", source=source)
 
 
 def test_shared_alias_must_be_marked() -> None:
@@ -61,3 +61,32 @@ def test_an_alias_shaped_like_a_date_is_rejected() -> None:
     for date in ("1848", "4 July 1776", "november 1918"):
         e["aliases"] = [date]
         assert validate_pack(_pack([e])), date
+
+
+def test_an_entry_needs_a_qid_or_a_source_note() -> None:
+    """An entry with neither a QID nor a source note is reported, unless the pack gives a default."""
+    e = {"id": "tollund_ferry", "type": "organization", "name": "Tollund Ferry Company", "description": "x"}
+    assert any("neither a qid nor a source" in x for x in validate_pack(_pack([e], source="")))
+    assert validate_pack(_pack([{**e, "qid": "Q1"}], source="")) == []
+    assert validate_pack(_pack([{**e, "source": "parish register of 1888"}], source="")) == []
+    assert any("empty source" in x for x in validate_pack(_pack([{**e, "source": " "}], source="")))
+    assert validate_pack(_pack([e], source="the county archive's catalogue")) == []
+
+
+def test_soviet_pack_states_its_source() -> None:
+    pack = read_pack("soviet")
+    assert pack.source
+    no_note = [e["id"] for e in pack.entries if "qid" not in e and "source" not in e]
+    assert no_note  # these take the pack's note; the validator would name them without it
+
+
+def test_soviet_pack_renamings_are_dated() -> None:
+    """The Commissariat of Posts and Telegraphs became Communications in January 1932; Perm became
+    Molotov on 8 March 1940."""
+    pack = read_pack("soviet")
+    late = [(e["id"], o) for e in pack.entries for o in e.get("offices") or []
+            if "Posts and Telegraphs" in o.get("office", "") and str(o.get("to") or o.get("from") or "") > "1932-01"]
+    assert not late, late
+    by_id = {e["id"]: e for e in pack.entries}
+    assert by_id["perm"]["to"] == by_id["molotov_city"]["from"] == "1940-03-08"
+    assert by_id["perm"]["successor"] == "molotov_city"

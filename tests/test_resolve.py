@@ -166,9 +166,12 @@ def test_a_bare_given_name_far_from_its_full_name_is_nobody_we_know(kb: KB) -> N
     assert "soviet:bukharin" not in ids, ids
 
 
-def test_a_birth_name_alone_is_the_man_it_names_not_his_relatives(kb: KB) -> None:
-    ids = {m["entity"]["id"] for m in kb.mentions("family_e.txt") if m["text"] == "Djugashvili"}
-    assert ids == {"soviet:stalin"}, ids
+def test_a_birth_name_alone_is_never_his_relatives(kb: KB) -> None:
+    """A birth name alone is no relative of the man who bore it; where the document never names
+    him otherwise it is another name of his that others bear too (a surname of his family), so it
+    links to nobody of the packs (see o_other_names_supported.txt for the supported case)."""
+    ids = {(m["entity"] or {}).get("id") for m in kb.mentions("family_e.txt") if m["text"] == "Djugashvili"}
+    assert not {i for i in ids if i and i.startswith("soviet:")}, ids
 
 
 WINTER = """The Commissariat in Winter

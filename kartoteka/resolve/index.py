@@ -3,6 +3,7 @@ from earlier documents (unlinked entities, stated aliases; rebuilt per document)
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from kartoteka.resolve.names import (
     known_given,
     parse_person,
     register_given_names,
+    same_surname_spelt,
     surname_key,
 )
 from kartoteka.resolve.packs import Pack
@@ -78,6 +80,11 @@ class Index:
         self.raw_aliases[eid].append(alias)
         self.by_key[key].add(eid)
         self.by_tkey[translit_key(alias)].add(eid)
+        single = acronym_singular(alias)
+        if single:
+            # "an SR deputy", "the Left SR": one member or the adjective of the party "SRs"
+            self.by_key[alias_key(single)].add(eid)
+            self.by_tkey[translit_key(single)].add(eid)
         self.by_ocr[ocr_key(alias)].add(eid)
         if k.type == "organization" and " " in key:
             self.by_bag[bag_key(alias)].add(eid)
@@ -156,13 +163,28 @@ def acronym(name: str) -> str:
     return "".join(w[0] for w in words).upper() if len(words) >= 2 else ""
 
 
+_ACRONYM_PLURAL = re.compile(r"(?:^|(?<=\s))([A-Z]{2,6})s$")
+
+
+def acronym_singular(alias: str) -> str:
+    """The singular of a name that ends in a plural acronym ("SRs" -> "SR", "Left SRs" ->
+    "Left SR"), or "": a party named for its members is written so of one member too."""
+    m = _ACRONYM_PLURAL.search(alias.strip())
+    return alias.strip()[:m.start()] + m.group(1) if m else ""
+
+
 def mark_risky(idx: Index, eid: str, e: dict[str, Any], aliases: list[str]) -> None:
     """The aliases of one pack entry that need support in the document to link."""
     marked = {alias_key(a) for a in e.get("risky_aliases") or []}
+    own = surname_key(str(e.get("surname") or ""))
     for alias in aliases[1:]:
         key = alias_key(alias)
-        lone_given = e["type"] == "person" and " " not in key and known_given(translit_key(alias))
-        if key in marked or lone_given:
+        lone = e["type"] == "person" and " " not in key
+        lone_given = lone and known_given(translit_key(alias))
+        # A lone surname of another name (birth name, pseudonym, cover name: Ulyanov, Fomin) is
+        # an ordinary surname other people bear: it names this person only with support.
+        other_name = lone and bool(own) and not same_surname_spelt(surname_key(alias), own)
+        if key in marked or lone_given or other_name:
             idx.risky[key].add(eid)
     # An alias two entries share is risky for both.
     for alias in aliases:
@@ -190,8 +212,11 @@ def kb_overlay(conn: sqlite3.Connection, base: Index, doc: str = "") -> Index:
         eid = r["entity_id"]
         if eid not in idx.known:
             src = base.known.get(eid)
+            # A pack entry with a stated alias keeps the pack's name forms and data (surname,
+            # dates) here: this entry shadows the pack's in lookups, and the stated name is added.
             idx.known[eid] = Known(id=eid, name=r["name"], type=r["type"], linked=bool(r["linked"]),
-                                   roles=set(src.roles) if src else set(), prominence=src.prominence if src else 0)
+                                   roles=set(src.roles) if src else set(), prominence=src.prominence if src else 0,
+                                   forms=list(src.forms) if src else [], data=dict(src.data) if src else {})
         idx.add_alias(eid, r["alias"])
     return idx
 

@@ -128,6 +128,24 @@ def variant_keys(name: str) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=65536)
+def variant_names(name: str) -> dict[str, str]:
+    """The whole name rewritten word by word into the English system, by romanisation system,
+    where that changes it: "Klyment Okhrimovyč Vorošylov" -> "Klyment Okhrimovych Voroshylov"
+    (scholarly). A name whose given name and patronymic are romanised alike with the surname needs
+    all its words read so, not the surname alone. Capitalisation is kept (initials, name parts)."""
+    out: dict[str, str] = {}
+    for system, rules in _systems().items():
+        words = []
+        for w in name.split():
+            new = _apply(rules, w.lower())
+            words.append(new[:1].upper() + new[1:] if w[:1].isupper() else new)
+        text = " ".join(words)
+        if text.lower() != name.lower() and text not in out.values():
+            out[system] = text
+    return out
+
+
 def slug(name: str) -> str:
     """An id-safe slug of a name (for unlinked entities: ``u:<slug>``)."""
     return fold(name).replace(" ", "-") or "x"

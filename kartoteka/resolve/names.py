@@ -291,7 +291,29 @@ def _initial_ok(letter: str, given: str) -> bool:
 def _patronymic_ok(a: str, b: str) -> bool:
     from rapidfuzz.fuzz import ratio
 
-    return a == b or ratio(a, b) >= 85
+    if a == b or ratio(a, b) >= 85:
+        return True
+    # Made from one given name in two languages: Okhrimovych (Ukrainian) = Yefremovich,
+    # Osipovich = Iosifovich.
+    return bool(_patronymic_classes(a) & _patronymic_classes(b))
+
+
+@lru_cache(maxsize=8192)
+def _patronymic_classes(key: str) -> frozenset[int]:
+    """The given-name classes (of the lexicon's equivalence classes) a patronymic is made from."""
+    nd = name_data()
+    hit = nd.patronymic_re.search(key)
+    if not hit or hit.start() < 2:
+        return frozenset()
+    stem = key[:hit.start()]
+    out = set()
+    for g, cls in nd.given_class.items():
+        if cls >= 1000:
+            continue  # a name of its own class says nothing across languages
+        root = g[:-1] if len(g) > 3 and g[-1] in "aeiy" else g  # Nikola(i)-evich, Ily(a)-ich
+        if stem in (g, root) or (stem.startswith(root) and len(stem) - len(root) <= 1 and len(root) >= 4):
+            out.add(cls)
+    return frozenset(out)
 
 
 def compatible(q: PersonName, f: PersonName, *, need_surname: bool = True) -> bool:
@@ -326,6 +348,17 @@ def compatible(q: PersonName, f: PersonName, *, need_surname: bool = True) -> bo
         # first name + patronymic: both must be present and agree
         return bool(q.first and f.first and q.patronymic and f.patronymic)
     return True
+
+
+def same_surname_spelt(a: str, b: str) -> bool:
+    """Two surname keys are one surname in two spellings (Bucharin/Bukharin, Trockij/Trotsky), not
+    another name of the bearer (a birth name, pseudonym or cover name: Ulyanov, Fomin)."""
+    from rapidfuzz.fuzz import ratio
+
+    a, b = a.replace("-", " "), b.replace("-", " ")
+    if not a or not b:
+        return False
+    return a == b or ratio(a, b) >= 75 or a in b.split() or b in a.split()
 
 
 def is_stopped(name: str) -> bool:

@@ -41,6 +41,8 @@ class Pack:
     entries: list[dict[str, Any]]
     hash: str
     files: list[str] = field(default_factory=list)
+    # The pack's default source note, for entries with neither a QID nor a ``source`` of their own.
+    source: str = ""
 
     def kb_id(self, local: str) -> str:
         return f"{self.name}:{local}"
@@ -80,7 +82,8 @@ def read_pack(name: str) -> Pack:
                 entry.setdefault("_file", path.name)
             entries.append(entry)
     return Pack(name=meta.get("name", name), title=str(meta.get("title", name)),
-                description=str(meta.get("description", "")), entries=entries, hash=h.hexdigest(), files=files)
+                description=str(meta.get("description", "")), entries=entries, hash=h.hexdigest(), files=files,
+                source=str(meta.get("source") or "").strip())
 
 
 def validate_pack(pack: Pack) -> list[str]:
@@ -110,6 +113,10 @@ def validate_pack(pack: Pack) -> list[str]:
         errors += [f"{where}: alias {a!r} is a date, not a name" for a in aliases if isinstance(a, str) and _date_shaped(a)]
         if "qid" in e and not QID_RE.fullmatch(str(e["qid"])):
             errors.append(f"{where}: bad qid")
+        if "source" in e and not (isinstance(e["source"], str) and e["source"].strip()):
+            errors.append(f"{where}: empty source")
+        if "qid" not in e and "source" not in e and not pack.source:
+            errors.append(f"{where}: neither a qid nor a source note (nor a pack source)")
         for key in DATE_FIELDS:
             if key in e and not DATE_RE.fullmatch(str(e[key])):
                 errors.append(f"{where}: bad date {key}={e[key]!r}")
@@ -169,7 +176,7 @@ def shared_alias_errors(pack: Pack) -> list[str]:
     return errors
 
 
-ENTRY_DATA_SKIP = {"id", "type", "name", "aliases", "description", "qid", "_file", "risky_aliases"}
+ENTRY_DATA_SKIP = {"id", "type", "name", "aliases", "description", "qid", "_file", "risky_aliases", "source"}
 
 
 def entity_rows(pack: Pack) -> list[tuple[str, str, str, str | None, str, str | None, int, str]]:

@@ -24,7 +24,7 @@ from kartoteka.analysis import AliasRecord, Analysis, EntityRecord, Mention
 from kartoteka.resolve.cues import StatedPair, find_stated
 from kartoteka.resolve.evidence import citation_year, descriptor_before, ruled_out
 from kartoteka.resolve.index import Index, Known, bag_key, org_words
-from kartoteka.resolve.keys import alias_key, ocr_key, slug, translit_key, variant_keys
+from kartoteka.resolve.keys import alias_key, ocr_key, slug, translit_key, variant_keys, variant_names
 from kartoteka.resolve.names import (
     PersonName,
     as_first_patronymic,
@@ -35,9 +35,10 @@ from kartoteka.resolve.names import (
     known_given,
     name_data,
     parse_person,
+    same_surname_spelt,
     surname_key,
 )
-from kartoteka.resolve.surface import adjective_or_plural, inside_title
+from kartoteka.resolve.surface import adjective_or_plural, after_title_preposition, inside_title
 
 TYPE_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place",
                  "LOC": "place", "FAC": "place", "EVENT": "event", "WORK_OF_ART": "work"}
@@ -137,7 +138,9 @@ class DocResolver:
         a = self.a
         for m in a.mentions:
             self._drop_sentence_adverb(m)
+            self._drop_associates(m)
             self._join_particle_surname(m)
+            self._join_place_head(m)
         mentions = [m for m in a.mentions if self._keep(m)]
         for m in mentions:
             if m.label != "PERSON" and self._route(m) == "person":
@@ -250,6 +253,30 @@ class DocResolver:
         m.text = m.text[k:]
         m.features["name"] = rest.strip()
 
+    def _drop_associates(self, m: Mention) -> None:
+        """"Kerensky and Co.": a person with his associates, read by the NER as a body. Where the
+        words before the tail are a person's name (a surname the packs know, or a name the
+        document tags as a person), the mention is that name."""
+        name = m.features.get("name", m.text)
+        tails = sorted(_associates_tails(), key=len, reverse=True)
+        tail = next((t for t in tails if name.endswith(" " + t) and m.text.endswith(t)), None)
+        if tail is None or m.label == "PERSON":
+            return
+        head = name[:-len(tail)].rstrip()
+        if not head or not head[0].isupper() or len(head.split()) > 3:
+            return
+        persons = {w for x in self.a.mentions if x.label == "PERSON"
+                   for w in (x.features.get("name", x.text), *x.features.get("name", x.text).split()[-1:])}
+        if head not in persons and not self.look("by_surname", surname_key(head.split()[-1])):
+            return
+        k = len(m.text) - len(m.text[:-len(tail)].rstrip())
+        m.end -= k
+        if m.body_end is not None:
+            m.body_end -= k
+        m.text = m.text[:-k]
+        m.features["name"] = head
+        m.label = "PERSON"
+
     def _join_particle_surname(self, m: Mention) -> None:
         """The NER often stops a name before its particle: "Friedrich Werner" of "Friedrich Werner
         von der Schulenburg". A person's mention followed by particles and a capitalised word
@@ -271,6 +298,23 @@ class DocResolver:
         m.text = self.a.text[m.start:m.end]
         m.features["name"] = m.features.get("name", m.text) + hit.group(0)
 
+    def _join_place_head(self, m: Mention) -> None:
+        """A place's mention followed by a geographic head word ("Baltic" + "Sea") takes it in,
+        unless the packs know the word alone (a river "Volga" is the Volga River too)."""
+        if m.label not in ("GPE", "LOC", "NORP") or m.body_end is None \
+                or self.look("by_key", alias_key(m.features.get("name", m.text))):
+            return
+        heads = "|".join(sorted(org_words()["place_heads"]))
+        hit = re.match(rf" (?:{heads})\b", self.a.text[m.end:m.end + 16])
+        passage = next((p for p in self.a.passages if p.seq == m.passage_seq), None)
+        if not hit or passage is None or passage.body[m.body_end:m.body_end + hit.end()] != hit.group(0):
+            return
+        m.end += hit.end()
+        m.body_end += hit.end()
+        m.text = self.a.text[m.start:m.end]
+        m.features["name"] = m.features.get("name", m.text[:-hit.end()]) + hit.group(0)
+        m.label = "LOC"
+
     def _named_surname(self, m: Mention) -> bool:
         name = _strip_possessive(m.features.get("name", m.text))
         if " " in name or name.lower() in self.common:
@@ -282,7 +326,7 @@ class DocResolver:
         name = m.features.get("name", m.text)
         if is_stopped(name) or len(name) < 2 or not _NAME_OK.match(name):
             return False
-        if m.label != "PERSON" and inside_title(self.a.text, m.start, m.end):
+        if m.label != "PERSON" and (inside_title(self.a.text, m.start, m.end) or after_title_preposition(self.a, m)):
             return False  # "Russia" of a collection called "After Russia" names the book
         if self.look("by_key", alias_key(name)):
             return True
@@ -599,6 +643,15 @@ class DocResolver:
                 found = self._by_parts(q)
             if found:
                 return found, f"transliteration ({system.split('_')[0]})"
+        if doc_only:
+            return set(), ""
+        # The whole name in one system (given name and patronymic romanised alike)
+        for system, text in variant_names(" ".join(p.tokens)).items():
+            q = parse_person(text)
+            q.titles, q.roles, q.gender = p.titles, p.roles, p.gender or q.gender
+            found = self._by_parts(q) if q.full else set()
+            if found:
+                return found, f"transliteration ({system.split('_')[0]})"
         return set(), ""
 
     def _cut_surname(self, p: PersonName) -> set[str]:
@@ -717,7 +770,7 @@ class DocResolver:
                      if any(compatible(p, f) for f in self.clusters[c].forms)}
             pack = {e for e in self.look("by_surname", p.surname) if self.type_of(e) == "person"
                     and (not self.forms_of(e) or any(compatible(p, f) for f in self.forms_of(e)))
-                    and not self._part_only(e, p.surname)}
+                    and not self._part_only(e, p.surname) and not self._other_name_unsupported(e, p.surname)}
             if exact:
                 # The packs know someone by the word alone: among bearers of the surname he comes
                 # first; where he bears it only as a birth name or pseudonym ("Djugashvili") he
@@ -763,13 +816,25 @@ class DocResolver:
             return False
         return eid not in self.clusters
 
+    def _other_name_unsupported(self, eid: str, surname: str) -> bool:
+        """A bare surname that is not the pack person's own (in any spelling) but one of his
+        other names (birth name, pseudonym, cover name: "Fomin" of an agent, "Lessner") names
+        him only where the document names him otherwise too: others bear that surname."""
+        k = self.known(eid)
+        own = surname_key(str(k.data.get("surname") or "")) if k is not None and k.linked else ""
+        if not own or same_surname_spelt(surname, own):
+            return False
+        c = self.clusters.get(eid)
+        return not (c is not None and (c.full or bool(self.anchors.get(eid))))
+
     def _fuzzy_short(self, p: PersonName) -> set[str]:
         assert p.surname
         out: set[str] = set()
         for s in self._close_surnames(p.surname):
             out |= self.c_surname.get(s, set())
             if not out:
-                out |= {e for e in self.look("by_surname", s) if self.type_of(e) == "person"}
+                out |= {e for e in self.look("by_surname", s) if self.type_of(e) == "person"
+                        and not self._other_name_unsupported(e, s)}
             if out:
                 break
         return out
@@ -1016,6 +1081,12 @@ def _after_article(text: str, start: int) -> bool:
 def _surname_endings() -> tuple[str, ...]:
     d = yamldata.safe_load((Path(__file__).parent / "data" / "names.yaml").read_text(encoding="utf-8"))
     return tuple(translit_key(str(x)) for x in d.get("surname_endings") or [])
+
+
+@lru_cache(maxsize=1)
+def _associates_tails() -> tuple[str, ...]:
+    d = yamldata.safe_load((Path(__file__).parent / "data" / "names.yaml").read_text(encoding="utf-8"))
+    return tuple(str(x) for x in d.get("associates_tails") or [])
 
 
 def _strip_possessive(name: str) -> str:

@@ -4,7 +4,10 @@
   Lithuanians", "the Romanovs"): a nationality, a language or a family, not one person, place or
   body (the packs' own plural names, "Bolsheviks", are looked up before this is asked);
 * a part of a quoted or italicised title ("After Russia", "The Fascist Offensive and the Tasks
-  of ..."): the words name the work, not the country or body they contain.
+  of ..."): the words name the work, not the country or body they contain;
+* a name after a capitalised preposition in the middle of a running sentence ("the collection
+  After Russia", "his novel Beyond Siberia"): a title left unmarked, since prose writes its
+  prepositions in lower case.
 """
 
 from __future__ import annotations
@@ -72,3 +75,30 @@ def inside_title(text: str, start: int, end: int) -> bool:
         if _title_cased(inner):
             return True
     return False
+
+
+def _mention_span(a: Analysis, m: Mention) -> Any | None:
+    if m.body_start is None or m.body_end is None:
+        return None
+    for n, p in enumerate(a.passages):
+        if p.seq == m.passage_seq:
+            doc = a.docs[n] if n < len(a.docs) else None
+            return None if doc is None else doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
+    return None
+
+
+def after_title_preposition(a: Analysis, m: Mention) -> bool:
+    """Is the mention preceded by a capitalised preposition in the middle of a prose sentence
+    (a title written without quotes or italics)? A heading, written in title case, is no prose:
+    its sentence must hold lower-case words."""
+    span = _mention_span(a, m)
+    if span is None or span.start == 0:
+        return False
+    prev = span.doc[span.start - 1]
+    if prev.tag_ != "IN" or not prev.text[:1].isupper() or not prev.text[1:].islower() or prev.is_sent_start:
+        return False
+    before = span.doc[prev.i - 1]
+    if before.is_punct or before.is_space:
+        return False
+    sent = prev.sent
+    return sum(1 for t in sent if t.is_alpha and t.is_lower and len(t) > 3) >= 3
