@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.markup import escape
-from rich.text import Text
 
 from kartoteka.cli.main import cli
 from kartoteka.cli.output import State, check_query, common_options, console, emit_json
@@ -46,6 +44,9 @@ def embed(state: State) -> None:
 
 
 def print_answer(result: dict) -> None:
+    from rich.markup import escape  # rich only when printing for a person (a --json run never needs it)
+    from rich.text import Text
+
     if result["kind"] == "unknown":
         console.print("The knowledge base has no answer to this question.", style="bold")
         if result.get("closest"):
@@ -69,6 +70,8 @@ def print_answer(result: dict) -> None:
 
 
 def _quote(span: dict, limit: int = 600) -> None:
+    from rich.text import Text
+
     where = f"{span['doc']} [{span['start']}:{span['end']}]" + (f", p. {span['page']}" if span.get("page") else "")
     quote = " ".join(span["quote"].split())
     if len(quote) > limit:

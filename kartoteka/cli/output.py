@@ -12,16 +12,29 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.padding import Padding
-from rich.text import Text
 
 from kartoteka.api import KB
 from kartoteka.errors import UsageError
 
-console = Console()
+
+class LazyConsole:
+    """A rich Console made on first use, so that `--json` runs never import rich (tens of ms cold)."""
+
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+        self.made: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self.made is None:
+            from rich.console import Console
+
+            self.made = Console(**self.options)
+        return getattr(self.made, name)
+
+
+console: Any = LazyConsole()
 # Messages on stderr are one line each (CONTRACT): never wrapped at the terminal width.
-err_console = Console(stderr=True, soft_wrap=True)
+err_console: Any = LazyConsole(stderr=True, soft_wrap=True)
 
 
 # A query longer than this is refused at once (the web UI caps its parameters the same way): a
@@ -171,6 +184,9 @@ def safe_text(text: str) -> str:
     return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-def indented(markup: str, by: int = 2) -> Padding:
+def indented(markup: str, by: int = 2) -> Any:
     """Rich markup wrapped at whole words under a hanging indent."""
+    from rich.padding import Padding
+    from rich.text import Text
+
     return Padding(Text.from_markup(markup), (0, 0, 0, by))

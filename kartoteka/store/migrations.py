@@ -281,3 +281,10 @@ MIGRATIONS.append(
     CREATE INDEX mentions_entity_doc ON mentions(entity_id, doc_id, start);
     """
 )
+MIGRATIONS.append(
+    # The fiction filter of every ask reads documents by genre; without an index it walks each
+    # document row, whose text column spans many overflow pages (issue 15, cold ask).
+    """
+    CREATE INDEX documents_genre ON documents(genre, doc);
+    """
+)
