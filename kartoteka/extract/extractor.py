@@ -33,6 +33,7 @@ from kartoteka.extract.state import Candidate, DocState, EntityInfo
 from kartoteka.extract.syntax import (
     GROUP_NOUNS,
     LEADING,
+    LISTENER_PRONOUNS,
     NAMING,
     NUMERIC_ENTS,
     PERSON_PRONOUNS,
@@ -46,6 +47,7 @@ from kartoteka.extract.syntax import (
     needs_ok,
     nounish,
     parenthetical_participle,
+    plural_body,
     verbish,
 )
 from kartoteka.resolve.keys import alias_key
@@ -147,6 +149,53 @@ declare("coordinated_offices", "candidates",
           [("appointment", "volkova", "1930"), ("appointment", "volkova", "1934")]),
          ("Jean Lannes was appointed Governor (Commandant) of Paris in 1800 and a Marshal of France in 1804.",
           [("appointment", "lannes", "1800"), ("appointment", "lannes", "1804")])])
+
+
+declare("body_dissolved", "verb-subject",
+        "a body that is dissolved, abolished or disbanded ends: the body's removal ('the commission "
+        "was dissolved by the congress', 'the abolition of the ministry')",
+        [("In 1794 the Jacobin Club was dissolved by the Convention.", [("removal", "jacobin_club", "1794")]),
+         ("In 1936 the government disbanded the Socialist League.", [("removal", "socialist_league", "1936")]),
+         ("The dissolution of the Commune Council in June 1871 ended the rising.",
+          [("removal", "commune_council", "1871-06")])])
+
+declare("told_listeners", "candidates",
+        "reported speech addressed to listeners ('X told them', 'X told Y that ...') is an encounter "
+        "of the speaker with them, named or not; telling a story or the news is not",
+        [("On 3 May 1871, Marcel Duroc told them that the barricades would hold.", [("meeting", "duroc", "1871-05-03")]),
+         ("In June 1937 Ivan Petrov told Boris Orlov that the case was closed.",
+          [("meeting", "petrov", "1937-06"), ("meeting", "orlov", "1937-06")]),
+         ("In 1930 Anna Volkova told the whole story in her memoirs.", [("!meeting", "volkova", None)])])
+
+declare("plural_body_members", "verb-subject",
+        "a body named in the plural as the subject of a plural verb stands for its members, so "
+        "what happens to people happens to it ('the Left SRs were arrested', 'the Girondins were "
+        "tried'); a body in the singular is not arrested",
+        [("The Girondins were arrested in June 1793.", [("arrest", "girondins", "1793-06")]),
+         ("The Mensheviks were exiled or arrested in 1922.",
+          [("exile", "mensheviks", None), ("arrest", "mensheviks", "1922")]),
+         ("In 1794 the Hebertists were tried and executed.", [("execution", "hebertists", "1794")]),
+         ("In 1936 the Socialist League was expelled from the International.",
+          [("!expulsion", "socialist_league", None)])])
+
+declare("part_of_body", "candidates",
+        "joining a part of a body ('the left wing of X', 'the ranks of X', 'the Moscow section of "
+        "X') is joining the body named around it",
+        [("Louis Varlin joined the left wing of the Socialist League in 1869.",
+          [("membership", "varlin+organization=socialist_league", "1869")]),
+         ("In 1918 Ivan Petrov joined the ranks of the Red Army.",
+          [("membership", "petrov+organization=red_army", "1918")]),
+         ("Anna Volkova joined the Moscow section of the Communist Party in 1920.",
+          [("membership", "volkova+organization=communist_party", "1920")])])
+
+declare("event_placed_by_event", "date",
+        "an event named to place another one in a year ('In 1925, after the death of X, Y was "
+        "appointed') falls in that year too; not where the distance is told ('two years after')",
+        [("In 1871, after the death of Marcel Duroc, Louis Varlin was elected mayor.", [("death", "duroc", "1871")]),
+         ("In 1937, following the arrest of Ivan Petrov, Boris Orlov was appointed commissar.",
+          [("arrest", "petrov", "1937")]),
+         ("Emil Hartmann was freed in 1953, two years after the execution of Pyotr Lanin.",
+          [("!execution", "lanin", "1953"), ("execution", "lanin", "1951")])])
 
 
 def factoid_id(doc: str, start: int, end: int, type_: str, subject: str | None, extra: str = "") -> str:
@@ -560,7 +609,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         if trig.by == "successor":
             successors, agents = agents, []
         roles = self.roles(trig, tok, seen, agents, successors, office_text, org_ids)
-        if trig.requires_other and not roles.get("other") and len(subjects_ok) < 2:
+        if trig.requires_other and not roles.get("other") and len(subjects_ok) < 2 and not self.pronoun_listener(trig, tok):
             return []  # talks with whom? received whom? ("X and Y held talks": each other)
         ev = self.event_frame(trig, tok, sent, args.subjects)
         out = self.candidates(trig, tok, subjects_ok, roles, office_tok, ev)
@@ -627,7 +676,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
 
     def admissible(self, trig: Trigger, tok: Any) -> bool:
         """The trigger's own conditions (lexicon data) and the registered gates."""
-        if tok.lower_ in trig.not_forms:
+        if tok.lower_ in trig.not_forms or (trig.rule is not None and not on(trig.rule)):
             return False
         if on("compound_adjective") and tok.i > 1 and self.doc[tok.i - 1].text in ("-", "\u2010") \
                 and not self.doc[tok.i - 1].whitespace_ and self.doc[tok.i - 2].lower_ not in VERB_PREFIXES:
@@ -682,11 +731,15 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
     def subjects_of(self, trig: Trigger, tok: Any, args: Args) -> list[tuple[Mention, float]]:
         """The mentions the subject tokens stand for, of the types the trigger allows, once each."""
         subjects: list[tuple[Mention, float]] = []
+        members: set[str] = set()  # bodies named as the group of their members ("the Left SRs were arrested")
         for st in args.subjects:
             # "X, arrested on D, and Y": the participle is X's alone
             # ("the exiled officers and diplomats": a participle before the nouns is of them all)
             own_only = tok.dep_ in ("acl", "amod") and st.i == tok.head.i and not (tok.i < st.i and on("attributive_participle"))
-            subjects += self.expand(st, exclude=args.exclude, conjuncts=not own_only)
+            found = self.expand(st, exclude=args.exclude, conjuncts=not own_only)
+            if "person" in trig.subjects and plural_body(st):
+                members |= {m.entity_id for m, _ in found if m.entity_id and self.etype(m) == "organization"}
+            subjects += found
         allowed = set(trig.subjects)
         seen: set[str] = set()
         out = []
@@ -694,11 +747,17 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             if not m.entity_id or m.entity_id in seen:
                 continue
             et = self.etype(m)
-            if et not in allowed and not (not self.info.linked(m.entity_id) and SPACY_TYPES.get(m.label) in allowed):
+            if et not in allowed and not (not self.info.linked(m.entity_id) and SPACY_TYPES.get(m.label) in allowed) \
+                    and m.entity_id not in members:
                 continue
             seen.add(m.entity_id)
             out.append((m, f))
         return out
+
+    def pronoun_listener(self, trig: Trigger, tok: Any) -> bool:
+        """"X told them": a personal pronoun object is someone X spoke to, named or not."""
+        o = self.gobject(tok)
+        return trig.pronoun_other and o is not None and o.lower_ in LISTENER_PRONOUNS
 
     def naming_not_office(self, trig: Trigger, office_tok: Any) -> bool:
         """"A man named X", "a sister named Margaret": naming, not an office."""
@@ -964,6 +1023,10 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         if src == "object":
             o = self.gobject(tok)
             toks = [o] if o is not None else []
+            if o is not None and self.mention_at(o) is None and on("part_of_body"):
+                # "joined the left faction of the party", "joined the ranks of the Red Army": the
+                # body named around a part of it (the whole first, then the part's own name)
+                toks += self.prep_objects(o, ["of"]) + [c for c in o.children if c.dep_ == "compound"]
         elif src in ("from", "with", "before", "of", "for", "in"):
             toks = self.prep_objects(tok, [src])
         elif src == "compound":  # "the Politburo member X": the body named before the title
