@@ -87,6 +87,7 @@ class Lexicon:
     goal_nouns: frozenset[str] = frozenset()
     light_verbs: frozenset[str] = frozenset()
     kin_nouns: frozenset[str] = frozenset()
+    body_posts: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -140,6 +141,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         goal_nouns=frozenset(data.get("goal_nouns", [])),
         light_verbs=frozenset(data.get("light_verbs", [])),
         kin_nouns=frozenset(data.get("kin_nouns", [])),
+        body_posts=frozenset(data.get("body_posts", [])),
     )
 
 
