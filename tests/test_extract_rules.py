@@ -16,7 +16,7 @@ PEOPLE = ["Ivan Petrov", "Petrov", "Boris Orlov", "Orlov", "Anna Volkova", "Volk
           "Olga Brandt", "Brandt", "Pyotr Lanin", "Lanin", "Emil Hartmann", "Hartmann", "Nadia Soret", "Soret",
           "Jean Lannes", "Lannes"]
 ORGS = ["Communist Party", "Writers' Union", "Politburo", "Central Committee", "Socialist League", "NKVD",
-        "Red Army", "Academy of Sciences", "Commune Council"]
+        "Red Army", "Academy of Sciences", "Commune Council", "Jacobin Club", "Girondins", "Mensheviks", "Hebertists"]
 PLACES = ["Moscow", "Paris", "Geneva", "Kazan", "Tsaritsyn", "Stalingrad", "Perm", "Molotov Region", "Kharkov",
           "Berlin", "Vienna", "Lyon", "Lausanne", "Volgograd", "Koenigsberg", "Kaliningrad"]
 

@@ -11,10 +11,12 @@ the body on. A function of one passage's extractor, called once after the person
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from kartoteka.analysis import Mention
+from kartoteka.analysis import Analysis, Mention
 from kartoteka.extract.rules import declare, on
+from kartoteka.extract.state import EntityInfo
 from kartoteka.extract.syntax import SUBJ_DEPS
 
 declare("organization_it", "coref",
@@ -69,3 +71,45 @@ def _subject_body(px: Any, sent: Any, found: dict[int, Mention]) -> Mention | No
         if m is not None and m.entity_id and px.etype(m) == "organization":
             bodies.setdefault(m.entity_id, m)
     return next(iter(bodies.values())) if len(bodies) == 1 else None
+
+
+# An article about a body names it in its first lines and far more often than any other body.
+BODY_LEAD_CHARS = 300
+BODY_DOMINANCE = 2.0
+BODY_MIN_MENTIONS = 5
+
+declare("topic_body_office", "candidates",
+        "in an article about a body (named in its first lines and far more often than any other "
+        "body), a post named without a body of its own ('X was appointed as director', 'Y was "
+        "elected chairman') is a post in that body",
+        [("The Socialist League was a party of French workers. The Socialist League held congresses in Lyon. "
+          "The Socialist League published a paper. The Socialist League had a council. The Socialist League "
+          "split in 1884. In 1880 Marcel Duroc was appointed as director.",
+          [("appointment", "duroc+organization=socialist_league", "1880")]),
+         ("The Academy of Sciences is the oldest learned body of the country. The Academy of Sciences moved "
+          "in 1934. The Academy of Sciences grew. The Academy of Sciences had many institutes. The Academy of "
+          "Sciences was reformed. In 1945 Sergei Vavilov was elected president.",
+          [("election", "vavilov+organization=academy_of_sciences", "1945")]),
+         ("The Writers' Union was founded in 1934. The Writers' Union met in Moscow. The Writers' Union expelled "
+          "many. The Writers' Union had a board. The Writers' Union published journals. In 1936 Anna Volkova "
+          "was appointed as secretary.", [("appointment", "volkova+organization=writers_union", "1936")])])
+
+
+def document_body(a: Analysis, info: EntityInfo) -> str | None:
+    """The body a document is about (an article on an organization): named within its first
+    lines, with at least five mentions and twice as many as any other body; None otherwise."""
+    if not on("topic_body_office"):
+        return None
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for m in a.mentions:
+        if m.entity_id and info.type_of(m.entity_id) == "organization":
+            counts[m.entity_id] += 1
+            first[m.entity_id] = min(first.get(m.entity_id, m.start), m.start)
+    if not counts:
+        return None
+    (top, n), *rest = counts.most_common(2)
+    lead = min((p.start for p in a.passages), default=0) + BODY_LEAD_CHARS
+    if n < BODY_MIN_MENTIONS or (rest and n < BODY_DOMINANCE * rest[0][1]) or first[top] > lead:
+        return None
+    return top

@@ -41,6 +41,7 @@ from kartoteka.extract.syntax import (
     TEMPORAL_PREPS,
     TIME_CUES,
     nounish,
+    same_year_after,
     verbish,
 )
 
@@ -288,9 +289,9 @@ class DatingMixin:
                     preps = [a for a in path if a.lower_ in TEMPORAL_PREPS]
                     if preps:
                         shifted = self._shift(value, preps[0])  # "four days after X's suicide"
-                        if shifted is None:
+                        if shifted is None and not same_year_after(value, preps[0]):
                             continue
-                        value = shifted
+                        value = shifted or value
                     rank = ancestors[h.i] + 1
                 else:
                     continue

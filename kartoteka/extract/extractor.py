@@ -33,6 +33,7 @@ from kartoteka.extract.state import Candidate, DocState, EntityInfo
 from kartoteka.extract.syntax import (
     GROUP_NOUNS,
     LEADING,
+    LISTENER_PRONOUNS,
     NAMING,
     NUMERIC_ENTS,
     PERSON_PRONOUNS,
@@ -46,6 +47,7 @@ from kartoteka.extract.syntax import (
     needs_ok,
     nounish,
     parenthetical_participle,
+    plural_body,
     verbish,
 )
 from kartoteka.resolve.keys import alias_key
@@ -149,6 +151,72 @@ declare("coordinated_offices", "candidates",
           [("appointment", "lannes", "1800"), ("appointment", "lannes", "1804")])])
 
 
+declare("colon_list", "expand",
+        "a list of names after a colon beyond the subject's verb, which the parser hangs on the "
+        "subject as an apposition, names other people, not the subject again",
+        [("Marcel Duroc was elected mayor in 1871 and named his deputies: Louis Varlin, Emil Hartmann.",
+          [("election", "duroc", "1871"), ("!election", "varlin", None)]),
+         ("Ivan Petrov was appointed director in 1935 and invited three colleagues: Boris Orlov, Gleb Morozov.",
+          [("appointment", "petrov", "1935"), ("!appointment", "orlov", None)]),
+         ("Anna Volkova was arrested in 1937 and named her accomplices: Olga Brandt, Nadia Soret.",
+          [("arrest", "volkova", "1937"), ("!arrest", "brandt", None)])])
+
+declare("body_dissolved", "verb-subject",
+        "a body that is dissolved, abolished or disbanded ends: the body's removal ('the commission "
+        "was dissolved by the congress', 'the abolition of the ministry')",
+        [("In 1794 the Jacobin Club was dissolved by the Convention.", [("removal", "jacobin_club", "1794")]),
+         ("In 1936 the government disbanded the Socialist League.", [("removal", "socialist_league", "1936")]),
+         ("The dissolution of the Commune Council in June 1871 ended the rising.",
+          [("removal", "commune_council", "1871-06")])])
+
+declare("told_listeners", "candidates",
+        "reported speech addressed to listeners ('X told them', 'X told Y that ...') is an encounter "
+        "of the speaker with them, named or not; telling a story or the news is not",
+        [("On 3 May 1871, Marcel Duroc told them that the barricades would hold.", [("meeting", "duroc", "1871-05-03")]),
+         ("In June 1937 Ivan Petrov told Boris Orlov that the case was closed.",
+          [("meeting", "petrov", "1937-06"), ("meeting", "orlov", "1937-06")]),
+         ("In 1930 Anna Volkova told the whole story in her memoirs.", [("!meeting", "volkova", None)])])
+
+declare("plural_body_members", "verb-subject",
+        "a body named in the plural as the subject of a plural verb stands for its members, so "
+        "what happens to people happens to it ('the Left SRs were arrested', 'the Girondins were "
+        "tried'); a body in the singular is not arrested",
+        [("The Girondins were arrested in June 1793.", [("arrest", "girondins", "1793-06")]),
+         ("The Mensheviks were exiled or arrested in 1922.",
+          [("exile", "mensheviks", None), ("arrest", "mensheviks", "1922")]),
+         ("In 1794 the Hebertists were tried and executed.", [("execution", "hebertists", "1794")]),
+         ("In 1936 the Socialist League was expelled from the International.",
+          [("!expulsion", "socialist_league", None)])])
+
+declare("part_of_body", "candidates",
+        "joining a part of a body ('the left wing of X', 'the ranks of X', 'the Moscow section of "
+        "X') is joining the body named around it",
+        [("Louis Varlin joined the left wing of the Socialist League in 1869.",
+          [("membership", "varlin+organization=socialist_league", "1869")]),
+         ("In 1918 Ivan Petrov joined the ranks of the Red Army.",
+          [("membership", "petrov+organization=red_army", "1918")]),
+         ("Anna Volkova joined the Moscow section of the Communist Party in 1920.",
+          [("membership", "volkova+organization=communist_party", "1920")])])
+
+declare("event_placed_by_event", "date",
+        "an event named to place another one in a year ('In 1925, after the death of X, Y was "
+        "appointed') falls in that year too; not where the distance is told ('two years after')",
+        [("In 1871, after the death of Marcel Duroc, Louis Varlin was elected mayor.", [("death", "duroc", "1871")]),
+         ("In 1937, following the arrest of Ivan Petrov, Boris Orlov was appointed commissar.",
+          [("arrest", "petrov", "1937")]),
+         ("Emil Hartmann was freed in 1953, two years after the execution of Pyotr Lanin.",
+          [("!execution", "lanin", "1953"), ("execution", "lanin", "1951")])])
+
+
+def naming_targets(acl: Any) -> list[Any]:
+    """The name a naming participle gives: "a man called X", "a unit known as Y"."""
+    out = []
+    for g in acl.children:
+        if g.dep_ in ("oprd", "attr", "dobj", "xcomp") or (g.dep_ == "prep" and g.lower_ == "as"):
+            out.append(next((x for x in g.children if x.dep_ == "pobj"), g) if g.dep_ == "prep" else g)
+    return out
+
+
 def factoid_id(doc: str, start: int, end: int, type_: str, subject: str | None, extra: str = "") -> str:
     h = hashlib.sha1(f"{doc}\x1f{start}\x1f{end}\x1f{type_}\x1f{subject}\x1f{extra}".encode()).hexdigest()
     return "f" + h[:15]
@@ -193,21 +261,40 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
     def expand(self, tok: Any, depth: int = 0, exclude: set[int] | None = None,
                conjuncts: bool = True) -> list[tuple[Mention, float]]:
         """The mentions a noun phrase headed by ``tok`` stands for (conjuncts included unless
-        ``conjuncts`` is false), each with a confidence factor."""
+        ``conjuncts`` is false), each with a confidence factor: its own name, or what an unnamed
+        phrase stands for, then the people it leads or includes, its conjuncts and appositions."""
         if depth > 6:
             return []
-        out: list[tuple[Mention, float]] = []
-        m = self.mention_at(tok)
-        low = tok.lower_
-        if self.made.get(tok.i) is not None and (m is None or "-" in m.text):
-            m = self.made[tok.i]  # one name of a hyphenated compound
+        m = self.own_mention(tok)
+        if m is None and not self.pronoun_like(tok):
+            whole = self.relative_reference(tok, depth)
+            if whole is not None:
+                return whole  # a relative pronoun stands for what its clause hangs on, and that only
+        out = [(m, 1.0)] if m is not None else self.unnamed_phrase(tok, depth, exclude)
+        if m is None or self.etype(m) != "person":
+            out += self._led_or_included(tok, depth)
+        for c in tok.children:
+            if c.dep_ == "conj" and conjuncts:
+                out += self.expand(c, depth + 1, exclude)
         if m is not None:
-            out.append((m, 1.0))
-        elif low in PERSON_PRONOUNS or tok.i in self.coref_map:
-            ante = self._coref(tok, exclude)
-            if ante is not None:
-                out.append((ante, 0.8))
-        elif low in RELATIVE and tok.head.dep_ == "relcl":
+            out += self.same_thing(tok, m, depth)
+        return out
+
+    def own_mention(self, tok: Any) -> Mention | None:
+        """The mention at ``tok``, or the one name of a hyphenated compound made for it."""
+        m = self.mention_at(tok)
+        if self.made.get(tok.i) is not None and (m is None or "-" in m.text):
+            m = self.made[tok.i]
+        return m
+
+    def pronoun_like(self, tok: Any) -> bool:
+        return tok.lower_ in PERSON_PRONOUNS or tok.i in self.coref_map
+
+    def relative_reference(self, tok: Any, depth: int) -> list[tuple[Mention, float]] | None:
+        """What a relative pronoun stands for, or None where ``tok`` is none (or "whose" hangs on
+        no relative clause)."""
+        low = tok.lower_
+        if low in RELATIVE and tok.head.dep_ == "relcl":
             # "X, who became premier, and Y": the clause is X's, not his conjuncts' (unless it is
             # plural: "X and his son Y, who were tried")
             verb = tok.head
@@ -220,65 +307,83 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             if pm is not None and self.etype(pm) == "person" and not plural and self.mention_at(verb.head) is not pm:
                 return [(pm, 0.9)]  # "Uritsky, who had been appointed", whatever the clause hangs on
             return self.expand(verb.head, depth + 1, conjuncts=plural)
-        elif low == "whose":  # "X, whose execution was announced": up to the relative clause
+        if low == "whose":  # "X, whose execution was announced": up to the relative clause
             for a in tok.ancestors:
                 if a.dep_ == "relcl":
                     return self.expand(a.head, depth + 1)
-        elif (um := self.unmentioned_person(tok)) is not None:
-            out.append((um, 0.8))
-        elif (group := self.counted_group(tok)):
+        return None
+
+    def unnamed_phrase(self, tok: Any, depth: int, exclude: set[int] | None) -> list[tuple[Mention, float]]:
+        """What a phrase with no name of its own stands for: a pronoun's person, a name the
+        tagger missed, a counted group, or the names its dependents give."""
+        if self.pronoun_like(tok):
+            ante = self._coref(tok, exclude)
+            return [(ante, 0.8)] if ante is not None else []
+        if tok.lower_ == "whose":
+            return []  # "whose" hanging on no relative clause stands for no one
+        um = self.unmentioned_person(tok)
+        if um is not None:
+            return [(um, 0.8)]
+        group = self.counted_group(tok)
+        if group:
             # each member's factoid is inferred from the group's
-            out += [(replace(gm, features={**gm.features, "inferred_from_group": True}), 0.75) for gm in group]
-        else:
-            for c in tok.children:
-                if c.dep_ == "compound" and self.mention_at(c) is not None and nounish(tok) and tok.tag_ not in ("NNS", "NNPS") \
-                        and (tok.lemma_.lower() in self.lex.person_nouns
-                             or (tok.pos_ == "PROPN" and tok.text.istitle() and self.etype(self.mention_at(c)) != "person")):
-                    # "Yezhov commissar of ...": a name before a title; "the North Caucasus Territory"
-                    # (but not "the Stakhanov movement")
-                    out += [(mm, f * 0.85) for mm, f in self.expand(c, depth + 1)]
-                    # "X commissar of A and Y commissar of B", the second title hung on A
-                    for pobj in self.prep_objects(tok, ["of"]):
-                        for t2 in pobj.children:
-                            if t2.dep_ == "conj" and t2.lemma_.lower() == tok.lemma_.lower():
-                                out += self.expand(t2, depth + 1)
-                elif c.dep_ == "appos":
-                    out += self.expand(c, depth + 1)
-                elif c.dep_ == "nmod" and c.i < tok.i:
-                    # "X, Y, and other officials" parsed as modifiers of the group noun
-                    out += [(mm, f * 0.9) for mm, f in self.expand(c, depth + 1)]
-                elif c.dep_ == "acl" and c.lemma_ in NAMING:
-                    for g in c.children:
-                        if g.dep_ in ("oprd", "attr", "dobj", "xcomp") or (g.dep_ == "prep" and g.lower_ == "as"):
-                            tgt = next((x for x in g.children if x.dep_ == "pobj"), g) if g.dep_ == "prep" else g
-                            out += [(mm, f * 0.9) for mm, f in self.expand(tgt, depth + 1)]
-                elif c.dep_ == "prep" and c.lower_ == "of" and tok.pos_ == "PROPN" \
-                        and tok.lemma_.lower() in self.lex.org_heads:
-                    # "the Administration of Special Tasks": the name is the whole phrase
-                    for pobj in c.children:
-                        pm = self.mention_at(pobj) if pobj.dep_ == "pobj" else None
-                        if pm is not None and self.etype(pm) == "organization":
-                            out.append((pm, 0.9))
-                elif c.dep_ == "prep" and c.lower_ == "by" and any(x.lemma_ == "name" for x in c.children):
-                    # "a young Communist by the name of X"
-                    for name in c.children:
-                        for pobj in self.prep_objects(name, ["of"]):
-                            out += [(mm, f * 0.9) for mm, f in self.expand(pobj, depth + 1)]
-                elif c.dep_ == "prep" and c.lower_ == "of" and tok.lemma_ in GROUP_NOUNS:
-                    for pobj in c.children:  # "a batch of eight leaders, headed by X"
-                        if pobj.dep_ == "pobj":
-                            out += [(mm, f * 0.9) for mm, f in self.expand(pobj, depth + 1)]
-        if m is None or self.etype(m) != "person":
-            out += self._led_or_included(tok, depth)
-        for c in tok.children:
-            if c.dep_ == "conj" and conjuncts:
-                out += self.expand(c, depth + 1, exclude)
-        if m is not None:
-            for c in tok.children:  # an apposition names the same thing: of the same type
-                cm = self.mention_at(c)
-                if c.dep_ == "appos" and cm is not None and self.etype(cm) == self.etype(m):
-                    out += self.expand(c, depth + 1)
+            return [(replace(gm, features={**gm.features, "inferred_from_group": True}), 0.75) for gm in group]
+        return [x for c in tok.children for x in self.dependent_names(tok, c, depth)]
+
+    def dependent_names(self, tok: Any, c: Any, depth: int) -> list[tuple[Mention, float]]:
+        """The people (or body) one dependent ``c`` of an unnamed noun names for the phrase."""
+        if self.name_before_title(tok, c):
+            return self.titled_name(tok, c, depth)
+        if c.dep_ == "appos":
+            return self.expand(c, depth + 1)
+        if c.dep_ == "nmod" and c.i < tok.i:
+            # "X, Y, and other officials" parsed as modifiers of the group noun
+            return [(mm, f * 0.9) for mm, f in self.expand(c, depth + 1)]
+        if c.dep_ == "acl" and c.lemma_ in NAMING:  # "a man called X"
+            return [(mm, f * 0.9) for tgt in naming_targets(c) for mm, f in self.expand(tgt, depth + 1)]
+        if c.dep_ == "prep" and c.lower_ == "of" and tok.pos_ == "PROPN" and tok.lemma_.lower() in self.lex.org_heads:
+            # "the Administration of Special Tasks": the name is the whole phrase
+            found = [self.mention_at(pobj) for pobj in c.children if pobj.dep_ == "pobj"]
+            return [(pm, 0.9) for pm in found if pm is not None and self.etype(pm) == "organization"]
+        if c.dep_ == "prep" and c.lower_ == "by" and any(x.lemma_ == "name" for x in c.children):
+            # "a young Communist by the name of X"
+            return [(mm, f * 0.9) for name in c.children for pobj in self.prep_objects(name, ["of"])
+                    for mm, f in self.expand(pobj, depth + 1)]
+        if c.dep_ == "prep" and c.lower_ == "of" and tok.lemma_ in GROUP_NOUNS:
+            # "a batch of eight leaders, headed by X"
+            return [(mm, f * 0.9) for pobj in c.children if pobj.dep_ == "pobj" for mm, f in self.expand(pobj, depth + 1)]
+        return []
+
+    def name_before_title(self, tok: Any, c: Any) -> bool:
+        """"Yezhov commissar of ...": a name compounded before a title; "the North Caucasus
+        Territory" (but not "the Stakhanov movement")."""
+        return c.dep_ == "compound" and self.mention_at(c) is not None and nounish(tok) and tok.tag_ not in ("NNS", "NNPS") \
+            and (tok.lemma_.lower() in self.lex.person_nouns
+                 or (tok.pos_ == "PROPN" and tok.text.istitle() and self.etype(self.mention_at(c)) != "person"))
+
+    def titled_name(self, tok: Any, c: Any, depth: int) -> list[tuple[Mention, float]]:
+        out = [(mm, f * 0.85) for mm, f in self.expand(c, depth + 1)]
+        # "X commissar of A and Y commissar of B", the second title hung on A
+        for pobj in self.prep_objects(tok, ["of"]):
+            for t2 in pobj.children:
+                if t2.dep_ == "conj" and t2.lemma_.lower() == tok.lemma_.lower():
+                    out += self.expand(t2, depth + 1)
         return out
+
+    def same_thing(self, tok: Any, m: Mention, depth: int) -> list[tuple[Mention, float]]:
+        """An apposition names the same thing, so it is of the same type (not a list after a colon)."""
+        out: list[tuple[Mention, float]] = []
+        for c in tok.children:
+            cm = self.mention_at(c)
+            if c.dep_ == "appos" and cm is not None and self.etype(cm) == self.etype(m) and not self.detached_list(tok, c):
+                out += self.expand(c, depth + 1)
+        return out
+
+    def detached_list(self, tok: Any, appos: Any) -> bool:
+        """A name the parser hung on a subject as its apposition from beyond the subject's verb,
+        after a colon ("X was appointed and named his aides: A, B"): a list of others, not X."""
+        return on("colon_list") and tok.dep_ in SUBJ_DEPS and tok.i < tok.head.i < appos.i \
+            and any(t.text == ":" for t in self.doc[tok.head.i:appos.left_edge.i])
 
     def such_as(self, prep: Any) -> bool:
         """"Generals such as X and Y": the examples named are of the group."""
@@ -560,7 +665,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         if trig.by == "successor":
             successors, agents = agents, []
         roles = self.roles(trig, tok, seen, agents, successors, office_text, org_ids)
-        if trig.requires_other and not roles.get("other") and len(subjects_ok) < 2:
+        if trig.requires_other and not roles.get("other") and len(subjects_ok) < 2 and not self.pronoun_listener(trig, tok):
             return []  # talks with whom? received whom? ("X and Y held talks": each other)
         ev = self.event_frame(trig, tok, sent, args.subjects)
         out = self.candidates(trig, tok, subjects_ok, roles, office_tok, ev)
@@ -627,7 +732,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
 
     def admissible(self, trig: Trigger, tok: Any) -> bool:
         """The trigger's own conditions (lexicon data) and the registered gates."""
-        if tok.lower_ in trig.not_forms:
+        if tok.lower_ in trig.not_forms or (trig.rule is not None and not on(trig.rule)):
             return False
         if on("compound_adjective") and tok.i > 1 and self.doc[tok.i - 1].text in ("-", "\u2010") \
                 and not self.doc[tok.i - 1].whitespace_ and self.doc[tok.i - 2].lower_ not in VERB_PREFIXES:
@@ -682,11 +787,15 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
     def subjects_of(self, trig: Trigger, tok: Any, args: Args) -> list[tuple[Mention, float]]:
         """The mentions the subject tokens stand for, of the types the trigger allows, once each."""
         subjects: list[tuple[Mention, float]] = []
+        members: set[str] = set()  # bodies named as the group of their members ("the Left SRs were arrested")
         for st in args.subjects:
             # "X, arrested on D, and Y": the participle is X's alone
             # ("the exiled officers and diplomats": a participle before the nouns is of them all)
             own_only = tok.dep_ in ("acl", "amod") and st.i == tok.head.i and not (tok.i < st.i and on("attributive_participle"))
-            subjects += self.expand(st, exclude=args.exclude, conjuncts=not own_only)
+            found = self.expand(st, exclude=args.exclude, conjuncts=not own_only)
+            if "person" in trig.subjects and plural_body(st):
+                members |= {m.entity_id for m, _ in found if m.entity_id and self.etype(m) == "organization"}
+            subjects += found
         allowed = set(trig.subjects)
         seen: set[str] = set()
         out = []
@@ -694,11 +803,17 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             if not m.entity_id or m.entity_id in seen:
                 continue
             et = self.etype(m)
-            if et not in allowed and not (not self.info.linked(m.entity_id) and SPACY_TYPES.get(m.label) in allowed):
+            if et not in allowed and not (not self.info.linked(m.entity_id) and SPACY_TYPES.get(m.label) in allowed) \
+                    and m.entity_id not in members:
                 continue
             seen.add(m.entity_id)
             out.append((m, f))
         return out
+
+    def pronoun_listener(self, trig: Trigger, tok: Any) -> bool:
+        """"X told them": a personal pronoun object is someone X spoke to, named or not."""
+        o = self.gobject(tok)
+        return trig.pronoun_other and o is not None and o.lower_ in LISTENER_PRONOUNS
 
     def naming_not_office(self, trig: Trigger, office_tok: Any) -> bool:
         """"A man named X", "a sister named Margaret": naming, not an office."""
@@ -964,6 +1079,10 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         if src == "object":
             o = self.gobject(tok)
             toks = [o] if o is not None else []
+            if o is not None and self.mention_at(o) is None and on("part_of_body"):
+                # "joined the left faction of the party", "joined the ranks of the Red Army": the
+                # body named around a part of it (the whole first, then the part's own name)
+                toks += self.prep_objects(o, ["of"]) + [c for c in o.children if c.dep_ == "compound"]
         elif src in ("from", "with", "before", "of", "for", "in"):
             toks = self.prep_objects(tok, [src])
         elif src == "compound":  # "the Politburo member X": the body named before the title
@@ -993,7 +1112,15 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
                     if eid:
                         ids.append(eid)
                         break
+        if not ids and self.body_post(trig, office_tok):
+            ids.append(self.state.body)  # "appointed as director" in an article on a body: its director
         return ids
+
+    def body_post(self, trig: Trigger, office_tok: Any | None) -> bool:
+        """A bare post ("director", "chairman": no body of its own) in an article about a body."""
+        return self.state.body is not None and office_tok is not None and trig.type in ("appointment", "election") \
+            and office_tok.lemma_.lower() in self.lex.body_posts and on("topic_body_office") \
+            and not any(c.dep_ in ("prep", "compound", "poss") for c in office_tok.children)
 
     def place(self, tok: Any, skip: set[str]) -> str | None:
         own = self.own_clause(tok)

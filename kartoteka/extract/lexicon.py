@@ -35,6 +35,8 @@ class Trigger:
     object_nouns: frozenset[str] = frozenset()  # the thing given must be one of these ("a post")
     requires_org: bool = False
     requires_other: bool = False
+    pronoun_other: bool = False  # a pronoun object is the other party even with no referent ("told them")
+    rule: str | None = None  # the registered rule (extract.rules) the trigger belongs to: off with it
     confidence: float = 0.9
 
     @property
@@ -85,6 +87,7 @@ class Lexicon:
     goal_nouns: frozenset[str] = frozenset()
     light_verbs: frozenset[str] = frozenset()
     kin_nouns: frozenset[str] = frozenset()
+    body_posts: frozenset[str] = frozenset()
 
 
 def load_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -99,7 +102,8 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
             also=tuple(t.get("also", [])), other=tuple(t.get("other", [])),
             new_name=bool(t.get("new_name", False)), not_forms=frozenset(t.get("not_forms", [])),
             object_nouns=frozenset(t.get("object_nouns", [])), requires_org=bool(t.get("requires_org", False)),
-            requires_other=bool(t.get("requires_other", False)),
+            requires_other=bool(t.get("requires_other", False)), pronoun_other=bool(t.get("pronoun_other", False)),
+            rule=t.get("rule"),
             confidence=float(t.get("confidence", 0.9)),
         )
         by_lemma.setdefault(trig.lemma, []).append(trig)
@@ -137,6 +141,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         goal_nouns=frozenset(data.get("goal_nouns", [])),
         light_verbs=frozenset(data.get("light_verbs", [])),
         kin_nouns=frozenset(data.get("kin_nouns", [])),
+        body_posts=frozenset(data.get("body_posts", [])),
     )
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from kartoteka.analysis import Analysis, Factoid, Mention
+from kartoteka.extract.bodyref import document_body
 from kartoteka.extract.dates import alternative_claim
 from kartoteka.extract.extractor import PassageExtractor, factoid_id
 from kartoteka.extract.lexicon import Lexicon, default_lexicon
@@ -82,6 +83,7 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
     state = DocState()
     if on("document_topic"):
         state.topic = document_topic(a, info)
+    state.body = document_body(a, info) if state.topic is None else None  # an article on a body
     segments = [s for s in a.segments if s.kind in ("editorial", "comment")]
     found: dict[tuple[str, str | None, int, int, bool, str | None], Factoid] = {}
     for i, p in enumerate(a.passages):

@@ -30,6 +30,7 @@ class DocState:
     anchor_seq: int = 0  # the passage it was found in
     last_subject: Mention | None = None
     topic: Mention | None = None
+    body: str | None = None  # the organization the document is about, where no person is (bodyref.py)
     # a description given beside a name ("her husband X") -> (that person, passage seq)
     descriptions: dict[tuple[str, str], tuple[Mention, int]] = field(default_factory=dict)  # the person the whole document is about (a biography's subject)
     last_person: Mention | None = None

@@ -7,9 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from kartoteka.extract.lexicon import Step
+from kartoteka.extract.rules import on
 
 CLAUSAL = {"relcl", "advcl", "ccomp", "conj", "acl", "parataxis", "csubj", "xcomp", "pcomp"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "himself", "herself"}
+# Objects of "told": people spoken to, whether or not the text names them.
+LISTENER_PRONOUNS = {"him", "her", "them", "us", "me"}
+PLURAL_AUX = {"were", "are", "have"}
 REFLEXIVE = {"himself", "herself", "themselves", "oneself", "itself"}
 RELATIVE = {"who", "whom", "that", "which", "whose"}
 SUBJ_DEPS = {"nsubj", "nsubjpass"}
@@ -77,3 +81,21 @@ def verbish(tok: Any) -> bool:
 
 def nounish(tok: Any) -> bool:
     return tok.pos_ in ("NOUN", "PROPN")
+
+
+def plural_body(tok: Any) -> bool:
+    """A body's plural name as a clause's subject, with a plural verb: "the Left SRs were
+    arrested", "the Girondins were tried": its members, the people the body is made of."""
+    if not on("plural_body_members") or not tok.lower_.endswith("s") or tok.lower_.endswith("ss") \
+            or tok.dep_ not in SUBJ_DEPS:
+        return False
+    verb = tok.head
+    return verb.lower_ in PLURAL_AUX or verb.tag_ == "VBP" or any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in PLURAL_AUX for c in verb.children)
+
+
+def same_year_after(value: Any, prep: Any) -> bool:
+    """"In 1925, after the death of X, Y was appointed": an event that places the clause's event
+    within the same year, with no distance told ("two years after"), lies in that year too."""
+    return on("event_placed_by_event") and prep.lower_ in ("after", "following") and value.precision == "year" \
+        and not any(c.dep_ == "npadvmod" for c in prep.children)
