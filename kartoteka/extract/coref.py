@@ -58,6 +58,38 @@ declare("description_memory", "coref",
           [("arrest", "varlin", "1872"), ("!arrest", "duroc", None)])])
 
 
+declare("kin_subject", "coref",
+        "a named person's relative as the subject ('X's mother fell ill') makes the unnamed relative "
+        "the topic, so the next 'she' or 'her' is not taken for X",
+        [("In 1902 Anna Volkova's mother fell ill. She died in 1906.", [("!death", "volkova", "1906")]),
+         ("Louis Varlin's father was arrested in 1851. He was shot in 1852.", [("!execution", "varlin", "1852")]),
+         ("In 1930 Ivan Petrov's brother joined the Red Army. He was arrested in 1937.", [("!arrest", "petrov", "1937")])])
+
+declare("cataphora_scope", "coref",
+        "a possessive pronoun points ahead only to the subject of a clause it is inside ('Before his "
+        "arrest X wrote'); a name in a later subordinate clause ('until her death, when X was 14') is "
+        "not its antecedent",
+        [("In 1902 Anna Volkova's mother fell ill. The family stayed in Nice until her death in 1906, "
+          "when Volkova was fourteen.", [("!death", "volkova", "1906")]),
+         ("Before his arrest in 1937 the poet Ivan Petrov finished a last book.", [("arrest", "petrov", "1937")]),
+         ("Olga Brandt's sister fell ill in 1910. They lived in Geneva until her death in 1911, after Brandt had married.",
+          [("!death", "brandt", "1911")])])
+
+
+# Words that set a body's name at a lower level than the body itself ("provincial commissions").
+BRANCH_LEVELS = {"local", "provincial", "regional", "district", "municipal", "city", "county", "rural", "town",
+                 "village", "republican", "departmental", "oblast", "uyezd", "volost", "guberniya", "gubernia"}
+
+declare("branch_name", "coref",
+        "a body's name made plural or set at a lower level or place ('local X's', 'provincial Xs', 'the "
+        "Kazan X') stands for its branches, not for the body: their founding is not the body's",
+        [("In 1921 the Kazan NKVD was created.", [("!founding", "nkvd", None)]),
+         ("In 1919 the provincial Commune Council was set up in Lyon.", [("!founding", "commune_council", None)]),
+         ("Establishment of provincial Socialist Leagues was completed by May 1895.",
+          [("!founding", "socialist_leagues", None)]),
+         ("The Academy of Sciences was founded in 1724 in Saint Petersburg.", [("founding", "academy_of_sciences", "1724")])])
+
+
 class CorefMixin:
     """Pronoun resolution for PassageExtractor (uses its parse, mentions and lexicon)."""
 
@@ -114,6 +146,10 @@ class CorefMixin:
                 # the possessor of a main subject is ("Stalin's purge was over. He ...")
                 if on("description_memory"):
                     self._remember_description(tok, m)
+                if on("kin_subject") and tok.dep_ == "poss" and subj is not None and subj.i != tok.i \
+                        and subj.lemma_.lower() in self.lex.kin_nouns and self.by_token.get(subj.i) is None:
+                    topic, inherited = None, False  # "X's mother fell ill. ... her death": the mother's
+                    continue
                 if subj is not None and subj.head.dep_ != "relcl" \
                         and (tok.dep_ != "poss" or subj.head.dep_ == "ROOT"):
                     topic, topic_sent, inherited = m, sn, False
@@ -203,13 +239,35 @@ class CorefMixin:
                     for i, mm in self.ordered:
                         t = self.doc[i]  # "Before his suicide the poet X wrote": X, or a name beside the subject
                         if tok.i < i < tok.sent.end and mm.entity_id and self.etype(mm) == "person" and fits(mm) \
-                                and self._subject_name(t):
+                                and self._subject_name(t) and self._in_scope(tok, t):
                             out[tok.i] = mm
                             break
                     else:
                         if not before and topic is not None and sn - topic_sent <= 1 and fits(topic):
                             out[tok.i] = topic  # "His death ...": the person the text is about
         return out
+
+    def branch_subject(self, m: Mention) -> bool:
+        """Whether an organization's mention stands for the body's branches: its name made plural
+        ("Extraordinary Commissions"), under a level word ("provincial") or a place ("the Kazan X")."""
+        if not on("branch_name") or m.body_start is None or m.body_end is None or self.etype(m) != "organization":
+            return False
+        span = self.doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
+        if span is None:
+            return False
+        root, inside = span.root, {t.i for t in span}
+        if root.tag_ in ("NNS", "NNPS") and root.lower_.endswith("s") \
+                and not self.entity_name(m).lower().endswith(root.lower_):
+            return True
+        for c in root.children:
+            if c.i in inside or c.i > root.i:
+                continue
+            if c.dep_ == "amod" and c.lower_ in BRANCH_LEVELS:
+                return True
+            cm = self.by_token.get(c.i)
+            if c.dep_ in ("compound", "nmod", "poss") and cm is not None and cm is not m and self.etype(cm) == "place":
+                return True
+        return False
 
     def _description_key(self, noun: Any) -> tuple[str, str] | None:
         """(noun, determiner) of a description of a person: "her husband", "the marshal"."""
@@ -300,6 +358,18 @@ class CorefMixin:
             and self.by_token.get(t.i) is None \
             and not any(c.dep_ in ("det", "poss") and c.lower_ in ("this", "that", "his", "her") for c in t.children) \
             and not any(c.dep_ in ("appos", "compound") and self.by_token.get(c.i) is not None for c in t.children)
+
+    @staticmethod
+    def _in_scope(pron: Any, name: Any) -> bool:
+        """Whether a possessive may point ahead to a name: only inside the clause the name is the
+        subject of ("Before his arrest, X wrote"), not from outside into a later subordinate
+        clause ("until her death, when X was 14", where "her" is someone told before)."""
+        if not on("cataphora_scope"):
+            return True
+        t = name
+        while t.dep_ in ("appos", "compound") and t.head.i != t.i:
+            t = t.head
+        return t.head.i in {a.i for a in pron.ancestors}
 
     def _subject_name(self, t: Any) -> bool:
         """A name that is its clause's subject, or stands beside it ("the poet X", "X, the poet")."""
