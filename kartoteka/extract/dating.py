@@ -10,7 +10,9 @@ date; calendar pairs give the first calendar's day; bracketed life spans after a
 event's date (kartoteka/extract/lifespan.py reads them); a sentence with dates of its own, a named
 period ("during the purge") takes no date from the sentences
 before, and one that points back to its scene ("at this same meeting")
-takes the scene's."""
+takes the scene's; a dateless sentence in a named period ("During the purge ...") leaves a later
+"twenty years later" without an anchor; a date qualifying a noun ("the May 1935 treaty") dates no
+later undated event; "the next session, the one held on D" gives the session D."""
 
 from __future__ import annotations
 
