@@ -51,3 +51,26 @@ def test_a_sentence_initial_adverb_or_verb_is_not_part_of_a_name() -> None:
     names = {m.text for m in passage_mentions(text, p, load_model()(text)) if m.label == "PERSON"}
     assert {"Stalin", "Kamenev"} <= names
     assert not any(" " in n for n in names), names
+
+
+def test_a_place_frame_types_its_name_as_a_place() -> None:
+    """"The hamlet of X", "the town of X" and a one-word name after a verb of residence ("while
+    living in X") are places, whatever the NER called them (a person, a nationality, an organization)."""
+    for text, name in [("Olga Brandt was born on 3 May 1881 in the hamlet of Oberkirchbach in the Duchy of Baden to a miller.",
+                        "Oberkirchbach"),
+                       ("Nadia Soret, while living in Ouchy, wrote her last letters.", "Ouchy"),
+                       ("He grew up in the town of Chistopol and studied there.", "Chistopol")]:
+        p = Passage(seq=0, start=0, end=len(text), body=text, offsets=[*range(len(text)), len(text)])
+        labels = {m.text: m.label for m in passage_mentions(text, p, load_model()(text))}
+        assert labels.get(name) == "GPE", (text, labels)
+
+
+def test_a_name_after_a_kin_noun_is_a_person() -> None:
+    """"Her daughter X", "his wife X": the lone given name is a person's, where the NER missed it
+    or called it a body."""
+    for text, name in [("Her daughter Alya spent ten years in camps.", "Alya"),
+                       ("Her daughter Irina died of hunger in 1920.", "Irina"),
+                       ("His wife Liesl followed him to Brest.", "Liesl")]:
+        p = Passage(seq=0, start=0, end=len(text), body=text, offsets=[*range(len(text)), len(text)])
+        labels = {m.text: m.label for m in passage_mentions(text, p, load_model()(text))}
+        assert labels.get(name) == "PERSON", (text, labels)

@@ -58,6 +58,53 @@ declare("description_memory", "coref",
           [("arrest", "varlin", "1872"), ("!arrest", "duroc", None)])])
 
 
+declare("kin_subject", "coref",
+        "a named person's relative as the subject ('X's mother fell ill') makes the unnamed relative "
+        "the topic, so the next 'she' or 'her' is not taken for X",
+        [("In 1902 Anna Volkova's mother fell ill. She died in 1906.", [("!death", "volkova", "1906")]),
+         ("Louis Varlin's father was arrested in 1851. He was shot in 1852.", [("!execution", "varlin", "1852")]),
+         ("In 1930 Ivan Petrov's brother joined the Red Army. He was arrested in 1937.", [("!arrest", "petrov", "1937")])])
+
+declare("cataphora_scope", "coref",
+        "a possessive pronoun points ahead only to the subject of a clause it is inside ('Before his "
+        "arrest X wrote'); a name in a later subordinate clause ('until her death, when X was 14') is "
+        "not its antecedent",
+        [("In 1902 Anna Volkova's mother fell ill. The family stayed in Nice until her death in 1906, "
+          "when Volkova was fourteen.", [("!death", "volkova", "1906")]),
+         ("Before his arrest in 1937 the poet Ivan Petrov finished a last book.", [("arrest", "petrov", "1937")]),
+         ("Olga Brandt's sister fell ill in 1910. They lived in Geneva until her death in 1911, after Brandt had married.",
+          [("!death", "brandt", "1911")])])
+
+
+# Words that set a body's name at a lower level than the body itself ("provincial commissions").
+BRANCH_LEVELS = {"local", "provincial", "regional", "district", "municipal", "city", "county", "rural", "town",
+                 "village", "republican", "departmental", "oblast", "uyezd", "volost", "guberniya", "gubernia"}
+
+declare("branch_name", "coref",
+        "a body's name made plural or set at a lower level or place ('local X's', 'provincial Xs', 'the "
+        "Kazan X') stands for its branches, not for the body: their founding is not the body's",
+        [("In 1921 the Kazan NKVD was created.", [("!founding", "nkvd", None)]),
+         ("In 1919 the provincial Commune Council was set up in Lyon.", [("!founding", "commune_council", None)]),
+         ("Establishment of provincial Socialist Leagues was completed by May 1895.",
+          [("!founding", "socialist_leagues", None)]),
+         ("The Academy of Sciences was founded in 1724 in Saint Petersburg.", [("founding", "academy_of_sciences", "1724")])])
+
+
+class _Thread:
+    """What the coreference pass carries along a passage: the topic (the last subject person),
+    the sentence it was last a subject in, whether it came from the passage before, the
+    pronouns resolved so far and the possessive and object pronouns seen."""
+
+    def __init__(self, doc_topic: Mention | None) -> None:
+        self.topic: Mention | None = None
+        self.sent = -10
+        self.inherited = False
+        self.doc_topic = doc_topic
+        self.out: dict[int, Mention] = {}
+        self.sent_no: dict[int, int] = {}
+        self.chain: list[int] = []
+
+
 class CorefMixin:
     """Pronoun resolution for PassageExtractor (uses its parse, mentions and lexicon)."""
 
@@ -78,138 +125,190 @@ class CorefMixin:
         person it names (not as someone's kin) becomes the topic. A subject pronoun is never a
         person its own verb's object names ("X, whom he replaced"). Anything less certain stays
         unresolved (and yields no factoid)."""
-        out: dict[int, Mention] = {}
-        topic: Mention | None = None
-        topic_sent = -10
-        sent_no: dict[int, int] = {}
+        th = _Thread(self.state.topic if on("document_topic") else None)
         for n, sent in enumerate(self.doc.sents):
             for t in sent:
-                sent_no[t.i] = n
-        doc_topic = self.state.topic if on("document_topic") else None
+                th.sent_no[t.i] = n
         start = self.state.last_subject
-        if doc_topic is not None and (start is None or start.entity_id != doc_topic.entity_id):
-            start = doc_topic  # a biography's paragraph opens on its subject, not on the last one named
-        inherited = start is not None  # the topic is the passage before's subject
-        if inherited:
-            topic, topic_sent = start, -1
-        person_nouns = self.lex.person_nouns
-        chain_pronouns: list[int] = []  # possessive and object pronouns seen, in order
+        if th.doc_topic is not None and (start is None or start.entity_id != th.doc_topic.entity_id):
+            start = th.doc_topic  # a biography's paragraph opens on its subject, not on the last one named
+        th.inherited = start is not None  # the topic is the passage before's subject
+        if th.inherited:
+            th.topic, th.sent = start, -1
         for tok in self.doc:
-            sn = sent_no[tok.i]
-            if tok.i == tok.sent.start and tok.i > 0 and topic_sent < sn - 1 and self._narrator_subject(self.doc[tok.i - 1].sent):
-                # "When I saw X I told him frankly. He received me ...": with the narrator as the
-                # subject, the one other person the sentence names is who the next "he" is
-                named = self._persons_named(tok.i - 1)
-                if len(named) == 1 and not self._described_by_kin(next(iter(named.values()))):
-                    topic, topic_sent, inherited = next(iter(named.values())), sn - 1, False
+            sn = th.sent_no[tok.i]
+            self._narrator_turn(tok, sn, th)
             m = self.by_token.get(tok.i)
             if m is not None and m.entity_id and self.etype(m) == "person":
-                head = tok.head
-                while self.by_token.get(head.i) is m and head.head.i != head.i and head.dep_ not in SUBJ_DEPS:
-                    head = head.head
-                subj = tok if tok.dep_ in SUBJ_DEPS else head if (self.by_token.get(head.i) is m and head.dep_ in SUBJ_DEPS) \
-                    else tok.head if (tok.dep_ in ("appos", "poss") and tok.head.dep_ in SUBJ_DEPS
-                                      and self.by_token.get(tok.head.i) is None) else None
-                # a subject of a relative clause ("X, whom Gorky esteemed, was received") is no topic;
-                # the possessor of a main subject is ("Stalin's purge was over. He ...")
-                if on("description_memory"):
-                    self._remember_description(tok, m)
-                if subj is not None and subj.head.dep_ != "relcl" \
-                        and (tok.dep_ != "poss" or subj.head.dep_ == "ROOT"):
-                    topic, topic_sent, inherited = m, sn, False
-                elif inherited and topic is not None:
-                    # a passage that names someone else before any subject or the topic again: its
-                    # "he" may be either
-                    topic, inherited = (topic, False) if m.entity_id == topic.entity_id else (None, False)
+                self._named_person(tok, m, sn, th)
+                continue
+            if m is None and self._unnamed_turn(tok, sn, th):
                 continue
             low = tok.lower_
-            if m is None and on("description_memory") and (described := self._described(tok)) is not None:
-                out[tok.i] = described  # "her husband was executed": the husband named before
-                topic, topic_sent, inherited = described, sn, False
-                continue
-            if m is None and self.unnamed_subject(tok):
-                topic, inherited = None, False  # "the director exclaimed ... He perished": not the last one named
-                continue
-            if m is None and self._bare_event(tok):
-                if topic is not None and sn - topic_sent <= 1:
-                    out[tok.i] = topic  # "Execution followed on 29 December": of the one just sentenced
-                continue
-            if m is None and tok.dep_ in SUBJ_DEPS and tok.lemma_.lower() in person_nouns \
-                    and any(c.dep_ == "det" and c.lower_ in ("this", "that") for c in tok.children):
-                prev = self._persons_named(tok.sent.start - 1) if tok.sent.start > 0 else {}
-                if len(prev) == 1:  # "This revolutionary was arrested": the one person just named
-                    out[tok.i] = next(iter(prev.values()))
-                    topic, topic_sent = out[tok.i], sn
-                continue
             if low not in PERSON_PRONOUNS or low in REFLEXIVE:
                 continue
             before = self._persons_named(tok.i, upto=tok.i)
             fits = self._gender_fits(low)
             if tok.dep_ in SUBJ_DEPS:
-                main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
-                others = before.keys() - {topic.entity_id} if topic is not None else before.keys()
-                others -= self._coarguments(tok.head)  # "X, whom he had replaced": "he" is not X
-                if on("pronoun_agreement"):  # "after Kork's arrest, ... where she was arrested": not Kork
-                    others = {e for e in others if fits(before[e])}
-                # another person named earlier in the sentence makes the pronoun ambiguous, unless
-                # it is the main clause's subject and the topic was the subject just before
-                clear = not others or (main and sn - topic_sent <= 1)
-                if topic is not None and sn - topic_sent <= 2 and clear and fits(topic):
-                    out[tok.i] = topic
-                    topic_sent, inherited = sn, False
-                elif (topic is None or sn - topic_sent > 2) and len(before) == 1 \
-                        and fits(only := next(iter(before.values()))):
-                    # no topic to continue: the one person named before it in its sentence ("When
-                    # the sentence was read to X and he understood ...")
-                    out[tok.i] = only
-                    topic, topic_sent, inherited = only, sn, False
-                elif on("pronoun_agreement") and not before and topic is not None and sn - topic_sent <= 3 \
-                        and not fits(topic) and (agree := self._agreeing(tok, low)) is not None:
-                    out[tok.i] = agree  # "X was arrested. She was expelled": the one woman just named
-                    topic, topic_sent, inherited = agree, sn, False
-                elif doc_topic is not None and not before and (topic is None or sn - topic_sent > 2) and fits(doc_topic):
-                    out[tok.i] = doc_topic  # no one nearer to go back to: the biography's subject
-                    topic, topic_sent, inherited = doc_topic, sn, False
-                continue
-            prior = [i for i in chain_pronouns if sent_no[i] == sn and PRONOUN_GENDER.get(self.doc[i].lower_)
-                     == PRONOUN_GENDER.get(low)]
-            chain_pronouns.append(tok.i)
-            if prior and tok.dep_ == "poss":
-                # "his endorsement of ... his friend X ..., his death": the same man as before
-                if prior[-1] in out:
-                    out[tok.i] = out[prior[-1]]
-                continue
-            clause_subj = None
-            subjects: set[str | None] = set()
-            if tok.dep_ != "poss":
-                h = tok.head
-                while h.head.i != h.i and not verbish(h):
-                    h = h.head
-                c = self.gsubject(h) if verbish(h) else None
-                if c is not None:
-                    # (an event noun standing for someone's death is not that person: "death came to him")
-                    cm = self.by_token.get(c.i) or (out.get(c.i) if not self._bare_event(c) else None)
-                    clause_subj = cm.entity_id if cm else None
-                    # "his uncle X and cousin Y beat him": none of the subjects
-                    subjects = {m.entity_id for m, _ in self.expand(c)} | {clause_subj}
-            for i, mm in reversed(self.ordered):
-                if tok.sent.start <= i < tok.i and mm.entity_id and mm.entity_id not in subjects \
-                        and self.etype(mm) == "person" and self.doc[i].dep_ != "poss" \
-                        and not self._inside_name(self.doc[i]) and fits(mm):
-                    out[tok.i] = mm
-                    break
+                self._subject_pronoun(tok, low, sn, th, before, fits)
             else:
-                if tok.dep_ == "poss":  # "Between his appointment ..., Sverdlov had been": ahead
-                    for i, mm in self.ordered:
-                        t = self.doc[i]  # "Before his suicide the poet X wrote": X, or a name beside the subject
-                        if tok.i < i < tok.sent.end and mm.entity_id and self.etype(mm) == "person" and fits(mm) \
-                                and self._subject_name(t):
-                            out[tok.i] = mm
-                            break
-                    else:
-                        if not before and topic is not None and sn - topic_sent <= 1 and fits(topic):
-                            out[tok.i] = topic  # "His death ...": the person the text is about
-        return out
+                self._other_pronoun(tok, low, sn, th, before, fits)
+        return th.out
+
+    def _narrator_turn(self, tok: Any, sn: int, th: _Thread) -> None:
+        """"When I saw X I told him frankly. He received me ...": with the narrator as the
+        subject, the one other person the sentence names is who the next "he" is."""
+        if tok.i == tok.sent.start and tok.i > 0 and th.sent < sn - 1 and self._narrator_subject(self.doc[tok.i - 1].sent):
+            named = self._persons_named(tok.i - 1)
+            if len(named) == 1 and not self._described_by_kin(next(iter(named.values()))):
+                th.topic, th.sent, th.inherited = next(iter(named.values())), sn - 1, False
+
+    def _named_person(self, tok: Any, m: Mention, sn: int, th: _Thread) -> None:
+        """A person named: the topic if it is a main subject (or the possessor of one)."""
+        head = tok.head
+        while self.by_token.get(head.i) is m and head.head.i != head.i and head.dep_ not in SUBJ_DEPS:
+            head = head.head
+        subj = tok if tok.dep_ in SUBJ_DEPS else head if (self.by_token.get(head.i) is m and head.dep_ in SUBJ_DEPS) \
+            else tok.head if (tok.dep_ in ("appos", "poss") and tok.head.dep_ in SUBJ_DEPS
+                              and self.by_token.get(tok.head.i) is None) else None
+        # a subject of a relative clause ("X, whom Gorky esteemed, was received") is no topic;
+        # the possessor of a main subject is ("Stalin's purge was over. He ...")
+        if on("description_memory"):
+            self._remember_description(tok, m)
+        if on("kin_subject") and tok.dep_ == "poss" and subj is not None and subj.i != tok.i \
+                and subj.lemma_.lower() in self.lex.kin_nouns and self.by_token.get(subj.i) is None:
+            th.topic, th.inherited = None, False  # "X's mother fell ill. ... her death": the mother's
+            return
+        if subj is not None and subj.head.dep_ != "relcl" \
+                and (tok.dep_ != "poss" or subj.head.dep_ == "ROOT"):
+            th.topic, th.sent, th.inherited = m, sn, False
+        elif th.inherited and th.topic is not None:
+            # a passage that names someone else before any subject or the topic again: its
+            # "he" may be either
+            th.topic, th.inherited = (th.topic, False) if m.entity_id == th.topic.entity_id else (None, False)
+
+    def _unnamed_turn(self, tok: Any, sn: int, th: _Thread) -> bool:
+        """A person spoken of without a name: a remembered description, an unnamed subject, a
+        bare event noun, "this figure". Whether the token was one of them."""
+        if on("description_memory") and (described := self._described(tok)) is not None:
+            th.out[tok.i] = described  # "her husband was executed": the husband named before
+            th.topic, th.sent, th.inherited = described, sn, False
+            return True
+        if self.unnamed_subject(tok):
+            th.topic, th.inherited = None, False  # "the director exclaimed ... He perished": not the last one named
+            return True
+        if self._bare_event(tok):
+            if th.topic is not None and sn - th.sent <= 1:
+                th.out[tok.i] = th.topic  # "Execution followed on 29 December": of the one just sentenced
+            return True
+        if tok.dep_ in SUBJ_DEPS and tok.lemma_.lower() in self.lex.person_nouns \
+                and any(c.dep_ == "det" and c.lower_ in ("this", "that") for c in tok.children):
+            prev = self._persons_named(tok.sent.start - 1) if tok.sent.start > 0 else {}
+            if len(prev) == 1:  # "This revolutionary was arrested": the one person just named
+                th.out[tok.i] = next(iter(prev.values()))
+                th.topic, th.sent = th.out[tok.i], sn
+            return True
+        return False
+
+    def _subject_pronoun(self, tok: Any, low: str, sn: int, th: _Thread, before: dict[str, Mention],
+                         fits: Callable[[Mention], bool]) -> None:
+        """A subject pronoun: the topic, else the one person before it in its sentence, else the
+        one person of its gender just named, else the biography's subject."""
+        topic, out = th.topic, th.out
+        main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
+        others = before.keys() - {topic.entity_id} if topic is not None else before.keys()
+        others -= self._coarguments(tok.head)  # "X, whom he had replaced": "he" is not X
+        if on("pronoun_agreement"):  # "after Kork's arrest, ... where she was arrested": not Kork
+            others = {e for e in others if fits(before[e])}
+        # another person named earlier in the sentence makes the pronoun ambiguous, unless
+        # it is the main clause's subject and the topic was the subject just before
+        clear = not others or (main and sn - th.sent <= 1)
+        if topic is not None and sn - th.sent <= 2 and clear and fits(topic):
+            out[tok.i] = topic
+            th.sent, th.inherited = sn, False
+        elif (topic is None or sn - th.sent > 2) and len(before) == 1 \
+                and fits(only := next(iter(before.values()))):
+            # no topic to continue: the one person named before it in its sentence ("When
+            # the sentence was read to X and he understood ...")
+            out[tok.i] = only
+            th.topic, th.sent, th.inherited = only, sn, False
+        elif on("pronoun_agreement") and not before and topic is not None and sn - th.sent <= 3 \
+                and not fits(topic) and (agree := self._agreeing(tok, low)) is not None:
+            out[tok.i] = agree  # "X was arrested. She was expelled": the one woman just named
+            th.topic, th.sent, th.inherited = agree, sn, False
+        elif th.doc_topic is not None and not before and (topic is None or sn - th.sent > 2) and fits(th.doc_topic):
+            out[tok.i] = th.doc_topic  # no one nearer to go back to: the biography's subject
+            th.topic, th.sent, th.inherited = th.doc_topic, sn, False
+
+    def _other_pronoun(self, tok: Any, low: str, sn: int, th: _Thread, before: dict[str, Mention],
+                       fits: Callable[[Mention], bool]) -> None:
+        """A possessive or object pronoun: a pronoun of its gender before it in the sentence, else
+        the nearest person before it not its clause's subject, else (a possessive) a subject name
+        ahead in its own clause, else the topic."""
+        out = th.out
+        prior = [i for i in th.chain if th.sent_no[i] == sn and PRONOUN_GENDER.get(self.doc[i].lower_)
+                 == PRONOUN_GENDER.get(low)]
+        th.chain.append(tok.i)
+        if prior and tok.dep_ == "poss":
+            # "his endorsement of ... his friend X ..., his death": the same man as before
+            if prior[-1] in out:
+                out[tok.i] = out[prior[-1]]
+            return
+        subjects = self._clause_subjects(tok, out)
+        for i, mm in reversed(self.ordered):
+            if tok.sent.start <= i < tok.i and mm.entity_id and mm.entity_id not in subjects \
+                    and self.etype(mm) == "person" and self.doc[i].dep_ != "poss" \
+                    and not self._inside_name(self.doc[i]) and fits(mm):
+                out[tok.i] = mm
+                return
+        if tok.dep_ != "poss":
+            return
+        for i, mm in self.ordered:  # "Between his appointment ..., Sverdlov had been": ahead
+            t = self.doc[i]  # "Before his suicide the poet X wrote": X, or a name beside the subject
+            if tok.i < i < tok.sent.end and mm.entity_id and self.etype(mm) == "person" and fits(mm) \
+                    and self._subject_name(t) and self._in_scope(tok, t):
+                out[tok.i] = mm
+                return
+        if not before and th.topic is not None and sn - th.sent <= 1 and fits(th.topic):
+            out[tok.i] = th.topic  # "His death ...": the person the text is about
+
+    def _clause_subjects(self, tok: Any, out: dict[int, Mention]) -> set[str | None]:
+        """The people an object pronoun's clause has as subject ("his uncle X and cousin Y beat
+        him": none of them is "him")."""
+        if tok.dep_ == "poss":
+            return set()
+        h = tok.head
+        while h.head.i != h.i and not verbish(h):
+            h = h.head
+        c = self.gsubject(h) if verbish(h) else None
+        if c is None:
+            return set()
+        # (an event noun standing for someone's death is not that person: "death came to him")
+        cm = self.by_token.get(c.i) or (out.get(c.i) if not self._bare_event(c) else None)
+        clause_subj = cm.entity_id if cm else None
+        return {m.entity_id for m, _ in self.expand(c)} | {clause_subj}
+
+    def branch_subject(self, m: Mention) -> bool:
+        """Whether an organization's mention stands for the body's branches: its name made plural
+        ("Extraordinary Commissions"), under a level word ("provincial") or a place ("the Kazan X")."""
+        if not on("branch_name") or m.body_start is None or m.body_end is None or self.etype(m) != "organization":
+            return False
+        span = self.doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
+        if span is None:
+            return False
+        root, inside = span.root, {t.i for t in span}
+        if root.tag_ in ("NNS", "NNPS") and root.lower_.endswith("s") \
+                and not self.entity_name(m).lower().endswith(root.lower_):
+            return True
+        for c in root.children:
+            if c.i in inside or c.i > root.i:
+                continue
+            if c.dep_ == "amod" and c.lower_ in BRANCH_LEVELS:
+                return True
+            cm = self.by_token.get(c.i)
+            if c.dep_ in ("compound", "nmod", "poss") and cm is not None and cm is not m and self.etype(cm) == "place":
+                return True
+        return False
 
     def _description_key(self, noun: Any) -> tuple[str, str] | None:
         """(noun, determiner) of a description of a person: "her husband", "the marshal"."""
@@ -300,6 +399,18 @@ class CorefMixin:
             and self.by_token.get(t.i) is None \
             and not any(c.dep_ in ("det", "poss") and c.lower_ in ("this", "that", "his", "her") for c in t.children) \
             and not any(c.dep_ in ("appos", "compound") and self.by_token.get(c.i) is not None for c in t.children)
+
+    @staticmethod
+    def _in_scope(pron: Any, name: Any) -> bool:
+        """Whether a possessive may point ahead to a name: only inside the clause the name is the
+        subject of ("Before his arrest, X wrote"), not from outside into a later subordinate
+        clause ("until her death, when X was 14", where "her" is someone told before)."""
+        if not on("cataphora_scope"):
+            return True
+        t = name
+        while t.dep_ in ("appos", "compound") and t.head.i != t.i:
+            t = t.head
+        return t.head.i in {a.i for a in pron.ancestors}
 
     def _subject_name(self, t: Any) -> bool:
         """A name that is its clause's subject, or stands beside it ("the poet X", "X, the poet")."""

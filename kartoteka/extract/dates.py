@@ -71,6 +71,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("mdy", re.compile(rf"\b(?P<month>{_MONTH_RE})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s*(?P<year>{_YEAR_RE})(?!\d)", re.I)),
     # garbled years after a month or a preposition: "May 19378", "in 19178"
     ("garbled", re.compile(rf"\b(?:(?P<month>{_MONTH_RE})\s+|(?:in|since|until)\s+)(?P<bad>1[89]\d{{3}})\b", re.I)),
+    # July to August 1941 / March-May 1938 / (October until December 1919): one span of months
+    ("month_range", re.compile(rf"\b(?P<month>{_MONTH_RE})\s*(?:-|\u2013|\u2014|to|until|till|through)\s*(?P<month2>{_MONTH_RE}),?\s+(?:of\s+)?(?P<year>{_YEAR_RE})(?!\d)", re.I)),
     # mid-May 1934 / May, 1937 / late December 1937
     ("my", re.compile(rf"\b(?P<qual>{_QUAL_RE})?(?P<month>{_MONTH_RE}),?\s+(?:of\s+)?(?P<year>{_YEAR_RE})(?!\d)", re.I)),
     # in the spring of 1937 / spring 1937 / the winter of 1941-42
@@ -108,7 +110,15 @@ declare("anaphoric_day", "date",
          ("The congress opened on 9 July 1926 in Moscow.\n\nAnna Volkova was expelled from the Writers' Union that day.",
           [("expulsion", "volkova", "1926-07-09")])])
 
-_ABSOLUTE = {"dmy", "mdy", "my", "season_year", "decade", "year_range", "year", "garbled"}
+declare("month_span", "date",
+        "two months joined by 'to' or a dash before one year ('July to August 1941', 'March-May 1938') are "
+        "one span from the first month to the last, not the last month alone",
+        [("Marcel Duroc became commander of the Lyon garrison (April to May 1871).", [("appointment", "duroc", "1871-04")]),
+         ("Ivan Petrov was exiled to Perm from March to June 1930.", [("exile", "petrov", "1930-03")]),
+         ("Emil Hartmann was appointed chairman of the Socialist League in October\u2013December 1933.",
+          [("appointment", "hartmann", "1933-10")])])
+
+_ABSOLUTE = {"dmy", "mdy", "my", "month_range", "season_year", "decade", "year_range", "year", "garbled"}
 
 
 @dataclass(frozen=True)
@@ -239,6 +249,13 @@ def month_value(text: str, y: int, m: int, qual: str | None = None, **kw: bool) 
     return DateValue(text, _iso(y, m, 1), _iso(y, m, _month_end(y, m)), "month", **kw)
 
 
+def _month_span(text: str, y: int, m1: int, m2: int) -> DateValue:
+    """"July to August 1941": from the first month's first day to the last's last; "December to
+    February 1942" starts in the year before."""
+    y1 = y - 1 if m1 > m2 else y
+    return DateValue(text, _iso(y1, m1, 1), _iso(y, m2, _month_end(y, m2)), "month")
+
+
 def season_value(text: str, y: int, season: str, **kw: bool) -> DateValue:
     a, b = SEASONS[season.lower()]
     if a > b:  # winter of 1937 runs December 1937 .. February 1938
@@ -268,8 +285,10 @@ def resolve(expr: DateExpr, anchor: DateValue | None = None) -> DateValue | None
         y, mo = int(g("year") or 0), _month_num(g("month") or "")
         v = day_value(t, y, mo, _day_num(g("day") or "0"))
         return _day_range(v, y, mo, g("day2"))
-    if k == "my":
-        return month_value(t, int(g("year") or 0), _month_num(g("month") or ""))
+    if k == "month_range" and on("month_span"):
+        return _month_span(t, int(g("year") or 0), _month_num(g("month") or ""), _month_num(g("month2") or ""))
+    if k in ("my", "month_range"):  # with month_span off, the span is read as its last month
+        return month_value(t, int(g("year") or 0), _month_num(g("month2") or g("month") or ""))
     if k == "season_year":
         return season_value(t, int(g("year") or 0), g("season") or "")
     if k == "decade":

@@ -10,7 +10,9 @@ date; calendar pairs give the first calendar's day; bracketed life spans after a
 event's date (kartoteka/extract/lifespan.py reads them); a sentence with dates of its own, a named
 period ("during the purge") takes no date from the sentences
 before, and one that points back to its scene ("at this same meeting")
-takes the scene's."""
+takes the scene's; a dateless sentence in a named period ("During the purge ...") leaves a later
+"twenty years later" without an anchor; a date qualifying a noun ("the May 1935 treaty") dates no
+later undated event; "the next session, the one held on D" gives the session D."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from kartoteka.extract.dates import (
     resolve,
     year_value,
 )
+from kartoteka.extract.rules import declare, on
 from kartoteka.extract.syntax import (
     CLAUSAL,
     INFER_SENTENCES,
@@ -56,6 +59,47 @@ SCENE_NOUNS = {"meeting", "session", "sitting", "congress", "conference", "plenu
                "time", "moment"}
 
 
+declare("undated_period", "date",
+        "a sentence set in a named period with no date ('During the purge X was shot') moves the story "
+        "to a time not given, so a later 'two years later' does not count from the date before it",
+        [("In 1850 Marcel Duroc moved to Lyon. During the Commune he was arrested. He was released two years later.",
+          [("!release", "duroc", "1852")]),
+         ("Ivan Petrov became director of the Kazan Academy in 1929. During the purge he was dismissed. "
+          "He was arrested three years later.", [("!arrest", "petrov", "1932")]),
+         ("Olga Brandt joined the Socialist League in 1910. Throughout the war she lived in Geneva. "
+          "She was expelled from the Socialist League a year later.", [("!expulsion", "brandt", "1911")])])
+
+declare("attributive_date", "date",
+        "a date before a noun that it qualifies ('the May 1935 treaty') names which thing it is: the "
+        "next sentence's undated event does not take it as its own date",
+        [("The March 1921 treaty changed the whole policy. The next step was the appointment of Ivan Petrov "
+          "as head of the Commune Council.", [("!appointment", "petrov", "1921")]),
+         ("The 1936 constitution was praised everywhere. Then came the arrest of Boris Orlov.",
+          [("!arrest", "orlov", "1936")]),
+         ("The June 1871 decree shocked Lyon. The expulsion of Marcel Duroc from the Commune Council followed.",
+          [("!expulsion", "duroc", "1871")])])
+
+declare("restated_noun", "date",
+        "an event noun restated as 'the one held on D' right after it takes that date, wherever the "
+        "parser hangs the restating phrase",
+        [("We read the minutes of the next meeting of the Commune Council, the one held on 3 May 1871.",
+          [("meeting", "commune_council", "1871-05-03")]),
+         ("Recall the first meeting of the Socialist League, the one convened on 9 June 1891.",
+          [("meeting", "socialist_league", "1891-06-09")]),
+         ("She cited the last session of the Central Committee, the one held in Moscow on 12 March 1925.",
+          [("meeting", "central_committee", "1925-03-12")])])
+
+
+class _Frame:
+    """The trigger as date attachment sees it: its ancestors (token -> distance up), its clause's
+    head, whether that clause is relative, and the tokens of its own phrase."""
+
+    def __init__(self, trig: Any, head: Any, own: set[int]) -> None:
+        self.trig, self.head, self.own = trig, head, own
+        self.ancestors = {a.i: k + 1 for k, a in enumerate(trig.ancestors)}
+        self.in_relcl = head.dep_ == "relcl" or (head.dep_ == "conj" and head.head.dep_ == "relcl")
+
+
 class DatingMixin:
     """Date attachment for PassageExtractor."""
 
@@ -75,6 +119,7 @@ class DatingMixin:
         starts = [s.start_char for s in self.doc.sents]
         spans = self._lifespan_spans()
         exprs = [e for e in find_dates(body) if not any(b <= e.begin < x for b, x in spans)]
+        self.periods = [st.period_sentence, *self._period_sentences(exprs, starts)]
         out: list[tuple[DateExpr, DateValue | None, Any]] = []
         for i, expr in enumerate(exprs):
             here = st.sentences + bisect_right(starts, expr.begin) - 1
@@ -83,7 +128,16 @@ class DatingMixin:
             out.append((expr, value, span))
             self._note(expr, value, span, here)
         st.sentences += len(starts)
+        st.period_sentence = max(self.periods)
         return self._explicit_after_relative(self._ranges(exprs, out))
+
+    def _period_sentences(self, exprs: list[DateExpr], starts: list[int]) -> list[int]:
+        """The sentences (numbered through the document) set in a named stretch of time with no date
+        of their own ("During the purge X was shot"): the story's time has moved to an unknown point."""
+        st = self.state
+        dated = {bisect_right(starts, e.begin) - 1 for e in exprs}
+        return [st.sentences + k for k, sent in enumerate(self.doc.sents)
+                if k not in dated and any(t.lower_ in PERIOD_PREPS and t.dep_ == "prep" for t in sent)]
 
     def _ranges(self, exprs: list[DateExpr], out: list[tuple[DateExpr, DateValue | None, Any]]
                 ) -> list[tuple[DateExpr, DateValue | None, Any]]:
@@ -123,6 +177,8 @@ class DatingMixin:
             return anchor
         recent = here - st.anchor_sentence <= CARRY_SENTENCES
         if expr.kind not in PARTIAL:
+            if on("undated_period") and any(st.anchor_sentence < k < here for k in self.periods):
+                return None  # "In 1935 ... During the purge X was shot. Twenty years later": not 1955
             return anchor if recent else None  # "two days later": after the last event told
         month = expr.get("month")
         day = expr.get("day") if expr.kind in ("dm", "md") else None
@@ -216,101 +272,117 @@ class DatingMixin:
 
     def date_for(self, trig: Any, sent: Any, excluded: set[int], infer: bool = True) -> tuple[DateValue | None, float]:
         """The date attached to the trigger's clause, or one inferred from the passage."""
-        ancestors = {a.i: k + 1 for k, a in enumerate(trig.ancestors)}
-        head = self.clause_head(trig)
-        in_relcl = head.dep_ == "relcl" or (head.dep_ == "conj" and head.head.dep_ == "relcl")
-        own = self.own_clause(trig)
+        frame = _Frame(trig, self.clause_head(trig), self.own_clause(trig))
         best: tuple[int, int, DateValue] | None = None
         for _expr, value, span in self.dates:
             if span is None or value is None or not (sent.start <= span.start < sent.end):
                 continue
-            if any(t.i in excluded for t in span):
+            if any(t.i in excluded for t in span) or self._dates_another(trig, span):
                 continue
-            root = span.root
-            if self._about_another(root, trig):
-                continue  # "In accordance with the law of 1 December, execution followed": the law's date
-            if self._of_an_earlier_event(root, trig, span):
-                continue  # "After the arrest of X on 3 March, Y was questioned": X's arrest's date
-            if nounish(trig) and trig.i < span.start and self._nearer_event(trig, span):
-                continue  # "the murder of A and the attempt on B, 30 August": B's date
-            if root.dep_ == "conj" and root.head.i == trig.i:
-                continue  # "between X's murder and mid-1936": the other end of a span of time
-            if any(a.lemma_.lower() in self.lex.date_blockers and a.i not in {t.i for t in span} for a in trig.ancestors
-                   if a.i != root.i and span.start <= a.i + 3):
+            ranked = self._rank(frame, span, value)
+            if ranked is None:
                 continue
-            if root.i in own or any(t.i in own for t in span):
-                rank = 0
-            elif trig.dep_ in ("relcl", "advcl", "acl") and trig.head.i in {t.i for t in span}:
-                rank = 0  # the clause qualifies the date: "the October when X was arrested"
-            else:
-                h = self.clause_head(root)
-                up = [a for a in trig.ancestors if ancestors[a.i] <= ancestors.get(h.i, 0)]
-                # how the date hangs on its clause: as an adverbial ("In 1935 X was ..."), not inside
-                # another argument ("X's murder triggered the Terror of the 1930s")
-                via = next((a for a in [root, *root.ancestors] if a.head.i == h.i), root)
-                adverbial = via.dep_ in ("prep", "npadvmod", "advmod", "pobj", "nummod") and via.lower_ != "of"
-                if nounish(trig) and any(self._relational(a) for a in up):
-                    continue  # "Arrested in 1881 in connection with X's murder": the arrest's date
-                if h.i == trig.i or (h.i == head.i and nounish(trig) and adverbial and not any(
-                        a.lower_ in TEMPORAL_PREPS or a.lemma_.lower() in self.lex.date_blockers for a in up)):
-                    rank = 0  # "whose arrest followed on 20 August": the noun's own clause
-                elif any(a.i == trig.i for a in root.ancestors):
-                    # in an adverbial clause under the trigger ("shot himself when they came on
-                    # 31 May"); what a complement says ("testified that in December ...") is not
-                    below = [a for a in root.ancestors if trig.i in {x.i for x in a.ancestors}]
-                    event_participle = bool(below) and nounish(trig) and below[-1].dep_ == "acl" \
-                        and below[-1].tag_ == "VBN"  # "the trials, staged in March 1938"
-                    if any(a.dep_ in ("ccomp", "relcl", "acl", "xcomp") for a in below) and not event_participle:
-                        continue
-                    if any(c.dep_ in ("mark", "advmod", "prep") and c.lower_ in TEMPORAL_PREPS
-                           for a in below if a.dep_ in ("advcl", "prep", "pcomp") for c in [a, *a.children]):
-                        continue  # "After X won in 1917, Y died": the date of what came before
-                    rank = 1
-                elif h.i in ancestors and not in_relcl and trig.dep_ != "advcl" and adverbial \
-                        and not (trig.dep_ in ("amod", "acl") and trig.tag_ == "VBN"):  # "the recently founded X"
-                    # the date's clause governs the trigger ("In 1935 X was charged and exiled"),
-                    # unless a temporal preposition between them shifts the time ("days after X's suicide")
-                    path = [a for a in trig.ancestors if ancestors[a.i] <= ancestors[h.i]]
-                    if any(a.dep_ in ("ccomp", "csubj", "relcl") or any(c.dep_ == "mark" and c.lower_ == "that" for c in a.children)
-                           for a in [trig, *path[:-1]]):
-                        continue  # "In 1938 they testified that they had caused X's death", "a report that": not 1938
-                    if any(a.lemma_.lower() in self.lex.date_blockers for a in path):
-                        continue  # "on 21 January, the anniversary of X's death": another year
-                    clauses = [a for a in [trig, *path[:-1]] if a.dep_ == "advcl"]
-                    mark = next((c for a in clauses for c in a.children if c.dep_ in ("mark", "advmod")
-                                 and c.lower_ in ("after", "before")), None)
-                    if mark is not None:  # "X came on 18 June, two months before the trial opened"
-                        adv = next((c for c in [*mark.head.children, *mark.children] if c.dep_ == "npadvmod"
-                                    and c.i < mark.i), None)
-                        shifted = self._shift(value, mark, adv) if adv is not None else None
-                        if shifted is None:
-                            continue
-                        value = shifted
-                    preps = [a for a in path if a.lower_ in TEMPORAL_PREPS]
-                    if preps:
-                        shifted = self._shift(value, preps[0])  # "four days after X's suicide"
-                        if shifted is None and not same_year_after(value, preps[0]):
-                            continue
-                        value = shifted or value
-                    rank = ancestors[h.i] + 1
-                else:
-                    continue
             dist = abs(span.start - trig.i)
-            if best is None or (rank, dist) < best[:2]:
-                best = (rank, dist, value)
+            if best is None or (ranked[0], dist) < best[:2]:
+                best = (ranked[0], dist, ranked[1])
         if best is None and trig.dep_ == "advcl" and verbish(trig.head):
             timed = self.clause_timed(trig, sent, excluded)
             if timed is not None:
                 return timed, 0.9
-        if best is not None and best[0] > 0 and any(self.doc[i].lower_ in TIME_CUES for i in own):
+        if best is not None and best[0] > 0 and any(self.doc[i].lower_ in TIME_CUES for i in frame.own):
             best = None  # "Seized a week later, X was shot on 3 May": not the seizure's date
         if best is not None:
             return best[2], 1.0 if best[0] == 0 else 0.9
         if not self.lex.infer_dates or not infer:
             return None, 1.0
-        # inferred from the passage: the latest anchor-able date before this sentence, unless the
-        # sentence sets its own time ("Later", "During the purge") or has dates of its own that the
-        # event does not take: then the sentence says when, just not for this event
+        return self._inferred(trig, sent)
+
+    def _dates_another(self, trig: Any, span: Any) -> bool:
+        """A date in the sentence that belongs to something else than the trigger's event."""
+        root = span.root
+        if self._about_another(root, trig):
+            return True  # "In accordance with the law of 1 December, execution followed": the law's date
+        if self._of_an_earlier_event(root, trig, span):
+            return True  # "After the arrest of X on 3 March, Y was questioned": X's arrest's date
+        if nounish(trig) and trig.i < span.start and self._nearer_event(trig, span):
+            return True  # "the murder of A and the attempt on B, 30 August": B's date
+        if root.dep_ == "conj" and root.head.i == trig.i:
+            return True  # "between X's murder and mid-1936": the other end of a span of time
+        inside = {t.i for t in span}
+        return any(a.lemma_.lower() in self.lex.date_blockers and a.i not in inside for a in trig.ancestors
+                   if a.i != root.i and span.start <= a.i + 3)
+
+    def _rank(self, f: _Frame, span: Any, value: DateValue) -> tuple[int, DateValue] | None:
+        """How closely a date of the sentence hangs on the trigger (0: its own clause; higher:
+        a clause further up), with its value (shifted by "two days after"); None: not the trigger's."""
+        trig, root = f.trig, span.root
+        if root.i in f.own or any(t.i in f.own for t in span) or self._restated(trig, root):
+            return 0, value
+        if trig.dep_ in ("relcl", "advcl", "acl") and trig.head.i in {t.i for t in span}:
+            return 0, value  # the clause qualifies the date: "the October when X was arrested"
+        h = self.clause_head(root)
+        up = [a for a in trig.ancestors if f.ancestors[a.i] <= f.ancestors.get(h.i, 0)]
+        # how the date hangs on its clause: as an adverbial ("In 1935 X was ..."), not inside
+        # another argument ("X's murder triggered the Terror of the 1930s")
+        via = next((a for a in [root, *root.ancestors] if a.head.i == h.i), root)
+        adverbial = via.dep_ in ("prep", "npadvmod", "advmod", "pobj", "nummod") and via.lower_ != "of"
+        if nounish(trig) and any(self._relational(a) for a in up):
+            return None  # "Arrested in 1881 in connection with X's murder": the arrest's date
+        if h.i == trig.i or (h.i == f.head.i and nounish(trig) and adverbial and not any(
+                a.lower_ in TEMPORAL_PREPS or a.lemma_.lower() in self.lex.date_blockers for a in up)):
+            return 0, value  # "whose arrest followed on 20 August": the noun's own clause
+        if any(a.i == trig.i for a in root.ancestors):
+            return self._rank_below(trig, root, value)
+        if h.i in f.ancestors and not f.in_relcl and trig.dep_ != "advcl" and adverbial \
+                and not (trig.dep_ in ("amod", "acl") and trig.tag_ == "VBN"):  # "the recently founded X"
+            return self._rank_above(f, h, value)
+        return None
+
+    def _rank_below(self, trig: Any, root: Any, value: DateValue) -> tuple[int, DateValue] | None:
+        """A date in an adverbial clause under the trigger ("shot himself when they came on 31
+        May"); what a complement says ("testified that in December ...") is not the trigger's."""
+        below = [a for a in root.ancestors if trig.i in {x.i for x in a.ancestors}]
+        event_participle = bool(below) and nounish(trig) and below[-1].dep_ == "acl" \
+            and below[-1].tag_ == "VBN"  # "the trials, staged in March 1938"
+        if any(a.dep_ in ("ccomp", "relcl", "acl", "xcomp") for a in below) and not event_participle:
+            return None
+        if any(c.dep_ in ("mark", "advmod", "prep") and c.lower_ in TEMPORAL_PREPS
+               for a in below if a.dep_ in ("advcl", "prep", "pcomp") for c in [a, *a.children]):
+            return None  # "After X won in 1917, Y died": the date of what came before
+        return 1, value
+
+    def _rank_above(self, f: _Frame, h: Any, value: DateValue) -> tuple[int, DateValue] | None:
+        """A date whose clause governs the trigger ("In 1935 X was charged and exiled"), unless a
+        temporal preposition between them shifts the time ("days after X's suicide")."""
+        trig = f.trig
+        path = [a for a in trig.ancestors if f.ancestors[a.i] <= f.ancestors[h.i]]
+        if any(a.dep_ in ("ccomp", "csubj", "relcl") or any(c.dep_ == "mark" and c.lower_ == "that" for c in a.children)
+               for a in [trig, *path[:-1]]):
+            return None  # "In 1938 they testified that they had caused X's death", "a report that": not 1938
+        if any(a.lemma_.lower() in self.lex.date_blockers for a in path):
+            return None  # "on 21 January, the anniversary of X's death": another year
+        clauses = [a for a in [trig, *path[:-1]] if a.dep_ == "advcl"]
+        mark = next((c for a in clauses for c in a.children if c.dep_ in ("mark", "advmod")
+                     and c.lower_ in ("after", "before")), None)
+        if mark is not None:  # "X came on 18 June, two months before the trial opened"
+            adv = next((c for c in [*mark.head.children, *mark.children] if c.dep_ == "npadvmod"
+                        and c.i < mark.i), None)
+            shifted = self._shift(value, mark, adv) if adv is not None else None
+            if shifted is None:
+                return None
+            value = shifted
+        preps = [a for a in path if a.lower_ in TEMPORAL_PREPS]
+        if preps:
+            shifted = self._shift(value, preps[0])  # "four days after X's suicide"
+            if shifted is None and not same_year_after(value, preps[0]):
+                return None
+            value = shifted or value
+        return f.ancestors[h.i] + 1, value
+
+    def _inferred(self, trig: Any, sent: Any) -> tuple[DateValue | None, float]:
+        """A date inferred from the passage: the latest anchor-able date before this sentence,
+        unless the sentence sets its own time ("Later", "During the purge") or has dates of its
+        own that the event does not take: then the sentence says when, just not for this event."""
         scene = self.scene_reference(sent)
         if scene is not None:
             return replace(scene, inferred=True), 0.7  # "At this same meeting X was elected"
@@ -330,12 +402,12 @@ class DatingMixin:
             lo = prev.start
             found = [(e, v, sp) for e, v, sp in self.dates
                      if sp is not None and v is not None and prev.start <= sp.start < prev.end and is_anchor(e, v)
-                     and v.precision in ("day", "month", "season", "year")]
-            prior = {(v.start, v.end, v.precision): v for e, v, sp in found if not self.aside(sp, strict=False)}
+                     and v.precision in ("day", "month", "season", "year") and not self._attributive(sp)]
+            told = [(e, v, sp) for e, v, sp in found if not self.aside(sp, strict=False)]
+            prior = {(v.start, v.end, v.precision): v for _e, v, _sp in told}
             if len(prior) > 1:
                 break
-            if prior and not self.scene_date(next(e for e, v, sp in found if not self.aside(sp, strict=False)),
-                                             next(sp for e, v, sp in found if not self.aside(sp, strict=False))):
+            if prior and not self.scene_date(told[0][0], told[0][2]):
                 break  # "Two years earlier X had written ...": a flashback dates nothing after it
             if prior:
                 v = next(iter(prior.values()))
@@ -357,6 +429,29 @@ class DatingMixin:
             return v if self._sentence_no(sent.start_char) - self._sentence_no(sp.start_char) <= CARRY_SENTENCES else None
         anchor, at = self.entry_anchor
         return anchor if anchor is not None and self._sentence_no(sent.start_char) - at <= CARRY_SENTENCES else None
+
+    def _attributive(self, span: Any) -> bool:
+        """A date that modifies a noun before it ("the May 1935 treaty", "the 1936 constitution"):
+        it names which thing, and dates no scene the next sentence can take its date from."""
+        if not on("attributive_date"):
+            return False
+        root = span.root
+        return root.dep_ in ("compound", "nmod", "amod", "nummod") and nounish(root.head) and root.head.i > span.end - 1 \
+            and root.head.i not in {t.i for t in span}
+
+    def _restated(self, trig: Any, root: Any) -> bool:
+        """A date in a participle on "the one" that restates an event noun just before it ("the
+        next session of X, the one held on 3 May"): the noun's own date, however the parser hung it."""
+        if not on("restated_noun") or not nounish(trig):
+            return False
+        one = next((a for a in root.ancestors if a.lower_ == "one" and a.i > trig.i
+                    and any(c.dep_ == "det" and c.lower_ in ("the", "that") for c in a.children)), None)
+        if one is None or not any(c.dep_ == "acl" and c.tag_ == "VBN" and root.i in {x.i for x in c.subtree}
+                                  for c in one.children):
+            return False
+        between = self.doc[trig.i + 1:one.i]
+        return not any(verbish(t) or (t.pos_ == "NOUN" and any(x.is_noun for x in self.lex.by_lemma.get(t.lemma_.lower(), [])))
+                       for t in between)
 
     def _sentence_no(self, char: int) -> int:
         """The document-wide number of the sentence holding a character of this passage."""

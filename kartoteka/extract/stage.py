@@ -93,6 +93,8 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
         segs = [s for s in segments if s.start < p.end and p.start < s.end]
         px = PassageExtractor(lex, p, doc, by_passage.get(p.seq, []), info, state, segs)
         for c in [*px.run(), *lifespan_candidates(px)]:  # lifespan: "X (1890-1941)", see lifespan.py
+            if px.branch_subject(c.subject):
+                continue  # "provincial commissions were set up": the branches', not the body's (coref.py)
             f = to_factoid(a, p, c)
             f.attrs.update({"date_alternative": alt} if (alt := alternative_claim(c.date)) else {})  # dates.py
             # a second office of one verb ("appointed A in 1934 and B in 1935") is its own event

@@ -41,6 +41,7 @@ class DocState:
     sentences: int = 0  # sentences read so far (dating counts how far back its anchor lies)
     anchor_sentence: int = 0  # the sentence the anchor was found in
     days: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (month, day) -> (year, seq)
+    period_sentence: int = -1  # the last sentence set in a named, undated period ("During the purge")
 
 
 @dataclass

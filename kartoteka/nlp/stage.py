@@ -173,4 +173,68 @@ def _spans(doc: Doc) -> list[tuple[str, int, int]]:
             s -= 1
         out.append([label, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)])
         k += 1
-    return [(a, b, c) for a, b, c in out]
+    return [(a, b, c) for a, b, c in _kin_named(doc, _placed(doc, out))]
+
+
+# Nouns that name a kind of settlement or territory: "the village of X" names a place X.
+PLACE_KINDS = {"village", "town", "city", "hamlet", "settlement", "township", "port", "province", "governorate",
+               "gubernia", "guberniya", "district", "county", "parish", "oblast", "krai", "uyezd", "volost"}
+# Verbs of where someone was ("while living in X", "buried at X"): the one-word name after them is a place.
+RESIDENCE_VERBS = {"live", "reside", "settle", "bear", "bury", "evacuate", "exile", "banish", "die", "stay", "dwell",
+                   "return", "flee"}
+
+
+# Kin nouns after a possessive ("her daughter X") put a person's given name right after them.
+KIN_BEFORE_NAME = {"husband", "wife", "son", "daughter", "brother", "sister", "father", "mother", "widow",
+                   "nephew", "niece", "uncle", "aunt", "cousin", "grandson", "granddaughter", "stepson", "stepdaughter"}
+
+
+def _kin_named(doc: Doc, spans: list[list]) -> list[list]:
+    """A name right after "her daughter", "his brother" is a person's, where the NER saw none or
+    took it for a place or body ("Her daughter X spent ..." often leaves a lone given name untagged)."""
+    added: list[list] = []
+    for t in doc:
+        if t.lower_ not in KIN_BEFORE_NAME or t.i + 1 >= len(doc) \
+                or not any(c.dep_ == "poss" and c.lower_ in ("her", "his", "their") for c in t.children):
+            continue
+        j = e = t.i + 1
+        while e < len(doc) and e - j < 3 and doc[e].pos_ == "PROPN" and doc[e].is_title:
+            e += 1
+        if e == j:
+            continue
+        b, x = doc[j].idx, doc[e - 1].idx + len(doc[e - 1].text)
+        named = next((sp for sp in spans if sp[1] == b and sp[2] <= x), None)
+        if named is not None and named[0] in ("ORG", "GPE", "LOC", "NORP", "FAC"):
+            named[0] = "PERSON"  # "her daughter Irina" is no organization
+        elif named is None and not any(a < x and b < c for _, a, c in spans + added):
+            added.append(["PERSON", b, x])
+    return sorted(spans + added, key=lambda sp: sp[1]) if added else spans
+
+
+def _placed(doc: Doc, spans: list[list]) -> list[list]:
+    """Names a place frame makes places: "the village of Aardla" (a name the NER may have missed
+    or called an organization) and a one-word "organization" after a verb of residence ("while
+    living in Yelabuga"). Typing only: no new parse, the same tokens."""
+    by_start = {b: sp for sp in spans for b in [sp[1]]}
+    added: list[list] = []
+    for t in doc:
+        if t.lower_ in PLACE_KINDS and t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "of":
+            j = t.i + 2
+            e = j
+            while e < len(doc) and doc[e].pos_ == "PROPN" and doc[e].is_title:
+                e += 1
+            if e == j:
+                continue
+            b, x = doc[j].idx, doc[e - 1].idx + len(doc[e - 1].text)
+            sp = by_start.get(b)
+            if sp is not None and sp[0] in ("ORG", "PERSON", "NORP"):
+                sp[0] = "GPE"
+            elif sp is None and not any(a < x and b < c for _, a, c in spans):
+                added.append(["GPE", b, x])
+    for sp in spans:
+        span = doc.char_span(sp[1], sp[2])
+        if sp[0] == "ORG" and span is not None and len(span) == 1 and not span.text.isupper() and span.start >= 2 \
+                and doc[span.start - 1].lower_ in ("in", "at", "to") \
+                and doc[span.start - 2].lemma_.lower() in RESIDENCE_VERBS:
+            sp[0] = "GPE"
+    return sorted(spans + added, key=lambda sp: sp[1])
