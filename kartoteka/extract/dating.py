@@ -82,11 +82,11 @@ declare("attributive_date", "date",
 declare("restated_noun", "date",
         "an event noun restated as 'the one held on D' right after it takes that date, wherever the "
         "parser hangs the restating phrase",
-        [("We read the minutes of the next meeting of the Commune Council, the one held on 3 May 1871.",
+        [("We read the report on the following meeting of the Commune Council, the one held on 3 May 1871.",
           [("meeting", "commune_council", "1871-05-03")]),
          ("Recall the first meeting of the Socialist League, the one convened on 9 June 1891.",
           [("meeting", "socialist_league", "1891-06-09")]),
-         ("She cited the last session of the Central Committee, the one held in Moscow on 12 March 1925.",
+         ("She cited the final Central Committee session, the one held in Moscow on 12 March 1925.",
           [("meeting", "central_committee", "1925-03-12")])])
 
 
@@ -323,7 +323,7 @@ class DatingMixin:
         h = self.clause_head(root)
         up = [a for a in trig.ancestors if f.ancestors[a.i] <= f.ancestors.get(h.i, 0)]
         # how the date hangs on its clause: as an adverbial ("In 1935 X was ..."), not inside
-        # another argument ("X's murder triggered the Terror of the 1930s")
+        # another argument ("X's murder set off the purges of the next decade")
         via = next((a for a in [root, *root.ancestors] if a.head.i == h.i), root)
         adverbial = via.dep_ in ("prep", "npadvmod", "advmod", "pobj", "nummod") and via.lower_ != "of"
         if nounish(trig) and any(self._relational(a) for a in up):

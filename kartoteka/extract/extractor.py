@@ -346,7 +346,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             found = [self.mention_at(pobj) for pobj in c.children if pobj.dep_ == "pobj"]
             return [(pm, 0.9) for pm in found if pm is not None and self.etype(pm) == "organization"]
         if c.dep_ == "prep" and c.lower_ == "by" and any(x.lemma_ == "name" for x in c.children):
-            # "a young Communist by the name of X"
+            # "a poet by the name of X"
             return [(mm, f * 0.9) for name in c.children for pobj in self.prep_objects(name, ["of"])
                     for mm, f in self.expand(pobj, depth + 1)]
         if c.dep_ == "prep" and c.lower_ == "of" and tok.lemma_ in GROUP_NOUNS:
