@@ -10,6 +10,7 @@ import sqlite3
 
 from kartoteka.compare.conflicts import Entities
 from kartoteka.compare.facts import Fact, interval_of, rules
+from kartoteka.extract.lexicon import default_lexicon
 
 _PARTICLES = ("von", "van", "de", "da", "di", "du", "del", "der", "le", "la", "ibn", "bin")
 _AFTER_NAME = re.compile(r"(?:['’]s)?\s+((?:(?:" + "|".join(_PARTICLES) + r")\s+)?)([\w'’-]+)")
@@ -61,11 +62,11 @@ def names_a_branch(f: Fact, entity_name: str, places: set[str]) -> bool:
     """Whether the sentence names a branch or several bodies of the organization's kind rather
     than the organization: every mention of it is in the plural where the name is not ("the
     provincial commissions") or follows a word that makes it a local branch ("the local
-    committee", "the Petrograd commission": compare.yaml ``branch_words``, or a place's name)."""
+    committee", "the Petrograd commission": the lexicon's ``branch_words``, or a place's name)."""
     said = str(f.attrs.get("subject_text") or "")
     if not said:
         return False
-    branch = set(rules()["branch_words"])
+    branch = default_lexicon().branch_words
     own_last = entity_name.split()[-1].lower() if entity_name.split() else ""
     last = said.split()[-1].lower()
     plural = last.endswith("s") and not own_last.endswith("s") and last.rstrip("s") != own_last

@@ -76,10 +76,6 @@ declare("cataphora_scope", "coref",
           [("!death", "brandt", "1911")])])
 
 
-# Words that set a body's name at a lower level than the body itself ("provincial commissions").
-BRANCH_LEVELS = {"local", "provincial", "regional", "district", "municipal", "city", "county", "rural", "town",
-                 "village", "republican", "departmental", "oblast", "uyezd", "volost", "guberniya", "gubernia"}
-
 declare("branch_name", "coref",
         "a body's name made plural or set at a lower level or place ('local X's', 'provincial Xs', 'the "
         "Kazan X') stands for its branches, not for the body: their founding is not the body's",
@@ -303,7 +299,7 @@ class CorefMixin:
         for c in root.children:
             if c.i in inside or c.i > root.i:
                 continue
-            if c.dep_ == "amod" and c.lower_ in BRANCH_LEVELS:
+            if c.dep_ == "amod" and c.lower_ in self.lex.branch_words:
                 return True
             cm = self.by_token.get(c.i)
             if c.dep_ in ("compound", "nmod", "poss") and cm is not None and cm is not m and self.etype(cm) == "place":

@@ -9,6 +9,7 @@ from importlib import resources
 from typing import Any
 
 from kartoteka import yamldata
+from kartoteka.nlp.namecues import name_cues
 from kartoteka.resolve.keys import translit_key
 
 Step = tuple[frozenset[str], frozenset[str]]  # (deps, lemmas); "*" in either means any
@@ -87,6 +88,7 @@ class Lexicon:
     goal_nouns: frozenset[str] = frozenset()
     light_verbs: frozenset[str] = frozenset()
     kin_nouns: frozenset[str] = frozenset()
+    branch_words: frozenset[str] = frozenset()
     body_posts: frozenset[str] = frozenset()
 
 
@@ -140,7 +142,8 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         hedge_modals=frozenset(data["hedges"].get("modals", [])),
         goal_nouns=frozenset(data.get("goal_nouns", [])),
         light_verbs=frozenset(data.get("light_verbs", [])),
-        kin_nouns=frozenset(data.get("kin_nouns", [])),
+        kin_nouns=name_cues()["kin_nouns"],  # one list with the nlp stage's "her daughter X"
+        branch_words=frozenset(data.get("branch_words", [])),
         body_posts=frozenset(data.get("body_posts", [])),
     )
 

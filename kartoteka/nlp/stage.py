@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from kartoteka.analysis import Analysis, Mention, Passage
 from kartoteka.nlp.model import common_words, load_model, pipe, with_ruler
+from kartoteka.nlp.namecues import name_cues
 from kartoteka.pipeline import Context, register
 from kartoteka.resolve.index import ruler_patterns
 from kartoteka.resolve.keys import fold, translit_key
@@ -176,25 +177,12 @@ def _spans(doc: Doc) -> list[tuple[str, int, int]]:
     return [(a, b, c) for a, b, c in _kin_named(doc, _placed(doc, out))]
 
 
-# Nouns that name a kind of settlement or territory: "the village of X" names a place X.
-PLACE_KINDS = {"village", "town", "city", "hamlet", "settlement", "township", "port", "province", "governorate",
-               "gubernia", "guberniya", "district", "county", "parish", "oblast", "krai", "uyezd", "volost"}
-# Verbs of where someone was ("while living in X", "buried at X"): the one-word name after them is a place.
-RESIDENCE_VERBS = {"live", "reside", "settle", "bear", "bury", "evacuate", "exile", "banish", "die", "stay", "dwell",
-                   "return", "flee"}
-
-
-# Kin nouns after a possessive ("her daughter X") put a person's given name right after them.
-KIN_BEFORE_NAME = {"husband", "wife", "son", "daughter", "brother", "sister", "father", "mother", "widow",
-                   "nephew", "niece", "uncle", "aunt", "cousin", "grandson", "granddaughter", "stepson", "stepdaughter"}
-
-
 def _kin_named(doc: Doc, spans: list[list]) -> list[list]:
     """A name right after "her daughter", "his brother" is a person's, where the NER saw none or
     took it for a place or body ("Her daughter X spent ..." often leaves a lone given name untagged)."""
     added: list[list] = []
     for t in doc:
-        if t.lower_ not in KIN_BEFORE_NAME or t.i + 1 >= len(doc) \
+        if t.lower_ not in name_cues()["kin_nouns"] or t.i + 1 >= len(doc) \
                 or not any(c.dep_ == "poss" and c.lower_ in ("her", "his", "their") for c in t.children):
             continue
         j = e = t.i + 1
@@ -218,7 +206,7 @@ def _placed(doc: Doc, spans: list[list]) -> list[list]:
     by_start = {b: sp for sp in spans for b in [sp[1]]}
     added: list[list] = []
     for t in doc:
-        if t.lower_ in PLACE_KINDS and t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "of":
+        if t.lower_ in name_cues()["place_kinds"] and t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "of":
             j = t.i + 2
             e = j
             while e < len(doc) and doc[e].pos_ == "PROPN" and doc[e].is_title:
@@ -235,6 +223,6 @@ def _placed(doc: Doc, spans: list[list]) -> list[list]:
         span = doc.char_span(sp[1], sp[2])
         if sp[0] == "ORG" and span is not None and len(span) == 1 and not span.text.isupper() and span.start >= 2 \
                 and doc[span.start - 1].lower_ in ("in", "at", "to") \
-                and doc[span.start - 2].lemma_.lower() in RESIDENCE_VERBS:
+                and doc[span.start - 2].lemma_.lower() in name_cues()["residence_verbs"]:
             sp[0] = "GPE"
     return sorted(spans + added, key=lambda sp: sp[1])
