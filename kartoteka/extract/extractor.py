@@ -179,7 +179,7 @@ declare("told_listeners", "candidates",
 
 declare("plural_body_members", "verb-subject",
         "a body named in the plural as the subject of a plural verb stands for its members, so "
-        "what happens to people happens to it ('the Left SRs were arrested', 'the Girondins were "
+        "what happens to people happens to it ('the Chartists were arrested', 'the Girondins were "
         "tried'); a body in the singular is not arrested",
         [("The Girondins were arrested in June 1793.", [("arrest", "girondins", "1793-06")]),
          ("The Mensheviks were exiled or arrested in 1922.",
@@ -787,7 +787,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
     def subjects_of(self, trig: Trigger, tok: Any, args: Args) -> list[tuple[Mention, float]]:
         """The mentions the subject tokens stand for, of the types the trigger allows, once each."""
         subjects: list[tuple[Mention, float]] = []
-        members: set[str] = set()  # bodies named as the group of their members ("the Left SRs were arrested")
+        members: set[str] = set()  # bodies named as the group of their members ("the Chartists were arrested")
         for st in args.subjects:
             # "X, arrested on D, and Y": the participle is X's alone
             # ("the exiled officers and diplomats": a participle before the nouns is of them all)

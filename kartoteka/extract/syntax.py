@@ -84,8 +84,8 @@ def nounish(tok: Any) -> bool:
 
 
 def plural_body(tok: Any) -> bool:
-    """A body's plural name as a clause's subject, with a plural verb: "the Left SRs were
-    arrested", "the Girondins were tried": its members, the people the body is made of."""
+    """A body's plural name as a clause's subject, with a plural verb ("the Chartists were
+    arrested", "the Girondins were tried"): its members, the people the body is made of."""
     if not on("plural_body_members") or not tok.lower_.endswith("s") or tok.lower_.endswith("ss") \
             or tok.dep_ not in SUBJ_DEPS:
         return False
