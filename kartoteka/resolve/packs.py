@@ -95,54 +95,60 @@ def validate_pack(pack: Pack) -> list[str]:
             errors.append(f"entry {n}: not a mapping")
             continue
         where = f"{e.get('_file')}:{e.get('id', n)}"
-        for key in ("id", "type", "name", "description"):
-            if not isinstance(e.get(key), str) or not e[key].strip():
-                errors.append(f"{where}: missing {key}")
-        eid = e.get("id")
-        if isinstance(eid, str):
-            if not ID_RE.fullmatch(eid):
-                errors.append(f"{where}: bad id")
-            if eid in ids:
-                errors.append(f"{where}: duplicate id")
-            ids[eid] = e
-        if e.get("type") not in ENTITY_TYPES:
-            errors.append(f"{where}: bad type {e.get('type')!r}")
-        aliases = e.get("aliases", [])
-        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
-            errors.append(f"{where}: aliases must be a list of strings")
-        errors += [f"{where}: alias {a!r} is a date, not a name" for a in aliases if isinstance(a, str) and _date_shaped(a)]
-        if "qid" in e and not QID_RE.fullmatch(str(e["qid"])):
-            errors.append(f"{where}: bad qid")
-        if "source" in e and not (isinstance(e["source"], str) and e["source"].strip()):
-            errors.append(f"{where}: empty source")
-        if "qid" not in e and "source" not in e and not pack.source:
-            errors.append(f"{where}: neither a qid nor a source note (nor a pack source)")
-        for key in DATE_FIELDS:
-            if key in e and not DATE_RE.fullmatch(str(e[key])):
-                errors.append(f"{where}: bad date {key}={e[key]!r}")
-        if "death" in e and e["death"] not in DEATHS:
-            errors.append(f"{where}: bad death {e['death']!r}")
-        for o in e.get("offices", []) or []:
-            if not isinstance(o, dict) or not o.get("office"):
-                errors.append(f"{where}: office without a name")
-        for ev in e.get("events", []) or []:
-            if not isinstance(ev, dict) or not ev.get("type"):
-                errors.append(f"{where}: event without a type")
+        errors += [f"{where}: {problem}" for problem in _identity_problems(e, ids)]
+        errors += [f"{where}: {problem}" for problem in _field_problems(e, pack)]
     errors += shared_alias_errors(pack)
     for e in pack.entries:
-        if not isinstance(e, dict):
-            continue
-        where = f"{e.get('_file')}:{e.get('id')}"
-        for key in REF_FIELDS:
-            if key in e and e[key] not in ids:
-                errors.append(f"{where}: {key} {e[key]!r} is not an id of this pack")
-        for o in e.get("offices", []) or []:
-            if isinstance(o, dict) and o.get("organization") and o["organization"] not in ids:
-                errors.append(f"{where}: office organization {o['organization']!r} is not an id of this pack")
-        for ev in e.get("events", []) or []:
-            if isinstance(ev, dict) and ev.get("place") and ev["place"] not in ids:
-                errors.append(f"{where}: event place {ev['place']!r} is not an id of this pack")
+        if isinstance(e, dict):
+            errors += [f"{e.get('_file')}:{e.get('id')}: {problem}" for problem in _reference_problems(e, ids)]
     return errors
+
+
+def _identity_problems(e: dict[str, Any], ids: dict[str, dict[str, Any]]) -> list[str]:
+    """The fields every entry needs, and its id's shape and uniqueness (records the id in ids)."""
+    out = [f"missing {key}" for key in ("id", "type", "name", "description")
+           if not isinstance(e.get(key), str) or not e[key].strip()]
+    eid = e.get("id")
+    if isinstance(eid, str):
+        if not ID_RE.fullmatch(eid):
+            out.append("bad id")
+        if eid in ids:
+            out.append("duplicate id")
+        ids[eid] = e
+    if e.get("type") not in ENTITY_TYPES:
+        out.append(f"bad type {e.get('type')!r}")
+    return out
+
+
+def _field_problems(e: dict[str, Any], pack: Pack) -> list[str]:
+    """Aliases, the QID or source note, dates, the manner of death, offices and events."""
+    out: list[str] = []
+    aliases = e.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        out.append("aliases must be a list of strings")
+    out += [f"alias {a!r} is a date, not a name" for a in aliases if isinstance(a, str) and _date_shaped(a)]
+    if "qid" in e and not QID_RE.fullmatch(str(e["qid"])):
+        out.append("bad qid")
+    if "source" in e and not (isinstance(e["source"], str) and e["source"].strip()):
+        out.append("empty source")
+    if "qid" not in e and "source" not in e and not pack.source:
+        out.append("neither a qid nor a source note (nor a pack source)")
+    out += [f"bad date {key}={e[key]!r}" for key in DATE_FIELDS if key in e and not DATE_RE.fullmatch(str(e[key]))]
+    if "death" in e and e["death"] not in DEATHS:
+        out.append(f"bad death {e['death']!r}")
+    out += ["office without a name" for o in e.get("offices", []) or [] if not isinstance(o, dict) or not o.get("office")]
+    out += ["event without a type" for ev in e.get("events", []) or [] if not isinstance(ev, dict) or not ev.get("type")]
+    return out
+
+
+def _reference_problems(e: dict[str, Any], ids: dict[str, dict[str, Any]]) -> list[str]:
+    """References to other entries (fields, offices' bodies, events' places) that name no id of the pack."""
+    out = [f"{key} {e[key]!r} is not an id of this pack" for key in REF_FIELDS if key in e and e[key] not in ids]
+    out += [f"office organization {o['organization']!r} is not an id of this pack" for o in e.get("offices", []) or []
+            if isinstance(o, dict) and o.get("organization") and o["organization"] not in ids]
+    out += [f"event place {ev['place']!r} is not an id of this pack" for ev in e.get("events", []) or []
+            if isinstance(ev, dict) and ev.get("place") and ev["place"] not in ids]
+    return out
 
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
