@@ -183,8 +183,9 @@ class EntityQueries:
         if not cands:
             raise NotFound(f"no entity matches {name!r}")
         if len(cands) > 1:
+            refs = self._refs(cands)
             raise Ambiguous(f"{name!r} matches {len(cands)} entities equally well; name one of them more fully",
-                            [self._ref(c) for c in cands])
+                            [refs[c] for c in cands])
         return self.entity_by_id(cands[0], co_limit=co_limit)
 
     def name_candidates(self, name: str, limit: int = 20) -> list[str]:
@@ -321,23 +322,30 @@ class EntityQueries:
                  AND mine.start + {CO_WINDOW}
             WHERE o.entity_id IS NOT NULL AND o.entity_id != ?
             GROUP BY o.entity_id ORDER BY n DESC, o.entity_id LIMIT ?""", (eid, eid, limit)).fetchall()
-        return [{**self._ref(r["id"]), "count": r["n"]} for r in rows]
+        refs = self._refs([r["id"] for r in rows])
+        return [{**refs[r["id"]], "count": r["n"]} for r in rows]
 
     def _relations(self, eid: str) -> list[dict[str, Any]]:
         out = []
-        for r in self.conn.execute(
-                "SELECT src_id, dst_id, type, date_start FROM relations WHERE src_id = ? OR dst_id = ?"
-                " ORDER BY date_start", (eid, eid)):
+        rows = self.conn.execute(
+            "SELECT src_id, dst_id, type, date_start FROM relations WHERE src_id = ? OR dst_id = ?"
+            " ORDER BY date_start", (eid, eid)).fetchall()
+        refs = self._refs([r["dst_id"] if r["src_id"] == eid else r["src_id"] for r in rows])
+        for r in rows:
             outgoing = r["src_id"] == eid
             other = r["dst_id"] if outgoing else r["src_id"]
             rtype = r["type"] if outgoing else {"succeeded_by": "succeeded", "part_of": "has_part"}.get(
                 r["type"], f"inverse_{r['type']}")
-            out.append({"type": rtype, "entity": self._ref(other), "date": r["date_start"]})
+            out.append({"type": rtype, "entity": refs[other], "date": r["date_start"]})
         return out
 
-    def _ref(self, eid: str) -> dict[str, Any]:
-        r = self.conn.execute("SELECT id, name, type FROM entities WHERE id = ?", (eid,)).fetchone()
-        return {"id": eid, "name": r["name"], "type": r["type"]} if r else {"id": eid, "name": eid, "type": "other"}
+    def _refs(self, eids: list[str]) -> dict[str, dict[str, Any]]:
+        """Id, name and type of each entity, in one query (a round trip each counts on PostgreSQL)."""
+        wanted = sorted(set(eids))
+        found = {r["id"]: {"id": r["id"], "name": r["name"], "type": r["type"]} for r in self.conn.execute(
+            f"SELECT id, name, type FROM entities WHERE id IN ({', '.join('?' * len(wanted))})", wanted)} \
+            if wanted else {}
+        return {e: found.get(e, {"id": e, "name": e, "type": "other"}) for e in wanted}
 
     # -- lists -----------------------------------------------------------------------------
 
@@ -486,7 +494,8 @@ class EntityQueries:
         counts = {r[0]: r[1] for r in self.conn.execute(
             f"{pick} SELECT a.entity_id, COUNT(*) FROM mentions a WHERE a.entity_id IN pick{in_doc}"
             " GROUP BY a.entity_id", (json.dumps(ids),))}
-        nodes = [{**self._ref(i), "mentions": counts.get(i, 0)} for i in ids]
+        refs = self._refs(ids)
+        nodes = [{**refs[i], "mentions": counts.get(i, 0)} for i in ids]
         edges: dict[tuple[str, str], dict[str, Any]] = {}
         for r in self.conn.execute(
                 f"""{pick} SELECT a.entity_id AS x, b.entity_id AS y, COUNT(*) AS n FROM mentions a
