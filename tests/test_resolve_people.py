@@ -114,6 +114,9 @@ def test_bare_given_name_is_ambiguous_and_unknown_is_not_found(kb: KB) -> None:
     ("Mikhail Kaganovich", "Lazar Moiseyevich Kaganovich", False),
     ("Boris Lacks", "Gleb Lacks", False),
     ("Uon Blum", "L\u00e9on Blum", True),  # OCR damage to a given name is no contradiction
+    ("Loy Henderson", "Nevile Henderson", False),  # a short given name is not a fragment of any other
+    ("Guy Fawley", "Robert Fawley", False),
+    ("Ian Crossthwaite", "Brian Crossthwaite", True),  # a fragment that keeps the name's end
 ])
 def test_name_compatibility(a: str, b: str, same: bool) -> None:
     assert compatible(parse_person(a), parse_person(b)) is same

@@ -267,7 +267,10 @@ def firsts_agree(a: str, b: str, b_patronymic: str | None = None) -> bool:
 
     if _initial_ok(b[:1], a) and (_skeleton(a) == _skeleton(b) or ratio(a, b) >= 80):
         return True
-    return min(len(a), len(b)) <= 3 or ratio(a, b) >= 85
+    short, long_ = sorted((a, b), key=len)
+    # a damaged fragment keeps some of the name: "Uon" still ends as "Leon" does; "Loy" and
+    # "Nevile" share nothing and are two names, however short one of them is
+    return (len(short) <= 3 and short[-2:] in long_) or ratio(a, b) >= 85
 
 
 def _given_equal(a: str, b: str) -> bool:
