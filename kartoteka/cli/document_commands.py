@@ -53,7 +53,7 @@ def run_ingest(state: State, paths: tuple[str, ...] | list[str], packs: list[str
     show_progress = not state.json and sys.stderr.isatty()
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("eta"), TimeRemainingColumn(), console=err_console, transient=True, disable=not show_progress,
+        TextColumn("eta"), TimeRemainingColumn(), console=err_console.real(), transient=True, disable=not show_progress,
     )
     files = progress.add_task("documents", total=None)
     passages = progress.add_task("passages", total=None, visible=False)

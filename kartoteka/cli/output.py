@@ -24,12 +24,23 @@ class LazyConsole:
         self.options = options
         self.made: Any = None
 
-    def __getattr__(self, name: str) -> Any:
+    def real(self) -> Any:
+        """The rich Console itself, for a rich object that takes one (a progress bar)."""
         if self.made is None:
             from rich.console import Console
 
             self.made = Console(**self.options)
-        return getattr(self.made, name)
+        return self.made
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
+
+    # dunder methods are looked up on the type, never through __getattr__
+    def __enter__(self) -> Any:
+        return self.real().__enter__()
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self.real().__exit__(*exc)
 
 
 console: Any = LazyConsole()
