@@ -296,7 +296,7 @@ def primary_keys(migrations: list[str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(out.items()))
 
 
-# -- consistency ----------------------------------------------------------------------------------
+# -- consistency
 
 _KB_RELATIONS = ("SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                  " LEFT JOIN pg_am a ON a.oid = c.relam WHERE n.nspname = current_schema() AND {} ORDER BY 1")
