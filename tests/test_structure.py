@@ -107,8 +107,6 @@ This entry was posted in Local History and tagged ledgers, ferries. Bookmark the
 Leave a Reply
 
 
-Fill in your details below or click an icon to log in:
-
 You are commenting using your WordPress.com account. Log Out /  Change )
 
 Connecting to %s
