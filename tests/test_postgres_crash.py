@@ -12,30 +12,15 @@ import json
 import os
 import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 # The process helpers of the Ray suite, which is skipped where Ray is absent: so is this module.
-from tests.conftest import REPO, cli_env, run_cli
-from tests.test_ray_ingest import N_DOCS, SNAPSHOT, children, ray_env, wait_for
+from tests.conftest import REPO, cli_env
+from tests.test_ray_ingest import N_DOCS, children, ingest_cmd, ray_env, snapshot, wait_for
 
 CORPUS = REPO / "kartoteka" / "demo" / "corpus"
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-
-
-def snapshot(db: str | Path) -> dict[str, object]:
-    out = {}
-    for args in SNAPSHOT:
-        code, stdout, err = run_cli("--db", db, "--json", *args)
-        assert code == 0, (args, err)
-        out[" ".join(args)] = json.loads(stdout)
-    return out
-
-
-def ingest_cmd(db: str | Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "kartoteka", "--db", str(db), "--json", "ingest", *extra, str(CORPUS)]
 
 
 @pytest.fixture(scope="module")

@@ -41,7 +41,7 @@ def ray_env() -> dict[str, str]:
     return env
 
 
-def snapshot(db: Path) -> dict[str, object]:
+def snapshot(db: str | Path) -> dict[str, object]:
     out = {}
     for args in SNAPSHOT:
         code, stdout, err = run_cli("--db", db, "--json", *args)
@@ -50,7 +50,7 @@ def snapshot(db: Path) -> dict[str, object]:
     return out
 
 
-def ingest_cmd(db: Path, *extra: str) -> list[str]:
+def ingest_cmd(db: str | Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "kartoteka", "--db", str(db), "--json", "ingest", *extra, str(CORPUS)]
 
 
