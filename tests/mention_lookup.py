@@ -16,13 +16,16 @@ def ingested(folder: Path, db: Path) -> KB:
     return k
 
 
-def linked(kb: KB, doc: str, needle: str, nth: int = 0) -> str | None:
-    """The entity id of the mention covering the nth occurrence of ``needle`` (None: unresolved)."""
+def mention_at(kb: KB, doc: str, needle: str, nth: int = 0) -> dict | None:
+    """The mention covering the nth occurrence of ``needle`` in ``doc`` (None: no mention there)."""
     text = kb.text(doc)
     pos = -1
     for _ in range(nth + 1):
         pos = text.index(needle, pos + 1)
-    for m in kb.mentions(doc):
-        if m["start"] < pos + len(needle) and pos < m["end"]:
-            return (m["entity"] or {}).get("id")
-    return None
+    return next((m for m in kb.mentions(doc) if m["start"] < pos + len(needle) and pos < m["end"]), None)
+
+
+def linked(kb: KB, doc: str, needle: str, nth: int = 0) -> str | None:
+    """The entity id of the mention covering the nth occurrence of ``needle`` (None: unresolved)."""
+    m = mention_at(kb, doc, needle, nth)
+    return (m["entity"] or {}).get("id") if m is not None else None

@@ -8,28 +8,21 @@ import pytest
 
 from kartoteka.api import KB
 from kartoteka.errors import NotFound
+from tests.mention_lookup import ingested
+from tests.mention_lookup import mention_at as covering
 
 FIXTURES = Path(__file__).parent / "fixtures" / "entities"
 
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KB:
-    path = tmp_path_factory.mktemp("kb") / "e.db"
-    k = KB(path)
-    results = k.ingest([FIXTURES], n_process=1)
-    assert all(r.status == "added" for r in results), results
-    return k
+    return ingested(FIXTURES, tmp_path_factory.mktemp("kb") / "e.db")
 
 
 def mention_at(kb: KB, doc: str, needle: str, nth: int = 0) -> dict:
-    text = kb.text(doc)
-    pos = -1
-    for _ in range(nth + 1):
-        pos = text.index(needle, pos + 1)
-    for m in kb.mentions(doc):
-        if m["start"] < pos + len(needle) and pos < m["end"]:
-            return m
-    raise AssertionError(f"no mention of {needle!r}")
+    m = covering(kb, doc, needle, nth)
+    assert m is not None, f"no mention of {needle!r}"
+    return m
 
 
 def eid(kb: KB, name: str) -> str:
