@@ -10,9 +10,10 @@ beside a name is noted for later (coref.py), and the extractor's ``_remember`` n
 subject, person, body and speaker after each sentence. The one thing a rule may add to the
 context is ``made``, a memo of the mentions made for names the recogniser missed.
 
-The rules are functions over a context (``fn(cx, ...)``), grouped by phenomenon: ``phrases`` (what
-a noun phrase stands for, the parse around a trigger), ``coref``, ``dating``, ``stance``,
-``counting``, ``arguments``, ``bodyref``, ``lifespan``; ``extractor`` runs them over a passage.
+The rules are functions over a context (``fn(cx, ...)``), grouped by phenomenon: ``phrases``
+(what a noun phrase stands for, the parse around a trigger), ``eventroles``, ``coref``,
+``dating``, ``stance``, ``counting``, ``arguments``, ``bodyref``, ``lifespan``; ``extractor``
+runs them over a passage.
 """
 
 from __future__ import annotations

@@ -9,11 +9,12 @@ it (voice), and whether the assertion is hedged or negated.
 
 Every step is a function over the passage's shared, read-only ``ParseContext`` (``cx``,
 context.py); what carries from passage to passage is the separate, mutable ``DocState``
-(``cx.state``, state.py), which only ``_remember`` updates. The parts: this module (``run``, the
-triggers, their arguments and roles), ``phrases`` (what a noun phrase stands for; a verb's
-subject, object and agent), ``coref`` (pronouns and group references), ``dating`` (dates of
-events), ``stance`` (voice, hedges, negation, irrealis), ``counting`` (count factoids),
-``arguments`` (registered argument rules), ``syntax`` (shared word sets and token tests).
+(``cx.state``, state.py). The parts: this module (``run``, the triggers, their subjects and
+candidates), ``eventroles`` (office, organization, place, other participants), ``phrases`` (what
+a noun phrase stands for; a verb's subject, object and agent), ``coref`` (pronouns and group
+references), ``dating`` (dates of events), ``stance`` (voice, hedges, negation, irrealis),
+``counting`` (count factoids), ``arguments`` (registered argument rules), ``syntax`` (shared
+word sets and token tests).
 """
 
 from __future__ import annotations
@@ -22,14 +23,13 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from kartoteka.analysis import Mention
-from kartoteka.extract import coref, counting, dating, phrases, stance
+from kartoteka.extract import coref, counting, dating, eventroles, phrases, stance
 from kartoteka.extract.arguments import FRAMING_PREPS, Args
 from kartoteka.extract.lexicon import Trigger
 from kartoteka.extract.rules import declare, of_kind, on
 from kartoteka.extract.state import Candidate
 from kartoteka.extract.syntax import (
     LISTENER_PRONOUNS,
-    NAMING,
     REFLEXIVE,
     SPACY_TYPES,
     SUBJ_DEPS,
@@ -41,7 +41,6 @@ from kartoteka.extract.syntax import (
     plural_body,
     verbish,
 )
-from kartoteka.resolve.keys import alias_key
 
 if TYPE_CHECKING:
     from kartoteka.extract.context import ParseContext
@@ -77,15 +76,6 @@ declare("chained_predicates", "verb-subject",
          ("Nadia Soret was detained, questioned for a week and deported in 1942.",
           [("exile", "soret", "1942")])])
 
-declare("participation_frame", "candidates",
-        "an event noun that is all a verb of taking part is about ('took part in the murder of X "
-        "near Y', 'was implicated in the kidnapping of X in Z') takes the verb's place as its own",
-        [("Pyotr Lanin took part in the murder of Emil Hartmann in Lyon in 1932.",
-          [("killing", "hartmann+place=lyon", "1932")]),
-         ("The police implicated Louis Varlin in the assassination of Marcel Duroc in May 1871, on a road near Lausanne.",
-          [("killing", "duroc+place=lausanne", "1871-05")]),
-         ("Boris Orlov was involved in the kidnapping of Olga Brandt in 1937 on a street in Berlin.",
-          [("kidnapping", "brandt+place=berlin", "1937")])])
 
 declare("such_as_examples", "expand",
         "a group with examples named by 'such as' stands (also) for those people: 'generals such as "
@@ -106,12 +96,6 @@ declare("attributive_participle", "verb-subject",
          ("Olga Brandt helped the deported peasants and workers, such as Gleb Morozov, in 1931.",
           [("exile", "morozov", None)])])
 
-declare("while_place", "candidates",
-        "a clause of circumstance opened by 'while' gives the place of the main event when the "
-        "event's own clause names none: 'while living in X, Y died'",
-        [("On 3 May 1890, while living in Geneva, Marcel Duroc died.", [("death", "duroc+place=geneva", "1890-05-03")]),
-         ("While staying in Vienna, Emil Hartmann was arrested in 1938.", [("arrest", "hartmann+place=vienna", "1938")]),
-         ("Olga Brandt, while in exile in Kazan, hanged herself in 1941.", [("suicide", "brandt+place=kazan", "1941")])])
 
 declare("symmetric_meeting", "candidates",
         "a meeting, talk or negotiation is an event of each participant, not only of the subject",
@@ -181,15 +165,6 @@ declare("plural_body_members", "verb-subject",
          ("In 1936 the Socialist League was expelled from the International.",
           [("!expulsion", "socialist_league", None)])])
 
-declare("part_of_body", "candidates",
-        "joining a part of a body ('the left wing of X', 'the ranks of X', 'the Moscow section of "
-        "X') is joining the body named around it",
-        [("Louis Varlin joined the left wing of the Socialist League in 1869.",
-          [("membership", "varlin+organization=socialist_league", "1869")]),
-         ("In 1918 Ivan Petrov joined the ranks of the Red Army.",
-          [("membership", "petrov+organization=red_army", "1918")]),
-         ("Anna Volkova joined the Moscow section of the Communist Party in 1920.",
-          [("membership", "volkova+organization=communist_party", "1920")])])
 
 declare("event_placed_by_event", "date",
         "an event named to place another one in a year ('In 1925, after the death of X, Y was "
@@ -199,8 +174,6 @@ declare("event_placed_by_event", "date",
           [("arrest", "petrov", "1937")]),
          ("Emil Hartmann was freed in 1953, two years after the execution of Pyotr Lanin.",
           [("!execution", "lanin", "1953"), ("execution", "lanin", "1951")])])
-
-
 
 
 def factoid_id(doc: str, start: int, end: int, type_: str, subject: str | None, extra: str = "") -> str:
@@ -273,7 +246,7 @@ def apply(cx: ParseContext, trig: Trigger, tok: Any, sent: Any) -> list[Candidat
     subject rules), its roles and dates, one candidate per subject (and partner)."""
     if not admissible(cx, trig, tok):
         return []
-    given = given_object(cx, tok, trig) if trig.object_nouns else None
+    given = eventroles.given_object(cx, tok, trig) if trig.object_nouns else None
     if trig.object_nouns and given is None:
         return []
     args = arguments(cx, trig, tok)
@@ -285,17 +258,17 @@ def apply(cx: ParseContext, trig: Trigger, tok: Any, sent: Any) -> list[Candidat
     seen = {m.entity_id for m, _ in subjects_ok if m.entity_id}
     agents = [m for at in args.agents for m, _ in phrases.expand(cx, at)
               if m.entity_id and cx.etype(m) in ("person", "organization") and m.entity_id not in seen]
-    office_tok = given if given is not None else office_token(cx, tok, trig) if trig.office else None
-    if office_tok is not None and trig.type in ("appointment", "election") and naming_not_office(cx, trig, office_tok):
+    office_tok = given if given is not None else eventroles.office_token(cx, tok, trig) if trig.office else None
+    if office_tok is not None and trig.type in ("appointment", "election") and eventroles.naming_not_office(cx, trig, office_tok):
         return []
-    office_text = phrase(cx, office_tok) if office_tok is not None else None
-    org_ids = organizations(cx, tok, trig, office_tok, office_text)
+    office_text = eventroles.phrase(cx, office_tok) if office_tok is not None else None
+    org_ids = eventroles.organizations(cx, tok, trig, office_tok, office_text)
     if trig.requires_org and not org_ids:
         return []  # a member of what? appeared before whom?
     successors: list[Mention] = []
     if trig.by == "successor":
         successors, agents = agents, []
-    roles = event_roles(cx, trig, tok, seen, agents, successors, office_text, org_ids)
+    roles = eventroles.event_roles(cx, trig, tok, seen, agents, successors, office_text, org_ids)
     if trig.requires_other and not roles.get("other") and len(subjects_ok) < 2 and not pronoun_listener(cx, trig, tok):
         return []  # talks with whom? received whom? ("X and Y held talks": each other)
     ev = event_frame(cx, trig, tok, sent, args.subjects)
@@ -326,8 +299,8 @@ def further_offices(cx: ParseContext, trig: Trigger, tok: Any, sent: Any, subjec
         date, dconf = dated[0][1], 1.0
         cut = {t.i for span, _ in dated for t in span} | {span.root.head.i for span, _ in dated if span.root.dep_ == "pobj"}
         toks = [t for t in c.subtree if t.i not in cut]
-        office = cx.doc[toks[0].i:toks[-1].i + 1].text.strip(" ,;:.") if toks else phrase(cx, c)
-        orgs = organizations(cx, c, trig, c, office)
+        office = cx.doc[toks[0].i:toks[-1].i + 1].text.strip(" ,;:.") if toks else eventroles.phrase(cx, c)
+        orgs = eventroles.organizations(cx, c, trig, c, office)
         for m, f in subjects_ok:
             roles = {"subject": m.entity_id, "office": office}
             if orgs:
@@ -456,45 +429,6 @@ def pronoun_listener(cx: ParseContext, trig: Trigger, tok: Any) -> bool:
     return trig.pronoun_other and o is not None and o.lower_ in LISTENER_PRONOUNS
 
 
-def naming_not_office(cx: ParseContext, trig: Trigger, office_tok: Any) -> bool:
-    """"A man named X", "a sister named Margaret": naming, not an office."""
-    om = cx.mention_at(office_tok) or phrases.unmentioned_person(cx, office_tok)
-    if om is not None and cx.etype(om) == "person":
-        return True
-    return trig.lemma in NAMING and office_tok.pos_ == "PROPN" and office_tok.lemma_.lower() not in cx.lex.person_nouns \
-        and not any(t.lemma_.lower() in cx.lex.person_nouns for t in office_tok.subtree)
-
-
-def event_roles(cx: ParseContext, trig: Trigger, tok: Any, seen: set[str], agents: list[Mention], successors: list[Mention],
-          office_text: str | None, org_ids: list[str]) -> dict[str, Any]:
-    roles: dict[str, Any] = {}
-    others = []
-    for spec in trig.other:
-        if spec == "dobj":
-            o = phrases.gobject(cx, tok)
-            toks = [o] if o is not None else []
-        else:
-            toks = phrases.prep_objects(cx, tok, [spec.split(":", 1)[1]])
-            if light_verb_object(cx, trig, tok):
-                toks += phrases.prep_objects(cx, tok.head, [spec.split(":", 1)[1]])  # "held talks with X"
-        # a participant is someone (a person or a body): "visited Kazan" is no meeting
-        others += [m.entity_id for t in toks for m, _ in phrases.expand(cx, t) if m.entity_id and m.entity_id not in seen
-                   and cx.etype(m) in ("person", "organization")]
-    if agents:
-        roles["agent"] = agents[0].entity_id
-    if office_text:
-        roles["office"] = office_text
-    if org_ids:
-        roles["organization"] = org_ids[0]
-    place = event_place(cx, tok, seen)
-    if place:
-        roles["place"] = place
-    others = [m.entity_id for m in successors] + others
-    if others:
-        roles["other"] = list(dict.fromkeys(others))
-    return roles
-
-
 def event_frame(cx: ParseContext, trig: Trigger, tok: Any, sent: Any, subj_toks: list[Any]) -> dict[str, Any]:
     """What every candidate of one trigger shares: date, stance, sentence span, attributes."""
     excluded = clausal_parts(cx, subj_toks, tok)
@@ -508,7 +442,7 @@ def event_frame(cx: ParseContext, trig: Trigger, tok: Any, sent: Any, subj_toks:
     date, dconf = dating.date_for(cx, anchor, sent, excluded, infer=infer)
     span = sentence_span(cx, sent)
     attrs: dict[str, Any] = {"trigger": tok.text}
-    new_name = renamed_to(cx, tok) if trig.new_name else None
+    new_name = eventroles.renamed_to(cx, tok) if trig.new_name else None
     if new_name:
         attrs["new_name"] = new_name
     return {"date": date, "dconf": dconf, "span": span, "hedged": stance.hedged(cx, tok, sent),
@@ -552,7 +486,7 @@ def candidates(cx: ParseContext, trig: Trigger, tok: Any, subjects_ok: list[tupl
             own["other"] = list(dict.fromkeys([*roles.get("other", []),
                                                *(x.entity_id for x, _ in subjects_ok if x.entity_id != m.entity_id)]))
         if office_tok is not None and trig.type != "sentence":
-            own.update(own_office(cx, m, office_tok, trig))
+            own.update(eventroles.own_office(cx, m, office_tok, trig))
             own = {k: v for k, v in own.items() if v is not None}
         # a denied suicide or execution is no denied death: "did not commit suicide, but was slain"
         if m.features.get("inferred_from_group"):
@@ -585,45 +519,6 @@ def succession_partners(cx: ParseContext, trig: Trigger, tok: Any, subjects_ok: 
         out.append(Candidate(trig.partner or "", pm, ev["span"], proles, ev["date"], None, ev["voice"], ev["hedged"],
                              False, round(trig.confidence * 0.85 * ev["dconf"], 3), {"trigger": tok.text}))
     return out
-
-
-def own_office(cx: ParseContext, m: Mention, office_tok: Any, trig: Trigger) -> dict[str, Any]:
-    """Office and organization of one of several people given offices in one phrase:
-    "appointing X commissar of A and Y commissar of B" gives Y the second office."""
-    if m.body_start is None or m.body_end is None:
-        return {}
-    span = cx.doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
-    if span is None:
-        return {}
-    t = span.root
-    h = t.head
-    chain = {c.i for c in office_tok.subtree if c.dep_ == "conj" and nounish(c)}
-    if t.dep_ != "compound" or h.i == office_tok.i or h.i not in chain:
-        return {}
-    office = phrase(cx, h)
-    orgs = organizations(cx, h, trig, h, office)
-    return {"office": office, "organization": orgs[0] if orgs else None}
-
-
-def given_object(cx: ParseContext, tok: Any, trig: Trigger) -> Any | None:
-    """What was given, if it is one of the trigger's object nouns: "was given the post of X",
-    "a job he was given"."""
-    for c in tok.children:
-        if c.dep_ in ("dobj", "attr", "oprd") and c.lemma_.lower() in trig.object_nouns:
-            return c
-    if tok.dep_ == "relcl" and tok.head.lemma_.lower() in trig.object_nouns:
-        job = tok.head  # "X, now commissar of transport (a job he was given ...)": the office named
-        if job.dep_ == "appos":
-            named = [c for c in job.head.children if c.dep_ == "appos" and c.i != job.i and nounish(c)
-                     and cx.mention_at(c) is None]
-            named += [t for t in job.head.subtree if t.i < job.i and nounish(t) and cx.mention_at(t) is None
-                      and t.lemma_.lower() in cx.lex.person_nouns][-1:]  # "X, by then commissar of Y (a post ...)"
-            if cx.mention_at(job.head) is None and nounish(job.head):
-                return job.head
-            if named:
-                return named[0]
-        return job
-    return None
 
 
 def relative_participants(cx: ParseContext, tok: Any, typ: str) -> list[Any]:
@@ -681,152 +576,3 @@ def sentence_span(cx: ParseContext, sent: Any) -> tuple[int, int]:
     return s, e
 
 
-def phrase(cx: ParseContext, tok: Any) -> str:
-    cut = {t.i for c in tok.children
-           if c.dep_ in ("conj", "cc", "relcl", "advcl", "appos", "punct") or (c.dep_ == "prep" and c.lower_ == "by")
-           or (c.dep_ == "advmod" and c.i < tok.i) for t in c.subtree}
-    for d in tok.subtree:  # "commissar of A and Y commissar of B": the second office hung on A
-        if d.dep_ == "conj" and d.lemma_.lower() == tok.lemma_.lower() and d.i != tok.i:
-            cut |= {t.i for t in d.subtree} | {t.i for t in d.head.children if t.dep_ == "cc"}
-    toks = [t for t in tok.subtree if t.i not in cut]
-    lead = [t for t in toks if t.i < tok.i and t.dep_ == "compound" and cx.mention_at(t) is not None]
-    if lead:  # "Yezhov commissar of X": the office without the name
-        toks = [t for t in toks if t.i > max(x.i for x in lead)]
-    lo, hi = min(t.i for t in toks), max(t.i for t in toks)
-    span = cx.doc[lo:hi + 1]
-    text = span.text.split(" (")[0].strip(" ,;:.")
-    return text[:120]
-
-
-def office_token(cx: ParseContext, tok: Any, trig: Trigger) -> Any | None:
-    for c in tok.children:
-        if (c.dep_ in ("oprd", "attr", "xcomp") or (c.dep_ == "acomp" and c.tag_.startswith("NN"))) \
-                and c.lower_ not in REFLEXIVE:
-            return c  # ("became premier" with the noun parsed as an adjectival complement)
-    for c in tok.children:
-        if c.dep_ != "prep":
-            continue
-        if c.lower_ == "to" and trig.type == "removal":
-            continue  # "demoted to the rank of X", "moved to X": the post he was given, not the one lost
-        if c.lower_ in ("as", "to") or (c.lower_ == "in" and trig.type in ("removal", "appointment")):
-            pobj = next((x for x in c.children if x.dep_ in ("pobj", "pcomp")), None)
-            if pobj is None or (c.lower_ == "in" and (pobj.pos_ != "NOUN" or pobj.ent_type_)):
-                continue
-            return pobj
-    if trig.subject == "actor" and not trig.is_noun:
-        return next((c for c in tok.children if c.dep_ == "dobj"), None)
-    # "appointing Yezhov commissar of X": a second noun after the object
-    o = phrases.gobject(cx, tok)
-    if o is not None and cx.mention_at(o) is None and any(
-            c.dep_ == "compound" and cx.mention_at(c) is not None for c in o.children):
-        return o
-    if o is not None:
-        for c in o.children:
-            if c.dep_ in ("appos", "npadvmod", "oprd", "attr") and cx.mention_at(c) is None and c.i > o.i:
-                return c
-        nxt = o.doc[o.i + 1] if o.i + 1 < len(o.doc) else None
-        if nxt is not None and nxt.dep_ in ("dobj", "npadvmod", "oprd", "conj", "ccomp", "xcomp") and nxt.head.i == tok.i and nounish(nxt):
-            return nxt
-    return None
-
-
-def organizations(cx: ParseContext, tok: Any, trig: Trigger, office_tok: Any | None, office_text: str | None) -> list[str]:
-    toks: list[Any] = []
-    src = trig.org
-    if src == "object":
-        o = phrases.gobject(cx, tok)
-        toks = [o] if o is not None else []
-        if o is not None and cx.mention_at(o) is None and on("part_of_body"):
-            # "joined the left faction of the party", "joined the ranks of the Red Army": the
-            # body named around a part of it (the whole first, then the part's own name)
-            toks += phrases.prep_objects(cx, o, ["of"]) + [c for c in o.children if c.dep_ == "compound"]
-    elif src in ("from", "with", "before", "of", "for", "in"):
-        toks = phrases.prep_objects(cx, tok, [src])
-    elif src == "compound":  # "the Politburo member X": the body named before the title
-        toks = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i]
-    elif src == "patient":  # "the commissariat, headed by X": what the passive is about
-        s = phrases.gsubject(cx, tok)
-        toks = [s] if s is not None else []
-    if office_tok is not None and src in ("office", "from", None):
-        toks += [t for t in office_tok.subtree]
-    if src == "from" and office_tok is None:
-        toks += phrases.prep_objects(cx, tok, ["of", "in", "at"])
-    ids: list[str] = []
-    for t in toks:
-        if t.lower_ == "it" and t.dep_ == "pobj" and cx.state.last_org is not None:
-            m0 = counting.recent_group(cx, t)  # "appointed head of it": the body just named
-            if m0 is not None and m0.entity_id and m0.entity_id not in ids:
-                ids.append(m0.entity_id)
-            continue
-        m = cx.mention_at(t)
-        if m is not None and m.entity_id and cx.etype(m) == "organization" and m.entity_id not in ids \
-                and alias_key(cx.entity_name(m)) not in cx.lex.person_nouns:  # not a title taken for a body
-            ids.append(m.entity_id)
-    if not ids and office_text:
-        for rx, org in cx.lex.office_orgs:
-            if rx.search(office_text):
-                eid = cx.info.lookup(org)
-                if eid:
-                    ids.append(eid)
-                    break
-    if not ids and body_post(cx, trig, office_tok):
-        ids.append(cx.state.body)  # "appointed as director" in an article on a body: its director
-    return ids
-
-
-def body_post(cx: ParseContext, trig: Trigger, office_tok: Any | None) -> bool:
-    """A bare post ("director", "chairman": no body of its own) in an article about a body."""
-    return cx.state.body is not None and office_tok is not None and trig.type in ("appointment", "election") \
-        and office_tok.lemma_.lower() in cx.lex.body_posts and on("topic_body_office") \
-        and not any(c.dep_ in ("prep", "compound", "poss") for c in office_tok.children)
-
-
-def event_place(cx: ParseContext, tok: Any, skip: set[str]) -> str | None:
-    own = dating.own_clause(cx, tok)
-    frame = participation_verb(cx, tok)
-    if frame is not None:
-        own = own | dating.own_clause(cx, frame)
-    found = place_in(cx, tok, own, skip)
-    if found is None and on("while_place"):
-        for c in tok.children:  # "while living in X, Y died": where the subject was then
-            if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "while" for g in c.children):
-                found = place_in(cx, c, dating.own_clause(cx, c), skip)
-                if found is not None:
-                    break
-    return found
-
-
-def place_in(cx: ParseContext, tok: Any, own: set[int], skip: set[str]) -> str | None:
-    """The nearest place in the token set ``own`` attached by a locative preposition."""
-    for i in sorted(own, key=lambda j: abs(j - tok.i)):
-        m = cx.by_token.get(i)
-        if m is None or not m.entity_id or m.entity_id in skip:
-            continue
-        if cx.etype(m) != "place":
-            continue
-        t = cx.doc[i]
-        if t.dep_ == "poss" or any(c.dep_ == "case" for c in t.children):
-            continue
-        # only locative attachments: "in/at/near Tiflis", "a Paris hospital"
-        anc = [a for a in t.ancestors if a.i in own][:3]
-        if any(a.dep_ == "prep" and a.lower_ in ("in", "at", "near", "outside", "into", "on", "to") for a in anc):
-            return m.entity_id
-    return None
-
-
-def participation_verb(cx: ParseContext, tok: Any) -> Any | None:
-    """The verb an event noun is the whole content of: "took part in the murder of X near Y",
-    "implicated in the storming of Z in 1792": the verb's circumstances are the event's."""
-    if not on("participation_frame") or not nounish(tok) or tok.dep_ != "pobj" or tok.head.lower_ != "in":
-        return None
-    verb = tok.head.head
-    return verb if tok.head.dep_ == "prep" and verbish(verb) and verb.lemma_.lower() not in cx.lex.by_lemma else None
-
-
-def renamed_to(cx: ParseContext, tok: Any) -> str | None:
-    for c in tok.children:
-        if c.dep_ in ("oprd", "attr", "xcomp", "dobj") and cx.mention_at(c) is not None:
-            return phrase(cx, c)
-    for pobj in phrases.prep_objects(cx, tok, ["to", "as", "into"]):
-        return phrase(cx, pobj)
-    return None
