@@ -49,7 +49,7 @@ declare("part_of_body", "candidates",
 
 
 def event_roles(cx: ParseContext, trig: Trigger, tok: Any, seen: set[str], agents: list[Mention], successors: list[Mention],
-          office_text: str | None, org_ids: list[str]) -> dict[str, Any]:
+                office_text: str | None, org_ids: list[str]) -> dict[str, Any]:
     roles: dict[str, Any] = {}
     others = []
     for spec in trig.other:
@@ -100,7 +100,7 @@ def own_office(cx: ParseContext, m: Mention, office_tok: Any, trig: Trigger) -> 
     chain = {c.i for c in office_tok.subtree if c.dep_ == "conj" and nounish(c)}
     if t.dep_ != "compound" or h.i == office_tok.i or h.i not in chain:
         return {}
-    office = phrase(cx, h)
+    office = phrases.phrase(cx, h)
     orgs = organizations(cx, h, trig, h, office)
     return {"office": office, "organization": orgs[0] if orgs else None}
 
@@ -124,23 +124,6 @@ def given_object(cx: ParseContext, tok: Any, trig: Trigger) -> Any | None:
                 return named[0]
         return job
     return None
-
-
-def phrase(cx: ParseContext, tok: Any) -> str:
-    cut = {t.i for c in tok.children
-           if c.dep_ in ("conj", "cc", "relcl", "advcl", "appos", "punct") or (c.dep_ == "prep" and c.lower_ == "by")
-           or (c.dep_ == "advmod" and c.i < tok.i) for t in c.subtree}
-    for d in tok.subtree:  # "commissar of A and Y commissar of B": the second office hung on A
-        if d.dep_ == "conj" and d.lemma_.lower() == tok.lemma_.lower() and d.i != tok.i:
-            cut |= {t.i for t in d.subtree} | {t.i for t in d.head.children if t.dep_ == "cc"}
-    toks = [t for t in tok.subtree if t.i not in cut]
-    lead = [t for t in toks if t.i < tok.i and t.dep_ == "compound" and cx.mention_at(t) is not None]
-    if lead:  # "Yezhov commissar of X": the office without the name
-        toks = [t for t in toks if t.i > max(x.i for x in lead)]
-    lo, hi = min(t.i for t in toks), max(t.i for t in toks)
-    span = cx.doc[lo:hi + 1]
-    text = span.text.split(" (")[0].strip(" ,;:.")
-    return text[:120]
 
 
 def office_token(cx: ParseContext, tok: Any, trig: Trigger) -> Any | None:
@@ -271,7 +254,7 @@ def participation_verb(cx: ParseContext, tok: Any) -> Any | None:
 def renamed_to(cx: ParseContext, tok: Any) -> str | None:
     for c in tok.children:
         if c.dep_ in ("oprd", "attr", "xcomp", "dobj") and cx.mention_at(c) is not None:
-            return phrase(cx, c)
+            return phrases.phrase(cx, c)
     for pobj in phrases.prep_objects(cx, tok, ["to", "as", "into"]):
-        return phrase(cx, pobj)
+        return phrases.phrase(cx, pobj)
     return None

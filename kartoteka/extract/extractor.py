@@ -259,9 +259,10 @@ def apply(cx: ParseContext, trig: Trigger, tok: Any, sent: Any) -> list[Candidat
     agents = [m for at in args.agents for m, _ in phrases.expand(cx, at)
               if m.entity_id and cx.etype(m) in ("person", "organization") and m.entity_id not in seen]
     office_tok = given if given is not None else eventroles.office_token(cx, tok, trig) if trig.office else None
-    if office_tok is not None and trig.type in ("appointment", "election") and eventroles.naming_not_office(cx, trig, office_tok):
+    if office_tok is not None and trig.type in ("appointment", "election") \
+            and eventroles.naming_not_office(cx, trig, office_tok):
         return []
-    office_text = eventroles.phrase(cx, office_tok) if office_tok is not None else None
+    office_text = phrases.phrase(cx, office_tok) if office_tok is not None else None
     org_ids = eventroles.organizations(cx, tok, trig, office_tok, office_text)
     if trig.requires_org and not org_ids:
         return []  # a member of what? appeared before whom?
@@ -299,7 +300,7 @@ def further_offices(cx: ParseContext, trig: Trigger, tok: Any, sent: Any, subjec
         date, dconf = dated[0][1], 1.0
         cut = {t.i for span, _ in dated for t in span} | {span.root.head.i for span, _ in dated if span.root.dep_ == "pobj"}
         toks = [t for t in c.subtree if t.i not in cut]
-        office = cx.doc[toks[0].i:toks[-1].i + 1].text.strip(" ,;:.") if toks else eventroles.phrase(cx, c)
+        office = cx.doc[toks[0].i:toks[-1].i + 1].text.strip(" ,;:.") if toks else phrases.phrase(cx, c)
         orgs = eventroles.organizations(cx, c, trig, c, office)
         for m, f in subjects_ok:
             roles = {"subject": m.entity_id, "office": office}
@@ -446,7 +447,8 @@ def event_frame(cx: ParseContext, trig: Trigger, tok: Any, sent: Any, subj_toks:
     if new_name:
         attrs["new_name"] = new_name
     return {"date": date, "dconf": dconf, "span": span, "hedged": stance.hedged(cx, tok, sent),
-            "negated": stance.negated(cx, tok) and not framing(cx, trig, tok), "voice": stance.voice_for(cx, tok, sent, cx.p.to_stored(*span)),
+            "negated": stance.negated(cx, tok) and not framing(cx, trig, tok),
+            "voice": stance.voice_for(cx, tok, sent, cx.p.to_stored(*span)),
             "attrs": attrs}
 
 
@@ -500,8 +502,9 @@ def candidates(cx: ParseContext, trig: Trigger, tok: Any, subjects_ok: list[tupl
     return out
 
 
-def succession_partners(cx: ParseContext, trig: Trigger, tok: Any, subjects_ok: list[tuple[Mention, float]], successors: list[Mention],
-             roles: dict[str, Any], seen: set[str], ev: dict[str, Any]) -> list[Candidate]:
+def succession_partners(cx: ParseContext, trig: Trigger, tok: Any, subjects_ok: list[tuple[Mention, float]],
+                        successors: list[Mention], roles: dict[str, Any], seen: set[str],
+                        ev: dict[str, Any]) -> list[Candidate]:
     """The other party of a succession: "X was replaced by Y" is Y's appointment too."""
     if not on("succession_partner"):
         return []

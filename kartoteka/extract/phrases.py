@@ -371,3 +371,20 @@ def prep_objects(cx: ParseContext, tok: Any, preps: Iterable[str]) -> list[Any]:
         if c.dep_ in ("prep", "agent") and c.lower_ in preps:
             out += [x for x in c.children if x.dep_ == "pobj"]
     return out
+
+
+def phrase(cx: ParseContext, tok: Any) -> str:
+    cut = {t.i for c in tok.children
+           if c.dep_ in ("conj", "cc", "relcl", "advcl", "appos", "punct") or (c.dep_ == "prep" and c.lower_ == "by")
+           or (c.dep_ == "advmod" and c.i < tok.i) for t in c.subtree}
+    for d in tok.subtree:  # "commissar of A and Y commissar of B": the second office hung on A
+        if d.dep_ == "conj" and d.lemma_.lower() == tok.lemma_.lower() and d.i != tok.i:
+            cut |= {t.i for t in d.subtree} | {t.i for t in d.head.children if t.dep_ == "cc"}
+    toks = [t for t in tok.subtree if t.i not in cut]
+    lead = [t for t in toks if t.i < tok.i and t.dep_ == "compound" and cx.mention_at(t) is not None]
+    if lead:  # "Yezhov commissar of X": the office without the name
+        toks = [t for t in toks if t.i > max(x.i for x in lead)]
+    lo, hi = min(t.i for t in toks), max(t.i for t in toks)
+    span = cx.doc[lo:hi + 1]
+    text = span.text.split(" (")[0].strip(" ,;:.")
+    return text[:120]
