@@ -61,12 +61,16 @@ class ParseContext:
         self.quotes = stance.quote_spans(self)
         self.inline = [(m.start(), m.end(), voice) for rx, voice in lex.inline_layers for m in rx.finditer(passage.body)]
 
+    # three lookups in the context's own data, kept as methods since every rule reads them
     def etype(self, m: Mention) -> str:
+        """The type of a mention's entity (person, organization, place...), else its NER label's."""
         t = self.info.type_of(m.entity_id) if m.entity_id else None
         return t or SPACY_TYPES.get(m.label, "other")
 
     def mention_at(self, tok: Any) -> Mention | None:
+        """The mention a token is part of, if any."""
         return self.by_token.get(tok.i)
 
     def entity_name(self, m: Mention) -> str:
+        """The name the KB gives a mention's entity, else the mention's own text."""
         return (self.info.name_of(m.entity_id) if m.entity_id else None) or m.text

@@ -77,15 +77,6 @@ declare("chained_predicates", "verb-subject",
           [("exile", "soret", "1942")])])
 
 
-declare("such_as_examples", "expand",
-        "a group with examples named by 'such as' stands (also) for those people: 'generals such as "
-        "X and Y were arrested' is X's and Y's arrest",
-        [("Several generals, such as Ivan Petrov and Boris Orlov, were arrested in 1937.",
-          [("arrest", "petrov", "1937"), ("arrest", "orlov", "1937")]),
-         ("In 1871 the police arrested radicals such as Marcel Duroc.", [("arrest", "duroc", "1871")]),
-         ("Writers such as Anna Volkova were expelled from the Writers' Union in 1936.",
-          [("expulsion", "volkova", "1936")])])
-
 declare("attributive_participle", "verb-subject",
         "a past participle before a noun, which the tagger takes for an adjective ('the exiled "
         "poet X', 'the arrested officers, such as X'), tells its event of that noun's people; it "
@@ -103,16 +94,6 @@ declare("symmetric_meeting", "candidates",
          ("In 1925 Emil Hartmann held talks with Pyotr Lanin.", [("meeting", "lanin", "1925")]),
          ("Anna Volkova negotiated with Boris Orlov in 1931.", [("meeting", "orlov", "1931")])])
 
-declare("bare_group", "expand",
-        "a group told by its size alone, 'the seven were shot', 'both were released', stands for "
-        "the people of that number the text has just named together; each gets the factoid, "
-        "marked as inferred from the group",
-        [("Ivan Petrov, Boris Orlov and Gleb Morozov were tried in 1937. The three were shot in 1938.",
-          [("execution", "petrov", "1938"), ("execution", "orlov", "1938"), ("execution", "morozov", "1938")]),
-         ("Marcel Duroc and Louis Varlin were arrested in 1871. Both were deported in 1873.",
-          [("exile", "duroc", "1873"), ("exile", "varlin", "1873")]),
-         ("Anna Volkova and Olga Brandt were arrested in 1937. Both were released in 1946.",
-          [("release", "volkova", "1946"), ("release", "brandt", "1946")])])
 
 declare("coordinated_offices", "candidates",
         "one appointment verb with two offices, each with its own date: 'appointed A in 1934 and B "
@@ -127,16 +108,6 @@ declare("coordinated_offices", "candidates",
          ("Jean Lannes was appointed Governor (Commandant) of Paris in 1800 and a Marshal of France in 1804.",
           [("appointment", "lannes", "1800"), ("appointment", "lannes", "1804")])])
 
-
-declare("colon_list", "expand",
-        "a list of names after a colon beyond the subject's verb, which the parser hangs on the "
-        "subject as an apposition, names other people, not the subject again",
-        [("Marcel Duroc was elected mayor in 1871 and named his deputies: Louis Varlin, Emil Hartmann.",
-          [("election", "duroc", "1871"), ("!election", "varlin", None)]),
-         ("Ivan Petrov was appointed director in 1935 and invited three colleagues: Boris Orlov, Gleb Morozov.",
-          [("appointment", "petrov", "1935"), ("!appointment", "orlov", None)]),
-         ("Anna Volkova was arrested in 1937 and named her accomplices: Olga Brandt, Nadia Soret.",
-          [("arrest", "volkova", "1937"), ("!arrest", "brandt", None)])])
 
 declare("body_dissolved", "verb-subject",
         "a body that is dissolved, abolished or disbanded ends: the body's removal ('the commission "
@@ -182,6 +153,8 @@ def factoid_id(doc: str, start: int, end: int, type_: str, subject: str | None, 
 
 
 def run(cx: ParseContext) -> list[Candidate]:
+    """The candidates of one passage: each trigger word applied in text order, the discourse
+    state noted after each sentence (``_remember``), then the count factoids."""
     out: list[Candidate] = []
     by_lemma = cx.lex.by_lemma
     for sent in cx.doc.sents:
@@ -221,6 +194,8 @@ def participle_triggers(cx: ParseContext, tok: Any) -> list[Trigger]:
 
 
 def _remember(cx: ParseContext, sent: Any) -> None:
+    """Note in the document's state (``cx.state``, not the read-only context) who the sentence
+    left as subject, last person, last body and speaker, for the sentences after it."""
     for t in sent:
         m = cx.mention_at(t)
         if m is None and coref.unnamed_subject(cx, t):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from kartoteka.analysis import Mention
 from kartoteka.extract import coref, extractor
 from kartoteka.extract.numbers import parse_number
-from kartoteka.extract.rules import on
+from kartoteka.extract.rules import declare, on
 from kartoteka.extract.syntax import (
     GROUP_NOUNS,
     LEADING,
@@ -30,6 +30,37 @@ from kartoteka.resolve.names import strip_titles
 
 if TYPE_CHECKING:
     from kartoteka.extract.context import ParseContext
+
+declare("such_as_examples", "expand",
+        "a group with examples named by 'such as' stands (also) for those people: 'generals such as "
+        "X and Y were arrested' is X's and Y's arrest",
+        [("Several generals, such as Ivan Petrov and Boris Orlov, were arrested in 1937.",
+          [("arrest", "petrov", "1937"), ("arrest", "orlov", "1937")]),
+         ("In 1871 the police arrested radicals such as Marcel Duroc.", [("arrest", "duroc", "1871")]),
+         ("Writers such as Anna Volkova were expelled from the Writers' Union in 1936.",
+          [("expulsion", "volkova", "1936")])])
+
+declare("bare_group", "expand",
+        "a group told by its size alone, 'the seven were shot', 'both were released', stands for "
+        "the people of that number the text has just named together; each gets the factoid, "
+        "marked as inferred from the group",
+        [("Ivan Petrov, Boris Orlov and Gleb Morozov were tried in 1937. The three were shot in 1938.",
+          [("execution", "petrov", "1938"), ("execution", "orlov", "1938"), ("execution", "morozov", "1938")]),
+         ("Marcel Duroc and Louis Varlin were arrested in 1871. Both were deported in 1873.",
+          [("exile", "duroc", "1873"), ("exile", "varlin", "1873")]),
+         ("Anna Volkova and Olga Brandt were arrested in 1937. Both were released in 1946.",
+          [("release", "volkova", "1946"), ("release", "brandt", "1946")])])
+
+declare("colon_list", "expand",
+        "a list of names after a colon beyond the subject's verb, which the parser hangs on the "
+        "subject as an apposition, names other people, not the subject again",
+        [("Marcel Duroc was elected mayor in 1871 and named his deputies: Louis Varlin, Emil Hartmann.",
+          [("election", "duroc", "1871"), ("!election", "varlin", None)]),
+         ("Ivan Petrov was appointed director in 1935 and invited three colleagues: Boris Orlov, Gleb Morozov.",
+          [("appointment", "petrov", "1935"), ("!appointment", "orlov", None)]),
+         ("Anna Volkova was arrested in 1937 and named her accomplices: Olga Brandt, Nadia Soret.",
+          [("arrest", "volkova", "1937"), ("!arrest", "brandt", None)])])
+
 
 def naming_targets(acl: Any) -> list[Any]:
     """The name a naming participle gives: "a man called X", "a unit known as Y"."""
