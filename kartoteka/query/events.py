@@ -49,10 +49,9 @@ class EventQueries:
         where, args = ["1=1"], []
         if ids:
             ph = ",".join("?" * len(ids))
-            likes = " OR ".join("f.roles LIKE ?" for _ in ids)
-            where.append(f"(e.subject_id IN ({ph}) OR EXISTS (SELECT 1 FROM event_factoids m JOIN factoids f"
-                         f" ON f.id = m.factoid_id WHERE m.event_id = e.id AND ({likes})))")
-            args += ids + [f'%"{i}"%' for i in ids]
+            where.append(f"(e.subject_id IN ({ph}) OR e.id IN (SELECT m.event_id FROM factoid_roles r"
+                         f" JOIN event_factoids m ON m.factoid_id = r.factoid_id WHERE r.entity_id IN ({ph})))")
+            args += ids + ids
         if type:
             where.append("(e.type = ? OR e.family = ? OR EXISTS (SELECT 1 FROM event_factoids m JOIN factoids f"
                          " ON f.id = m.factoid_id WHERE m.event_id = e.id AND f.type = ?))")
