@@ -12,6 +12,7 @@ from typing import Any
 from kartoteka import KB
 from kartoteka.analysis import AliasRecord, Analysis, EntityRecord, Factoid, Mention
 from kartoteka.store.db import connect, migrate, migrate_postgres
+from kartoteka.store.dialect import translate
 from kartoteka.store.migrations import MIGRATIONS
 from kartoteka.store.postgres import PgConnection, is_url, primary_keys
 from kartoteka.store.writer import write_analysis
@@ -128,3 +129,23 @@ def test_a_merge_moves_the_role_rows_to_the_entity_kept(new_kb) -> None:
         assert ("fa1", "other", "u:ostby") in _rows(kb.conn)
         assert not [r for r in _rows(kb.conn) if r[2] == "u:solheim"]
         assert [f["id"] for f in kb.factoids(entity="Vestby Harbour Board")] == ["fa1"]
+
+
+def test_json_arrays_translate_for_postgresql() -> None:
+    assert translate("SELECT json_group_array(json_array(r.entity_id, e.name)) FROM r") == (
+        "SELECT (json_agg(json_build_array(r.entity_id, e.name)))::text FROM r")
+    assert translate("SELECT json_group_array(DISTINCT alias) FROM a") == "SELECT (json_agg(DISTINCT alias))::text FROM a"
+
+
+def test_two_entities_of_one_name_are_each_a_candidate_once(new_kb) -> None:
+    """The alias keys and the name as written find the same entities: each counts once."""
+    target = new_kb()
+    a = _analysis()
+    name = PEOPLE["u:ostby"][0]
+    a.entities.append(EntityRecord("u:ostby-2", name, "person"))
+    a.aliases.append(AliasRecord("u:ostby-2", name, "surface"))
+    later = TEXT.index("Ostby", TEXT.index("Later"))
+    a.mentions.append(Mention(later, later + len("Ostby"), "Ostby", "PERSON", "u:ostby-2"))
+    with KB(target) as kb:
+        write_analysis(kb.conn, a)
+        assert sorted(kb.name_candidates(name)) == ["u:ostby", "u:ostby-2"]

@@ -70,7 +70,7 @@ class EntityQueries:
                                             ("tkey", translit_key(bare)), ("tkey", ocr_key(bare))) if key]
         hits = self._key_hits(keys, q.lower())
         for i in range(len(keys)):  # the first key, in this order, that names an agreeing entity
-            best = self._rank([*hits.get(i, {}).values(), *hits.get(-1, {}).values()], p)
+            best = self._rank(list({**hits.get(i, {}), **hits.get(-1, {})}.values()), p)  # each entity once
             if best:
                 return best
         best = self._best(self._by_parts(p), p)

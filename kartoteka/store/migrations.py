@@ -295,7 +295,10 @@ MIGRATIONS.append(
     # too (kartoteka.store.writer.write_factoid_roles). Every role but the office (a text);
     # a list role (other) one row per item. No foreign key to entities: like roles, a row
     # keeps the id of an entity that is gone. The backfill reads the roles of an existing KB.
+    # Also entities by their lowercased name: every name lookup (entity, factoids) tries the name
+    # as written, which was a walk over every entity.
     """
+    CREATE INDEX entities_lower_name ON entities(lower(name));
     CREATE TABLE factoid_roles (
         factoid_id TEXT NOT NULL REFERENCES factoids(id) ON DELETE CASCADE,
         role TEXT NOT NULL,                -- subject, agent, organization, place, other
