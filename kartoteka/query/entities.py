@@ -24,18 +24,42 @@ _CANDIDATE_COLS = ("e.id, e.type, e.linked, e.data, (SELECT COUNT(*) FROM mentio
                    " (SELECT json_group_array(DISTINCT a.alias) FROM aliases a WHERE a.entity_id = e.id) AS forms")
 
 
-# The dossier's lists as JSON arrays in the entity's row: aliases (pack aliases first, then in
-# the order they were recorded) and mentions per source, ordered in Python.
+# The dossier's lists as JSON arrays in the entity's row, put in order in Python: aliases (pack
+# aliases first, then in the order they were recorded), mentions per source, the entities most
+# often mentioned near it (counted over a sample of its mentions), and its relations with the
+# other entity's name.
 _DOSSIER_COLS = (
     "(SELECT json_group_array(json_array(CASE WHEN a.kind = 'pack' THEN 0 ELSE 1 END, a.id, a.alias, a.kind,"
     " a.start, a.end, d.doc)) FROM aliases a LEFT JOIN documents d ON d.id = a.doc_id WHERE a.entity_id = e.id)"
     " AS alias_rows, (SELECT json_group_array(json_array(s.doc, s.n)) FROM (SELECT d.doc, COUNT(*) AS n"
-    " FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = e.id GROUP BY d.doc) s) AS source_rows")
+    " FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = e.id GROUP BY d.doc) s) AS source_rows,"
+    " (SELECT json_group_array(json_array(c.id, c.n, ce.name, ce.type)) FROM"
+    f" (SELECT o.entity_id AS id, COUNT(*) AS n FROM (SELECT doc_id, start FROM mentions WHERE entity_id = e.id"
+    f" LIMIT {CO_SAMPLE}) mine JOIN mentions o ON o.doc_id = mine.doc_id"
+    f" AND o.start BETWEEN mine.start - {CO_WINDOW} AND mine.start + {CO_WINDOW}"
+    " WHERE o.entity_id IS NOT NULL AND o.entity_id != e.id GROUP BY o.entity_id ORDER BY n DESC, o.entity_id"
+    " LIMIT ?) c LEFT JOIN entities ce ON ce.id = c.id) AS co_rows,"
+    " (SELECT json_group_array(json_array(r.date_start, r.id, r.src_id, r.dst_id, r.type, o.name, o.type))"
+    " FROM relations r LEFT JOIN entities o ON o.id = CASE WHEN r.src_id = e.id THEN r.dst_id ELSE r.src_id END"
+    " WHERE r.src_id = e.id OR r.dst_id = e.id) AS relation_rows")
 
 
 def _ref(eid: str, name: str | None, etype: str | None) -> dict[str, Any]:
     """An entity's id, name and type; an id no entity has any more stands for itself."""
     return {"id": eid, "name": name, "type": etype} if name is not None else {"id": eid, "name": eid, "type": "other"}
+
+
+def _relations(eid: str, rows: list[list[Any]]) -> list[dict[str, Any]]:
+    """The relations of ``eid`` from its dossier's relation_rows, by date (undated first, as SQLite
+    orders NULL) and then as recorded; an incoming one under its inverse name."""
+    out = []
+    for date, _id, src, dst, rtype, name, other_type in sorted(rows, key=lambda x: (x[0] is not None, x[0] or "", x[1])):
+        outgoing = src == eid
+        other = dst if outgoing else src
+        if not outgoing:
+            rtype = {"succeeded_by": "succeeded", "part_of": "has_part"}.get(rtype, f"inverse_{rtype}")
+        out.append({"type": rtype, "entity": _ref(other, name, other_type), "date": date})
+    return out
 
 
 def _bare(name: str) -> str:
@@ -257,11 +281,10 @@ class EntityQueries:
     def entity_by_id(self, eid: str, *, co_limit: int = 10) -> dict[str, Any]:
         from kartoteka.query.conflicts import SUMMARY_COLS, comparison_summary_of
 
-        # The entity with its aliases, its mentions per source and its comparison summary in one
-        # row (the lists as JSON arrays, put in order here), its co-mentions and relations in a
-        # query each: a round trip each counts on PostgreSQL.
+        # The entity with all its dossier's lists and its comparison summary in one row: a round
+        # trip each counts on PostgreSQL.
         e = self.conn.execute(f"SELECT e.*, {_DOSSIER_COLS}, {SUMMARY_COLS} FROM entities e WHERE e.id = ?",
-                              (eid,)).fetchone()
+                              (co_limit, eid)).fetchone()
         if e is None:
             raise NotFound(f"no entity {eid!r}")
         aliases: list[str] = []
@@ -282,8 +305,9 @@ class EntityQueries:
             "mentions_by_source": per_source,
             "description": e["description"], "linked": bool(e["linked"]), "pack": e["pack"], "qid": e["qid"],
             "stated_aliases": stated,
-            "co_mentioned": self._co_mentioned(eid, co_limit),
-            "relations": self._relations(eid),
+            "co_mentioned": [{**_ref(i, name, etype), "count": n} for i, n, name, etype in
+                             sorted(json.loads(e["co_rows"] or "[]"), key=lambda x: (-x[1], x[0]))],
+            "relations": _relations(eid, json.loads(e["relation_rows"] or "[]")),
         }
         data = json.loads(e["data"] or "{}")
         if data:
@@ -350,32 +374,6 @@ class EntityQueries:
         before, after = text[max(0, r["start"] - 40):r["start"]], text[r["end"]:r["end"] + 40]
         return {"doc": r["doc"], "start": r["start"], "end": r["end"], "quote": r["text"],
                 "context": f"{before}[{r['text']}]{after}".replace("\n", " "), "evidence": link}
-
-    def _co_mentioned(self, eid: str, limit: int) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
-            f"""WITH mine AS (SELECT doc_id, start FROM mentions WHERE entity_id = ? LIMIT {CO_SAMPLE}),
-            co AS (SELECT o.entity_id AS id, COUNT(*) AS n FROM mine
-            JOIN mentions o ON o.doc_id = mine.doc_id AND o.start BETWEEN mine.start - {CO_WINDOW}
-                 AND mine.start + {CO_WINDOW}
-            WHERE o.entity_id IS NOT NULL AND o.entity_id != ?
-            GROUP BY o.entity_id ORDER BY n DESC, o.entity_id LIMIT ?)
-            SELECT co.id, co.n, e.name, e.type FROM co LEFT JOIN entities e ON e.id = co.id
-            ORDER BY co.n DESC, co.id""", (eid, eid, limit)).fetchall()
-        return [{**_ref(r["id"], r["name"], r["type"]), "count": r["n"]} for r in rows]
-
-    def _relations(self, eid: str) -> list[dict[str, Any]]:
-        out = []
-        rows = self.conn.execute(
-            "SELECT r.src_id, r.dst_id, r.type, r.date_start, o.name, o.type AS other_type FROM relations r"
-            " LEFT JOIN entities o ON o.id = CASE WHEN r.src_id = ? THEN r.dst_id ELSE r.src_id END"
-            " WHERE r.src_id = ? OR r.dst_id = ? ORDER BY r.date_start, r.id", (eid, eid, eid)).fetchall()
-        for r in rows:
-            outgoing = r["src_id"] == eid
-            other = r["dst_id"] if outgoing else r["src_id"]
-            rtype = r["type"] if outgoing else {"succeeded_by": "succeeded", "part_of": "has_part"}.get(
-                r["type"], f"inverse_{r['type']}")
-            out.append({"type": rtype, "entity": _ref(other, r["name"], r["other_type"]), "date": r["date_start"]})
-        return out
 
     def _refs(self, eids: list[str]) -> dict[str, dict[str, Any]]:
         """Id, name and type of each entity, in one query (a round trip each counts on PostgreSQL)."""
