@@ -113,6 +113,9 @@ class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, Even
         # without (the deferred stages take only the passages still lacking theirs).
         batch = written + [r.doc for r in results if r.status == "unchanged"]
         run_deferred(ctx, batch, on_deferred)
+        # A document written again may take an old row id: texts (and vectors) the warm cache
+        # holds for the KB as it was are read again.
+        self._search_cache = None
         return results
 
     # -- documents ------------------------------------------------------------------------

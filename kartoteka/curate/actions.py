@@ -14,6 +14,7 @@ from typing import Any
 from kartoteka.curate.anchors import refind
 from kartoteka.curate.undo import Recorder
 from kartoteka.resolve.keys import alias_key, slug, translit_key
+from kartoteka.store.writer import refresh_factoid_roles
 
 Result = tuple[str, str]
 LABELS = {"person": "PERSON", "organization": "ORG", "place": "GPE", "event": "EVENT", "work": "WORK_OF_ART"}
@@ -69,7 +70,8 @@ def move_entity(cx: Cursor, src: str, dst: str, mention_ids: list[int] | None = 
     c = cx.conn
     if mention_ids is None:  # everything: one statement per table
         fact_ids = [r[0] for r in c.execute(
-            "SELECT id FROM factoids WHERE subject_id = ? OR roles LIKE ?", (src, f'%"{src}"%'))]
+            "SELECT id FROM factoids WHERE subject_id = ? OR id IN (SELECT factoid_id FROM factoid_roles WHERE entity_id = ?)",
+            (src, src))]
         mention_ids = cx.rec.touch_where("mentions", "entity_id = ?", (src,))
         c.execute("UPDATE mentions SET entity_id = ? WHERE entity_id = ?", (dst, src))
         alias_ids = cx.rec.touch_where("aliases", "entity_id = ?", (src,))
@@ -91,6 +93,7 @@ def move_entity(cx: Cursor, src: str, dst: str, mention_ids: list[int] | None = 
         roles = _swap(json.loads(r[1] or "{}"), src, dst)
         c.execute("UPDATE factoids SET subject_id = ?, roles = ? WHERE id = ?",
                   (dst if r[0] == src else r[0], json.dumps(roles, ensure_ascii=False, sort_keys=True), i))
+    refresh_factoid_roles(c, fact_ids)
     return {"mentions": len(mention_ids), "aliases": len(alias_ids), "factoids": len(fact_ids)}
 
 
@@ -113,8 +116,9 @@ def _factoids_of_mentions(c: sqlite3.Connection, src: str, mention_ids: list[int
     for doc_id, ms in by_doc.items():
         if not any(m[0] in moved for m in ms):
             continue
-        for fid, fs, fe in c.execute("SELECT id, start, end FROM factoids WHERE doc_id = ? AND (subject_id = ? OR roles LIKE ?)",
-                                     (doc_id, src, f'%"{src}"%')):
+        for fid, fs, fe in c.execute(
+                "SELECT id, start, end FROM factoids WHERE doc_id = ? AND (subject_id = ?"
+                " OR id IN (SELECT factoid_id FROM factoid_roles WHERE entity_id = ?))", (doc_id, src, src)):
             inside = [m[0] for m in ms if m[1] >= fs and m[2] <= fe]
             if inside and all(m in moved for m in inside):
                 out.append(fid)
@@ -270,6 +274,7 @@ def confirm(cx: Cursor, a: dict[str, Any]) -> Result:
         row = json.loads(cx.conn.execute("SELECT row FROM rejected_factoids WHERE id = ?", (fid,)).fetchone()[0])
         cx.conn.execute(f"INSERT INTO factoids ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
         cx.conn.execute("DELETE FROM rejected_factoids WHERE id = ?", (fid,))
+        refresh_factoid_roles(cx.conn, [fid])
     _set_attr(cx, fid, "confirmed", True)
     return "applied", f"factoid {fid} confirmed" + (" (its rejection undone)" if rejected else "")
 
@@ -311,6 +316,7 @@ def edit(cx: Cursor, a: dict[str, Any]) -> Result:
         sets["subject_id"] = roles["subject"]
     sets["roles"] = json.dumps(roles, ensure_ascii=False, sort_keys=True)
     cx.conn.execute(f"UPDATE factoids SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?", [*sets.values(), fid])
+    refresh_factoid_roles(cx.conn, [fid])
     _set_attr(cx, fid, "edited", True)
     note = f" (no entity {', '.join(missing)})" if missing else ""
     return "applied", f"factoid {fid} edited: {', '.join(k for k in a if k != 'factoid')}{note}"
@@ -338,6 +344,7 @@ def assert_factoid(cx: Cursor, a: dict[str, Any], cid: str, user: str) -> Result
         (fid, d.id, a["type"], subject, json.dumps({"subject": subject}), date.get("text"), date.get("start"),
          date.get("end"), date.get("precision"), start, end,
          json.dumps({"asserted": True, "by": user, "correction": cid}, sort_keys=True)))
+    refresh_factoid_roles(cx.conn, [fid])
     return "applied", f"factoid {fid} ({a['type']} of {subject}) asserted at {a['span']['doc']} [{start}:{end}]"
 
 

@@ -11,6 +11,7 @@ import sqlite3
 from typing import Any
 
 from kartoteka.store.db import savepoint
+from kartoteka.store.writer import refresh_factoid_roles
 
 TABLES = ("entities", "aliases", "mentions", "relations", "factoids")
 
@@ -118,6 +119,8 @@ def reset(conn: sqlite3.Connection) -> int:
                     conn.execute(f"DELETE FROM {tbl} WHERE id = ?", (key,))
                 else:
                     _put(conn, tbl, json.loads(r["before"]), exists=r["after"] is not None)
+                if tbl == "factoids":  # the role rows follow the row's roles
+                    refresh_factoid_roles(conn, [key])
         except sqlite3.IntegrityError:
             # The row pointed at an entity re-ingestion has since dropped (a document-born
             # entity whose mentions replay had moved away): it stays as replay left it, and the

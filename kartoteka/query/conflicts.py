@@ -96,18 +96,7 @@ class ConflictQueries:
                 q = ("SELECT factoid_id, corroboration, info FROM factoid_groups"
                      f" WHERE factoid_id IN ({','.join('?' * len(chunk))})")
                 for r in self.conn.execute(q, chunk):
-                    info = json.loads(r[2] or "{}")
-                    item: dict[str, Any] = {"corroboration": int(r[1]),
-                                            "corroborated_by": [x["doc"] for x in info.get("corroborated_by", [])]}
-                    if info.get("repeated_by"):
-                        item["repeated_by"] = [x["doc"] for x in info["repeated_by"]]
-                    if info.get("conflicts"):
-                        item["conflicts"] = info["conflicts"]
-                    if info.get("reference"):
-                        item["reference"] = info["reference"]
-                    if info.get("stance"):  # the source names the value to dispute it
-                        item["stance"] = info["stance"]
-                    out[r[0]] = item
+                    out[r[0]] = corroboration_item(r[1], r[2])
         except sqlite3.OperationalError:  # a KB from before these columns: counts only
             return {}
         return out
@@ -115,10 +104,38 @@ class ConflictQueries:
     def comparison_summary(self, entity_id: str) -> dict[str, Any]:
         """For an entity's dossier: its factoids as subject, how many other sources corroborate,
         and its conflicts by kind."""
-        n, corroborated = self.conn.execute(
-            "SELECT COUNT(*), COUNT(CASE WHEN g.corroboration > 0 THEN 1 END) FROM factoids f"
-            " LEFT JOIN factoid_groups g ON g.factoid_id = f.id WHERE f.subject_id = ?", (entity_id,)).fetchone()
-        kinds = {r[0]: r[1] for r in self.conn.execute(
-            "SELECT kind, COUNT(*) FROM conflicts WHERE entity_id = ? GROUP BY kind", (entity_id,))}
-        return {"factoid_count": int(n or 0), "corroborated_factoids": int(corroborated or 0),
-                "conflict_count": sum(kinds.values()), "conflicts_by_kind": kinds}
+        return comparison_summary_of(self.conn.execute(f"SELECT {SUMMARY_COLS} FROM (SELECT ? AS id) e",
+                                                       (entity_id,)).fetchone())
+
+
+def corroboration_item(corroboration: int, info: str | None) -> dict[str, Any]:
+    """What corroboration_of says of one factoid, from its factoid_groups row."""
+    data = json.loads(info or "{}")
+    item: dict[str, Any] = {"corroboration": int(corroboration),
+                            "corroborated_by": [x["doc"] for x in data.get("corroborated_by", [])]}
+    if data.get("repeated_by"):
+        item["repeated_by"] = [x["doc"] for x in data["repeated_by"]]
+    if data.get("conflicts"):
+        item["conflicts"] = data["conflicts"]
+    if data.get("reference"):
+        item["reference"] = data["reference"]
+    if data.get("stance"):  # the source names the value to dispute it
+        item["stance"] = data["stance"]
+    return item
+
+
+# The comparison summary of the entity ``e`` as columns of its row: a dossier reads them with the
+# entity itself (a round trip each counts on PostgreSQL). Conflict kinds: a JSON array of pairs.
+SUMMARY_COLS = (
+    "(SELECT COUNT(*) FROM factoids f WHERE f.subject_id = e.id) AS factoid_count,"
+    " (SELECT COUNT(*) FROM factoids f JOIN factoid_groups g ON g.factoid_id = f.id"
+    " WHERE f.subject_id = e.id AND g.corroboration > 0) AS corroborated_factoids,"
+    " (SELECT json_group_array(json_array(k.kind, k.n)) FROM"
+    " (SELECT kind, COUNT(*) AS n FROM conflicts WHERE entity_id = e.id GROUP BY kind) k) AS conflict_kinds")
+
+
+def comparison_summary_of(row: Any) -> dict[str, Any]:
+    """comparison_summary from a row with SUMMARY_COLS."""
+    kinds = {k: int(n) for k, n in sorted(json.loads(row["conflict_kinds"] or "[]"))}
+    return {"factoid_count": int(row["factoid_count"] or 0), "corroborated_factoids": int(row["corroborated_factoids"] or 0),
+            "conflict_count": sum(kinds.values()), "conflicts_by_kind": kinds}

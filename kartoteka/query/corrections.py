@@ -45,11 +45,7 @@ class CorrectionQueries:
 
     def citations(self) -> dict[str, str]:
         """For each document with a source record, how a citation names it: "Author, Title (Date)"."""
-        out = {}
-        for doc, r in self.source_records().items():
-            head = ", ".join(x for x in (r.get("author"), r.get("title")) if x)
-            out[doc] = (head + (f" ({r['date']})" if r.get("date") else "")).strip()
-        return out
+        return {doc: citation_of(r) for doc, r in self.source_records().items()}
 
     def rejected_factoid_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT id FROM rejected_factoids")}
@@ -264,6 +260,12 @@ class CorrectionQueries:
 
 _FACTOID_COLS = ("id", "doc_id", "type", "subject_id", "roles", "date_text", "date_start", "date_end", "date_precision",
                  "date_flag", "value", "start", "end", "voice", "hedged", "negated", "fiction", "confidence", "attrs")
+
+
+def citation_of(record: dict[str, Any]) -> str:
+    """How a citation names a document with this source record: "Author, Title (Date)"."""
+    head = ", ".join(x for x in (record.get("author"), record.get("title")) if x)
+    return (head + (f" ({record['date']})" if record.get("date") else "")).strip()
 
 
 def with_rejected_sql() -> str:

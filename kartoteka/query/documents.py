@@ -92,6 +92,18 @@ def pages_at(conn: sqlite3.Connection, spots: Iterable[tuple[int, int]]) -> dict
     return out
 
 
+def doc_texts(conn: sqlite3.Connection, doc_ids: Iterable[int], cached: dict[int, str]) -> dict[int, str]:
+    """The texts of these documents, from ``cached`` (a warm process's texts by document id:
+    kartoteka.query.search.SearchCache.texts) and, for those not there yet, one query that
+    adds them to it."""
+    want = sorted(set(doc_ids))
+    new = [d for d in want if d not in cached]
+    if new:
+        for r in conn.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(new))})", new):  # noqa: S608
+            cached[r[0]] = r[1]
+    return {d: cached[d] for d in want if d in cached}
+
+
 def kb_totals(conn: sqlite3.Connection) -> dict[str, int]:
     """How much the KB holds: documents, entities, factoids, events (happenings: groups of
     factoids about one event) and conflicts."""

@@ -18,6 +18,48 @@ from kartoteka.errors import Ambiguous, NotFound, UsageError
 CO_WINDOW = 400       # characters around a mention that count as co-mention
 CO_SAMPLE = 3000      # mentions sampled for co-mentions
 FUZZY_QUERY = 85
+# What ranking a candidate entity needs, read with it: its mention count, and its distinct
+# aliases (a JSON array) for the full name forms the query's initials must agree with.
+_CANDIDATE_COLS = ("e.id, e.type, e.linked, e.data, (SELECT COUNT(*) FROM mentions m WHERE m.entity_id = e.id) AS n,"
+                   " (SELECT json_group_array(DISTINCT a.alias) FROM aliases a WHERE a.entity_id = e.id) AS forms")
+
+
+# The dossier's lists as JSON arrays in the entity's row, put in order in Python: aliases (pack
+# aliases first, then in the order they were recorded), mentions per source, the entities most
+# often mentioned near it (counted over a sample of its mentions), and its relations with the
+# other entity's name.
+_DOSSIER_COLS = (
+    "(SELECT json_group_array(json_array(CASE WHEN a.kind = 'pack' THEN 0 ELSE 1 END, a.id, a.alias, a.kind,"
+    " a.start, a.end, d.doc)) FROM aliases a LEFT JOIN documents d ON d.id = a.doc_id WHERE a.entity_id = e.id)"
+    " AS alias_rows, (SELECT json_group_array(json_array(s.doc, s.n)) FROM (SELECT d.doc, COUNT(*) AS n"
+    " FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = e.id GROUP BY d.doc) s) AS source_rows,"
+    " (SELECT json_group_array(json_array(c.id, c.n, ce.name, ce.type)) FROM"
+    f" (SELECT o.entity_id AS id, COUNT(*) AS n FROM (SELECT doc_id, start FROM mentions WHERE entity_id = e.id"
+    f" LIMIT {CO_SAMPLE}) mine JOIN mentions o ON o.doc_id = mine.doc_id"
+    f" AND o.start BETWEEN mine.start - {CO_WINDOW} AND mine.start + {CO_WINDOW}"
+    " WHERE o.entity_id IS NOT NULL AND o.entity_id != e.id GROUP BY o.entity_id ORDER BY n DESC, o.entity_id"
+    " LIMIT ?) c LEFT JOIN entities ce ON ce.id = c.id) AS co_rows,"
+    " (SELECT json_group_array(json_array(r.date_start, r.id, r.src_id, r.dst_id, r.type, o.name, o.type))"
+    " FROM relations r LEFT JOIN entities o ON o.id = CASE WHEN r.src_id = e.id THEN r.dst_id ELSE r.src_id END"
+    " WHERE r.src_id = e.id OR r.dst_id = e.id) AS relation_rows")
+
+
+def _ref(eid: str, name: str | None, etype: str | None) -> dict[str, Any]:
+    """An entity's id, name and type; an id no entity has any more stands for itself."""
+    return {"id": eid, "name": name, "type": etype} if name is not None else {"id": eid, "name": eid, "type": "other"}
+
+
+def _relations(eid: str, rows: list[list[Any]]) -> list[dict[str, Any]]:
+    """The relations of ``eid`` from its dossier's relation_rows, by date (undated first, as SQLite
+    orders NULL) and then as recorded; an incoming one under its inverse name."""
+    out = []
+    for date, _id, src, dst, rtype, name, other_type in sorted(rows, key=lambda x: (x[0] is not None, x[0] or "", x[1])):
+        outgoing = src == eid
+        other = dst if outgoing else src
+        if not outgoing:
+            rtype = {"succeeded_by": "succeeded", "part_of": "has_part"}.get(rtype, f"inverse_{rtype}")
+        out.append({"type": rtype, "entity": _ref(other, name, other_type), "date": date})
+    return out
 
 
 def _bare(name: str) -> str:
@@ -48,13 +90,11 @@ class EntityQueries:
         p = parse_person(q)
         _, toks = strip_titles(q.split())
         bare = " ".join(toks) or q
-        for col, key in (("key", alias_key(q)), ("key", alias_key(bare)), ("tkey", translit_key(q)),
-                         ("tkey", translit_key(bare)), ("tkey", ocr_key(bare))):
-            if not key:
-                continue
-            ids = [r[0] for r in self.conn.execute(f"SELECT DISTINCT entity_id FROM aliases WHERE {col} = ?", (key,))]
-            ids += [r[0] for r in self.conn.execute("SELECT id FROM entities WHERE lower(name) = ?", (q.lower(),))]
-            best = self._best(set(ids), p)
+        keys = [(col, key) for col, key in (("key", alias_key(q)), ("key", alias_key(bare)), ("tkey", translit_key(q)),
+                                            ("tkey", translit_key(bare)), ("tkey", ocr_key(bare))) if key]
+        hits = self._key_hits(keys, q.lower())
+        for i in range(len(keys)):  # the first key, in this order, that names an agreeing entity
+            best = self._rank(list({**hits.get(i, {}), **hits.get(-1, {})}.values()), p)  # each entity once
             if best:
                 return best
         best = self._best(self._by_parts(p), p)
@@ -64,6 +104,20 @@ class EntityQueries:
         if best:
             return best
         return self._best(self._fuzzy(bare, p), p)
+
+    def _key_hits(self, keys: list[tuple[str, str]], lowered: str) -> dict[int, dict[str, Any]]:
+        """The entities each alias key names (by its index in ``keys``) and those named ``lowered``
+        outright (index -1), each with what ranking it needs: one query for the whole cascade
+        (a round trip each counts on PostgreSQL)."""
+        arms = [f"SELECT {i}, entity_id FROM aliases WHERE {col} = ?" for i, (col, _key) in enumerate(keys)]
+        rows = self.conn.execute(
+            f"WITH hit(i, id) AS ({' UNION '.join([*arms, 'SELECT -1, id FROM entities WHERE lower(name) = ?'])})"
+            f" SELECT hit.i, {_CANDIDATE_COLS} FROM hit JOIN entities e ON e.id = hit.id",
+            [*(key for _col, key in keys), lowered]).fetchall()
+        out: dict[int, dict[str, Any]] = {}
+        for r in rows:
+            out.setdefault(r["i"], {})[r["id"]] = r
+        return out
 
     def _variants(self, bare: str, p: Any) -> set[str]:
         """Entities the name names when read in another romanisation system (German, French,
@@ -80,31 +134,32 @@ class EntityQueries:
                 ids |= self._by_parts(replace(p, surname=key))
         return ids
 
-    def _forms(self, eid: str) -> list[Any]:
+    @staticmethod
+    def _forms(row: Any) -> list[Any]:
+        """The full name forms of a candidate row (_CANDIDATE_COLS): its aliases of two words or
+        more, and the name its data spells out."""
         from kartoteka.resolve.names import parse_person
 
         forms = []
-        for (alias,) in self.conn.execute("SELECT DISTINCT alias FROM aliases WHERE entity_id = ?", (eid,)):
+        for alias in json.loads(row["forms"] or "[]"):
             f = parse_person(alias)
             if len(f.tokens) >= 2 and (f.surname or f.patronymic):
                 forms.append(f)
-        row = self.conn.execute("SELECT data FROM entities WHERE id = ?", (eid,)).fetchone()
-        if row:
-            data = json.loads(row[0] or "{}")
-            full = " ".join(str(data[x]) for x in ("first", "patronymic", "surname") if data.get(x))
-            if len(full.split()) >= 2:
-                forms.append(parse_person(full))
+        data = json.loads(row["data"] or "{}")
+        full = " ".join(str(data[x]) for x in ("first", "patronymic", "surname") if data.get(x))
+        if len(full.split()) >= 2:
+            forms.append(parse_person(full))
         return forms
 
-    def _agrees(self, eid: str, etype: str, p: Any) -> bool:
+    def _agrees(self, row: Any, p: Any) -> bool:
         """False when the query's first name, initials, patronymic or gender contradict every full name form."""
         from kartoteka.resolve.names import as_first_patronymic, compatible, first_names_agree
 
-        if etype != "person" or not (p.first or p.initials or p.gender or p.patronymic):
+        if row["type"] != "person" or not (p.first or p.initials or p.gender or p.patronymic):
             return True
         if not p.surname and not p.patronymic:
             return True  # a single given name or nickname: nothing to contradict
-        forms = self._forms(eid)
+        forms = self._forms(row)
         if not forms:
             return True
         if any(compatible(p, f) for f in forms) and first_names_agree(p, forms):
@@ -118,12 +173,15 @@ class EntityQueries:
         if not ids:
             return None
         marks = ",".join("?" * len(ids))
-        rows = self.conn.execute(
-            f"SELECT e.id, e.type, e.linked, e.data, (SELECT COUNT(*) FROM mentions m WHERE m.entity_id = e.id) AS n"
-            f" FROM entities e WHERE e.id IN ({marks})", tuple(ids)).fetchall()
+        return self._rank(self.conn.execute(
+            f"SELECT {_CANDIDATE_COLS} FROM entities e WHERE e.id IN ({marks})", tuple(ids)).fetchall(), p)
+
+    def _rank(self, rows: list[Any], p: Any) -> str | None:
+        """The best of the candidate rows that agree with the name ``p``: the role it names, then
+        mentions, then linkage; None when none agrees."""
         ranked = []
         for r in rows:
-            if not self._agrees(r["id"], r["type"], p):
+            if not self._agrees(r, p):
                 continue
             roles = set(json.loads(r["data"] or "{}").get("roles") or [])
             role_hit = bool(p.roles & roles)
@@ -221,23 +279,25 @@ class EntityQueries:
         return [r[0] for r in rows if r[1] > 0]
 
     def entity_by_id(self, eid: str, *, co_limit: int = 10) -> dict[str, Any]:
-        e = self.conn.execute("SELECT * FROM entities WHERE id = ?", (eid,)).fetchone()
+        from kartoteka.query.conflicts import SUMMARY_COLS, comparison_summary_of
+
+        # The entity with all its dossier's lists and its comparison summary in one row: a round
+        # trip each counts on PostgreSQL.
+        e = self.conn.execute(f"SELECT e.*, {_DOSSIER_COLS}, {SUMMARY_COLS} FROM entities e WHERE e.id = ?",
+                              (co_limit, eid)).fetchone()
         if e is None:
             raise NotFound(f"no entity {eid!r}")
         aliases: list[str] = []
         seen: set[str] = {e["name"].lower()}
         stated = []
-        for r in self.conn.execute(
-                "SELECT a.alias, a.kind, a.start, a.end, d.doc FROM aliases a LEFT JOIN documents d ON d.id = a.doc_id"
-                " WHERE a.entity_id = ? ORDER BY a.kind = 'pack' DESC, a.id", (eid,)):
-            if r["alias"].lower() not in seen:
-                seen.add(r["alias"].lower())
-                aliases.append(r["alias"])
-            if r["kind"] == "stated" and r["doc"]:
-                stated.append({"alias": r["alias"], "doc": r["doc"], "start": r["start"], "end": r["end"]})
-        per_source = [{"doc": r["doc"], "mentions": r["n"]} for r in self.conn.execute(
-            "SELECT d.doc, COUNT(*) AS n FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = ?"
-            " GROUP BY d.doc ORDER BY n DESC, d.doc", (eid,))]
+        for _pack_last, _id, alias, kind, start, end, doc in sorted(json.loads(e["alias_rows"] or "[]")):
+            if alias.lower() not in seen:
+                seen.add(alias.lower())
+                aliases.append(alias)
+            if kind == "stated" and doc:
+                stated.append({"alias": alias, "doc": doc, "start": start, "end": end})
+        per_source = [{"doc": doc, "mentions": n} for doc, n in
+                      sorted(json.loads(e["source_rows"] or "[]"), key=lambda x: (-x[1], x[0]))]
         out: dict[str, Any] = {
             "id": e["id"], "name": e["name"], "type": e["type"], "aliases": aliases,
             "mention_count": sum(s["mentions"] for s in per_source),
@@ -245,13 +305,14 @@ class EntityQueries:
             "mentions_by_source": per_source,
             "description": e["description"], "linked": bool(e["linked"]), "pack": e["pack"], "qid": e["qid"],
             "stated_aliases": stated,
-            "co_mentioned": self._co_mentioned(eid, co_limit),
-            "relations": self._relations(eid),
+            "co_mentioned": [{**_ref(i, name, etype), "count": n} for i, n, name, etype in
+                             sorted(json.loads(e["co_rows"] or "[]"), key=lambda x: (-x[1], x[0]))],
+            "relations": _relations(eid, json.loads(e["relation_rows"] or "[]")),
         }
         data = json.loads(e["data"] or "{}")
         if data:
             out["data"] = data
-        out.update(self.comparison_summary(eid))
+        out.update(comparison_summary_of(e))
         return out
 
     def link_evidence(self, eid: str, per_alias: int = 3) -> list[dict[str, Any]]:
@@ -314,38 +375,13 @@ class EntityQueries:
         return {"doc": r["doc"], "start": r["start"], "end": r["end"], "quote": r["text"],
                 "context": f"{before}[{r['text']}]{after}".replace("\n", " "), "evidence": link}
 
-    def _co_mentioned(self, eid: str, limit: int) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
-            f"""WITH mine AS (SELECT doc_id, start FROM mentions WHERE entity_id = ? LIMIT {CO_SAMPLE})
-            SELECT o.entity_id AS id, COUNT(*) AS n FROM mine
-            JOIN mentions o ON o.doc_id = mine.doc_id AND o.start BETWEEN mine.start - {CO_WINDOW}
-                 AND mine.start + {CO_WINDOW}
-            WHERE o.entity_id IS NOT NULL AND o.entity_id != ?
-            GROUP BY o.entity_id ORDER BY n DESC, o.entity_id LIMIT ?""", (eid, eid, limit)).fetchall()
-        refs = self._refs([r["id"] for r in rows])
-        return [{**refs[r["id"]], "count": r["n"]} for r in rows]
-
-    def _relations(self, eid: str) -> list[dict[str, Any]]:
-        out = []
-        rows = self.conn.execute(
-            "SELECT src_id, dst_id, type, date_start FROM relations WHERE src_id = ? OR dst_id = ?"
-            " ORDER BY date_start", (eid, eid)).fetchall()
-        refs = self._refs([r["dst_id"] if r["src_id"] == eid else r["src_id"] for r in rows])
-        for r in rows:
-            outgoing = r["src_id"] == eid
-            other = r["dst_id"] if outgoing else r["src_id"]
-            rtype = r["type"] if outgoing else {"succeeded_by": "succeeded", "part_of": "has_part"}.get(
-                r["type"], f"inverse_{r['type']}")
-            out.append({"type": rtype, "entity": refs[other], "date": r["date_start"]})
-        return out
-
     def _refs(self, eids: list[str]) -> dict[str, dict[str, Any]]:
         """Id, name and type of each entity, in one query (a round trip each counts on PostgreSQL)."""
         wanted = sorted(set(eids))
         found = {r["id"]: {"id": r["id"], "name": r["name"], "type": r["type"]} for r in self.conn.execute(
             f"SELECT id, name, type FROM entities WHERE id IN ({', '.join('?' * len(wanted))})", wanted)} \
             if wanted else {}
-        return {e: found.get(e, {"id": e, "name": e, "type": "other"}) for e in wanted}
+        return {e: found.get(e, _ref(e, None, None)) for e in wanted}
 
     # -- lists -----------------------------------------------------------------------------
 

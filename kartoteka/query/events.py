@@ -19,6 +19,7 @@ class EventQueries:
     conn: sqlite3.Connection
     # Provided by FactoidQueries (kartoteka.api.KB combines the mixins).
     entity_ids_for: Callable[..., list[str]]
+    search_cache: Any  # kartoteka.query.search.SearchCache, provided by AskQueries
 
     def events(self, entity: str | None = None, type: str | None = None, date_from: str | None = None,
                date_to: str | None = None, *, limit: int | None = None, offset: int = 0,
@@ -49,10 +50,9 @@ class EventQueries:
         where, args = ["1=1"], []
         if ids:
             ph = ",".join("?" * len(ids))
-            likes = " OR ".join("f.roles LIKE ?" for _ in ids)
-            where.append(f"(e.subject_id IN ({ph}) OR EXISTS (SELECT 1 FROM event_factoids m JOIN factoids f"
-                         f" ON f.id = m.factoid_id WHERE m.event_id = e.id AND ({likes})))")
-            args += ids + [f'%"{i}"%' for i in ids]
+            where.append(f"(e.subject_id IN ({ph}) OR e.id IN (SELECT m.event_id FROM factoid_roles r"
+                         f" JOIN event_factoids m ON m.factoid_id = r.factoid_id WHERE r.entity_id IN ({ph})))")
+            args += ids + ids
         if type:
             where.append("(e.type = ? OR e.family = ? OR EXISTS (SELECT 1 FROM event_factoids m JOIN factoids f"
                          " ON f.id = m.factoid_id WHERE m.event_id = e.id AND f.type = ?))")
@@ -63,10 +63,9 @@ class EventQueries:
     def event_sources(self, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """For each event id: its source assertions (factoid, span, voice, stance, type, whether
         it counts as an independent witness), in document and text order."""
-        from kartoteka.query.documents import pages_at
+        from kartoteka.query.documents import doc_texts, pages_at
 
         out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        texts: dict[int, str] = {}
         for i in range(0, len(event_ids), 500):
             chunk = event_ids[i:i + 500]
             rows = self.conn.execute(
@@ -75,10 +74,8 @@ class EventQueries:
                 f" JOIN documents d ON d.id = f.doc_id WHERE m.event_id IN ({','.join('?' * len(chunk))})"
                 " ORDER BY d.doc, f.start, f.type", chunk).fetchall()
             pages = pages_at(self.conn, ((r["doc_id"], r["start"]) for r in rows))  # one query, not one a row
+            texts = doc_texts(self.conn, [r["doc_id"] for r in rows], self.search_cache.texts)
             for r in rows:
-                if r["doc_id"] not in texts:
-                    texts[r["doc_id"]] = self.conn.execute("SELECT text FROM documents WHERE id = ?",
-                                                           (r["doc_id"],)).fetchone()[0]
                 span: dict[str, Any] = {"doc": r["doc"], "start": r["start"], "end": r["end"],
                                         "quote": texts[r["doc_id"]][r["start"]:r["end"]]}
                 page = json.loads(r["attrs"] or "{}").get("page") or pages.get((r["doc_id"], r["start"]))

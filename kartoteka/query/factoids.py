@@ -10,7 +10,23 @@ from typing import Any
 from kartoteka.errors import NotFound, UsageError
 
 _COLS = ("f.id, f.type, f.subject_id, f.roles, f.date_text, f.date_start, f.date_end, f.date_precision, f.date_flag,"
-         " f.value, f.start, f.end, f.voice, f.hedged, f.negated, f.fiction, f.confidence, f.attrs, d.doc, d.id AS doc_id")
+         " f.value, f.start, f.end, f.voice, f.hedged, f.negated, f.fiction, f.confidence, f.attrs, d.doc, d.id AS doc_id,"
+         # what rendering a factoid needs, read with it (a round trip each counts on PostgreSQL):
+         # its comparison, its source record, its printed page, and the entities it names
+         " g.factoid_id AS grouped, g.corroboration, g.info, sr.record,"
+         " (SELECT s.label FROM segments s WHERE s.doc_id = f.doc_id AND s.kind = 'page' AND s.start <= f.start"
+         " AND f.start < s.end ORDER BY s.start DESC, s.id DESC LIMIT 1) AS page_label,"
+         " se.name AS subject_name, se.type AS subject_type,"
+         " (SELECT json_group_array(json_array(r.entity_id, e.name, e.type)) FROM factoid_roles r"
+         " LEFT JOIN entities e ON e.id = r.entity_id WHERE r.factoid_id = f.id) AS role_refs")
+
+
+def _from(table: str = "factoids") -> str:
+    """The FROM clause of _COLS over ``table`` (the factoids, or those and the rejected ones)."""
+    return (f"{table} f JOIN documents d ON d.id = f.doc_id LEFT JOIN factoid_groups g ON g.factoid_id = f.id"
+            " LEFT JOIN source_records sr ON sr.doc = d.doc LEFT JOIN entities se ON se.id = f.subject_id")
+
+
 ROLE_ORDER = ("subject", "agent", "organization", "office", "place", "other")
 
 
@@ -18,8 +34,7 @@ class FactoidQueries:
     conn: sqlite3.Connection
     # Provided by the other mixins of kartoteka.api.KB.
     resolve_name: Callable[[str], str | None]
-    corroboration_of: Callable[[list[str]], dict[str, dict[str, Any]]]
-    citations: Callable[[], dict[str, str]]
+    search_cache: Any  # kartoteka.query.search.SearchCache, provided by AskQueries
 
     # -- entity names -------------------------------------------------------------------------
 
@@ -38,7 +53,7 @@ class FactoidQueries:
             rows = self.conn.execute(
                 "SELECT a.entity_id, COUNT(m.id) AS n FROM aliases a JOIN entities e ON e.id = a.entity_id"
                 " LEFT JOIN mentions m ON m.entity_id = a.entity_id"
-                " WHERE a.key = ? GROUP BY a.entity_id ORDER BY e.linked DESC, n DESC", (key,)).fetchall()
+                " WHERE a.key = ? GROUP BY a.entity_id, e.linked ORDER BY e.linked DESC, n DESC, a.entity_id", (key,)).fetchall()
             ids = [r[0] for r in rows[:1]]
             if not ids:
                 r = self.conn.execute("SELECT id FROM entities WHERE id = ?", (name,)).fetchone()
@@ -94,14 +109,14 @@ class FactoidQueries:
         ids: list[str] = []
         if entity:
             ids = self.entity_ids_for(entity, lineage=lineage)
-            ph = ",".join("?" * len(ids))
             if role == "subject":
-                where.append(f"f.subject_id IN ({ph})")
+                where.append(f"f.subject_id IN ({','.join('?' * len(ids))})")
                 args += ids
             else:
-                likes = " OR ".join("f.roles LIKE ?" for _ in ids)
-                where.append(f"(f.subject_id IN ({ph}) OR {likes})")
-                args += ids + [f'%"{i}"%' for i in ids]
+                term, term_args = naming_sql("f", ids)
+                # A rejected factoid's roles are in its archived row alone: read below.
+                where.append(f"({term} OR f.id IN (SELECT id FROM rejected_factoids))" if rejected else term)
+                args += term_args
         if type:
             where.append("f.type = ?")
             args.append(type)
@@ -118,16 +133,19 @@ class FactoidQueries:
         args += bound_args
         if not fiction:
             where.append("f.fiction = 0")
-        order = "f.date_start, f.date_end, d.doc, f.start" if dated_only else "d.doc, f.start, f.type"
+        # the id last: factoids level on every other term come in one order on both backends
+        order = "f.date_start, f.date_end, d.doc, f.start, f.id" if dated_only else "d.doc, f.start, f.type, f.id"
         from kartoteka.query.corrections import with_rejected_sql
 
         table = with_rejected_sql() if rejected else "factoids"
-        sql = f"SELECT {_COLS} FROM {table} f JOIN documents d ON d.id = f.doc_id WHERE {' AND '.join(where)} ORDER BY {order}"
-        if limit:
+        sql = f"SELECT {_COLS} FROM {_from(table)} WHERE {' AND '.join(where)} ORDER BY {order}"
+        filtered = bool(entity and role != "subject" and rejected)
+        if limit and not filtered:
             sql += f" LIMIT {int(limit)}"
         rows = self.conn.execute(sql, args).fetchall()
-        if entity and role != "subject":  # LIKE is a prefilter; keep rows that name the entity
+        if filtered:  # the rejected ones that name the entity, read from their roles
             rows = [r for r in rows if r["subject_id"] in ids or _role_ids(json.loads(r["roles"])) & set(ids)]
+            rows = rows[:limit] if limit else rows
         out = self._render(rows)
         if rejected:
             gone = {r[0] for r in self.conn.execute("SELECT id FROM rejected_factoids")}
@@ -142,18 +160,13 @@ class FactoidQueries:
                              dated_only=True)
 
     def _render(self, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
-        ids: set[str] = set()
-        parsed = []
-        for r in rows:
-            roles = json.loads(r["roles"])
-            parsed.append(roles)
-            ids |= _role_ids(roles)
-            if r["subject_id"]:
-                ids.add(r["subject_id"])
-        refs = self._refs(ids)
-        corr = self._corroboration([r["id"] for r in rows])
-        texts, pages = self._texts_and_pages(rows)
-        cites = self.citations() if rows else {}
+        from kartoteka.query.conflicts import corroboration_item
+        from kartoteka.query.corrections import citation_of
+        from kartoteka.query.documents import doc_texts
+
+        parsed = [json.loads(r["roles"]) for r in rows]
+        refs = self._row_refs(rows, parsed)
+        texts = doc_texts(self.conn, [r["doc_id"] for r in rows], self.search_cache.texts)
         out = []
         for r, roles in zip(rows, parsed, strict=True):
             doc_id = r["doc_id"]
@@ -174,11 +187,12 @@ class FactoidQueries:
                 out_roles["subject"] = refs.get(r["subject_id"]) or _unknown(r["subject_id"])
             source: dict[str, Any] = {"doc": r["doc"], "start": r["start"], "end": r["end"],
                                       "quote": texts[doc_id][r["start"]:r["end"]]}
-            page = attrs.get("page") or pages.get((doc_id, r["start"]))
+            page = attrs.get("page") or r["page_label"]
             if page:
                 source["page"] = page
-            if cites.get(r["doc"]):
-                source["cite"] = cites[r["doc"]]
+            cite = citation_of(json.loads(r["record"])) if r["record"] else ""
+            if cite:
+                source["cite"] = cite
             item: dict[str, Any] = {"id": r["id"], "type": r["type"], "roles": out_roles}
             if r["date_start"]:
                 item["date"] = {"text": r["date_text"], "start": r["date_start"], "end": r["date_end"] or r["date_start"],
@@ -193,31 +207,29 @@ class FactoidQueries:
                 item["value"] = _number(r["value"])
             item.update(source=source, voice=r["voice"], hedged=bool(r["hedged"]), negated=bool(r["negated"]),
                         confidence=round(float(r["confidence"]), 3), fiction=bool(r["fiction"]))
-            if r["id"] in corr:
-                item.update(corr[r["id"]])
+            if r["grouped"] is not None:
+                item.update(corroboration_item(r["corroboration"], r["info"]))
             extra = {k: v for k, v in attrs.items() if k not in ("page", "date_inferred")}
             if extra:
                 item["attrs"] = extra
             out.append(item)
         return out
 
-    def _texts_and_pages(self, rows: list[sqlite3.Row]) -> tuple[dict[int, str], dict[tuple[int, int], str]]:
-        """The texts of the rows' documents, and the printed page of each row's start: a query
-        each for all rows (not one per row: each is a round trip on a PostgreSQL server)."""
-        from kartoteka.query.documents import pages_at
-
-        doc_ids = sorted({r["doc_id"] for r in rows})
-        if not doc_ids:
-            return {}, {}
-        texts = {r[0]: r[1] for r in self.conn.execute(
-            f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(doc_ids))})", doc_ids)}  # noqa: S608
-        pages = pages_at(self.conn, ((r["doc_id"], r["start"]) for r in rows))
-        return texts, pages
-
-    def _corroboration(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """What the compare stage says of each factoid: corroboration count and sources, conflicts,
-        reference check (ConflictQueries.corroboration_of)."""
-        return self.corroboration_of(ids)
+    def _row_refs(self, rows: list[sqlite3.Row], parsed: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+        """Id, name and type of the entities the rows name, as read with them (subject_name,
+        role_refs); those of a rejected factoid (no factoid_roles rows) in one more query."""
+        refs: dict[str, dict[str, str]] = {}
+        looked_up: set[str] = set()
+        wanted: set[str] = set()
+        for r, roles in zip(rows, parsed, strict=True):
+            wanted |= _role_ids(roles) | ({r["subject_id"]} if r["subject_id"] else set())
+            pairs = [(r["subject_id"], r["subject_name"], r["subject_type"])] if r["subject_id"] else []
+            for eid, name, etype in pairs + [tuple(x) for x in json.loads(r["role_refs"] or "[]")]:
+                looked_up.add(eid)
+                if name is not None:
+                    refs[eid] = {"id": eid, "name": name, "type": etype}
+        missing = wanted - looked_up
+        return {**refs, **self._refs(missing)} if missing else refs
 
     # -- offices --------------------------------------------------------------------------------
 
@@ -268,7 +280,7 @@ class FactoidQueries:
 
     def _office_intervals(self, undated: bool = False) -> list[dict[str, Any]]:
         rows = self.conn.execute(
-            f"SELECT {_COLS} FROM factoids f JOIN documents d ON d.id = f.doc_id"
+            f"SELECT {_COLS} FROM {_from()}"
             " WHERE f.type IN ('appointment', 'election', 'removal') AND f.negated = 0 AND f.fiction = 0"
             " AND f.subject_id IS NOT NULL ORDER BY f.date_start").fetchall()
         facts = self._render(rows)
@@ -313,11 +325,12 @@ class FactoidQueries:
     def entity_factoids(self, eid: str, *, dated_only: bool = False) -> list[dict[str, Any]]:
         """Factoids whose subject or any role is the entity with id ``eid`` (no name resolution),
         dated ones in date order first."""
+        term, args = naming_sql("f", [eid])
         rows = self.conn.execute(
-            f"SELECT {_COLS} FROM factoids f JOIN documents d ON d.id = f.doc_id"
-            " WHERE (f.subject_id = ? OR f.roles LIKE ?)" + (" AND f.date_start IS NOT NULL" if dated_only else "") +
-            " ORDER BY f.date_start IS NULL, f.date_start, f.date_end, d.doc, f.start", (eid, f'%"{eid}"%')).fetchall()
-        return self._render([r for r in rows if r["subject_id"] == eid or eid in _role_ids(json.loads(r["roles"]))])
+            f"SELECT {_COLS} FROM {_from()}"
+            f" WHERE {term}" + (" AND f.date_start IS NOT NULL" if dated_only else "") +
+            " ORDER BY f.date_start IS NULL, f.date_start, f.date_end, d.doc, f.start, f.id", args).fetchall()
+        return self._render(rows)
 
     def factoids_in(self, source: str, start: int, end: int) -> list[dict[str, Any]]:
         """The factoids of ``source`` whose span overlaps [start, end), in text order."""
@@ -325,7 +338,7 @@ class FactoidQueries:
         if r is None:
             raise NotFound(f"no document named {source!r} in this KB (see `kartoteka sources`)")
         rows = self.conn.execute(
-            f"SELECT {_COLS} FROM factoids f JOIN documents d ON d.id = f.doc_id"
+            f"SELECT {_COLS} FROM {_from()}"
             " WHERE f.doc_id = ? AND f.start < ? AND f.end > ? ORDER BY f.start, f.end DESC", (r[0], end, start)).fetchall()
         return self._render(rows)
 
@@ -424,6 +437,14 @@ def _number(v: str) -> int | float | str:
     except ValueError:
         return v
     return int(f) if f.is_integer() else f
+
+
+def naming_sql(alias: str, ids: list[str]) -> tuple[str, list[str]]:
+    """A WHERE term (and its arguments) for the factoids of ``alias`` that name one of the entities
+    ``ids``, as their subject or in any role: the factoid_roles table through its entity index."""
+    ph = ",".join("?" * len(ids))
+    return (f"({alias}.subject_id IN ({ph}) OR {alias}.id IN"
+            f" (SELECT factoid_id FROM factoid_roles WHERE entity_id IN ({ph})))", [*ids, *ids])
 
 
 def date_overlap_sql(alias: str, date_from: str | None, date_to: str | None) -> tuple[list[str], list[Any]]:

@@ -115,8 +115,10 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def migrate(conn: sqlite3.Connection, version: int) -> None:
-    for number in range(version, SCHEMA_VERSION):
+def migrate(conn: sqlite3.Connection, version: int, target: int = SCHEMA_VERSION) -> None:
+    """Migrate from ``version`` to ``target`` (the current schema; an older one builds a KB as an
+    earlier Kartoteka left it, to test a migration's backfill)."""
+    for number in range(version, target):
         with transaction(conn):
             for statement in _split(MIGRATIONS[number]):
                 conn.execute(statement)
@@ -161,7 +163,7 @@ def connect_postgres(url: str, *, create: bool = True) -> object:
     return conn
 
 
-def migrate_postgres(conn: object) -> None:
+def migrate_postgres(conn: object, target: int = SCHEMA_VERSION) -> None:
     from kartoteka.store.postgres import ddl, schema_version
 
     with transaction(conn):  # type: ignore[arg-type]
@@ -169,11 +171,11 @@ def migrate_postgres(conn: object) -> None:
         version = schema_version(conn)  # type: ignore[arg-type]
         if version == 0:
             conn.execute("INSERT INTO kartoteka_schema (version) VALUES (0)")  # type: ignore[attr-defined]
-        for number in range(version, SCHEMA_VERSION):
+        for number in range(version, target):
             for statement in _split(MIGRATIONS[number]):
                 for pg_statement in ddl(statement):
                     conn.execute_native(pg_statement)  # type: ignore[attr-defined]
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # type: ignore[attr-defined]
+        conn.execute(f"PRAGMA user_version = {target}")  # type: ignore[attr-defined]
 
 
 @contextmanager

@@ -142,7 +142,8 @@ def _top_commas(toks: list[str], open_at: int, close_at: int) -> int:
 
 def _functions(toks: list[str]) -> list[str]:
     """json_each(x) -> a set of its elements as text; json_extract(x, '$.k') -> x's key k;
-    min(a, b)/max(a, b) -> least/greatest; ifnull -> coalesce; group_concat -> string_agg."""
+    json_group_array/json_array -> json_agg (as text)/json_build_array; min(a, b)/max(a, b) ->
+    least/greatest; ifnull -> coalesce; group_concat -> string_agg."""
     out = list(toks)
     for i in range(len(out) - 1, -1, -1):
         w = _word(out[i])
@@ -160,6 +161,10 @@ def _functions(toks: list[str]) -> list[str]:
             rep = [f"(({arg})::jsonb #>> '{{{key[2:].replace('.', ',')}}}')"]
         elif w in ("min", "max") and _top_commas(out, open_at, close_at):
             rep = ["least(" if w == "min" else "greatest(", inner, ")"]
+        elif w == "json_group_array":  # as text, as SQLite answers (NULL over no rows, not [])
+            rep = [f"(json_agg({inner}))::text"]
+        elif w == "json_array":
+            rep = [f"json_build_array({inner})"]
         elif w == "ifnull":
             rep = ["coalesce(", inner, ")"]
         elif w == "group_concat":

@@ -288,3 +288,41 @@ MIGRATIONS.append(
     CREATE INDEX documents_genre ON documents(genre, doc);
     """
 )
+MIGRATIONS.append(
+    # The entities each factoid names in a role, as rows (issue 17): "the factoids that name X"
+    # reads an index instead of matching the roles JSON with LIKE, which no index can serve.
+    # roles stays the factoid's own form for display; whatever writes roles writes these rows
+    # too (kartoteka.store.writer.write_factoid_roles). Every role but the office (a text);
+    # a list role (other) one row per item. No foreign key to entities: like roles, a row
+    # keeps the id of an entity that is gone. The backfill reads the roles of an existing KB.
+    # Also entities by their lowercased name: every name lookup (entity, factoids) tries the name
+    # as written, which was a walk over every entity.
+    """
+    CREATE INDEX entities_lower_name ON entities(lower(name));
+    CREATE TABLE factoid_roles (
+        factoid_id TEXT NOT NULL REFERENCES factoids(id) ON DELETE CASCADE,
+        role TEXT NOT NULL,                -- subject, agent, organization, place, other
+        entity_id TEXT NOT NULL,
+        PRIMARY KEY (factoid_id, role, entity_id)
+    );
+    CREATE INDEX factoid_roles_entity ON factoid_roles(entity_id, factoid_id);
+    INSERT INTO factoid_roles (factoid_id, role, entity_id)
+        SELECT id, 'subject', json_extract(roles, '$.subject') FROM factoids
+        WHERE substr(json_extract(roles, '$.subject'), 1, 1) NOT IN ('', '[', '{');
+    INSERT INTO factoid_roles (factoid_id, role, entity_id)
+        SELECT id, 'agent', json_extract(roles, '$.agent') FROM factoids
+        WHERE substr(json_extract(roles, '$.agent'), 1, 1) NOT IN ('', '[', '{');
+    INSERT INTO factoid_roles (factoid_id, role, entity_id)
+        SELECT id, 'organization', json_extract(roles, '$.organization') FROM factoids
+        WHERE substr(json_extract(roles, '$.organization'), 1, 1) NOT IN ('', '[', '{');
+    INSERT INTO factoid_roles (factoid_id, role, entity_id)
+        SELECT id, 'place', json_extract(roles, '$.place') FROM factoids
+        WHERE substr(json_extract(roles, '$.place'), 1, 1) NOT IN ('', '[', '{');
+    INSERT INTO factoid_roles (factoid_id, role, entity_id)
+        SELECT id, 'other', json_extract(roles, '$.other') FROM factoids
+        WHERE substr(json_extract(roles, '$.other'), 1, 1) NOT IN ('', '[', '{');
+    INSERT OR IGNORE INTO factoid_roles (factoid_id, role, entity_id)
+        SELECT factoids.id, 'other', json_each.value FROM factoids, json_each(json_extract(factoids.roles, '$.other'))
+        WHERE substr(json_extract(factoids.roles, '$.other'), 1, 1) = '[' AND json_each.value != '';
+    """
+)

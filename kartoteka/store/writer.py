@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from kartoteka.analysis import Analysis
 from kartoteka.resolve.keys import alias_key, translit_key
@@ -91,6 +93,7 @@ def insert_records(conn: sqlite3.Connection, doc_id: int, a: Analysis) -> None:
           f.date_precision, f.date_flag, f.value, f.start, f.end, f.voice, int(f.hedged), int(f.negated),
           int(f.fiction), f.confidence, _dumps(f.attrs)) for f in a.factoids),
     )
+    write_factoid_roles(conn, ((f.id, f.roles) for f in a.factoids))
     if a.embeddings and a.embedding_model:
         seqs = list(a.embeddings)
         ids = dict(conn.execute(
@@ -100,6 +103,43 @@ def insert_records(conn: sqlite3.Connection, doc_id: int, a: Analysis) -> None:
             "INSERT INTO embeddings (passage_id, model, vector) VALUES (?,?,?)",
             ((ids[seq], a.embedding_model, vec) for seq, vec in a.embeddings.items() if seq in ids),
         )
+
+
+def factoid_role_rows(fid: str, roles: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The factoid_roles rows of one factoid: (factoid id, role, entity id) for each entity a role
+    names; the office is a text, not an entity, and a list role gives a row per item."""
+    out = []
+    for role, value in roles.items():
+        if role == "office":
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str) and v:
+                out.append((fid, role, v))
+    return out
+
+
+def write_factoid_roles(conn: sqlite3.Connection, items: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    """Make the factoid_roles rows of these (factoid id, roles) pairs those of their roles, inside
+    the caller's transaction. Rows an earlier version left go first: an upsert keeps the
+    factoid's row on PostgreSQL (nothing cascades), and a correction may change its roles."""
+    items = list(items)
+    if not items:
+        return
+    conn.execute("DELETE FROM factoid_roles WHERE factoid_id IN (SELECT value FROM json_each(?))",
+                 (json.dumps([fid for fid, _roles in items]),))
+    conn.executemany("INSERT OR IGNORE INTO factoid_roles (factoid_id, role, entity_id) VALUES (?,?,?)",
+                     [row for fid, roles in items for row in factoid_role_rows(fid, roles)])
+
+
+def refresh_factoid_roles(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """Read the roles of the factoids ``ids`` again into factoid_roles after a change to their rows
+    that went round the writer (a correction, an undo); an id no factoid has any more loses its rows."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return
+    rows = {r[0]: json.loads(r[1] or "{}") for r in conn.execute(
+        "SELECT id, roles FROM factoids WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))}
+    write_factoid_roles(conn, ((fid, rows.get(fid, {})) for fid in ids))
 
 
 def finish_document(conn: sqlite3.Connection) -> None:
