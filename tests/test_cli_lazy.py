@@ -40,3 +40,16 @@ def test_an_unknown_command_is_a_usage_error_and_help_lists_every_command() -> N
 
     listed = {line.split()[0] for line in help_text.split("Commands:")[1].splitlines() if line.strip()}
     assert listed == set(COMMAND_OWNERS)
+
+
+def test_a_query_command_imports_no_printing_or_model_stack() -> None:
+    """`search --json` and `ask --json` print no rich output and load no spaCy or torch: importing
+    them (or importlib.resources with its tempfile and zipfile modules) is cold-start time wasted."""
+    code = ("import sys, kartoteka.cli.main as m\n"
+            "m.cli.get_command(None, 'search'); m.cli.get_command(None, 'ask')\n"
+            "import kartoteka.query.answer, kartoteka.query.dense, kartoteka.nlp.minilm\n"
+            "heavy = ('rich', 'spacy', 'torch', 'sentence_transformers', 'importlib.resources')\n"
+            "print(sorted({k.split('.')[0] if k.split('.')[0] != 'importlib' else k for k in sys.modules\n"
+            "              if k == 'importlib.resources' or k.split('.')[0] in heavy}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
