@@ -156,7 +156,24 @@ def load_index(conn: sqlite3.Connection) -> DenseIndex | None:
     width = DIM * np.dtype(VECTOR_DTYPE).itemsize
     counts = np.fromiter((len(r[1]) // width for r in rows), dtype=np.int64, count=len(rows))
     starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64) if len(rows) else counts
-    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=VECTOR_DTYPE).reshape(-1, DIM).astype(np.float32)
+    matrix = widened(rows, int(counts.sum()) * DIM)
     path = model_dir()
     assert path is not None
     return DenseIndex(ids, docs, matrix, encoder(path, MAX_TOKENS), starts)
+
+
+def widened(rows: list[tuple[int, bytes]], size: int) -> np.ndarray:
+    """The rows' packed half-float vectors as one float32 matrix, each blob cast straight into its
+    place: joining the blobs first made a second 14 MB buffer a cold query faulted in page by
+    page (~3,600 page faults of ~16,000), for the same values."""
+    import numpy as np
+
+    from kartoteka.nlp.embed import DIM, VECTOR_DTYPE
+
+    out = np.empty(size, dtype=np.float32)
+    at = 0
+    for _pid, blob in rows:
+        part = np.frombuffer(blob, dtype=VECTOR_DTYPE)
+        out[at:at + len(part)] = part
+        at += len(part)
+    return out.reshape(-1, DIM)
