@@ -6,7 +6,7 @@
 On a machine shared with other work the wall times of one tree measured after the other's differ
 by the load of the moment; alternating the trees run by run (ABAB, then BABA) puts both under the
 same load, and the CPU time (user + system of the child) varies less than the wall time. Each
-command is ``python -m kartoteka --db KB --json ...`` with PYTHONPATH set to the tree, after one
+command is ``python -m kartoteka --db KB --json ...`` run in the tree's folder, after one
 untimed run per tree and command (page cache and byte-code caches warm, as for a second call).
 Prints a table; writes nothing.
 """
@@ -37,8 +37,10 @@ def run_once(tree: Path, db: Path, args: list[str]) -> tuple[float, float]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # both trees keep their byte-code caches
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
+    # Run in the tree: `python -m` puts the working folder first on the import path, ahead of
+    # PYTHONPATH (from another checkout's folder it would time that checkout's code).
     p = subprocess.run([sys.executable, "-m", "kartoteka", "--db", str(db), "--json", *args], env=env,
-                       capture_output=True, check=False)
+                       cwd=tree, capture_output=True, check=False)
     wall = (time.perf_counter() - t0) * 1000
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode not in (0, 3):
@@ -54,6 +56,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=15)
     args = ap.parse_args()
     trees = {name: Path(path).resolve() for name, _, path in (c.partition("=") for c in args.code)}
+    args.db = args.db.resolve()
     if not args.db.exists() or any(not (t / "kartoteka").is_dir() for t in trees.values()):
         print("give an existing --db and --code NAME=PATH of checkouts holding kartoteka/", file=sys.stderr)
         return 2

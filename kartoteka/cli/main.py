@@ -61,10 +61,11 @@ class LazyGroup(click.Group):
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         name, cmd, rest = super().resolve_command(ctx, args)
-        if name in ONE_SHOT and gc.isenabled():
-            gc.disable()
-            ctx.call_on_close(gc.enable)
+        if name in ONE_SHOT:
             _ran_one_shot.append(name)
+            if gc.isenabled():
+                gc.disable()
+                ctx.call_on_close(gc.enable)
         return name, cmd, rest
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
