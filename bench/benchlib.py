@@ -61,9 +61,12 @@ def write_section(marker: str, text: str, path: Path = RESULTS) -> None:
     path.write_text(new, encoding="utf-8")
 
 
-def time_command(argv: list[str], runs: int) -> list[float]:
+def time_command(argv: list[str], runs: int, cpu: list[float] | None = None) -> list[float]:
     """Milliseconds of each of ``runs`` fresh processes of ``argv`` (after one untimed run, so the
-    page cache is as warm as for a second call); exits on a failure other than 'nothing found'."""
+    page cache is as warm as for a second call); exits on a failure other than 'nothing found'.
+    Where ``cpu`` is given, each run's CPU milliseconds (user + system of the child) are appended
+    to it: on a shared machine they vary less than the wall times."""
+    import resource
     import shlex
     import sys
     import time
@@ -71,9 +74,13 @@ def time_command(argv: list[str], runs: int) -> list[float]:
     subprocess.run(argv, capture_output=True, check=False)
     times = []
     for _ in range(runs):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         p = subprocess.run(argv, capture_output=True, check=False)
         times.append((time.perf_counter() - t0) * 1000)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if cpu is not None:
+            cpu.append(1000 * (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime))
         if p.returncode not in (0, 3):
             sys.exit(f"{shlex.join(argv)} failed: {p.stderr.decode()[-300:]}")
     return times

@@ -34,11 +34,12 @@ def _hedges() -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
 
     Only the lexicon's ``hedges`` block is parsed: the whole file took 60-110 ms of a cold
     ``ask`` that reads no other part of it."""
-    from importlib import resources
+    from pathlib import Path
 
     from kartoteka import yamldata
 
-    text = resources.files("kartoteka.extract").joinpath("lexicon.yaml").read_text(encoding="utf-8")
+    # The extract package's file, found by path (kartoteka.query.words says why).
+    text = (Path(__file__).parent.parent / "extract" / "lexicon.yaml").read_text(encoding="utf-8")
     data = yamldata.safe_load(top_level_block(text, "hedges"))["hedges"]
     modals = frozenset(data.get("modals", []))
     return frozenset(data["words"]) - modals, tuple(data["phrases"]), word_list("hearsay")

@@ -25,7 +25,7 @@ from kartoteka.query.question import Question, rules
 from kartoteka.query.search import STOPWORDS, doc_text, terms
 from kartoteka.query.sentences import Sentence, content_stems, split, stem
 from kartoteka.query.words import word_list, word_sequence
-from kartoteka.resolve.names import name_data
+from kartoteka.resolve.names import folded_titles
 from kartoteka.store.fts import match_count
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ class Extractor:
         self.conn: sqlite3.Connection = kb.conn
         self.fiction = fiction_docs   # read, but what they say is flagged and never answers
         self.name_forms = name_forms          # per named entity: the stems of its spellings
-        titles = set(name_data().titles)
+        titles = set(folded_titles())
         self.q_terms = [t for t in dict.fromkeys(content_stems(q.text)) if t not in _QWORDS and t not in titles]
         self.q_words = set(terms(q.text))
         self.idf = self._idf()

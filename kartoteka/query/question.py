@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from kartoteka import yamldata
@@ -34,7 +34,8 @@ class Question:
 
 @cache
 def rules() -> dict[str, Any]:
-    data = yamldata.safe_load(resources.files("kartoteka.query").joinpath("questions.yaml").read_text(encoding="utf-8"))
+    # Beside this module (kartoteka.query.words says why not importlib.resources).
+    data = yamldata.safe_load((Path(__file__).parent / "questions.yaml").read_text(encoding="utf-8"))
     data["answer_types"] = [(r["type"], re.compile(r["pattern"])) for r in data["answer_types"]]
     data["event_of"] = {w: t for t, words in data["events"].items() for w in words}
     event = "(?P<event>" + "|".join(sorted(map(re.escape, data["event_of"]), key=len, reverse=True)) + r")\b"
