@@ -20,7 +20,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from kartoteka import yamldata
-from kartoteka.analysis import AliasRecord, Analysis, EntityRecord, Mention
+from kartoteka.analysis import AliasRecord, Analysis, EntityRecord, Mention, Passage
 from kartoteka.resolve.cues import StatedPair, find_stated
 from kartoteka.resolve.evidence import citation_year, descriptor_before, ruled_out
 from kartoteka.resolve.index import Index, Known, bag_key, org_words
@@ -38,7 +38,7 @@ from kartoteka.resolve.names import (
     same_surname_spelt,
     surname_key,
 )
-from kartoteka.resolve.surface import adjective_or_plural, after_title_preposition, inside_title
+from kartoteka.resolve.surface import adjective_or_plural, after_title_preposition, inside_title, passage_at
 
 TYPE_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place",
                  "LOC": "place", "FAC": "place", "EVENT": "event", "WORK_OF_ART": "work"}
@@ -73,6 +73,7 @@ class DocResolver:
         self.indexes = (base, overlay)
         self.base = base
         self.common = common
+        self.at = passage_at(a)  # passage seq -> index: a mention's passage without a walk over all
         self.clusters: dict[str, Cluster] = {}
         # Where each entity was named unambiguously (a full name, a sole candidate, a role): a
         # short name refers back to these, never to earlier guesses, so one guess cannot chain.
@@ -243,7 +244,7 @@ class DocResolver:
                 or known_given(translit_key(first)) or not m.text.startswith(first):
             return
         k = len(m.text) - len(m.text[len(first):].lstrip())
-        passage = next((p for p in self.a.passages if p.seq == m.passage_seq), None)
+        passage = self._passage(m)
         if passage is not None and m.body_start is not None:
             body = passage.body[m.body_start:m.body_end]
             if not body.startswith(first):
@@ -252,6 +253,10 @@ class DocResolver:
         m.start += k
         m.text = m.text[k:]
         m.features["name"] = rest.strip()
+
+    def _passage(self, m: Mention) -> Passage | None:
+        n = self.at.get(m.passage_seq)  # type: ignore[arg-type]
+        return None if n is None else self.a.passages[n]
 
     def _drop_associates(self, m: Mention) -> None:
         """"Kerensky and Co.": a person with his associates, read by the NER as a body. Where the
@@ -283,11 +288,9 @@ class DocResolver:
         takes them in."""
         if m.label != "PERSON" or m.body_end is None:
             return
-        parts = "|".join(sorted(map(re.escape, name_data().particles), key=len, reverse=True))
         least = 0 if m.text.split()[-1] in name_data().particles else 1  # "Friedrich Werner von der"
-        hit = re.match(rf"\s(?:(?:{parts})\s){{{least},2}}[A-Z][\w'\u2019]*(?:-[A-Z][\w'\u2019]*)?\b",
-                       self.a.text[m.end:m.end + 40])
-        passage = next((p for p in self.a.passages if p.seq == m.passage_seq), None)
+        hit = _particle_tail(least).match(self.a.text[m.end:m.end + 40])
+        passage = self._passage(m)
         if not hit or passage is None or passage.body[m.body_end:m.body_end + hit.end()] != hit.group(0):
             return
         for other in self.a.mentions:  # "Schulenburg" tagged apart is now inside this name
@@ -304,9 +307,8 @@ class DocResolver:
         if m.label not in ("GPE", "LOC", "NORP") or m.body_end is None \
                 or self.look("by_key", alias_key(m.features.get("name", m.text))):
             return
-        heads = "|".join(sorted(org_words()["place_heads"]))
-        hit = re.match(rf" (?:{heads})\b", self.a.text[m.end:m.end + 16])
-        passage = next((p for p in self.a.passages if p.seq == m.passage_seq), None)
+        hit = _place_head().match(self.a.text[m.end:m.end + 16])
+        passage = self._passage(m)
         if not hit or passage is None or passage.body[m.body_end:m.body_end + hit.end()] != hit.group(0):
             return
         m.end += hit.end()
@@ -326,7 +328,7 @@ class DocResolver:
         name = m.features.get("name", m.text)
         if is_stopped(name) or len(name) < 2 or not _NAME_OK.match(name):
             return False
-        if m.label != "PERSON" and (inside_title(self.a.text, m.start, m.end) or after_title_preposition(self.a, m)):
+        if m.label != "PERSON" and (inside_title(self.a.text, m.start, m.end) or after_title_preposition(self.a, m, self.at)):
             return False  # "Russia" of a collection called "After Russia" names the book
         if self.look("by_key", alias_key(name)):
             return True
@@ -334,7 +336,7 @@ class DocResolver:
             return False
         # "the Finnish capital", "75,000 Lithuanians": no entity of their own (a surname the packs
         # know, "Peters", is a name even where the tagger reads a plural)
-        return " " in name or bool(self.look("by_surname", surname_key(name))) or not adjective_or_plural(self.a, m)
+        return " " in name or bool(self.look("by_surname", surname_key(name))) or not adjective_or_plural(self.a, m, self.at)
 
     def _route(self, m: Mention) -> str:
         typ = TYPE_OF_LABEL.get(m.label, "other")
@@ -1081,6 +1083,19 @@ def _after_article(text: str, start: int) -> bool:
 def _surname_endings() -> tuple[str, ...]:
     d = yamldata.safe_load((Path(__file__).parent / "data" / "names.yaml").read_text(encoding="utf-8"))
     return tuple(translit_key(str(x)) for x in d.get("surname_endings") or [])
+
+
+@lru_cache(maxsize=2)
+def _particle_tail(least: int) -> re.Pattern[str]:
+    """Particles and a capitalised word after a name (at least ``least`` particles): compiled once."""
+    parts = "|".join(sorted(map(re.escape, name_data().particles), key=len, reverse=True))
+    return re.compile(rf"\s(?:(?:{parts})\s){{{least},2}}[A-Z][\w'\u2019]*(?:-[A-Z][\w'\u2019]*)?\b")
+
+
+@lru_cache(maxsize=1)
+def _place_head() -> re.Pattern[str]:
+    heads = "|".join(sorted(org_words()["place_heads"]))
+    return re.compile(rf" (?:{heads})\b")
 
 
 @lru_cache(maxsize=1)
