@@ -84,6 +84,7 @@ class DocResolver:
         self._passage_starts: list[int] | None = None
         self._lower: Counter[str] | None = None
         self._text_words: set[str] | None = None
+        self._judged: dict[int, str | None] = {}  # ORTH -> the word, where it may be a missed surname
         # Document clusters by surname part and by first name (persons named in full).
         self.c_surname: dict[str, set[str]] = {}
         self.c_first: dict[str, set[str]] = {}
@@ -200,12 +201,9 @@ class DocResolver:
         by_seq = {p.seq: p for p in a.passages}
         words: dict[str, list[tuple[int, int, int]]] = {}
         for n, doc in enumerate(a.docs):
-            if doc is None:
-                continue
-            for t in doc:
-                w = t.text
-                if len(w) >= 6 and w[:1].isupper() and w[1:].islower() and w.lower() not in self.common:
-                    words.setdefault(w, []).append((a.passages[n].seq, t.idx, t.idx + len(w)))
+            if doc is not None:
+                for w, i in self._candidate_words(doc):
+                    words.setdefault(w, []).append((a.passages[n].seq, i, i + len(w)))
         pool = set(self.c_surname)
         for eid, c in self.clusters.items():
             k = self.known(eid)
@@ -233,6 +231,26 @@ class DocResolver:
                     continue
                 out.append(Mention(start=s, end=e, text=a.text[s:e], label="PERSON", passage_seq=seq,
                                    body_start=i, body_end=j, features={"name": w, "recovered": True}))
+        return out
+
+    def _candidate_words(self, doc: Any) -> list[tuple[str, int]]:
+        """(word, offset) of the doc's tokens that may be a surname the NER missed: capitalised,
+        six letters or more, no common word. Read from the doc's ORTH and IDX arrays, each distinct
+        word judged once (a passage repeats its words; a Token object per token is not free)."""
+        from spacy.attrs import IDX, ORTH
+
+        if not len(doc):
+            return []
+        judged = self._judged
+        out = []
+        for orth, i in doc.to_array([ORTH, IDX]).tolist():
+            w = judged.get(orth, False)
+            if w is False:
+                t = doc.vocab.strings[orth]
+                w = judged[orth] = t if len(t) >= 6 and t[:1].isupper() and t[1:].islower() \
+                    and t.lower() not in self.common else None
+            if w is not None:
+                out.append((w, i))
         return out
 
     def _drop_sentence_adverb(self, m: Mention) -> None:
