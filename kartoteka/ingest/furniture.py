@@ -60,8 +60,11 @@ def apparatus_span(raw: str) -> tuple[int, int, str] | None:
 
 def _unmatched_closer(raw: str) -> tuple[int, str] | None:
     """The end of the first ``]]`` or ``}}`` with no opener before it, and "caption" or "infobox"."""
-    depth = {"[": 0, "{": 0}
     limit = min(len(raw), APPARATUS_PREFIX_MAX)
+    head = raw[:limit]
+    if "]]" not in head and "}}" not in head:
+        return None  # the common paragraph: no closer at all, no walk character by character
+    depth = {"[": 0, "{": 0}
     i = 0
     while i < limit - 1:
         pair = raw[i:i + 2]

@@ -54,7 +54,10 @@ def with_ruler(nlp: Language, key: Any, make_patterns: Callable[[], list[dict[st
         nlp.remove_pipe("entity_ruler")
     ruler = nlp.add_pipe("entity_ruler", before="ner",
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
-    ruler.add_patterns(make_patterns())  # type: ignore[attr-defined]
+    # The ruler matches on ORTH, which the tokenizer alone gives; left to itself it runs every
+    # component before it (tagger, parser, ...) over each of its thousands of pattern texts.
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(make_patterns())  # type: ignore[attr-defined]
     _RULER_KEYS[id(nlp)] = key
     return nlp
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from kartoteka.analysis import Analysis, Mention, Passage
@@ -20,7 +21,7 @@ from kartoteka.resolve.names import known_given, name_data
 from kartoteka.resolve.state import run_state
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "NORP"}
 SKIP_SEGMENTS = {"boilerplate", "toc"}
@@ -181,8 +182,8 @@ def _kin_named(doc: Doc, spans: list[list]) -> list[list]:
     """A name right after "her daughter", "his brother" is a person's, where the NER saw none or
     took it for a place or body ("Her daughter X spent ..." often leaves a lone given name untagged)."""
     added: list[list] = []
-    for t in doc:
-        if t.lower_ not in name_cues()["kin_nouns"] or t.i + 1 >= len(doc) \
+    for t in cue_tokens(doc, name_cues()["kin_nouns"]):
+        if t.i + 1 >= len(doc) \
                 or not any(c.dep_ == "poss" and c.lower_ in ("her", "his", "their") for c in t.children):
             continue
         j = e = t.i + 1
@@ -205,8 +206,8 @@ def _placed(doc: Doc, spans: list[list]) -> list[list]:
     living in Yelabuga"). Typing only: no new parse, the same tokens."""
     by_start = {b: sp for sp in spans for b in [sp[1]]}
     added: list[list] = []
-    for t in doc:
-        if t.lower_ in name_cues()["place_kinds"] and t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "of":
+    for t in cue_tokens(doc, name_cues()["place_kinds"]):
+        if t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "of":
             j = t.i + 2
             e = j
             while e < len(doc) and doc[e].pos_ == "PROPN" and doc[e].is_title:
@@ -226,3 +227,21 @@ def _placed(doc: Doc, spans: list[list]) -> list[list]:
                 and doc[span.start - 2].lemma_.lower() in name_cues()["residence_verbs"]:
             sp[0] = "GPE"
     return sorted(spans + added, key=lambda sp: sp[1])
+
+
+def cue_tokens(doc: Doc, words: frozenset[str]) -> list[Token]:
+    """The tokens whose lowercase form is one of ``words``, found over the doc's LOWER array: a
+    cue word is rare, and a Token object made for every token of every passage is not free."""
+    from spacy.attrs import LOWER
+
+    if not len(doc):
+        return []
+    keys = _word_keys(words)
+    return [doc[i] for i, low in enumerate(doc.to_array(LOWER).tolist()) if low in keys]
+
+
+@cache
+def _word_keys(words: frozenset[str]) -> frozenset[int]:
+    from spacy.strings import get_string_id
+
+    return frozenset(get_string_id(w) for w in words)

@@ -20,7 +20,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from kartoteka import yamldata
-from kartoteka.analysis import AliasRecord, Analysis, EntityRecord, Mention
+from kartoteka.analysis import AliasRecord, Analysis, EntityRecord, Mention, Passage
 from kartoteka.resolve.cues import StatedPair, find_stated
 from kartoteka.resolve.evidence import citation_year, descriptor_before, ruled_out
 from kartoteka.resolve.index import Index, Known, bag_key, org_words
@@ -38,7 +38,7 @@ from kartoteka.resolve.names import (
     same_surname_spelt,
     surname_key,
 )
-from kartoteka.resolve.surface import adjective_or_plural, after_title_preposition, inside_title
+from kartoteka.resolve.surface import adjective_or_plural, after_title_preposition, inside_title, passage_at
 
 TYPE_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place",
                  "LOC": "place", "FAC": "place", "EVENT": "event", "WORK_OF_ART": "work"}
@@ -73,6 +73,7 @@ class DocResolver:
         self.indexes = (base, overlay)
         self.base = base
         self.common = common
+        self.at = passage_at(a)  # passage seq -> index: a mention's passage without a walk over all
         self.clusters: dict[str, Cluster] = {}
         # Where each entity was named unambiguously (a full name, a sole candidate, a role): a
         # short name refers back to these, never to earlier guesses, so one guess cannot chain.
@@ -83,6 +84,7 @@ class DocResolver:
         self._passage_starts: list[int] | None = None
         self._lower: Counter[str] | None = None
         self._text_words: set[str] | None = None
+        self._judged: dict[int, str | None] = {}  # ORTH -> the word, where it may be a missed surname
         # Document clusters by surname part and by first name (persons named in full).
         self.c_surname: dict[str, set[str]] = {}
         self.c_first: dict[str, set[str]] = {}
@@ -199,12 +201,9 @@ class DocResolver:
         by_seq = {p.seq: p for p in a.passages}
         words: dict[str, list[tuple[int, int, int]]] = {}
         for n, doc in enumerate(a.docs):
-            if doc is None:
-                continue
-            for t in doc:
-                w = t.text
-                if len(w) >= 6 and w[:1].isupper() and w[1:].islower() and w.lower() not in self.common:
-                    words.setdefault(w, []).append((a.passages[n].seq, t.idx, t.idx + len(w)))
+            if doc is not None:
+                for w, i in self._candidate_words(doc):
+                    words.setdefault(w, []).append((a.passages[n].seq, i, i + len(w)))
         pool = set(self.c_surname)
         for eid, c in self.clusters.items():
             k = self.known(eid)
@@ -234,6 +233,26 @@ class DocResolver:
                                    body_start=i, body_end=j, features={"name": w, "recovered": True}))
         return out
 
+    def _candidate_words(self, doc: Any) -> list[tuple[str, int]]:
+        """(word, offset) of the doc's tokens that may be a surname the NER missed: capitalised,
+        six letters or more, no common word. Read from the doc's ORTH and IDX arrays, each distinct
+        word judged once (a passage repeats its words; a Token object per token is not free)."""
+        from spacy.attrs import IDX, ORTH
+
+        if not len(doc):
+            return []
+        judged = self._judged
+        out = []
+        for orth, i in doc.to_array([ORTH, IDX]).tolist():
+            w = judged.get(orth, False)
+            if w is False:
+                t = doc.vocab.strings[orth]
+                w = judged[orth] = t if len(t) >= 6 and t[:1].isupper() and t[1:].islower() \
+                    and t.lower() not in self.common else None
+            if w is not None:
+                out.append((w, i))
+        return out
+
     def _drop_sentence_adverb(self, m: Mention) -> None:
         """A sentence adverb the NER glued to a name ("Externally Stalin", "Ironically Trotsky") is
         no part of it: the mention starts at the name."""
@@ -243,7 +262,7 @@ class DocResolver:
                 or known_given(translit_key(first)) or not m.text.startswith(first):
             return
         k = len(m.text) - len(m.text[len(first):].lstrip())
-        passage = next((p for p in self.a.passages if p.seq == m.passage_seq), None)
+        passage = self._passage(m)
         if passage is not None and m.body_start is not None:
             body = passage.body[m.body_start:m.body_end]
             if not body.startswith(first):
@@ -252,6 +271,10 @@ class DocResolver:
         m.start += k
         m.text = m.text[k:]
         m.features["name"] = rest.strip()
+
+    def _passage(self, m: Mention) -> Passage | None:
+        n = self.at.get(m.passage_seq)  # type: ignore[arg-type]
+        return None if n is None else self.a.passages[n]
 
     def _drop_associates(self, m: Mention) -> None:
         """"Kerensky and Co.": a person with his associates, read by the NER as a body. Where the
@@ -283,11 +306,9 @@ class DocResolver:
         takes them in."""
         if m.label != "PERSON" or m.body_end is None:
             return
-        parts = "|".join(sorted(map(re.escape, name_data().particles), key=len, reverse=True))
         least = 0 if m.text.split()[-1] in name_data().particles else 1  # "Friedrich Werner von der"
-        hit = re.match(rf"\s(?:(?:{parts})\s){{{least},2}}[A-Z][\w'\u2019]*(?:-[A-Z][\w'\u2019]*)?\b",
-                       self.a.text[m.end:m.end + 40])
-        passage = next((p for p in self.a.passages if p.seq == m.passage_seq), None)
+        hit = _particle_tail(least).match(self.a.text[m.end:m.end + 40])
+        passage = self._passage(m)
         if not hit or passage is None or passage.body[m.body_end:m.body_end + hit.end()] != hit.group(0):
             return
         for other in self.a.mentions:  # "Schulenburg" tagged apart is now inside this name
@@ -304,9 +325,8 @@ class DocResolver:
         if m.label not in ("GPE", "LOC", "NORP") or m.body_end is None \
                 or self.look("by_key", alias_key(m.features.get("name", m.text))):
             return
-        heads = "|".join(sorted(org_words()["place_heads"]))
-        hit = re.match(rf" (?:{heads})\b", self.a.text[m.end:m.end + 16])
-        passage = next((p for p in self.a.passages if p.seq == m.passage_seq), None)
+        hit = _place_head().match(self.a.text[m.end:m.end + 16])
+        passage = self._passage(m)
         if not hit or passage is None or passage.body[m.body_end:m.body_end + hit.end()] != hit.group(0):
             return
         m.end += hit.end()
@@ -326,7 +346,7 @@ class DocResolver:
         name = m.features.get("name", m.text)
         if is_stopped(name) or len(name) < 2 or not _NAME_OK.match(name):
             return False
-        if m.label != "PERSON" and (inside_title(self.a.text, m.start, m.end) or after_title_preposition(self.a, m)):
+        if m.label != "PERSON" and (inside_title(self.a.text, m.start, m.end) or after_title_preposition(self.a, m, self.at)):
             return False  # "Russia" of a collection called "After Russia" names the book
         if self.look("by_key", alias_key(name)):
             return True
@@ -334,7 +354,7 @@ class DocResolver:
             return False
         # "the Finnish capital", "75,000 Lithuanians": no entity of their own (a surname the packs
         # know, "Peters", is a name even where the tagger reads a plural)
-        return " " in name or bool(self.look("by_surname", surname_key(name))) or not adjective_or_plural(self.a, m)
+        return " " in name or bool(self.look("by_surname", surname_key(name))) or not adjective_or_plural(self.a, m, self.at)
 
     def _route(self, m: Mention) -> str:
         typ = TYPE_OF_LABEL.get(m.label, "other")
@@ -1081,6 +1101,19 @@ def _after_article(text: str, start: int) -> bool:
 def _surname_endings() -> tuple[str, ...]:
     d = yamldata.safe_load((Path(__file__).parent / "data" / "names.yaml").read_text(encoding="utf-8"))
     return tuple(translit_key(str(x)) for x in d.get("surname_endings") or [])
+
+
+@lru_cache(maxsize=2)
+def _particle_tail(least: int) -> re.Pattern[str]:
+    """Particles and a capitalised word after a name (at least ``least`` particles): compiled once."""
+    parts = "|".join(sorted(map(re.escape, name_data().particles), key=len, reverse=True))
+    return re.compile(rf"\s(?:(?:{parts})\s){{{least},2}}[A-Z][\w'\u2019]*(?:-[A-Z][\w'\u2019]*)?\b")
+
+
+@lru_cache(maxsize=1)
+def _place_head() -> re.Pattern[str]:
+    heads = "|".join(sorted(org_words()["place_heads"]))
+    return re.compile(rf" (?:{heads})\b")
 
 
 @lru_cache(maxsize=1)

@@ -25,23 +25,36 @@ SMALL_WORD = 5       # words up to this length may stay lower case in a title ("
 #                      so long as at least half the words are capitalised
 
 
-def lone_token(a: Analysis, m: Mention) -> Any | None:
-    """The spaCy token of a one-token mention, or None."""
+def passage_at(a: Analysis) -> dict[int, int]:
+    """Passage seq -> its index in ``a.passages`` (the first such passage): built once per
+    document, so a mention finds its parse without a walk over every passage."""
+    out: dict[int, int] = {}
+    for n, p in enumerate(a.passages):
+        out.setdefault(p.seq, n)
+    return out
+
+
+def _mention_doc(a: Analysis, m: Mention, at: dict[int, int] | None) -> Any | None:
+    """The parse of the mention's passage (None where it has no body position or no parse)."""
     if m.body_start is None or m.body_end is None:
         return None
-    for n, p in enumerate(a.passages):
-        if p.seq != m.passage_seq:
-            continue
-        doc = a.docs[n] if n < len(a.docs) else None
-        if doc is None:
-            return None
-        span = doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
-        return span[0] if span is not None and len(span) == 1 else None
-    return None
+    n = (at if at is not None else passage_at(a)).get(m.passage_seq)  # type: ignore[arg-type]
+    if n is None or n >= len(a.docs):
+        return None
+    return a.docs[n]
 
 
-def adjective_or_plural(a: Analysis, m: Mention) -> bool:
-    tok = lone_token(a, m)
+def lone_token(a: Analysis, m: Mention, at: dict[int, int] | None = None) -> Any | None:
+    """The spaCy token of a one-token mention, or None."""
+    doc = _mention_doc(a, m, at)
+    if doc is None:
+        return None
+    span = doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
+    return span[0] if span is not None and len(span) == 1 else None
+
+
+def adjective_or_plural(a: Analysis, m: Mention, at: dict[int, int] | None = None) -> bool:
+    tok = lone_token(a, m, at)
     return tok is not None and tok.tag_ in NOT_NAME_TAGS
 
 
@@ -77,21 +90,12 @@ def inside_title(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _mention_span(a: Analysis, m: Mention) -> Any | None:
-    if m.body_start is None or m.body_end is None:
-        return None
-    for n, p in enumerate(a.passages):
-        if p.seq == m.passage_seq:
-            doc = a.docs[n] if n < len(a.docs) else None
-            return None if doc is None else doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
-    return None
-
-
-def after_title_preposition(a: Analysis, m: Mention) -> bool:
+def after_title_preposition(a: Analysis, m: Mention, at: dict[int, int] | None = None) -> bool:
     """Is the mention preceded by a capitalised preposition in the middle of a prose sentence
     (a title written without quotes or italics)? A heading, written in title case, is no prose:
     its sentence must hold lower-case words."""
-    span = _mention_span(a, m)
+    doc = _mention_doc(a, m, at)
+    span = None if doc is None else doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
     if span is None or span.start == 0:
         return False
     prev = span.doc[span.start - 1]
