@@ -20,7 +20,7 @@ from kartoteka.compare.happenings import Event, build_events, conflict_rank, lin
 from kartoteka.compare.identity import confirm_pronoun_subjects, mark_identity_doubt
 from kartoteka.compare.profile import document_profile
 from kartoteka.compare.reference import RefCheck, check_all, reference_conflicts
-from kartoteka.compare.witnesses import Witnesses, document_authors
+from kartoteka.compare.witnesses import Witnesses, document_authors, shingles
 from kartoteka.pipeline import Context, register_finisher
 from kartoteka.store.db import transaction
 
@@ -119,6 +119,7 @@ def _happenings(real: list[Fact], real_checks: list[RefCheck], ents: Entities, a
     groups = build_groups([f for f in real if f.type != "count"], ents.names)
     counted = count_groups(real, ents.types)
     witnesses = {g.id: Witnesses([f for c in g.claims for f in c.facts], authors) for g in groups + counted}
+    shingles.cache_clear()  # the quotes' word runs are needed no more: not kept to the end of the run
     conflicts: list[Conflict] = []
     for g in groups:
         conflicts.extend(group_conflicts(g, ents))
