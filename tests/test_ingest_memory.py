@@ -44,17 +44,3 @@ def test_passage_offsets_take_four_bytes_a_character() -> None:
     small = pipeline.compact_offsets(range(0, 5000))
     assert small.itemsize == 4 and list(small) == list(range(5000))
     assert pipeline.compact_offsets([2**31 + 5]).itemsize == 8
-
-
-def test_the_heap_is_frozen_only_while_a_forking_stage_runs() -> None:
-    import gc
-
-    before = gc.get_freeze_count()
-    with pipeline.frozen_heap():
-        held = gc.get_freeze_count()
-        fresh = [[n] for n in range(100)]  # allocated inside: not frozen, collected as usual
-        assert gc.get_freeze_count() == held
-    assert held > before and gc.get_freeze_count() == before and len(fresh) == 100
-    with pipeline.frozen_heap(False):
-        assert gc.get_freeze_count() == before
-    assert "nlp" in pipeline.FORKING_STAGES

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import errno
-import gc
 import hashlib
 import os
 import stat
 from array import array
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -177,33 +175,10 @@ def _analyse_part(analysis: Analysis, chunk: list[Passage], stages: list, ctx: C
     part = replace(analysis, passages=chunk, mentions=[], entities=[], aliases=[], relations=[], factoids=[],
                    embeddings={}, docs=[])
     for name, stage in stages:
-        if name in WHOLE_DOCUMENT_STAGES:
-            continue
-        with frozen_heap(name in FORKING_STAGES and ctx.n_process > 1):
+        if name not in WHOLE_DOCUMENT_STAGES:
             stage(part, ctx)
     part.docs = []  # the parses go now; the records go once written
     return part
-
-
-# Stages that fork worker processes (the parser's, once per part of a long document).
-FORKING_STAGES = {"nlp"}
-
-
-@contextmanager
-def frozen_heap(on: bool = True) -> Iterator[None]:
-    """The objects alive now moved out of the collector's reach while a stage forks its workers:
-    a worker's collections would otherwise write to every one of them and so copy, page by page,
-    the whole of the parent's heap that it shares (copy-on-write), once per worker and part.
-    What the stage allocates meanwhile is collected as usual; the frozen objects return after."""
-    if not on:
-        yield
-        return
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def compact_offsets(offsets: Iterable[int]) -> array:
