@@ -4,6 +4,7 @@ two counts of one thing differ though neither is approximate."""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import defaultdict
@@ -108,13 +109,23 @@ def _split(buckets: dict[str, list[Claim]], disagree: Callable[[Claim, Claim], b
     """The buckets that disagree with at least one other bucket, where at least one of the two is
     asserted (two values that every source naming them rejects are no disagreement)."""
     keys = list(buckets)
-    keep: set[str] = set()
-    for i, a in enumerate(keys):
-        for b in keys[i + 1:]:
-            held = any(c.stance != "disputes" for c in buckets[a] + buckets[b])
-            if held and disagree(buckets[a][0], buckets[b][0]):
-                keep |= {a, b}
-    return {k: v for k, v in buckets.items() if k in keep}
+    held = [any(c.stance != "disputes" for c in buckets[k]) for k in keys]
+    keep: set[int] = set()
+    unkept = list(range(len(keys)))  # sorted
+    for i in range(len(keys)):
+        # A pair of buckets both already kept can add nothing: once a bucket is kept, only the
+        # buckets not yet kept are tried against it (a subject's thousands of distinct dates in a
+        # long document are not compared all with all when most of them disagree).
+        later = range(i + 1, len(keys)) if i not in keep else unkept[bisect.bisect_right(unkept, i):]
+        for j in later:
+            if i in keep and j in keep:
+                continue
+            if (held[i] or held[j]) and disagree(buckets[keys[i]][0], buckets[keys[j]][0]):
+                for k in (i, j):
+                    if k not in keep:
+                        keep.add(k)
+                        del unkept[bisect.bisect_left(unkept, k)]
+    return {k: buckets[k] for n, k in enumerate(keys) if n in keep}
 
 
 def group_conflicts(group: Group, ents: Entities) -> list[Conflict]:

@@ -3,6 +3,8 @@ only repeat its words (a quotation is no independent witness)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from kartoteka.compare.conflicts import Entities
@@ -20,14 +22,14 @@ def corroboration(groups: list[Group], witnesses: dict[str, Witnesses], ents: En
     info: dict[str, dict[str, Any]] = {}
     for g in groups:
         wit = witnesses[g.id]
+        blocks = _doc_blocks(g.claims)
         for c in g.claims:
             own = wit.root(c.lead.id)
             by: dict[str, str] = {}
             roots: set[str] = set()
             repeated: dict[str, str] = {}
-            for o in g.claims:
-                if o.doc == c.doc or o.doc in by or c.stance == "disputes" or o.stance == "disputes" \
-                        or not claims_agree(c, o, ents):
+            for o in ([] if c.stance == "disputes" else _other_docs(g.claims, c.doc, blocks)):
+                if o.doc == c.doc or o.doc in by or o.stance == "disputes" or not claims_agree(c, o, ents):
                     continue
                 root = wit.root(o.lead.id)
                 if root == own or root in roots:
@@ -44,6 +46,27 @@ def corroboration(groups: list[Group], witnesses: dict[str, Witnesses], ents: En
                 if c.stance != "asserts":
                     info[f.id]["stance"] = c.stance
     return info
+
+
+def _doc_blocks(claims: list[Claim]) -> dict[str, tuple[int, int]] | None:
+    """Each document's [first, last + 1) index among a group's claims where every document's
+    claims stand together (build_groups sorts them by document), else None."""
+    blocks: dict[str, tuple[int, int]] = {}
+    for i, c in enumerate(claims):
+        lo, hi = blocks.get(c.doc, (i, i))
+        if hi != i:
+            return None
+        blocks[c.doc] = (lo, i + 1)
+    return blocks
+
+
+def _other_docs(claims: list[Claim], doc: str, blocks: dict[str, tuple[int, int]] | None) -> Iterable[Claim]:
+    """The claims of other documents, in their order: a group of a long document's thousands of
+    claims about one person is not walked all with all only to skip its own document's."""
+    if blocks is None:
+        return claims
+    lo, hi = blocks[doc]
+    return chain(claims[:lo], claims[hi:])
 
 
 def claims_agree(a: Claim, b: Claim, ents: Entities) -> bool:

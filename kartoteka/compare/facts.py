@@ -322,6 +322,10 @@ def load_facts(conn: sqlite3.Connection) -> list[Fact]:
         docs[r[0]] = r[1]
     pages = _pages(conn)
     out = []
+    # One object per distinct value: a long document's hundreds of thousands of factoids repeat a
+    # few types, subjects, voices and dates, and each row read would otherwise be its own copy.
+    one: dict[Any, Any] = {}
+    same = one.setdefault
     rows = conn.execute(
         "SELECT id, doc_id, type, subject_id, roles, date_text, date_start, date_end, date_precision, date_flag,"
         " value, start, end, voice, hedged, negated, fiction, confidence, attrs FROM factoids ORDER BY doc_id, start")
@@ -329,13 +333,16 @@ def load_facts(conn: sqlite3.Connection) -> list[Fact]:
         doc_id = r["doc_id"]
         if doc_id not in texts:
             texts[doc_id] = conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
-        attrs = json.loads(r["attrs"] or "{}")
+        attrs = _shared_values(json.loads(r["attrs"] or "{}"), same)
         f = Fact(
-            id=r["id"], doc=docs[doc_id], doc_id=doc_id, type=r["type"], subject=r["subject_id"],
-            roles=json.loads(r["roles"] or "{}"), start=r["start"], end=r["end"],
-            quote=texts[doc_id][r["start"]:r["end"]], date_text=r["date_text"], date_start=r["date_start"],
-            date_end=r["date_end"] or r["date_start"], precision=r["date_precision"], date_flag=r["date_flag"],
-            value=r["value"], voice=r["voice"], hedged=bool(r["hedged"]), negated=bool(r["negated"]),
+            id=r["id"], doc=docs[doc_id], doc_id=doc_id, type=same(r["type"], r["type"]),
+            subject=same(r["subject_id"], r["subject_id"]),
+            roles=_shared_values(json.loads(r["roles"] or "{}"), same), start=r["start"], end=r["end"],
+            quote=same(q := texts[doc_id][r["start"]:r["end"]], q), date_text=same(r["date_text"], r["date_text"]),
+            date_start=same(r["date_start"], r["date_start"]),
+            date_end=same(d := r["date_end"] or r["date_start"], d), precision=same(r["date_precision"], r["date_precision"]),
+            date_flag=r["date_flag"], value=same(r["value"], r["value"]), voice=same(r["voice"], r["voice"]),
+            hedged=bool(r["hedged"]), negated=bool(r["negated"]),
             fiction=bool(r["fiction"]), confidence=float(r["confidence"]), attrs=attrs,
             page=attrs.get("page") or _page_at(pages.get(doc_id, []), r["start"]),
         )
@@ -347,6 +354,11 @@ def load_facts(conn: sqlite3.Connection) -> list[Fact]:
         if alt is not None:
             out.append(alt)
     return out
+
+
+def _shared_values(d: dict[str, Any], same: Any) -> dict[str, Any]:
+    """``d`` with each key and each string value replaced by the one equal object ``same`` keeps."""
+    return {same(k, k): same(v, v) if isinstance(v, str) else v for k, v in d.items()}
 
 
 def alternative_fact(f: Fact) -> Fact | None:

@@ -10,7 +10,9 @@ dates lie close together (compare.yaml: ``recurring``).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,17 +170,16 @@ def _cluster(claims: list[Claim], family: str, names: dict[str, str]) -> list[li
             i = parent[i]
         return i
 
-    for i in range(len(dated)):
-        for j in range(i + 1, len(dated)):
-            a, b = dated[i], dated[j]
-            if not _identity_agrees(a, b, spec, names, required=True):
-                continue
-            la, lb = a.lead, b.lead
-            if "partial" in (la.date_use, lb.date_use) and la.year != lb.year:
-                continue
-            assert la.date_start and la.date_end and lb.date_start and lb.date_end
-            if gap_days(la.date_start, la.date_end, lb.date_start, lb.date_end) <= spec["window_days"]:
-                parent[find(i)] = find(j)
+    for i, j in close_pairs(dated, int(spec["window_days"])):
+        a, b = dated[i], dated[j]
+        if not _identity_agrees(a, b, spec, names, required=True):
+            continue
+        la, lb = a.lead, b.lead
+        if "partial" in (la.date_use, lb.date_use) and la.year != lb.year:
+            continue
+        assert la.date_start and la.date_end and lb.date_start and lb.date_end
+        if gap_days(la.date_start, la.date_end, lb.date_start, lb.date_end) <= spec["window_days"]:
+            parent[find(i)] = find(j)
     clusters: dict[int, list[Claim]] = defaultdict(list)
     for i, c in enumerate(dated):
         clusters[find(i)].append(c)
@@ -194,6 +195,32 @@ def _cluster(claims: list[Claim], family: str, names: dict[str, str]) -> list[li
         else:
             singles.append([c])
     return base + singles
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def close_pairs(dated: list[Claim], window: int) -> Iterator[tuple[int, int]]:
+    """The pairs (i, j), i < j, of claims whose lead dates may lie within ``window`` days: a sweep
+    in date order that stops, for each claim, at the first later-starting claim already too far
+    from its end, so a subject's thousands of claims are not compared all with all (a long
+    document about a few people). Exactly the pairs the window admits: a later start is never
+    closer. Dates not all in ISO day form, or an interval ending before it starts, are compared
+    all with all, as before."""
+    leads = [c.lead for c in dated]
+    if not all(_ISO_DAY.match(f.date_start or "") and _ISO_DAY.match(f.date_end or "")
+               and (f.date_start or "") <= (f.date_end or "") for f in leads):
+        yield from ((i, j) for i in range(len(dated)) for j in range(i + 1, len(dated)))
+        return
+    order = sorted(range(len(dated)), key=lambda k: (leads[k].date_start, k))
+    for n, i in enumerate(order):
+        end = leads[i].date_end
+        for j in order[n + 1:]:
+            start = leads[j].date_start
+            assert end and start
+            if start > end and gap_days(end, end, start, start) > window:
+                break
+            yield (i, j) if i < j else (j, i)
 
 
 def _placeable(c: Claim, cluster: list[Claim], spec: dict[str, Any], names: dict[str, str]) -> bool:

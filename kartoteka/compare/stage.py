@@ -20,7 +20,7 @@ from kartoteka.compare.happenings import Event, build_events, conflict_rank, lin
 from kartoteka.compare.identity import confirm_pronoun_subjects, mark_identity_doubt
 from kartoteka.compare.profile import document_profile
 from kartoteka.compare.reference import RefCheck, check_all, reference_conflicts
-from kartoteka.compare.witnesses import Witnesses, document_authors
+from kartoteka.compare.witnesses import Witnesses, document_authors, shingles
 from kartoteka.pipeline import Context, register_finisher
 from kartoteka.store.db import transaction
 
@@ -119,6 +119,7 @@ def _happenings(real: list[Fact], real_checks: list[RefCheck], ents: Entities, a
     groups = build_groups([f for f in real if f.type != "count"], ents.names)
     counted = count_groups(real, ents.types)
     witnesses = {g.id: Witnesses([f for c in g.claims for f in c.facts], authors) for g in groups + counted}
+    shingles.cache_clear()  # the quotes' word runs are needed no more: not kept to the end of the run
     conflicts: list[Conflict] = []
     for g in groups:
         conflicts.extend(group_conflicts(g, ents))
@@ -169,6 +170,8 @@ def _dedupe(conflicts: list[Conflict]) -> list[Conflict]:
 def _write(conn: sqlite3.Connection, docs: dict[int, dict[str, Any]], facts: list[Fact],
            fiction: dict[int, dict[str, Any]], profiles: dict[int, dict[str, Any]],
            info: dict[str, dict[str, Any]], conflicts: list[Conflict]) -> None:
+    # Rows are handed to the database as they are made (generators, not lists): a KB of a
+    # long document's hundreds of thousands of factoids never holds all its rows at once.
     with transaction(conn):
         for i, p in profiles.items():
             conn.execute("UPDATE documents SET genre = ?, profile = ? WHERE id = ?",
@@ -179,13 +182,13 @@ def _write(conn: sqlite3.Connection, docs: dict[int, dict[str, Any]], facts: lis
         conn.execute("DELETE FROM factoid_groups")
         conn.executemany(
             "INSERT INTO factoid_groups (factoid_id, group_id, corroboration, info) VALUES (?,?,?,?)",
-            [(f.id, info.get(f.id, {}).get("group", ""), info.get(f.id, {}).get("corroboration", 0),
-              json.dumps(info.get(f.id, {}), ensure_ascii=False)) for f in _stored(facts)])
+            ((f.id, info.get(f.id, {}).get("group", ""), info.get(f.id, {}).get("corroboration", 0),
+              json.dumps(info.get(f.id, {}), ensure_ascii=False)) for f in _stored(facts)))
         conn.execute("DELETE FROM conflicts")
         conn.executemany(
             "INSERT INTO conflicts (id, entity_id, type, field, kind, data, docs, event_id, rank) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(c.id, c.entity, c.type, c.field, c.kind, json.dumps(_data(c), ensure_ascii=False), json.dumps(c.docs),
-              c.event, _rank_value(c)) for c in conflicts])
+            ((c.id, c.entity, c.type, c.field, c.kind, json.dumps(_data(c), ensure_ascii=False), json.dumps(c.docs),
+              c.event, _rank_value(c)) for c in conflicts))
 
 
 def _stored(facts: list[Fact]) -> list[Fact]:
@@ -208,15 +211,15 @@ def _write_events(conn: sqlite3.Connection, events: list[Event]) -> None:
         conn.executemany(
             "INSERT INTO events (id, type, family, subject_id, label, date_text, date_start, date_end, date_precision,"
             " date_disputed, sources, independent, conflict_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(e.id, e.type, e.family, e.subject, e.label, (e.date or {}).get("text"), (e.date or {}).get("start"),
+            ((e.id, e.type, e.family, e.subject, e.label, (e.date or {}).get("text"), (e.date or {}).get("start"),
               (e.date or {}).get("end"), (e.date or {}).get("precision"), int(bool((e.date or {}).get("disputed"))),
-              e.sources, e.independent, e.conflict) for e in events])
+              e.sources, e.independent, e.conflict) for e in events))
         conn.executemany(
             # a bracketed alternative is a second claim of its stored row (facts.alternative_fact):
             # the row joins its event once, as the main claim
             "INSERT OR IGNORE INTO event_factoids (event_id, factoid_id, voice, stance, witness, independent)"
             " VALUES (?,?,?,?,?,?)",
-            [(e.id, m.fact.id, m.fact.voice, m.stance, m.witness, int(m.independent)) for e in events for m in e.members])
+            ((e.id, m.fact.id, m.fact.voice, m.stance, m.witness, int(m.independent)) for e in events for m in e.members))
 
 
 def _data(c: Conflict) -> dict[str, Any]:
