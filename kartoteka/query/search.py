@@ -93,8 +93,9 @@ def fts_query(query: str, extra_phrases: list[str] | None = None, *, stems: bool
 
 
 def word_stem_prefix(word: str) -> str:
-    """A query word as an FTS5 term: the prefix of its stem where it has an inflectional ending
-    ("blames" -> "blam"*, which finds "blaming" and "blamed"), else the word itself.
+    """A query word as an FTS5 term: the prefix of its stem where the stemmer takes an ending off
+    (an inflection, or a final e: "blames" -> "blam"*, which finds "blaming" and "blamed";
+    "article" -> "articl"*), else the word itself.
 
     The index keeps words as written (unicode61, no stemmer), so a query in other words than its
     passage's matched no form of a shared verb or plural. Asked on the query side, the index, its
