@@ -97,7 +97,8 @@ def test_fusion_by_rank() -> None:
 
 
 def test_fts_query_folds_and_drops_stopwords() -> None:
-    assert fts_query("the Stalin's article") == '"stalin" OR "article"'
+    assert fts_query("the Stalin's article", stems=False) == '"stalin" OR "article"'
+    assert fts_query("the Stalin's articles") == '"stalin" OR "articl"*'
     assert fts_query('"Dizzy with Success"') == '"dizzy with success"'
     assert fts_query("the of") == '"the" OR "of"'
 
