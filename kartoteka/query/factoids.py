@@ -332,6 +332,16 @@ class FactoidQueries:
             " ORDER BY f.date_start IS NULL, f.date_start, f.date_end, d.doc, f.start, f.id", args).fetchall()
         return self._render(rows)
 
+    def subject_factoids(self, eid: str, types: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
+        """The factoids of these types whose subject is the entity with id ``eid``, not negated and
+        not fiction, in date order (undated first)."""
+        if not types:
+            return []
+        rows = self.conn.execute(
+            f"SELECT {_COLS} FROM {_from()} WHERE f.subject_id = ? AND f.type IN ({','.join('?' * len(types))})"
+            " AND f.negated = 0 AND f.fiction = 0 ORDER BY f.date_start, d.doc, f.start", (eid, *types)).fetchall()
+        return self._render(rows)
+
     def factoids_in(self, source: str, start: int, end: int) -> list[dict[str, Any]]:
         """The factoids of ``source`` whose span overlaps [start, end), in text order."""
         r = self.conn.execute("SELECT id FROM documents WHERE doc = ?", (source,)).fetchone()

@@ -52,16 +52,8 @@ def structured_answer(kb: KB, q: Question, excluded: set[int]) -> dict[str, Any]
 
 def _facts(kb: KB, eid: str, types: tuple[str, ...] | list[str], fiction_docs: set[str]) -> list[dict[str, Any]]:
     """The entity's factoids (as subject) of these types, rendered as CONTRACT.md has them."""
-    from kartoteka.query.factoids import _COLS
-
-    if not types:
-        return []
-    rows = kb.conn.execute(
-        f"SELECT {_COLS} FROM factoids f JOIN documents d ON d.id = f.doc_id WHERE f.subject_id = ?"
-        f" AND f.type IN ({','.join('?' * len(types))}) AND f.negated = 0 AND f.fiction = 0"
-        " ORDER BY f.date_start, d.doc, f.start", (eid, *types)).fetchall()
     # Hedged factoids stay: they are candidates (flagged), ranked below every firm value.
-    return [f for f in kb._render(rows) if f["source"]["doc"] not in fiction_docs]  # type: ignore[attr-defined]
+    return [f for f in kb.subject_factoids(eid, types) if f["source"]["doc"] not in fiction_docs]
 
 
 def date_text(d: dict[str, Any]) -> str:
