@@ -55,6 +55,8 @@ CARRY_SENTENCES = 10
 # war"): the clause has a time of its own, so it takes no date from the sentences before.
 PERIOD_PREPS = {"during", "throughout", "amid", "amidst"}
 # What a sentence points back to as the scene it is still in: "at this same meeting", "at that time".
+# The steps of a career, told one after another: each has a time of its own.
+CAREER_STEPS = {"appointment", "election", "membership"}
 SCENE_NOUNS = {"meeting", "session", "sitting", "congress", "conference", "plenum", "assembly", "hearing",
                "time", "moment"}
 
@@ -98,6 +100,51 @@ class _Frame:
         self.trig, self.head, self.own = trig, head, own
         self.ancestors = {a.i: k + 1 for k, a in enumerate(trig.ancestors)}
         self.in_relcl = head.dep_ == "relcl" or (head.dep_ == "conj" and head.head.dep_ == "relcl")
+
+
+declare("next_step_undated", "date",
+        "a day or month that dates one step of a person's career does not date the next step (an "
+        "appointment, an election, a joining) told of the same person in a later sentence ('On 2 May he became X. He was promoted to Y.'): the "
+        "story has moved on; a sentence restating the same happening (the same verb) still takes it",
+        [("On 2 April 1921 Anna Volkova became a teacher in Kazan. She was elected to the Writers' Union.",
+          [("election", "volkova", None), ("!election", "volkova", "1921-04-02")]),
+         ("On 14 March 1902 Boris Orlov became editor of a paper in Lyon. He was appointed commissar of the NKVD.",
+          [("!appointment", "orlov+organization=nkvd", "1902-03-14")]),
+         ("In May 1930 Ivan Petrov was at the Kazan Academy. Petrov joined the Communist Party and the Writers' Union.",
+          [("membership", "petrov", None), ("!membership", "petrov", "1930-05")]),
+         ("On 9 June 1891 several members of the Socialist League were expelled. Olga Brandt and Anna Volkova "
+          "were expelled for their articles.", [("expulsion", "brandt", "1891-06-09")])])
+
+
+def next_step(ctx: Any, trig: Any, span: Any, value: DateValue) -> bool:
+    """Whether a day or month in the sentence before dates another step of the trigger's own
+    person: its clause's subject and the trigger's stand for the same person, by another verb."""
+    if not on("next_step_undated") or value.precision not in ("day", "month") or not verbish(trig):
+        return False
+    kinds = {t.type for t in ctx.lex.by_lemma.get(trig.lemma_.lower(), [])}
+    if not kinds or not kinds <= CAREER_STEPS:
+        return False  # an arrest or a meeting is told at the story's now: "X returned in May. X was arrested."
+    head = ctx.clause_head(span.root)
+    if head.lemma_ == trig.lemma_:
+        return False  # "were replaced on 8 May ... A and B were replaced by C": the same happening
+    before, now = subject_of(head), subject_of(trig)
+    if before is None or now is None:
+        return False
+    ids = [{m.entity_id for m, _ in ctx.expand(t, conjuncts=False) if m.entity_id} for t in (before, now)]
+    return bool(ids[0]) and ids[0] == ids[1] and all(ctx.etype(m) == "person" for m, _ in ctx.expand(now, conjuncts=False))
+
+
+def subject_of(verb: Any) -> Any | None:
+    """The grammatical subject of a verb, through the verbs it is coordinated with ("X came and joined")."""
+    v = verb
+    for _ in range(4):
+        subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj
+        if v.dep_ != "conj":
+            return None
+        v = v.head
+    return None
 
 
 class DatingMixin:
@@ -409,6 +456,8 @@ class DatingMixin:
                 break
             if prior and not self.scene_date(told[0][0], told[0][2]):
                 break  # "Two years earlier X had written ...": a flashback dates nothing after it
+            if prior and next_step(self, trig, told[0][2], next(iter(prior.values()))):
+                break  # "On 2 May X became Y. He was promoted to Z.": his next step, not that day
             if prior:
                 v = next(iter(prior.values()))
                 return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.7

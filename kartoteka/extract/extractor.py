@@ -28,7 +28,7 @@ from kartoteka.extract.dating import DatingMixin
 from kartoteka.extract.lexicon import Lexicon, Trigger
 from kartoteka.extract.numbers import parse_number
 from kartoteka.extract.rules import declare, of_kind, on
-from kartoteka.extract.stance import StanceMixin
+from kartoteka.extract.stance import StanceMixin, refused_offer
 from kartoteka.extract.state import Candidate, DocState, EntityInfo
 from kartoteka.extract.syntax import (
     GROUP_NOUNS,
@@ -67,6 +67,13 @@ declare("irrealis", "gate",
         [("In 1936 the police tried to arrest Ivan Petrov.", [("!arrest", "petrov", None)]),
          ("In 1870 Marcel Duroc feared that the guards would shoot him.", [("!execution", "duroc", None)]),
          ("The plan to expel Anna Volkova was dropped in 1935.", [("!expulsion", "volkova", None)])])
+declare("honour_received", "gate",
+        "receiving a distinction ('received the Order of X', 'received a medal') is an award, not a "
+        "visitor received: a meeting verb whose object is an honour gives no meeting",
+        [("On 3 May 1916 Ivan Petrov received the Order of Lenin.", [("!meeting", "petrov", None)]),
+         ("In 1809 Jean Lannes received the Legion of Honour from the emperor.", [("!meeting", "lannes", None)]),
+         ("In 1921 Boris Orlov received the Order of Lenin and later received Ivan Petrov in Kazan.",
+          [("!meeting", "orlov", "1921"), ("meeting", "petrov", None)])])
 declare("succession_partner", "candidates",
         "a succession names two people: 'X was replaced by Y' is Y's appointment, 'Y succeeded X' "
         "X's removal",
@@ -747,7 +754,19 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             refl = obj is not None and obj.lower_ in REFLEXIVE
             if (trig.object == "reflexive") != refl:
                 return False
+        if trig.type == "meeting" and not trig.is_noun and on("honour_received") and self.honour_object(tok):
+            return False  # "received the Order of X": a distinction, not a visitor
         return not (on("irrealis") and self.irrealis(tok))
+
+    def honour_object(self, tok: Any) -> bool:
+        """Whether the verb's direct object is a distinction ("the Order of X", "a medal"): its
+        head noun, or a word of a name like "Order of Lenin" or "Legion of Honour"."""
+        obj = self.gobject(tok)
+        if obj is None:
+            return False
+        if obj.pos_ != "PROPN":
+            return obj.lemma_.lower() in self.lex.honour_nouns
+        return any(t.lemma_.lower() in self.lex.honour_nouns for t in obj.subtree)
 
     def is_passive_trigger(self, tok: Any, trig: Trigger | None = None) -> bool:
         """Passive voice, a chained predicate included for events that happen to someone ("X was
@@ -869,7 +888,7 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
         if new_name:
             attrs["new_name"] = new_name
         return {"date": date, "dconf": dconf, "span": span, "hedged": self.hedged(tok, sent),
-                "negated": self.negated(tok) and not self.framing(trig, tok), "voice": self.voice_for(tok, sent, self.p.to_stored(*span)),
+                "negated": (self.negated(tok) and not self.framing(trig, tok)) or refused_offer(self, tok), "voice": self.voice_for(tok, sent, self.p.to_stored(*span)),
                 "attrs": attrs}
 
     def framing(self, trig: Trigger, tok: Any) -> bool:
