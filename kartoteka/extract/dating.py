@@ -81,6 +81,16 @@ declare("attributive_date", "date",
          ("The June 1871 decree shocked Lyon. The expulsion of Marcel Duroc from the Commune Council followed.",
           [("!expulsion", "duroc", "1871")])])
 
+declare("telling_year", "date",
+        "a year that qualifies a work telling of events ('in his 1940 book', 'a 1956 interview') is when "
+        "it was told: a yearless day the work reports does not take that year",
+        [("In 1939 the talks began. In his 1941 memoir, Emil Hartmann wrote that Ivan Petrov had met "
+          "Boris Orlov on 16 August.", [("!meeting", "petrov", "1941")]),
+         ("In 1870 Lyon was calm. In her 1902 book Nadia Soret wrote that Marcel Duroc had been arrested "
+          "on 3 May.", [("!arrest", "duroc", "1902")]),
+         ("In a 1962 interview Anna Volkova said that Gleb Morozov had been arrested on 9 June.",
+          [("!arrest", "morozov", "1962")])])
+
 declare("restated_noun", "date",
         "an event noun restated as 'the one held on D' right after it takes that date, wherever the "
         "parser hangs the restating phrase",
@@ -259,6 +269,8 @@ class DatingMixin:
                 st.days[(int(value.start[5:7]), int(value.start[8:10]))] = (value.year, self.p.seq)
         if not is_anchor(expr, value) or value is None or value.flag:
             return
+        if span is not None and self._telling_year(span):
+            return  # "In his 1940 book X wrote that Y had met Z on 16 August": not 1940's August
         if st.anchor is not None and st.anchor.year and value.year and span is not None \
                 and abs(value.year - st.anchor.year) > 1 and self.aside(span):
             return  # a flashback inside a noun phrase or subordinate clause: "a note of 1923"
@@ -478,6 +490,15 @@ class DatingMixin:
             return v if self._sentence_no(sent.start_char) - self._sentence_no(sp.start_char) <= CARRY_SENTENCES else None
         anchor, at = self.entry_anchor
         return anchor if anchor is not None and self._sentence_no(sent.start_char) - at <= CARRY_SENTENCES else None
+
+    def _telling_year(self, span: Any) -> bool:
+        """A date qualifying a work that tells of events ("his 1940 book", "a 1956 interview"):
+        the time of the telling, not of the story it tells."""
+        if not on("telling_year"):
+            return False
+        root = span.root
+        return root.dep_ in ("compound", "nmod", "amod", "nummod", "poss") and root.head.i >= span.end \
+            and root.head.lemma_.lower() in self.lex.source_nouns
 
     def _attributive(self, span: Any) -> bool:
         """A date that modifies a noun before it ("the May 1935 treaty", "the 1936 constitution"):

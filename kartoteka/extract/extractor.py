@@ -74,6 +74,14 @@ declare("honour_received", "gate",
          ("In 1809 Jean Lannes received the Legion of Honour from the emperor.", [("!meeting", "lannes", None)]),
          ("In 1921 Boris Orlov received the Order of Lenin and later received Ivan Petrov in Kazan.",
           [("!meeting", "orlov", "1921"), ("meeting", "petrov", None)])])
+declare("birth_name", "gate",
+        "'born' followed straight by a name ('X, born Y') gives the name a person was born with, "
+        "not a birth: no birth factoid (a birth is told with a place or a date: 'born in Kazan')",
+        [("In 1936 Gleb Morozov married Anna Volkova, born Anna Lanina, who came from Kazan.",
+          [("!birth", "lanina", None), ("!birth", "volkova", None)]),
+         ("Olga Brandt, born Olga Soret, joined the Socialist League in 1905.",
+          [("!birth", "brandt", None), ("membership", "brandt", "1905")]),
+         ("Ivan Petrov was born in Kazan in 1890.", [("birth", "petrov", "1890")])])
 declare("succession_partner", "candidates",
         "a succession names two people: 'X was replaced by Y' is Y's appointment, 'Y succeeded X' "
         "X's removal",
@@ -754,6 +762,10 @@ class PassageExtractor(CorefMixin, DatingMixin, StanceMixin, CountingMixin):
             refl = obj is not None and obj.lower_ in REFLEXIVE
             if (trig.object == "reflexive") != refl:
                 return False
+        if trig.type == "birth" and tok.lower_ == "born" and on("birth_name") and 0 < tok.i < len(self.doc) - 1 \
+                and self.doc[tok.i - 1].text in (",", "(") \
+                and self.doc[tok.i + 1].pos_ == "PROPN" and self.mention_at(self.doc[tok.i + 1]) is not None:
+            return False  # "X, born Y": the name she was born with
         if trig.type == "meeting" and not trig.is_noun and on("honour_received") and self.honour_object(tok):
             return False  # "received the Order of X": a distinction, not a visitor
         return not (on("irrealis") and self.irrealis(tok))

@@ -80,6 +80,7 @@ class Lexicon:
     duration_nouns: frozenset[str] = frozenset()
     day_part_nouns: frozenset[str] = frozenset()
     honour_nouns: frozenset[str] = frozenset()
+    source_nouns: frozenset[str] = frozenset()
     offer_verbs: frozenset[str] = frozenset()
     refusal_verbs: frozenset[str] = frozenset()
     defendant_verbs: frozenset[str] = frozenset()
@@ -138,6 +139,7 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         duration_nouns=frozenset(data.get("duration_nouns", [])),
         day_part_nouns=frozenset(data.get("day_part_nouns", [])),
         honour_nouns=frozenset(data.get("honour_nouns", [])),
+        source_nouns=frozenset(data.get("source_nouns", [])),
         offer_verbs=frozenset(data.get("offer_verbs", [])),
         refusal_verbs=frozenset(data.get("refusal_verbs", [])),
         defendant_verbs=frozenset(data.get("defendant_verbs", [])),
