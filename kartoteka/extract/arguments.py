@@ -1,17 +1,21 @@
 """Registered rules that find who a trigger's event happens to: the subject tokens (and agents)
 of a nominal trigger ("X's arrest", "the arrest of X", "the trial at which X was convicted")
 and of a verbal one (passive subject, active object, actor). Each reads the shared parse
-context ``px`` (a PassageExtractor) and adds to ``args``; the engine calls the rules of a kind in
+context ``cx`` (a ParseContext, context.py) and adds to ``args``; the engine calls the rules of a kind in
 registration order, so a later rule can look at what the earlier ones found."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kartoteka.extract import coref, extractor, phrases
 from kartoteka.extract.lexicon import Trigger
 from kartoteka.extract.rules import rule
 from kartoteka.extract.syntax import NAMING, PREP_NOUNS, SUBJ_DEPS, verbish
+
+if TYPE_CHECKING:
+    from kartoteka.extract.context import ParseContext
 
 
 @dataclass
@@ -34,10 +38,10 @@ class Args:
        ("The execution of Marcel Duroc took place in 1871.", [("execution", "duroc", "1871")]),
        ("The newspapers reported the expulsion of Ivan Petrov from the Communist Party in 1927.",
         [("expulsion", "petrov", "1927")])])
-def noun_of_object(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+def noun_of_object(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
     if trig.org == "of":
         return
-    args.of_objects = px.prep_objects(tok, ["of"]) or px.detached_of(tok)
+    args.of_objects = phrases.prep_objects(cx, tok, ["of"]) or extractor.detached_of(cx, tok)
     args.subjects += args.of_objects
 
 
@@ -48,21 +52,21 @@ def noun_of_object(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
       [("Vavilov's arrest in 1940 ended the expedition.", [("arrest", "vavilov", "1940")]),
        ("After Duroc's arrest in 1871 the club closed.", [("arrest", "duroc", "1871")]),
        ("After Ivan Petrov's expulsion in 1927 he left Moscow.", [("expulsion", "petrov", "1927")])])
-def noun_possessor(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+def noun_possessor(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
     for c in tok.children:
         if c.dep_ == "poss" and args.of_objects:
             args.agents.append(c)
-        elif c.dep_ == "poss" or (c.dep_ == "compound" and px.mention_at(c) is not None and trig.subject != "actor"):
+        elif c.dep_ == "poss" or (c.dep_ == "compound" and cx.mention_at(c) is not None and trig.subject != "actor"):
             # (a name compounded with an actor noun is its body: "the Politburo member X")
             args.subjects.append(c)
-            cm = px.mention_at(c)
-            for h in [c, *px.hyphen_partners(c)]:  # "the Zinoviev-Kamenev trial"
-                hm = px.mention_at(h)
+            cm = cx.mention_at(c)
+            for h in [c, *phrases.hyphen_partners(cx, c)]:  # "the Zinoviev-Kamenev trial"
+                hm = cx.mention_at(h)
                 if hm is None or (hm is cm and "-" in hm.text
-                                  and (px.etype(hm) != "person" or "-" not in px.entity_name(hm))):
-                    hm = px.unmentioned_person(h, part=True)  # one name of a joined mention
+                                  and (cx.etype(hm) != "person" or "-" not in cx.entity_name(hm))):
+                    hm = phrases.unmentioned_person(cx, h, part=True)  # one name of a joined mention
                 if hm is not None and hm is not cm:
-                    px.made[h.i] = hm
+                    cx.made[h.i] = hm
                     args.subjects.append(h)
 
 
@@ -73,9 +77,9 @@ def noun_possessor(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
        ("In 1931 came the trial in which Ivan Petrov figured as the chief accused.",
         [("trial", "petrov", "1931")]),
        ("The meeting at which Anna Volkova spoke was held in 1924.", [("meeting", "volkova", "1924")])])
-def relative_participants(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+def relative_participants(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
     if not args.subjects and trig.type in ("trial", "meeting"):
-        args.subjects += px.relative_participants(tok, trig.type)
+        args.subjects += extractor.relative_participants(cx, tok, trig.type)
 
 
 @rule("bare_event", "noun-subject",
@@ -86,10 +90,10 @@ def relative_participants(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
        ("Ivan Petrov was sentenced in May 1937. Execution followed in June.", [("execution", "petrov", "1937-06")]),
        ("Boris Orlov was sentenced in March 1938. Execution followed in April 1938.",
         [("execution", "orlov", "1938-04")])])
-def bare_event(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
-    if not args.subjects and px._bare_event(tok):
-        to = px.prep_objects(tok.head, ["to"])
-        args.subjects += to if to else [tok] if tok.i in px.coref_map else []
+def bare_event(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
+    if not args.subjects and coref.bare_event_noun(cx, tok):
+        to = phrases.prep_objects(cx, tok.head, ["to"])
+        args.subjects += to if to else [tok] if tok.i in cx.coref_map else []
 
 
 @rule("actor_noun", "noun-subject",
@@ -97,11 +101,11 @@ def bare_event(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
       [("Anna Volkova became a member of the Communist Party in 1920.", [("membership", "volkova", "1920")]),
        ("Marcel Duroc was a member of the Socialist League in 1905.", [("membership", "duroc", "1905")]),
        ("Ivan Petrov, a member of the Politburo, spoke first.", [("membership", "petrov", None)])])
-def actor_noun(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+def actor_noun(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
     if trig.subject != "actor" or args.subjects:
         return
     if tok.dep_ == "attr":
-        s = px.gsubject(tok.head)
+        s = phrases.gsubject(cx, tok.head)
         if s is not None:
             args.subjects.append(s)
     elif tok.dep_ == "appos":
@@ -119,12 +123,12 @@ def actor_noun(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
         [("membership", "orlov", None), ("!membership", "orlov", "1938")]),
        ("In 1925 the Politburo member Ivan Petrov visited Kazan.",
         [("membership", "petrov+organization=politburo", None), ("!meeting", "petrov", None)])])
-def title_noun(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+def title_noun(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
     if trig.subject != "actor" or args.subjects or tok.i + 1 >= len(tok.doc):
         return
     nxt = tok.doc[tok.i + 1]  # the name right after the noun, however the parser joined them
-    m = px.mention_at(nxt)
-    if m is not None and px.etype(m) == "person" and nxt.i in {t.i for t in [tok.head, *tok.children, *nxt.children]} | {
+    m = cx.mention_at(nxt)
+    if m is not None and cx.etype(m) == "person" and nxt.i in {t.i for t in [tok.head, *tok.children, *nxt.children]} | {
             t.i for t in tok.sent if t.dep_ in ("compound", "appos", "nsubj", "nsubjpass")}:
         args.subjects.append(nxt)
 
@@ -135,12 +139,12 @@ def title_noun(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
       [("By 1938 Ivan Petrov was under arrest.", [("arrest", "petrov", "1938")]),
        ("Marcel Duroc lived in exile after 1872.", [("exile", "duroc", None)]),
        ("In 1930 Anna Volkova was taken into exile.", [("exile", "volkova", "1930")])])
-def state_noun(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+def state_noun(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
     if args.subjects or tok.dep_ != "pobj" or trig.subject != "patient":
         return
     head = tok.head.head
     if trig.type in PREP_NOUNS.get(tok.head.lower_, ()) and verbish(head):
-        s = px.gsubject(head)
+        s = phrases.gsubject(cx, head)
         if s is not None:
             args.subjects.append(s)
 
@@ -152,11 +156,11 @@ def state_noun(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
        ("In March 1871 Marcel Duroc held talks with Louis Varlin.",
         [("meeting", "duroc", "1871-03"), ("meeting", "varlin", "1871-03")]),
        ("In 1952 Anna Volkova had a long conversation with Boris Orlov.", [("meeting", "volkova", "1952")])])
-def light_verb_object(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
-    if args.subjects or tok.dep_ != "dobj" or tok.head.lemma_.lower() not in px.lex.light_verbs:
+def light_verb_object(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
+    if args.subjects or tok.dep_ != "dobj" or tok.head.lemma_.lower() not in cx.lex.light_verbs:
         return
-    s = px.gsubject(tok.head)
-    if s is not None and not px.is_passive_trigger(tok.head):
+    s = phrases.gsubject(cx, tok.head)
+    if s is not None and not extractor.is_passive_trigger(cx, tok.head):
         args.subjects.append(s)
 
 
@@ -169,11 +173,11 @@ def light_verb_object(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
       [("Marcel Duroc died in Geneva in 1890.", [("death", "duroc", "1890")]),
        ("Anna Volkova joined the Communist Party in 1919.", [("membership", "volkova", "1919")]),
        ("Ivan Petrov left Moscow in 1925 and defected in 1930.", [("defection", "petrov", "1930")])])
-def verb_actor(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+def verb_actor(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
     if trig.subject != "actor":
         return
-    s = px.gsubject(tok)
-    if s is not None and not px.is_passive_trigger(tok, trig):
+    s = phrases.gsubject(cx, tok)
+    if s is not None and not extractor.is_passive_trigger(cx, tok, trig):
         args.subjects.append(s)
 
 
@@ -182,9 +186,9 @@ def verb_actor(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
       [("The Commune Council, headed by Louis Varlin, met in 1871.", [("appointment", "varlin", None)]),
        ("In 1930 the Writers' Union was headed by Anna Volkova.", [("appointment", "volkova", "1930")]),
        ("The Socialist League, headed by Marcel Duroc since 1880, split in 1884.", [("appointment", "duroc", None)])])
-def verb_agent(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
-    if trig.subject == "agent" and px.is_passive_trigger(tok, trig):
-        args.subjects += px.agent_tokens(tok)
+def verb_agent(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
+    if trig.subject == "agent" and extractor.is_passive_trigger(cx, tok, trig):
+        args.subjects += phrases.agent_tokens(cx, tok)
 
 
 @rule("verb_from", "verb-subject",
@@ -193,9 +197,9 @@ def verb_agent(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
        ("In 1961 the name of the city was changed from Stalingrad to Volgograd.", [("renaming", "stalingrad", "1961")]),
        ("In 1946 the name of the port was changed from Koenigsberg to Kaliningrad.",
         [("renaming", "koenigsberg", "1946")])])
-def verb_from(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
+def verb_from(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
     if trig.subject == "from":
-        args.subjects += px.prep_objects(tok, ["from"])
+        args.subjects += phrases.prep_objects(cx, tok, ["from"])
 
 
 @rule("passive_subject", "verb-subject",
@@ -204,13 +208,13 @@ def verb_from(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
       [("Marcel Duroc was arrested by the police in 1871.", [("arrest", "duroc", "1871")]),
        ("Ivan Petrov, arrested in 1937, was never seen again.", [("arrest", "petrov", "1937")]),
        ("In 1936 Anna Volkova was expelled from the Writers' Union.", [("expulsion", "volkova", "1936")])])
-def passive_subject(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
-    if trig.subject != "patient" or not px.is_passive_trigger(tok, trig):
+def passive_subject(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
+    if trig.subject != "patient" or not extractor.is_passive_trigger(cx, tok, trig):
         return
-    s = px.gsubject(tok)
+    s = phrases.gsubject(cx, tok)
     if s is not None:
         args.subjects.append(s)
-    args.agents += px.agent_tokens(tok)
+    args.agents += phrases.agent_tokens(cx, tok)
 
 
 @rule("active_object", "verb-subject",
@@ -219,14 +223,14 @@ def passive_subject(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
       [("The police arrested Marcel Duroc in 1871.", [("arrest", "duroc", "1871")]),
        ("In 1936 the Writers' Union expelled Anna Volkova.", [("expulsion", "volkova", "1936")]),
        ("Stalin appointed Ivan Petrov commissar of transport in 1935.", [("appointment", "petrov", "1935")])])
-def active_object(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
-    if trig.subject != "patient" or px.is_passive_trigger(tok, trig):
+def active_object(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
+    if trig.subject != "patient" or extractor.is_passive_trigger(cx, tok, trig):
         return
-    o = px.gobject(tok)
+    o = phrases.gobject(cx, tok)
     if o is None:
         return
     args.subjects.append(o)
-    s = px.gsubject(tok)
+    s = phrases.gsubject(cx, tok)
     if s is not None:
         args.exclude = {s.i}
         args.agents.append(s)
@@ -253,17 +257,17 @@ FRAMING_PREPS = {"at", "during"}
         [("meeting", "volkova", "1921-03")]),
        ("At the trial in 1938, the prosecutor Boris Orlov demanded death. At the trial Pyotr Lanin was convicted.",
         [("!trial", "orlov", None), ("trial", "lanin", None)])])
-def framing_event(px: Any, trig: Trigger, tok: Any, args: Args) -> None:
-    if any(px.expand(t) for t in args.subjects) or trig.type not in ("trial", "meeting") or tok.dep_ != "pobj" \
+def framing_event(cx: ParseContext, trig: Trigger, tok: Any, args: Args) -> None:
+    if any(phrases.expand(cx, t) for t in args.subjects) or trig.type not in ("trial", "meeting") or tok.dep_ != "pobj" \
             or tok.head.lower_ not in FRAMING_PREPS or any(c.dep_ == "poss" for c in tok.children):
         return
     verb = tok.head.head
     if tok.head.dep_ != "prep" or not verbish(verb):
         return
-    s = px.gsubject(verb)
+    s = phrases.gsubject(cx, verb)
     if s is None:
         return
-    if trig.type == "trial" and not (verb.lemma_ in px.lex.defendant_verbs or px.is_passive_trigger(verb)
-                                     or px.is_topic(s)):
+    if trig.type == "trial" and not (verb.lemma_ in cx.lex.defendant_verbs or extractor.is_passive_trigger(cx, verb)
+                                     or phrases.is_topic(cx, s)):
         return  # "At the trial, the prosecutor demanded death": not his trial
     args.subjects.append(s)

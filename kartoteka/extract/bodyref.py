@@ -12,12 +12,15 @@ the body on. A function of one passage's extractor, called once after the person
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kartoteka.analysis import Analysis, Mention
 from kartoteka.extract.rules import declare, on
 from kartoteka.extract.state import EntityInfo
 from kartoteka.extract.syntax import SUBJ_DEPS
+
+if TYPE_CHECKING:
+    from kartoteka.extract.context import ParseContext
 
 declare("organization_it", "coref",
         "a main clause's subject 'it' is the organization the sentence before has as (or in) its "
@@ -36,14 +39,14 @@ declare("organization_it", "coref",
           [("!founding", "duroc", None)])])
 
 
-def organization_pronouns(px: Any) -> dict[int, Mention]:
+def organization_pronouns(cx: ParseContext) -> dict[int, Mention]:
     """Token index of each main-clause subject "it" -> the organization it stands for."""
     if not on("organization_it"):
         return {}
     out: dict[int, Mention] = {}
-    sents = list(px.doc.sents)
+    sents = list(cx.doc.sents)
     for prev, sent in zip(sents, sents[1:], strict=False):
-        body = _subject_body(px, prev, out)
+        body = _subject_body(cx, prev, out)
         if body is None:
             continue
         for tok in sent:
@@ -57,7 +60,7 @@ def _main_clause(verb: Any) -> bool:
     return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
 
 
-def _subject_body(px: Any, sent: Any, found: dict[int, Mention]) -> Mention | None:
+def _subject_body(cx: ParseContext, sent: Any, found: dict[int, Mention]) -> Mention | None:
     """The one organization in the subject phrase of ``sent``'s main clause (or the body an "it"
     there already stands for)."""
     subj = next((c for c in sent.root.children if c.dep_ in SUBJ_DEPS), None)
@@ -67,8 +70,8 @@ def _subject_body(px: Any, sent: Any, found: dict[int, Mention]) -> Mention | No
         return found[subj.i]
     bodies: dict[str, Mention] = {}
     for t in subj.subtree:
-        m = px.mention_at(t)
-        if m is not None and m.entity_id and px.etype(m) == "organization":
+        m = cx.mention_at(t)
+        if m is not None and m.entity_id and cx.etype(m) == "organization":
             bodies.setdefault(m.entity_id, m)
     return next(iter(bodies.values())) if len(bodies) == 1 else None
 

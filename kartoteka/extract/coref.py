@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kartoteka.analysis import Mention
+from kartoteka.extract import phrases
 from kartoteka.extract.rules import declare, on
 from kartoteka.extract.syntax import (
     PERSON_PRONOUNS,
@@ -17,6 +18,9 @@ from kartoteka.extract.syntax import (
     verbish,
 )
 from kartoteka.resolve.names import parse_person
+
+if TYPE_CHECKING:
+    from kartoteka.extract.context import ParseContext
 
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "herself": "f"}
 MALE_SURNAME = re.compile(r"(?:ov|ev|yov|in|yn|sky|skii|skiy|ski|ich|vich)$")
@@ -112,363 +116,380 @@ class _Thread:
         self.chain: list[int] = []
 
 
-class CorefMixin:
-    """Pronoun resolution for PassageExtractor (uses its parse, mentions and lexicon)."""
+def coref_pass(cx: ParseContext) -> dict[int, Mention]:
+    """Person pronouns resolved conservatively, left to right. A subject pronoun continues
+    the topic (the last person who was a subject, named or by pronoun) only if that person was
+    named in this sentence or the two before (the passage before's subject only while this
+    passage names nobody else) and, in a subordinate clause, no other person is
+    named before it in its sentence ("Lenin's note was found after he died" is ambiguous); a possessive takes the
+    nearest person named before it in its sentence, else a subject named after it, else the
+    topic; an object pronoun the nearest person that is not its own clause's subject. "This
+    figure" (a demonstrative and a person noun) as a subject is the one person the sentence
+    before names. A possessive after another pronoun of its gender in the sentence is that
+    pronoun's person again. An antecedent whose name says the other gender never fits ("she" is not
+    Ivan Petrov). With no topic to continue, a subject pronoun is the one person named before
+    it in its sentence. An unnamed person as a main subject ("the director exclaimed") ends
+    the topic; with the narrator as a sentence's subject ("When I met X ..."), the one other
+    person it names (not as someone's kin) becomes the topic. A subject pronoun is never a
+    person its own verb's object names ("X, whom he replaced"). Anything less certain stays
+    unresolved (and yields no factoid)."""
+    th = _Thread(cx.state.topic if on("document_topic") else None)
+    for n, sent in enumerate(cx.doc.sents):
+        for t in sent:
+            th.sent_no[t.i] = n
+    start = cx.state.last_subject
+    if th.doc_topic is not None and (start is None or start.entity_id != th.doc_topic.entity_id):
+        start = th.doc_topic  # a biography's paragraph opens on its subject, not on the last one named
+    th.inherited = start is not None  # the topic is the passage before's subject
+    if th.inherited:
+        th.topic, th.sent = start, -1
+    for tok in cx.doc:
+        sn = th.sent_no[tok.i]
+        _narrator_turn(cx, tok, sn, th)
+        m = cx.by_token.get(tok.i)
+        if m is None and tok.dep_ in SUBJ_DEPS and on("recovered_subject_topic"):
+            m = phrases.unmentioned_person(cx, tok)  # "Frunze was urged ...": a known name the tagger missed
+        if m is not None and m.entity_id and cx.etype(m) == "person":
+            _named_person(cx, tok, m, sn, th)
+            continue
+        if m is None and _unnamed_turn(cx, tok, sn, th):
+            continue
+        low = tok.lower_
+        if low not in PERSON_PRONOUNS or low in REFLEXIVE:
+            continue
+        before = _persons_named(cx, tok.i, upto=tok.i)
+        fits = _gender_fits(cx, low)
+        if tok.dep_ in SUBJ_DEPS:
+            _subject_pronoun(cx, tok, low, sn, th, before, fits)
+        else:
+            _other_pronoun(cx, tok, low, sn, th, before, fits)
+    return th.out
 
-    def _coref_pass(self) -> dict[int, Mention]:
-        """Person pronouns resolved conservatively, left to right. A subject pronoun continues
-        the topic (the last person who was a subject, named or by pronoun) only if that person was
-        named in this sentence or the two before (the passage before's subject only while this
-        passage names nobody else) and, in a subordinate clause, no other person is
-        named before it in its sentence ("Lenin's note was found after he died" is ambiguous); a possessive takes the
-        nearest person named before it in its sentence, else a subject named after it, else the
-        topic; an object pronoun the nearest person that is not its own clause's subject. "This
-        figure" (a demonstrative and a person noun) as a subject is the one person the sentence
-        before names. A possessive after another pronoun of its gender in the sentence is that
-        pronoun's person again. An antecedent whose name says the other gender never fits ("she" is not
-        Ivan Petrov). With no topic to continue, a subject pronoun is the one person named before
-        it in its sentence. An unnamed person as a main subject ("the director exclaimed") ends
-        the topic; with the narrator as a sentence's subject ("When I met X ..."), the one other
-        person it names (not as someone's kin) becomes the topic. A subject pronoun is never a
-        person its own verb's object names ("X, whom he replaced"). Anything less certain stays
-        unresolved (and yields no factoid)."""
-        th = _Thread(self.state.topic if on("document_topic") else None)
-        for n, sent in enumerate(self.doc.sents):
-            for t in sent:
-                th.sent_no[t.i] = n
-        start = self.state.last_subject
-        if th.doc_topic is not None and (start is None or start.entity_id != th.doc_topic.entity_id):
-            start = th.doc_topic  # a biography's paragraph opens on its subject, not on the last one named
-        th.inherited = start is not None  # the topic is the passage before's subject
-        if th.inherited:
-            th.topic, th.sent = start, -1
-        for tok in self.doc:
-            sn = th.sent_no[tok.i]
-            self._narrator_turn(tok, sn, th)
-            m = self.by_token.get(tok.i)
-            if m is None and tok.dep_ in SUBJ_DEPS and on("recovered_subject_topic"):
-                m = self.unmentioned_person(tok)  # "Frunze was urged ...": a known name the tagger missed
-            if m is not None and m.entity_id and self.etype(m) == "person":
-                self._named_person(tok, m, sn, th)
-                continue
-            if m is None and self._unnamed_turn(tok, sn, th):
-                continue
-            low = tok.lower_
-            if low not in PERSON_PRONOUNS or low in REFLEXIVE:
-                continue
-            before = self._persons_named(tok.i, upto=tok.i)
-            fits = self._gender_fits(low)
-            if tok.dep_ in SUBJ_DEPS:
-                self._subject_pronoun(tok, low, sn, th, before, fits)
-            else:
-                self._other_pronoun(tok, low, sn, th, before, fits)
-        return th.out
 
-    def _narrator_turn(self, tok: Any, sn: int, th: _Thread) -> None:
-        """"When I saw X I told him frankly. He received me ...": with the narrator as the
-        subject, the one other person the sentence names is who the next "he" is."""
-        if tok.i == tok.sent.start and tok.i > 0 and th.sent < sn - 1 and self._narrator_subject(self.doc[tok.i - 1].sent):
-            named = self._persons_named(tok.i - 1)
-            if len(named) == 1 and not self._described_by_kin(next(iter(named.values()))):
-                th.topic, th.sent, th.inherited = next(iter(named.values())), sn - 1, False
+def _narrator_turn(cx: ParseContext, tok: Any, sn: int, th: _Thread) -> None:
+    """"When I saw X I told him frankly. He received me ...": with the narrator as the
+    subject, the one other person the sentence names is who the next "he" is."""
+    if tok.i == tok.sent.start and tok.i > 0 and th.sent < sn - 1 and _narrator_subject(cx.doc[tok.i - 1].sent):
+        named = _persons_named(cx, tok.i - 1)
+        if len(named) == 1 and not _described_by_kin(cx, next(iter(named.values()))):
+            th.topic, th.sent, th.inherited = next(iter(named.values())), sn - 1, False
 
-    def _named_person(self, tok: Any, m: Mention, sn: int, th: _Thread) -> None:
-        """A person named: the topic if it is a main subject (or the possessor of one)."""
-        head = tok.head
-        while self.by_token.get(head.i) is m and head.head.i != head.i and head.dep_ not in SUBJ_DEPS:
-            head = head.head
-        subj = tok if tok.dep_ in SUBJ_DEPS else head if (self.by_token.get(head.i) is m and head.dep_ in SUBJ_DEPS) \
-            else tok.head if (tok.dep_ in ("appos", "poss") and tok.head.dep_ in SUBJ_DEPS
-                              and self.by_token.get(tok.head.i) is None) else None
-        # a subject of a relative clause ("X, whom Gorky esteemed, was received") is no topic;
-        # the possessor of a main subject is ("Stalin's purge was over. He ...")
-        if on("description_memory"):
-            self._remember_description(tok, m)
-        if on("kin_subject") and tok.dep_ == "poss" and subj is not None and subj.i != tok.i \
-                and subj.lemma_.lower() in self.lex.kin_nouns and self.by_token.get(subj.i) is None:
-            th.topic, th.inherited = None, False  # "X's mother fell ill. ... her death": the mother's
+
+def _named_person(cx: ParseContext, tok: Any, m: Mention, sn: int, th: _Thread) -> None:
+    """A person named: the topic if it is a main subject (or the possessor of one)."""
+    head = tok.head
+    while cx.by_token.get(head.i) is m and head.head.i != head.i and head.dep_ not in SUBJ_DEPS:
+        head = head.head
+    subj = tok if tok.dep_ in SUBJ_DEPS else head if (cx.by_token.get(head.i) is m and head.dep_ in SUBJ_DEPS) \
+        else tok.head if (tok.dep_ in ("appos", "poss") and tok.head.dep_ in SUBJ_DEPS
+                          and cx.by_token.get(tok.head.i) is None) else None
+    # a subject of a relative clause ("X, whom Gorky esteemed, was received") is no topic;
+    # the possessor of a main subject is ("Stalin's purge was over. He ...")
+    if on("description_memory"):
+        _remember_description(cx, tok, m)
+    if on("kin_subject") and tok.dep_ == "poss" and subj is not None and subj.i != tok.i \
+            and subj.lemma_.lower() in cx.lex.kin_nouns and cx.by_token.get(subj.i) is None:
+        th.topic, th.inherited = None, False  # "X's mother fell ill. ... her death": the mother's
+        return
+    if subj is not None and subj.head.dep_ != "relcl" \
+            and (tok.dep_ != "poss" or subj.head.dep_ == "ROOT"):
+        th.topic, th.sent, th.inherited = m, sn, False
+    elif th.inherited and th.topic is not None:
+        # a passage that names someone else before any subject or the topic again: its
+        # "he" may be either
+        th.topic, th.inherited = (th.topic, False) if m.entity_id == th.topic.entity_id else (None, False)
+
+
+def _unnamed_turn(cx: ParseContext, tok: Any, sn: int, th: _Thread) -> bool:
+    """A person spoken of without a name: a remembered description, an unnamed subject, a
+    bare event noun, "this figure". Whether the token was one of them."""
+    if on("description_memory") and (described := _described(cx, tok)) is not None:
+        th.out[tok.i] = described  # "her husband was executed": the husband named before
+        th.topic, th.sent, th.inherited = described, sn, False
+        return True
+    if unnamed_subject(cx, tok):
+        th.topic, th.inherited = None, False  # "the director exclaimed ... He perished": not the last one named
+        return True
+    if bare_event_noun(cx, tok):
+        if th.topic is not None and sn - th.sent <= 1:
+            th.out[tok.i] = th.topic  # "Execution followed on 29 December": of the one just sentenced
+        return True
+    if tok.dep_ in SUBJ_DEPS and tok.lemma_.lower() in cx.lex.person_nouns \
+            and any(c.dep_ == "det" and c.lower_ in ("this", "that") for c in tok.children):
+        prev = _persons_named(cx, tok.sent.start - 1) if tok.sent.start > 0 else {}
+        if len(prev) == 1:  # "This revolutionary was arrested": the one person just named
+            th.out[tok.i] = next(iter(prev.values()))
+            th.topic, th.sent = th.out[tok.i], sn
+        return True
+    return False
+
+
+def _subject_pronoun(cx: ParseContext, tok: Any, low: str, sn: int, th: _Thread, before: dict[str, Mention],
+                     fits: Callable[[Mention], bool]) -> None:
+    """A subject pronoun: the topic, else the one person before it in its sentence, else the
+    one person of its gender just named, else the biography's subject."""
+    topic, out = th.topic, th.out
+    main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
+    others = before.keys() - {topic.entity_id} if topic is not None else before.keys()
+    others -= _coarguments(cx, tok.head)  # "X, whom he had replaced": "he" is not X
+    if on("pronoun_agreement"):  # "after Kork's arrest, ... where she was arrested": not Kork
+        others = {e for e in others if fits(before[e])}
+    # another person named earlier in the sentence makes the pronoun ambiguous, unless
+    # it is the main clause's subject and the topic was the subject just before
+    clear = not others or (main and sn - th.sent <= 1)
+    if topic is not None and sn - th.sent <= 2 and clear and fits(topic):
+        out[tok.i] = topic
+        th.sent, th.inherited = sn, False
+    elif (topic is None or sn - th.sent > 2) and len(before) == 1 \
+            and fits(only := next(iter(before.values()))):
+        # no topic to continue: the one person named before it in its sentence ("When
+        # the sentence was read to X and he understood ...")
+        out[tok.i] = only
+        th.topic, th.sent, th.inherited = only, sn, False
+    elif on("pronoun_agreement") and not before and topic is not None and sn - th.sent <= 3 \
+            and not fits(topic) and (agree := _agreeing(cx, tok, low)) is not None:
+        out[tok.i] = agree  # "X was arrested. She was expelled": the one woman just named
+        th.topic, th.sent, th.inherited = agree, sn, False
+    elif th.doc_topic is not None and not before and (topic is None or sn - th.sent > 2) and fits(th.doc_topic):
+        out[tok.i] = th.doc_topic  # no one nearer to go back to: the biography's subject
+        th.topic, th.sent, th.inherited = th.doc_topic, sn, False
+
+
+def _other_pronoun(cx: ParseContext, tok: Any, low: str, sn: int, th: _Thread, before: dict[str, Mention],
+                   fits: Callable[[Mention], bool]) -> None:
+    """A possessive or object pronoun: a pronoun of its gender before it in the sentence, else
+    the nearest person before it not its clause's subject, else (a possessive) a subject name
+    ahead in its own clause, else the topic."""
+    out = th.out
+    prior = [i for i in th.chain if th.sent_no[i] == sn and PRONOUN_GENDER.get(cx.doc[i].lower_)
+             == PRONOUN_GENDER.get(low)]
+    th.chain.append(tok.i)
+    if prior and tok.dep_ == "poss":
+        # "his endorsement of ... his friend X ..., his death": the same man as before
+        if prior[-1] in out:
+            out[tok.i] = out[prior[-1]]
+        return
+    subjects = _clause_subjects(cx, tok, out)
+    for i, mm in reversed(cx.ordered):
+        if tok.sent.start <= i < tok.i and mm.entity_id and mm.entity_id not in subjects \
+                and cx.etype(mm) == "person" and cx.doc[i].dep_ != "poss" \
+                and not _inside_name(cx, cx.doc[i]) and fits(mm):
+            out[tok.i] = mm
             return
-        if subj is not None and subj.head.dep_ != "relcl" \
-                and (tok.dep_ != "poss" or subj.head.dep_ == "ROOT"):
-            th.topic, th.sent, th.inherited = m, sn, False
-        elif th.inherited and th.topic is not None:
-            # a passage that names someone else before any subject or the topic again: its
-            # "he" may be either
-            th.topic, th.inherited = (th.topic, False) if m.entity_id == th.topic.entity_id else (None, False)
+    if tok.dep_ != "poss":
+        return
+    for i, mm in cx.ordered:  # "Between his appointment ..., Sverdlov had been": ahead
+        t = cx.doc[i]  # "Before his suicide the poet X wrote": X, or a name beside the subject
+        if tok.i < i < tok.sent.end and mm.entity_id and cx.etype(mm) == "person" and fits(mm) \
+                and _subject_name(cx, t) and _in_scope(tok, t):
+            out[tok.i] = mm
+            return
+    if not before and th.topic is not None and sn - th.sent <= 1 and fits(th.topic):
+        out[tok.i] = th.topic  # "His death ...": the person the text is about
 
-    def _unnamed_turn(self, tok: Any, sn: int, th: _Thread) -> bool:
-        """A person spoken of without a name: a remembered description, an unnamed subject, a
-        bare event noun, "this figure". Whether the token was one of them."""
-        if on("description_memory") and (described := self._described(tok)) is not None:
-            th.out[tok.i] = described  # "her husband was executed": the husband named before
-            th.topic, th.sent, th.inherited = described, sn, False
-            return True
-        if self.unnamed_subject(tok):
-            th.topic, th.inherited = None, False  # "the director exclaimed ... He perished": not the last one named
-            return True
-        if self._bare_event(tok):
-            if th.topic is not None and sn - th.sent <= 1:
-                th.out[tok.i] = th.topic  # "Execution followed on 29 December": of the one just sentenced
-            return True
-        if tok.dep_ in SUBJ_DEPS and tok.lemma_.lower() in self.lex.person_nouns \
-                and any(c.dep_ == "det" and c.lower_ in ("this", "that") for c in tok.children):
-            prev = self._persons_named(tok.sent.start - 1) if tok.sent.start > 0 else {}
-            if len(prev) == 1:  # "This revolutionary was arrested": the one person just named
-                th.out[tok.i] = next(iter(prev.values()))
-                th.topic, th.sent = th.out[tok.i], sn
-            return True
+
+def _clause_subjects(cx: ParseContext, tok: Any, out: dict[int, Mention]) -> set[str | None]:
+    """The people an object pronoun's clause has as subject ("his uncle X and cousin Y beat
+    him": none of them is "him")."""
+    if tok.dep_ == "poss":
+        return set()
+    h = tok.head
+    while h.head.i != h.i and not verbish(h):
+        h = h.head
+    c = phrases.gsubject(cx, h) if verbish(h) else None
+    if c is None:
+        return set()
+    # (an event noun standing for someone's death is not that person: "death came to him")
+    cm = cx.by_token.get(c.i) or (out.get(c.i) if not bare_event_noun(cx, c) else None)
+    clause_subj = cm.entity_id if cm else None
+    return {m.entity_id for m, _ in phrases.expand(cx, c)} | {clause_subj}
+
+
+def branch_subject(cx: ParseContext, m: Mention) -> bool:
+    """Whether an organization's mention stands for the body's branches: its name made plural
+    ("Extraordinary Commissions"), under a level word ("provincial") or a place ("the Kazan X")."""
+    if not on("branch_name") or m.body_start is None or m.body_end is None or cx.etype(m) != "organization":
         return False
-
-    def _subject_pronoun(self, tok: Any, low: str, sn: int, th: _Thread, before: dict[str, Mention],
-                         fits: Callable[[Mention], bool]) -> None:
-        """A subject pronoun: the topic, else the one person before it in its sentence, else the
-        one person of its gender just named, else the biography's subject."""
-        topic, out = th.topic, th.out
-        main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
-        others = before.keys() - {topic.entity_id} if topic is not None else before.keys()
-        others -= self._coarguments(tok.head)  # "X, whom he had replaced": "he" is not X
-        if on("pronoun_agreement"):  # "after Kork's arrest, ... where she was arrested": not Kork
-            others = {e for e in others if fits(before[e])}
-        # another person named earlier in the sentence makes the pronoun ambiguous, unless
-        # it is the main clause's subject and the topic was the subject just before
-        clear = not others or (main and sn - th.sent <= 1)
-        if topic is not None and sn - th.sent <= 2 and clear and fits(topic):
-            out[tok.i] = topic
-            th.sent, th.inherited = sn, False
-        elif (topic is None or sn - th.sent > 2) and len(before) == 1 \
-                and fits(only := next(iter(before.values()))):
-            # no topic to continue: the one person named before it in its sentence ("When
-            # the sentence was read to X and he understood ...")
-            out[tok.i] = only
-            th.topic, th.sent, th.inherited = only, sn, False
-        elif on("pronoun_agreement") and not before and topic is not None and sn - th.sent <= 3 \
-                and not fits(topic) and (agree := self._agreeing(tok, low)) is not None:
-            out[tok.i] = agree  # "X was arrested. She was expelled": the one woman just named
-            th.topic, th.sent, th.inherited = agree, sn, False
-        elif th.doc_topic is not None and not before and (topic is None or sn - th.sent > 2) and fits(th.doc_topic):
-            out[tok.i] = th.doc_topic  # no one nearer to go back to: the biography's subject
-            th.topic, th.sent, th.inherited = th.doc_topic, sn, False
-
-    def _other_pronoun(self, tok: Any, low: str, sn: int, th: _Thread, before: dict[str, Mention],
-                       fits: Callable[[Mention], bool]) -> None:
-        """A possessive or object pronoun: a pronoun of its gender before it in the sentence, else
-        the nearest person before it not its clause's subject, else (a possessive) a subject name
-        ahead in its own clause, else the topic."""
-        out = th.out
-        prior = [i for i in th.chain if th.sent_no[i] == sn and PRONOUN_GENDER.get(self.doc[i].lower_)
-                 == PRONOUN_GENDER.get(low)]
-        th.chain.append(tok.i)
-        if prior and tok.dep_ == "poss":
-            # "his endorsement of ... his friend X ..., his death": the same man as before
-            if prior[-1] in out:
-                out[tok.i] = out[prior[-1]]
-            return
-        subjects = self._clause_subjects(tok, out)
-        for i, mm in reversed(self.ordered):
-            if tok.sent.start <= i < tok.i and mm.entity_id and mm.entity_id not in subjects \
-                    and self.etype(mm) == "person" and self.doc[i].dep_ != "poss" \
-                    and not self._inside_name(self.doc[i]) and fits(mm):
-                out[tok.i] = mm
-                return
-        if tok.dep_ != "poss":
-            return
-        for i, mm in self.ordered:  # "Between his appointment ..., Sverdlov had been": ahead
-            t = self.doc[i]  # "Before his suicide the poet X wrote": X, or a name beside the subject
-            if tok.i < i < tok.sent.end and mm.entity_id and self.etype(mm) == "person" and fits(mm) \
-                    and self._subject_name(t) and self._in_scope(tok, t):
-                out[tok.i] = mm
-                return
-        if not before and th.topic is not None and sn - th.sent <= 1 and fits(th.topic):
-            out[tok.i] = th.topic  # "His death ...": the person the text is about
-
-    def _clause_subjects(self, tok: Any, out: dict[int, Mention]) -> set[str | None]:
-        """The people an object pronoun's clause has as subject ("his uncle X and cousin Y beat
-        him": none of them is "him")."""
-        if tok.dep_ == "poss":
-            return set()
-        h = tok.head
-        while h.head.i != h.i and not verbish(h):
-            h = h.head
-        c = self.gsubject(h) if verbish(h) else None
-        if c is None:
-            return set()
-        # (an event noun standing for someone's death is not that person: "death came to him")
-        cm = self.by_token.get(c.i) or (out.get(c.i) if not self._bare_event(c) else None)
-        clause_subj = cm.entity_id if cm else None
-        return {m.entity_id for m, _ in self.expand(c)} | {clause_subj}
-
-    def branch_subject(self, m: Mention) -> bool:
-        """Whether an organization's mention stands for the body's branches: its name made plural
-        ("Extraordinary Commissions"), under a level word ("provincial") or a place ("the Kazan X")."""
-        if not on("branch_name") or m.body_start is None or m.body_end is None or self.etype(m) != "organization":
-            return False
-        span = self.doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
-        if span is None:
-            return False
-        root, inside = span.root, {t.i for t in span}
-        if root.tag_ in ("NNS", "NNPS") and root.lower_.endswith("s") \
-                and not self.entity_name(m).lower().endswith(root.lower_):
-            return True
-        for c in root.children:
-            if c.i in inside or c.i > root.i:
-                continue
-            if c.dep_ == "amod" and c.lower_ in self.lex.branch_words:
-                return True
-            cm = self.by_token.get(c.i)
-            if c.dep_ in ("compound", "nmod", "poss") and cm is not None and cm is not m and self.etype(cm) == "place":
-                return True
+    span = cx.doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
+    if span is None:
         return False
+    root, inside = span.root, {t.i for t in span}
+    if root.tag_ in ("NNS", "NNPS") and root.lower_.endswith("s") \
+            and not cx.entity_name(m).lower().endswith(root.lower_):
+        return True
+    for c in root.children:
+        if c.i in inside or c.i > root.i:
+            continue
+        if c.dep_ == "amod" and c.lower_ in cx.lex.branch_words:
+            return True
+        cm = cx.by_token.get(c.i)
+        if c.dep_ in ("compound", "nmod", "poss") and cm is not None and cm is not m and cx.etype(cm) == "place":
+            return True
+    return False
 
-    def _description_key(self, noun: Any) -> tuple[str, str] | None:
-        """(noun, determiner) of a description of a person: "her husband", "the marshal"."""
-        lemma = noun.lemma_.lower()
-        if noun.pos_ != "NOUN" or noun.tag_ != "NN" or (lemma not in self.lex.kin_nouns and lemma not in self.lex.person_nouns):
-            return None
-        det = next((c.lower_ for c in noun.children if c.dep_ in ("det", "poss") and c.lower_ in ("the", "his", "her")), None)
-        return (lemma, det) if det is not None else None
 
-    def _remember_description(self, tok: Any, m: Mention) -> None:
-        """A name beside a description ("her husband Sergei Efron", "the marshal, X"): the
-        description stands for that person for a while."""
-        # "the marshal, X" (X in apposition) or "her husband X" (the noun a modifier of the name),
-        # never "the X agents" (the name a modifier of the noun)
-        nouns = [tok.head] if tok.dep_ == "appos" else []
-        nouns += [c for c in tok.children if c.dep_ in ("appos", "compound")]
-        for noun in nouns:
-            key = self._description_key(noun)
-            if key is not None and self.by_token.get(noun.i) is None:
-                self.state.descriptions[key] = (m, self.p.seq)
-
-    def _described(self, tok: Any) -> Mention | None:
-        """The person a subject description stands for, where this passage or the one before
-        named that person with the same description."""
-        if tok.dep_ not in SUBJ_DEPS:
-            return None
-        key = self._description_key(tok)
-        if key is None or key not in self.state.descriptions:
-            return None
-        m, seq = self.state.descriptions[key]
-        return m if self.p.seq - seq <= 1 else None
-
-    def _agreeing(self, tok: Any, pronoun: str) -> Mention | None:
-        """The latest person named in the pronoun's sentence or the three before whose name says the
-        pronoun's gender, where everyone named after that person says the other gender (used where
-        the topic does not fit: "X ... Y was arrested. She ..." is X only if Y is a man). A name
-        as a modifier ("the Stalin agents") is no antecedent."""
-        want = PRONOUN_GENDER.get(pronoun)
-        if want is None:
-            return None
-        lo = tok.sent.start
-        for _ in range(3):  # this sentence and the three before
-            if lo > 0:
-                lo = self.doc[lo - 1].sent.start
-        for j, mm in reversed(self.ordered):
-            if j >= tok.i or j < lo or not mm.entity_id or self.etype(mm) != "person" or self._inside_name(self.doc[j]):
-                continue
-            t = self.doc[j]
-            if t.dep_ in ("compound", "amod") and self.by_token.get(t.head.i) is None:
-                continue  # a name as a modifier ("the Stalin agents") is nobody's antecedent
-            got = name_gender(self.entity_name(mm), self.lex.male_names_a)
-            if got is None:
-                return None
-            if got == want:
-                return mm
+def _description_key(cx: ParseContext, noun: Any) -> tuple[str, str] | None:
+    """(noun, determiner) of a description of a person: "her husband", "the marshal"."""
+    lemma = noun.lemma_.lower()
+    if noun.pos_ != "NOUN" or noun.tag_ != "NN" or (lemma not in cx.lex.kin_nouns and lemma not in cx.lex.person_nouns):
         return None
+    det = next((c.lower_ for c in noun.children if c.dep_ in ("det", "poss") and c.lower_ in ("the", "his", "her")), None)
+    return (lemma, det) if det is not None else None
 
-    def _coarguments(self, verb: Any) -> set[str]:
-        """The people a verb's objects name, the antecedent of an object relative pronoun
-        included ("X, whom he replaced"): a non-reflexive pronoun subject of the same verb is
-        none of them."""
-        objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
-        if verb.dep_ == "relcl" and any(o.tag_ in ("WP", "WDT") for o in objects):
-            objects.append(verb.head)
-        return {m.entity_id for o in objects for m, _ in self.expand(o) if m.entity_id}
 
-    def _described_by_kin(self, m: Mention) -> bool:
-        """A person named only to say whose someone is ("this son of X", "X's widow"): the one
-        the sentence is about is the unnamed relative."""
-        if m.body_start is None or m.body_end is None:
+def _remember_description(cx: ParseContext, tok: Any, m: Mention) -> None:
+    """A name beside a description ("her husband Sergei Efron", "the marshal, X"): the
+    description stands for that person for a while."""
+    # "the marshal, X" (X in apposition) or "her husband X" (the noun a modifier of the name),
+    # never "the X agents" (the name a modifier of the noun)
+    nouns = [tok.head] if tok.dep_ == "appos" else []
+    nouns += [c for c in tok.children if c.dep_ in ("appos", "compound")]
+    for noun in nouns:
+        key = _description_key(cx, noun)
+        if key is not None and cx.by_token.get(noun.i) is None:
+            cx.state.descriptions[key] = (m, cx.p.seq)
+
+
+def _described(cx: ParseContext, tok: Any) -> Mention | None:
+    """The person a subject description stands for, where this passage or the one before
+    named that person with the same description."""
+    if tok.dep_ not in SUBJ_DEPS:
+        return None
+    key = _description_key(cx, tok)
+    if key is None or key not in cx.state.descriptions:
+        return None
+    m, seq = cx.state.descriptions[key]
+    return m if cx.p.seq - seq <= 1 else None
+
+
+def _agreeing(cx: ParseContext, tok: Any, pronoun: str) -> Mention | None:
+    """The latest person named in the pronoun's sentence or the three before whose name says the
+    pronoun's gender, where everyone named after that person says the other gender (used where
+    the topic does not fit: "X ... Y was arrested. She ..." is X only if Y is a man). A name
+    as a modifier ("the Stalin agents") is no antecedent."""
+    want = PRONOUN_GENDER.get(pronoun)
+    if want is None:
+        return None
+    lo = tok.sent.start
+    for _ in range(3):  # this sentence and the three before
+        if lo > 0:
+            lo = cx.doc[lo - 1].sent.start
+    for j, mm in reversed(cx.ordered):
+        if j >= tok.i or j < lo or not mm.entity_id or cx.etype(mm) != "person" or _inside_name(cx, cx.doc[j]):
+            continue
+        t = cx.doc[j]
+        if t.dep_ in ("compound", "amod") and cx.by_token.get(t.head.i) is None:
+            continue  # a name as a modifier ("the Stalin agents") is nobody's antecedent
+        got = name_gender(cx.entity_name(mm), cx.lex.male_names_a)
+        if got is None:
+            return None
+        if got == want:
+            return mm
+    return None
+
+
+def _coarguments(cx: ParseContext, verb: Any) -> set[str]:
+    """The people a verb's objects name, the antecedent of an object relative pronoun
+    included ("X, whom he replaced"): a non-reflexive pronoun subject of the same verb is
+    none of them."""
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    if verb.dep_ == "relcl" and any(o.tag_ in ("WP", "WDT") for o in objects):
+        objects.append(verb.head)
+    return {m.entity_id for o in objects for m, _ in phrases.expand(cx, o) if m.entity_id}
+
+
+def _described_by_kin(cx: ParseContext, m: Mention) -> bool:
+    """A person named only to say whose someone is ("this son of X", "X's widow"): the one
+    the sentence is about is the unnamed relative."""
+    if m.body_start is None or m.body_end is None:
+        return True
+    span = cx.doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
+    if span is None:
+        return True
+    t = span.root
+    return (t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ == "NOUN") or t.dep_ == "poss"
+
+
+def _narrator_subject(sent: Any) -> bool:
+    """A sentence whose main verb's subject is the narrator ("I", "we")."""
+    return any(c.dep_ in SUBJ_DEPS and c.lower_ in ("i", "we") for c in sent.root.children)
+
+
+def unnamed_subject(cx: ParseContext, t: Any) -> bool:
+    """A main clause's subject that is one person not named: "the director exclaimed"
+    (not "this figure", which the sentence before names)."""
+    return t.dep_ in ("nsubj", "nsubjpass") and t.tag_ == "NN" and t.lemma_.lower() in cx.lex.person_nouns \
+        and (t.head.dep_ == "ROOT" or t.head.dep_ == "conj" and t.head.head.dep_ == "ROOT") \
+        and cx.by_token.get(t.i) is None \
+        and not any(c.dep_ in ("det", "poss") and c.lower_ in ("this", "that", "his", "her") for c in t.children) \
+        and not any(c.dep_ in ("appos", "compound") and cx.by_token.get(c.i) is not None for c in t.children)
+
+
+def _in_scope(pron: Any, name: Any) -> bool:
+    """Whether a possessive may point ahead to a name: only inside the clause the name is the
+    subject of ("Before his arrest, X wrote"), not from outside into a later subordinate
+    clause ("until her death, when X was 14", where "her" is someone told before)."""
+    if not on("cataphora_scope"):
+        return True
+    t = name
+    while t.dep_ in ("appos", "compound") and t.head.i != t.i:
+        t = t.head
+    return t.head.i in {a.i for a in pron.ancestors}
+
+
+def _subject_name(cx: ParseContext, t: Any) -> bool:
+    """A name that is its clause's subject, or stands beside it ("the poet X", "X, the poet")."""
+    for _ in range(3):
+        if t.dep_ in SUBJ_DEPS:
             return True
-        span = self.doc.char_span(m.body_start, m.body_end, alignment_mode="expand")
-        if span is None:
-            return True
-        t = span.root
-        return (t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ == "NOUN") or t.dep_ == "poss"
+        if t.dep_ not in ("appos", "compound"):
+            return False
+        t = t.head
+    return False
 
-    @staticmethod
-    def _narrator_subject(sent: Any) -> bool:
-        """A sentence whose main verb's subject is the narrator ("I", "we")."""
-        return any(c.dep_ in SUBJ_DEPS and c.lower_ in ("i", "we") for c in sent.root.children)
 
-    def unnamed_subject(self, t: Any) -> bool:
-        """A main clause's subject that is one person not named: "the director exclaimed"
-        (not "this figure", which the sentence before names)."""
-        return t.dep_ in ("nsubj", "nsubjpass") and t.tag_ == "NN" and t.lemma_.lower() in self.lex.person_nouns \
-            and (t.head.dep_ == "ROOT" or t.head.dep_ == "conj" and t.head.head.dep_ == "ROOT") \
-            and self.by_token.get(t.i) is None \
-            and not any(c.dep_ in ("det", "poss") and c.lower_ in ("this", "that", "his", "her") for c in t.children) \
-            and not any(c.dep_ in ("appos", "compound") and self.by_token.get(c.i) is not None for c in t.children)
+def bare_event_noun(cx: ParseContext, tok: Any) -> bool:
+    """An event noun with no article, possessor or complement as the subject of a verb of
+    occurring: "Execution followed immediately", "Arrest came a week later"."""
+    return tok.tag_ == "NN" and tok.dep_ == "nsubj" and tok.head.lemma_ in cx.lex.occurrence_verbs \
+        and any(t.is_noun for t in cx.lex.by_lemma.get(tok.lemma_.lower(), [])) \
+        and not any(c.dep_ in ("det", "poss", "prep", "compound", "amod") for c in tok.children)
 
-    @staticmethod
-    def _in_scope(pron: Any, name: Any) -> bool:
-        """Whether a possessive may point ahead to a name: only inside the clause the name is the
-        subject of ("Before his arrest, X wrote"), not from outside into a later subordinate
-        clause ("until her death, when X was 14", where "her" is someone told before)."""
-        if not on("cataphora_scope"):
-            return True
-        t = name
-        while t.dep_ in ("appos", "compound") and t.head.i != t.i:
-            t = t.head
-        return t.head.i in {a.i for a in pron.ancestors}
 
-    def _subject_name(self, t: Any) -> bool:
-        """A name that is its clause's subject, or stands beside it ("the poet X", "X, the poet")."""
-        for _ in range(3):
-            if t.dep_ in SUBJ_DEPS:
-                return True
-            if t.dep_ not in ("appos", "compound"):
-                return False
-            t = t.head
-        return False
+def _gender_fits(cx: ParseContext, pronoun: str) -> Callable[[Mention], bool]:
+    """A test that an antecedent's name does not say the other gender than the pronoun."""
+    want = PRONOUN_GENDER.get(pronoun)
 
-    def _bare_event(self, tok: Any) -> bool:
-        """An event noun with no article, possessor or complement as the subject of a verb of
-        occurring: "Execution followed immediately", "Arrest came a week later"."""
-        return tok.tag_ == "NN" and tok.dep_ == "nsubj" and tok.head.lemma_ in self.lex.occurrence_verbs \
-            and any(t.is_noun for t in self.lex.by_lemma.get(tok.lemma_.lower(), [])) \
-            and not any(c.dep_ in ("det", "poss", "prep", "compound", "amod") for c in tok.children)
+    def fits(m: Mention) -> bool:
+        got = name_gender(cx.entity_name(m), cx.lex.male_names_a)
+        return want is None or got is None or got == want
 
-    def _gender_fits(self, pronoun: str) -> Callable[[Mention], bool]:
-        """A test that an antecedent's name does not say the other gender than the pronoun."""
-        want = PRONOUN_GENDER.get(pronoun)
+    return fits
 
-        def fits(m: Mention) -> bool:
-            got = name_gender(self.entity_name(m), self.lex.male_names_a)
-            return want is None or got is None or got == want
 
-        return fits
+def _persons_named(cx: ParseContext, i: int, upto: int | None = None) -> dict[str, Mention]:
+    """The people named in the sentence holding token ``i`` (one mention each, the first),
+    or only in its tokens before ``upto``."""
+    sent = cx.doc[i].sent
+    end = sent.end if upto is None else upto
+    found: dict[str, Mention] = {}
+    for j, mm in cx.ordered:
+        if sent.start <= j < end and mm.entity_id and cx.etype(mm) == "person" \
+                and not _inside_name(cx, cx.doc[j]):
+            found.setdefault(mm.entity_id, mm)
+    return found
 
-    def _persons_named(self, i: int, upto: int | None = None) -> dict[str, Mention]:
-        """The people named in the sentence holding token ``i`` (one mention each, the first),
-        or only in its tokens before ``upto``."""
-        sent = self.doc[i].sent
-        end = sent.end if upto is None else upto
-        found: dict[str, Mention] = {}
-        for j, mm in self.ordered:
-            if sent.start <= j < end and mm.entity_id and self.etype(mm) == "person" \
-                    and not self._inside_name(self.doc[j]):
-                found.setdefault(mm.entity_id, mm)
-        return found
 
-    def _inside_name(self, tok: Any) -> bool:
-        """A person's name inside another name: "the Order of Lenin"."""
-        m = self.by_token.get(tok.i)
-        if m is not None and " of " in m.text and tok.text not in self.entity_name(m):
-            return True  # the mention's head is "Order", not the person
-        if tok.dep_ == "pobj" and tok.head.lower_ == "of":
-            h = tok.head.head
-            return h.pos_ == "PROPN" and h.text[:1].isupper() and self.by_token.get(h.i) is None
-        return False
+def _inside_name(cx: ParseContext, tok: Any) -> bool:
+    """A person's name inside another name: "the Order of Lenin"."""
+    m = cx.by_token.get(tok.i)
+    if m is not None and " of " in m.text and tok.text not in cx.entity_name(m):
+        return True  # the mention's head is "Order", not the person
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of":
+        h = tok.head.head
+        return h.pos_ == "PROPN" and h.text[:1].isupper() and cx.by_token.get(h.i) is None
+    return False
 
-    def _coref(self, tok: Any, exclude: set[int] | None = None) -> Mention | None:
-        return self.coref_map.get(tok.i)
+
+def antecedent(cx: ParseContext, tok: Any, exclude: set[int] | None = None) -> Mention | None:
+    return cx.coref_map.get(tok.i)

@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kartoteka.extract import phrases
 from kartoteka.extract.dates import (
     PRECISIONS,
     SEASONS,
@@ -47,6 +48,9 @@ from kartoteka.extract.syntax import (
     same_year_after,
     verbish,
 )
+
+if TYPE_CHECKING:
+    from kartoteka.extract.context import ParseContext
 
 # How many sentences a year (or an anchor for "two days later") carries to yearless dates after it
 # before the narrative is taken to have moved on.
@@ -126,22 +130,22 @@ declare("next_step_undated", "date",
           "were expelled for their articles.", [("expulsion", "brandt", "1891-06-09")])])
 
 
-def next_step(ctx: Any, trig: Any, span: Any, value: DateValue) -> bool:
+def next_step(cx: ParseContext, trig: Any, span: Any, value: DateValue) -> bool:
     """Whether a day or month in the sentence before dates another step of the trigger's own
     person: its clause's subject and the trigger's stand for the same person, by another verb."""
     if not on("next_step_undated") or value.precision not in ("day", "month") or not verbish(trig):
         return False
-    kinds = {t.type for t in ctx.lex.by_lemma.get(trig.lemma_.lower(), [])}
+    kinds = {t.type for t in cx.lex.by_lemma.get(trig.lemma_.lower(), [])}
     if not kinds or not kinds <= CAREER_STEPS:
         return False  # an arrest or a meeting is told at the story's now: "X returned in May. X was arrested."
-    head = ctx.clause_head(span.root)
+    head = clause_head(cx, span.root)
     if head.lemma_ == trig.lemma_:
         return False  # "were replaced on 8 May ... A and B were replaced by C": the same happening
     before, now = subject_of(head), subject_of(trig)
     if before is None or now is None:
         return False
-    ids = [{m.entity_id for m, _ in ctx.expand(t, conjuncts=False) if m.entity_id} for t in (before, now)]
-    return bool(ids[0]) and ids[0] == ids[1] and all(ctx.etype(m) == "person" for m, _ in ctx.expand(now, conjuncts=False))
+    ids = [{m.entity_id for m, _ in phrases.expand(cx, t, conjuncts=False) if m.entity_id} for t in (before, now)]
+    return bool(ids[0]) and ids[0] == ids[1] and all(cx.etype(m) == "person" for m, _ in phrases.expand(cx, now, conjuncts=False))
 
 
 def subject_of(verb: Any) -> Any | None:
@@ -157,501 +161,528 @@ def subject_of(verb: Any) -> Any | None:
     return None
 
 
-class DatingMixin:
-    """Date attachment for PassageExtractor."""
+def passage_dates(cx: ParseContext) -> list[tuple[DateExpr, DateValue | None, Any]]:
+    """Dates of the passage, partial and relative ones resolved against the running anchor.
+    A yearless date takes, in order: the year of a dated expression it is joined to later in
+    its sentence ("between 2 July and 9 October 1931"); the anchor of its own sentence; a
+    firm (written-out day or month) anchor of the last few sentences; the year of the same
+    month named lately ("in March 1938 ... on 15 March"); the anchor while it is recent.
+    Past ``CARRY_SENTENCES`` or a section break the narrative has moved on: no year."""
+    st = cx.state
+    if st.anchor_section != cx.p.section:
+        st.anchor, st.anchor_section, st.years, st.months, st.days = None, cx.p.section, [], {}, {}
+    cx.entry_anchor = (st.anchor, st.anchor_sentence)  # what the passage opens with
+    cx.first_sentence = st.sentences
+    body = cx.p.body
+    starts = [s.start_char for s in cx.doc.sents]
+    spans = _lifespan_spans(cx)
+    exprs = [e for e in find_dates(body) if not any(b <= e.begin < x for b, x in spans)]
+    cx.periods = [st.period_sentence, *_period_sentences(cx, exprs, starts)]
+    out: list[tuple[DateExpr, DateValue | None, Any]] = []
+    for i, expr in enumerate(exprs):
+        here = st.sentences + bisect_right(starts, expr.begin) - 1
+        span = cx.doc.char_span(expr.begin, expr.core_stop or expr.stop, alignment_mode="expand")
+        value = resolve(expr, _anchor_for(cx, exprs, i, here, span))
+        out.append((expr, value, span))
+        _note(cx, expr, value, span, here)
+    st.sentences += len(starts)
+    st.period_sentence = max(cx.periods)
+    return _explicit_after_relative(cx, _ranges(cx, exprs, out))
 
-    def _dates(self) -> list[tuple[DateExpr, DateValue | None, Any]]:
-        """Dates of the passage, partial and relative ones resolved against the running anchor.
-        A yearless date takes, in order: the year of a dated expression it is joined to later in
-        its sentence ("between 2 July and 9 October 1931"); the anchor of its own sentence; a
-        firm (written-out day or month) anchor of the last few sentences; the year of the same
-        month named lately ("in March 1938 ... on 15 March"); the anchor while it is recent.
-        Past ``CARRY_SENTENCES`` or a section break the narrative has moved on: no year."""
-        st = self.state
-        if st.anchor_section != self.p.section:
-            st.anchor, st.anchor_section, st.years, st.months, st.days = None, self.p.section, [], {}, {}
-        self.entry_anchor = (st.anchor, st.anchor_sentence)  # what the passage opens with
-        self.first_sentence = st.sentences
-        body = self.p.body
-        starts = [s.start_char for s in self.doc.sents]
-        spans = self._lifespan_spans()
-        exprs = [e for e in find_dates(body) if not any(b <= e.begin < x for b, x in spans)]
-        self.periods = [st.period_sentence, *self._period_sentences(exprs, starts)]
-        out: list[tuple[DateExpr, DateValue | None, Any]] = []
-        for i, expr in enumerate(exprs):
-            here = st.sentences + bisect_right(starts, expr.begin) - 1
-            span = self.doc.char_span(expr.begin, expr.core_stop or expr.stop, alignment_mode="expand")
-            value = resolve(expr, self._anchor_for(exprs, i, here, span))
-            out.append((expr, value, span))
-            self._note(expr, value, span, here)
-        st.sentences += len(starts)
-        st.period_sentence = max(self.periods)
-        return self._explicit_after_relative(self._ranges(exprs, out))
 
-    def _period_sentences(self, exprs: list[DateExpr], starts: list[int]) -> list[int]:
-        """The sentences (numbered through the document) set in a named stretch of time with no date
-        of their own ("During the purge X was shot"): the story's time has moved to an unknown point."""
-        st = self.state
-        dated = {bisect_right(starts, e.begin) - 1 for e in exprs}
-        return [st.sentences + k for k, sent in enumerate(self.doc.sents)
-                if k not in dated and any(t.lower_ in PERIOD_PREPS and t.dep_ == "prep" for t in sent)]
+def _period_sentences(cx: ParseContext, exprs: list[DateExpr], starts: list[int]) -> list[int]:
+    """The sentences (numbered through the document) set in a named stretch of time with no date
+    of their own ("During the purge X was shot"): the story's time has moved to an unknown point."""
+    st = cx.state
+    dated = {bisect_right(starts, e.begin) - 1 for e in exprs}
+    return [st.sentences + k for k, sent in enumerate(cx.doc.sents)
+            if k not in dated and any(t.lower_ in PERIOD_PREPS and t.dep_ == "prep" for t in sent)]
 
-    def _ranges(self, exprs: list[DateExpr], out: list[tuple[DateExpr, DateValue | None, Any]]
-                ) -> list[tuple[DateExpr, DateValue | None, Any]]:
-        """"Between 2 July and 9 October 1931", "from March to August 1926": one span of time from
-        the first day to the last, at the coarser precision of its ends, whichever end dates a clause."""
-        for k in range(len(out) - 1):
-            if borrowed_year(self.p.body, exprs, k) is None:
-                continue
-            (e1, v1, s1), (e2, v2, s2) = out[k], out[k + 1]
-            if v1 is None or v2 is None or not v1.start or not v2.end or v1.start > v2.end:
-                continue
-            if "/" in self.p.body[e1.stop:e2.begin]:  # "25 October/7 November 1917": one day, two calendars
-                pair = replace(v1, text=self.p.body[e1.begin:e2.stop])
-                out[k], out[k + 1] = (e1, pair, s1), (e2, pair, s2)
-                continue
-            rank = max(PRECISIONS.index(v1.precision or "day"), PRECISIONS.index(v2.precision or "day"))
-            both = DateValue(self.p.body[e1.begin:e2.stop], v1.start, v2.end, PRECISIONS[rank])
-            out[k], out[k + 1] = (e1, both, s1), (e2, both, s2)
-        return out
 
-    def _anchor_for(self, exprs: list[DateExpr], i: int, here: int, span: Any) -> DateValue | None:
-        """What a yearless or relative date resolves against (None: nothing reliable). A day
-        named in passing ("the law of 1 December", "which appeared on 4 December") that was told
-        lately with its year points back to it; one that dates its clause follows the story."""
-        st, expr = self.state, exprs[i]
-        if expr.absolute:
-            return None
-        lent = borrowed_year(self.p.body, exprs, i)
-        if lent is not None:
-            return year_value(str(lent), lent)
-        anchor = st.anchor
-        if anchor is None or not anchor.start:
-            return None
-        if expr.kind == "season" and re.search(r"\bby\s+(?:the\s+)?$", self.p.body[:expr.begin], re.I):
-            return self._deadline_year(expr, anchor, here)
-        if st.anchor_sentence == here:
-            return anchor
-        recent = here - st.anchor_sentence <= CARRY_SENTENCES
-        if expr.kind not in PARTIAL:
-            if on("undated_period") and any(st.anchor_sentence < k < here for k in self.periods):
-                return None  # "In 1935 ... During the purge X was shot. Twenty years later": not 1955
-            return anchor if recent else None  # "two days later": after the last event told
-        month = expr.get("month")
-        day = expr.get("day") if expr.kind in ("dm", "md") else None
-        same_day = st.days.get((month_number(month), int(day))) if month and day and day.isdigit() else None
-        if same_day is not None and self.p.seq - same_day[1] <= MONTH_MEMORY and span is not None \
-                and self.aside(span):
-            return year_value(str(same_day[0]), same_day[0])  # the day told lately, named again
-        firm = st.anchor_absolute and anchor.precision in ("day", "month") and self.p.seq - st.anchor_seq <= 2
-        same_month = st.months.get(month_number(month)) if month else None
-        if not (firm and recent) and same_month is not None and self.p.seq - same_month[1] <= MONTH_MEMORY:
-            return year_value(str(same_month[0]), same_month[0])
-        return anchor if recent else None
+def _ranges(cx: ParseContext, exprs: list[DateExpr], out: list[tuple[DateExpr, DateValue | None, Any]]
+            ) -> list[tuple[DateExpr, DateValue | None, Any]]:
+    """"Between 2 July and 9 October 1931", "from March to August 1926": one span of time from
+    the first day to the last, at the coarser precision of its ends, whichever end dates a clause."""
+    for k in range(len(out) - 1):
+        if borrowed_year(cx.p.body, exprs, k) is None:
+            continue
+        (e1, v1, s1), (e2, v2, s2) = out[k], out[k + 1]
+        if v1 is None or v2 is None or not v1.start or not v2.end or v1.start > v2.end:
+            continue
+        if "/" in cx.p.body[e1.stop:e2.begin]:  # "25 October/7 November 1917": one day, two calendars
+            pair = replace(v1, text=cx.p.body[e1.begin:e2.stop])
+            out[k], out[k + 1] = (e1, pair, s1), (e2, pair, s2)
+            continue
+        rank = max(PRECISIONS.index(v1.precision or "day"), PRECISIONS.index(v2.precision or "day"))
+        both = DateValue(cx.p.body[e1.begin:e2.stop], v1.start, v2.end, PRECISIONS[rank])
+        out[k], out[k + 1] = (e1, both, s1), (e2, both, s2)
+    return out
 
-    def _deadline_year(self, expr: DateExpr, anchor: DateValue, here: int) -> DateValue | None:
-        """"By the autumn" is the next such season after the story's now: after a date in December
-        it is the next year's autumn."""
-        if here - self.state.anchor_sentence > CARRY_SENTENCES or anchor.year is None:
-            return None
-        first, last = SEASONS[(expr.get("season") or "").lower()]
-        month = int(anchor.start[5:7]) if anchor.start and anchor.precision in ("day", "month") else 0
-        y = anchor.year + 1 if first < last and month > last else anchor.year
-        return year_value(str(y), y)
 
-    def _note(self, expr: DateExpr, value: DateValue | None, span: Any, here: int) -> None:
-        """Let a resolved date anchor what follows, unless it is a flashback aside."""
-        st = self.state
-        if value is not None and value.start and value.precision in ("day", "month") and value.year \
-                and value.start[:7] == (value.end or "")[:7]:
-            st.months[int(value.start[5:7])] = (value.year, self.p.seq)
-            if value.precision == "day":
-                st.days[(int(value.start[5:7]), int(value.start[8:10]))] = (value.year, self.p.seq)
-        if not is_anchor(expr, value) or value is None or value.flag:
-            return
-        if span is not None and self._telling_year(span):
-            return  # "In his 1940 book X wrote that Y had met Z on 16 August": not 1940's August
-        if st.anchor is not None and st.anchor.year and value.year and span is not None \
-                and abs(value.year - st.anchor.year) > 1 and self.aside(span):
-            return  # a flashback inside a noun phrase or subordinate clause: "a note of 1923"
-        # a yearless date resolved against a written-out one is as firm as it ("1 May 1937 ... on 9 May")
-        firm = expr.absolute or (st.anchor_absolute and st.anchor is not None and st.anchor.year == value.year
-                                 and here - st.anchor_sentence <= CARRY_SENTENCES)
-        st.anchor, st.anchor_absolute, st.anchor_seq, st.anchor_sentence = value, firm, self.p.seq, here
-        if expr.absolute and value.year:
-            st.years.append(value.year)
-
-    def _explicit_after_relative(self, out: list[tuple[DateExpr, DateValue | None, Any]]
-                                 ) -> list[tuple[DateExpr, DateValue | None, Any]]:
-        """"The next morning, 14 March": the day written out is the date; the relative phrase it
-        restates takes that value too, so either one dating the clause gives the same day."""
-        body = self.p.body
-        for k in range(len(out) - 1):
-            (e1, _v1, s1), (e2, v2, _s2) = out[k], out[k + 1]
-            if e1.kind in ("relative", "deictic") and v2 is not None and v2.start \
-                    and re.fullmatch(r"\s*[,(\u2014-]\s*", body[e1.stop:e2.begin]):
-                out[k] = (e1, replace(v2, text=f"{e1.text}, {v2.text}"), s1)
-        return out
-
-    def _lifespan_spans(self) -> list[tuple[int, int]]:
-        """Bracketed life spans right after a name ("X (1890-1941)", "X (b. 1902)"): the person's
-        birth and death, not the date of the sentence's event (the lifespan rule reads them; a
-        "born" in the bracket still makes a birth, which merges with the rule's dated one)."""
-        body = self.p.body
-        return [(ls.begin, ls.stop) for ls in lifespans(body) if re.search(r"[A-Z][\w'.-]*\s*$", body[:ls.begin])]
-
-    def aside(self, span: Any, strict: bool = True) -> bool:
-        """Whether a date sits off the narrative line: in a relative or participial clause, a
-        parenthesis, or a phrase about a noun ("his troubles four years earlier"); ``strict`` adds
-        a clause reported under another and the "of" complement of a noun ("a note of 1923"),
-        which can still date the scene for the next sentence ("The plenum of 1 February ...")."""
-        root = span.root
-        body = self.p.body
-        before = body[root.sent.start_char:span.start_char]
-        if before.count("(") > before.count(")"):
-            return True
-        t = root
-        while t.head.i != t.i:
-            if t.dep_ in ("relcl", "acl", "appos"):
-                return True
-            if strict and t.dep_ in ("ccomp", "csubj", "parataxis"):
-                return True
-            if strict and t.dep_ == "pobj" and t.head.lower_ == "of" and nounish(t.head.head):
-                return True
-            if t.dep_ == "advmod" and nounish(t.head):
-                return True
-            t = t.head
-        return False
-
-    def clause_head(self, tok: Any) -> Any:
-        t = tok
-        while t.head.i != t.i and not verbish(t):
-            t = t.head
-        return t
-
-    def date_for(self, trig: Any, sent: Any, excluded: set[int], infer: bool = True) -> tuple[DateValue | None, float]:
-        """The date attached to the trigger's clause, or one inferred from the passage."""
-        frame = _Frame(trig, self.clause_head(trig), self.own_clause(trig))
-        best: tuple[int, int, DateValue] | None = None
-        for _expr, value, span in self.dates:
-            if span is None or value is None or not (sent.start <= span.start < sent.end):
-                continue
-            if any(t.i in excluded for t in span) or self._dates_another(trig, span):
-                continue
-            ranked = self._rank(frame, span, value)
-            if ranked is None:
-                continue
-            dist = abs(span.start - trig.i)
-            if best is None or (ranked[0], dist) < best[:2]:
-                best = (ranked[0], dist, ranked[1])
-        if best is None and trig.dep_ == "advcl" and verbish(trig.head):
-            timed = self.clause_timed(trig, sent, excluded)
-            if timed is not None:
-                return timed, 0.9
-        if best is not None and best[0] > 0 and any(self.doc[i].lower_ in TIME_CUES for i in frame.own):
-            best = None  # "Seized a week later, X was shot on 3 May": not the seizure's date
-        if best is not None:
-            return best[2], 1.0 if best[0] == 0 else 0.9
-        if not self.lex.infer_dates or not infer:
-            return None, 1.0
-        return self._inferred(trig, sent)
-
-    def _dates_another(self, trig: Any, span: Any) -> bool:
-        """A date in the sentence that belongs to something else than the trigger's event."""
-        root = span.root
-        if self._about_another(root, trig):
-            return True  # "In accordance with the law of 1 December, execution followed": the law's date
-        if self._of_an_earlier_event(root, trig, span):
-            return True  # "After the arrest of X on 3 March, Y was questioned": X's arrest's date
-        if nounish(trig) and trig.i < span.start and self._nearer_event(trig, span):
-            return True  # "the murder of A and the attempt on B, 30 August": B's date
-        if root.dep_ == "conj" and root.head.i == trig.i:
-            return True  # "between X's murder and mid-1936": the other end of a span of time
-        inside = {t.i for t in span}
-        return any(a.lemma_.lower() in self.lex.date_blockers and a.i not in inside for a in trig.ancestors
-                   if a.i != root.i and span.start <= a.i + 3)
-
-    def _rank(self, f: _Frame, span: Any, value: DateValue) -> tuple[int, DateValue] | None:
-        """How closely a date of the sentence hangs on the trigger (0: its own clause; higher:
-        a clause further up), with its value (shifted by "two days after"); None: not the trigger's."""
-        trig, root = f.trig, span.root
-        if root.i in f.own or any(t.i in f.own for t in span) or self._restated(trig, root):
-            return 0, value
-        if trig.dep_ in ("relcl", "advcl", "acl") and trig.head.i in {t.i for t in span}:
-            return 0, value  # the clause qualifies the date: "the October when X was arrested"
-        h = self.clause_head(root)
-        up = [a for a in trig.ancestors if f.ancestors[a.i] <= f.ancestors.get(h.i, 0)]
-        # how the date hangs on its clause: as an adverbial ("In 1935 X was ..."), not inside
-        # another argument ("X's murder set off the purges of the next decade")
-        via = next((a for a in [root, *root.ancestors] if a.head.i == h.i), root)
-        adverbial = via.dep_ in ("prep", "npadvmod", "advmod", "pobj", "nummod") and via.lower_ != "of"
-        if nounish(trig) and any(self._relational(a) for a in up):
-            return None  # "Arrested in 1881 in connection with X's murder": the arrest's date
-        if h.i == trig.i or (h.i == f.head.i and nounish(trig) and adverbial and not any(
-                a.lower_ in TEMPORAL_PREPS or a.lemma_.lower() in self.lex.date_blockers for a in up)):
-            return 0, value  # "whose arrest followed on 20 August": the noun's own clause
-        if any(a.i == trig.i for a in root.ancestors):
-            return self._rank_below(trig, root, value)
-        if h.i in f.ancestors and not f.in_relcl and trig.dep_ != "advcl" and adverbial \
-                and not (trig.dep_ in ("amod", "acl") and trig.tag_ == "VBN"):  # "the recently founded X"
-            return self._rank_above(f, h, value)
+def _anchor_for(cx: ParseContext, exprs: list[DateExpr], i: int, here: int, span: Any) -> DateValue | None:
+    """What a yearless or relative date resolves against (None: nothing reliable). A day
+    named in passing ("the law of 1 December", "which appeared on 4 December") that was told
+    lately with its year points back to it; one that dates its clause follows the story."""
+    st, expr = cx.state, exprs[i]
+    if expr.absolute:
         return None
+    lent = borrowed_year(cx.p.body, exprs, i)
+    if lent is not None:
+        return year_value(str(lent), lent)
+    anchor = st.anchor
+    if anchor is None or not anchor.start:
+        return None
+    if expr.kind == "season" and re.search(r"\bby\s+(?:the\s+)?$", cx.p.body[:expr.begin], re.I):
+        return _deadline_year(cx, expr, anchor, here)
+    if st.anchor_sentence == here:
+        return anchor
+    recent = here - st.anchor_sentence <= CARRY_SENTENCES
+    if expr.kind not in PARTIAL:
+        if on("undated_period") and any(st.anchor_sentence < k < here for k in cx.periods):
+            return None  # "In 1935 ... During the purge X was shot. Twenty years later": not 1955
+        return anchor if recent else None  # "two days later": after the last event told
+    month = expr.get("month")
+    day = expr.get("day") if expr.kind in ("dm", "md") else None
+    same_day = st.days.get((month_number(month), int(day))) if month and day and day.isdigit() else None
+    if same_day is not None and cx.p.seq - same_day[1] <= MONTH_MEMORY and span is not None \
+            and aside(cx, span):
+        return year_value(str(same_day[0]), same_day[0])  # the day told lately, named again
+    firm = st.anchor_absolute and anchor.precision in ("day", "month") and cx.p.seq - st.anchor_seq <= 2
+    same_month = st.months.get(month_number(month)) if month else None
+    if not (firm and recent) and same_month is not None and cx.p.seq - same_month[1] <= MONTH_MEMORY:
+        return year_value(str(same_month[0]), same_month[0])
+    return anchor if recent else None
 
-    def _rank_below(self, trig: Any, root: Any, value: DateValue) -> tuple[int, DateValue] | None:
-        """A date in an adverbial clause under the trigger ("shot himself when they came on 31
-        May"); what a complement says ("testified that in December ...") is not the trigger's."""
-        below = [a for a in root.ancestors if trig.i in {x.i for x in a.ancestors}]
-        event_participle = bool(below) and nounish(trig) and below[-1].dep_ == "acl" \
-            and below[-1].tag_ == "VBN"  # "the trials, staged in March 1938"
-        if any(a.dep_ in ("ccomp", "relcl", "acl", "xcomp") for a in below) and not event_participle:
-            return None
-        if any(c.dep_ in ("mark", "advmod", "prep") and c.lower_ in TEMPORAL_PREPS
-               for a in below if a.dep_ in ("advcl", "prep", "pcomp") for c in [a, *a.children]):
-            return None  # "After X won in 1917, Y died": the date of what came before
-        return 1, value
 
-    def _rank_above(self, f: _Frame, h: Any, value: DateValue) -> tuple[int, DateValue] | None:
-        """A date whose clause governs the trigger ("In 1935 X was charged and exiled"), unless a
-        temporal preposition between them shifts the time ("days after X's suicide")."""
-        trig = f.trig
-        path = [a for a in trig.ancestors if f.ancestors[a.i] <= f.ancestors[h.i]]
-        if any(a.dep_ in ("ccomp", "csubj", "relcl") or any(c.dep_ == "mark" and c.lower_ == "that" for c in a.children)
-               for a in [trig, *path[:-1]]):
-            return None  # "In 1938 they testified that they had caused X's death", "a report that": not 1938
-        if any(a.lemma_.lower() in self.lex.date_blockers for a in path):
-            return None  # "on 21 January, the anniversary of X's death": another year
-        clauses = [a for a in [trig, *path[:-1]] if a.dep_ == "advcl"]
-        mark = next((c for a in clauses for c in a.children if c.dep_ in ("mark", "advmod")
-                     and c.lower_ in ("after", "before")), None)
-        if mark is not None:  # "X came on 18 June, two months before the trial opened"
-            adv = next((c for c in [*mark.head.children, *mark.children] if c.dep_ == "npadvmod"
-                        and c.i < mark.i), None)
-            shifted = self._shift(value, mark, adv) if adv is not None else None
-            if shifted is None:
-                return None
-            value = shifted
-        preps = [a for a in path if a.lower_ in TEMPORAL_PREPS]
-        if preps:
-            shifted = self._shift(value, preps[0])  # "four days after X's suicide"
-            if shifted is None and not same_year_after(value, preps[0]):
-                return None
-            value = shifted or value
-        return f.ancestors[h.i] + 1, value
+def _deadline_year(cx: ParseContext, expr: DateExpr, anchor: DateValue, here: int) -> DateValue | None:
+    """"By the autumn" is the next such season after the story's now: after a date in December
+    it is the next year's autumn."""
+    if here - cx.state.anchor_sentence > CARRY_SENTENCES or anchor.year is None:
+        return None
+    first, last = SEASONS[(expr.get("season") or "").lower()]
+    month = int(anchor.start[5:7]) if anchor.start and anchor.precision in ("day", "month") else 0
+    y = anchor.year + 1 if first < last and month > last else anchor.year
+    return year_value(str(y), y)
 
-    def _inferred(self, trig: Any, sent: Any) -> tuple[DateValue | None, float]:
-        """A date inferred from the passage: the latest anchor-able date before this sentence,
-        unless the sentence sets its own time ("Later", "During the purge") or has dates of its
-        own that the event does not take: then the sentence says when, just not for this event."""
-        scene = self.scene_reference(sent)
-        if scene is not None:
-            return replace(scene, inferred=True), 0.7  # "At this same meeting X was elected"
-        if any(t.lower_ in TIME_CUES or t.lower_ in PERIOD_PREPS for t in sent):
-            return None, 1.0
-        if any(sp is not None and v is not None and sent.start <= sp.start < sent.end for _e, v, sp in self.dates):
-            return None, 1.0
-        if not self.narrated(trig):
-            return None, 1.0  # "the traitors who killed Kirov", "since Kirov's murder": told before
-        # the nearest of the two sentences before that dates the narrative (asides do not count)
-        # gives its date if it has only one
-        lo = sent.start
-        for _ in range(INFER_SENTENCES):
-            if lo == 0:
-                break
-            prev = self.doc[lo - 1].sent
-            lo = prev.start
-            found = [(e, v, sp) for e, v, sp in self.dates
-                     if sp is not None and v is not None and prev.start <= sp.start < prev.end and is_anchor(e, v)
-                     and v.precision in ("day", "month", "season", "year") and not self._attributive(sp)]
-            told = [(e, v, sp) for e, v, sp in found if not self.aside(sp, strict=False)]
-            prior = {(v.start, v.end, v.precision): v for _e, v, _sp in told}
-            if len(prior) > 1:
-                break
-            if prior and not self.scene_date(told[0][0], told[0][2]):
-                break  # "Two years earlier X had written ...": a flashback dates nothing after it
-            if prior and next_step(self, trig, told[0][2], next(iter(prior.values()))):
-                break  # "On 2 May X became Y. He was promoted to Z.": his next step, not that day
-            if prior:
-                v = next(iter(prior.values()))
-                return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.7
-            if any(t.lower_ in TIME_CUES for t in prev):
-                break  # "Later ..." moves the time on from the sentence before
+
+def _note(cx: ParseContext, expr: DateExpr, value: DateValue | None, span: Any, here: int) -> None:
+    """Let a resolved date anchor what follows, unless it is a flashback aside."""
+    st = cx.state
+    if value is not None and value.start and value.precision in ("day", "month") and value.year \
+            and value.start[:7] == (value.end or "")[:7]:
+        st.months[int(value.start[5:7])] = (value.year, cx.p.seq)
+        if value.precision == "day":
+            st.days[(int(value.start[5:7]), int(value.start[8:10]))] = (value.year, cx.p.seq)
+    if not is_anchor(expr, value) or value is None or value.flag:
+        return
+    if span is not None and _telling_year(cx, span):
+        return  # "In his 1940 book X wrote that Y had met Z on 16 August": not 1940's August
+    if st.anchor is not None and st.anchor.year and value.year and span is not None \
+            and abs(value.year - st.anchor.year) > 1 and aside(cx, span):
+        return  # a flashback inside a noun phrase or subordinate clause: "a note of 1923"
+    # a yearless date resolved against a written-out one is as firm as it ("1 May 1937 ... on 9 May")
+    firm = expr.absolute or (st.anchor_absolute and st.anchor is not None and st.anchor.year == value.year
+                             and here - st.anchor_sentence <= CARRY_SENTENCES)
+    st.anchor, st.anchor_absolute, st.anchor_seq, st.anchor_sentence = value, firm, cx.p.seq, here
+    if expr.absolute and value.year:
+        st.years.append(value.year)
+
+
+def _explicit_after_relative(cx: ParseContext, out: list[tuple[DateExpr, DateValue | None, Any]]
+                             ) -> list[tuple[DateExpr, DateValue | None, Any]]:
+    """"The next morning, 14 March": the day written out is the date; the relative phrase it
+    restates takes that value too, so either one dating the clause gives the same day."""
+    body = cx.p.body
+    for k in range(len(out) - 1):
+        (e1, _v1, s1), (e2, v2, _s2) = out[k], out[k + 1]
+        if e1.kind in ("relative", "deictic") and v2 is not None and v2.start \
+                and re.fullmatch(r"\s*[,(\u2014-]\s*", body[e1.stop:e2.begin]):
+            out[k] = (e1, replace(v2, text=f"{e1.text}, {v2.text}"), s1)
+    return out
+
+
+def _lifespan_spans(cx: ParseContext) -> list[tuple[int, int]]:
+    """Bracketed life spans right after a name ("X (1890-1941)", "X (b. 1902)"): the person's
+    birth and death, not the date of the sentence's event (the lifespan rule reads them; a
+    "born" in the bracket still makes a birth, which merges with the rule's dated one)."""
+    body = cx.p.body
+    return [(ls.begin, ls.stop) for ls in lifespans(body) if re.search(r"[A-Z][\w'.-]*\s*$", body[:ls.begin])]
+
+
+def aside(cx: ParseContext, span: Any, strict: bool = True) -> bool:
+    """Whether a date sits off the narrative line: in a relative or participial clause, a
+    parenthesis, or a phrase about a noun ("his troubles four years earlier"); ``strict`` adds
+    a clause reported under another and the "of" complement of a noun ("a note of 1923"),
+    which can still date the scene for the next sentence ("The plenum of 1 February ...")."""
+    root = span.root
+    body = cx.p.body
+    before = body[root.sent.start_char:span.start_char]
+    if before.count("(") > before.count(")"):
+        return True
+    t = root
+    while t.head.i != t.i:
+        if t.dep_ in ("relcl", "acl", "appos"):
+            return True
+        if strict and t.dep_ in ("ccomp", "csubj", "parataxis"):
+            return True
+        if strict and t.dep_ == "pobj" and t.head.lower_ == "of" and nounish(t.head.head):
+            return True
+        if t.dep_ == "advmod" and nounish(t.head):
+            return True
+        t = t.head
+    return False
+
+
+def clause_head(cx: ParseContext, tok: Any) -> Any:
+    t = tok
+    while t.head.i != t.i and not verbish(t):
+        t = t.head
+    return t
+
+
+def date_for(cx: ParseContext, trig: Any, sent: Any, excluded: set[int], infer: bool = True) -> tuple[DateValue | None, float]:
+    """The date attached to the trigger's clause, or one inferred from the passage."""
+    frame = _Frame(trig, clause_head(cx, trig), own_clause(cx, trig))
+    best: tuple[int, int, DateValue] | None = None
+    for _expr, value, span in cx.dates:
+        if span is None or value is None or not (sent.start <= span.start < sent.end):
+            continue
+        if any(t.i in excluded for t in span) or _dates_another(cx, trig, span):
+            continue
+        ranked = _rank(cx, frame, span, value)
+        if ranked is None:
+            continue
+        dist = abs(span.start - trig.i)
+        if best is None or (ranked[0], dist) < best[:2]:
+            best = (ranked[0], dist, ranked[1])
+    if best is None and trig.dep_ == "advcl" and verbish(trig.head):
+        timed = clause_timed(cx, trig, sent, excluded)
+        if timed is not None:
+            return timed, 0.9
+    if best is not None and best[0] > 0 and any(cx.doc[i].lower_ in TIME_CUES for i in frame.own):
+        best = None  # "Seized a week later, X was shot on 3 May": not the seizure's date
+    if best is not None:
+        return best[2], 1.0 if best[0] == 0 else 0.9
+    if not cx.lex.infer_dates or not infer:
         return None, 1.0
+    return _inferred(cx, trig, sent)
 
-    def scene_reference(self, sent: Any) -> DateValue | None:
-        """The date of the scene a sentence points back to ("at this very meeting", "at that
-        session", "at the same time"): the last date that set the scene in the sentences before,
-        while it is recent; None where the sentence points to no scene."""
-        if not any(t.lower_ in ("this", "that", "same") and t.head.lemma_.lower() in SCENE_NOUNS
-                   and t.head.dep_ == "pobj" and t.head.head.lower_ in ("at", "in", "during") for t in sent):
+
+def _dates_another(cx: ParseContext, trig: Any, span: Any) -> bool:
+    """A date in the sentence that belongs to something else than the trigger's event."""
+    root = span.root
+    if _about_another(cx, root, trig):
+        return True  # "In accordance with the law of 1 December, execution followed": the law's date
+    if _of_an_earlier_event(cx, root, trig, span):
+        return True  # "After the arrest of X on 3 March, Y was questioned": X's arrest's date
+    if nounish(trig) and trig.i < span.start and _nearer_event(cx, trig, span):
+        return True  # "the murder of A and the attempt on B, 30 August": B's date
+    if root.dep_ == "conj" and root.head.i == trig.i:
+        return True  # "between X's murder and mid-1936": the other end of a span of time
+    inside = {t.i for t in span}
+    return any(a.lemma_.lower() in cx.lex.date_blockers and a.i not in inside for a in trig.ancestors
+               if a.i != root.i and span.start <= a.i + 3)
+
+
+def _rank(cx: ParseContext, f: _Frame, span: Any, value: DateValue) -> tuple[int, DateValue] | None:
+    """How closely a date of the sentence hangs on the trigger (0: its own clause; higher:
+    a clause further up), with its value (shifted by "two days after"); None: not the trigger's."""
+    trig, root = f.trig, span.root
+    if root.i in f.own or any(t.i in f.own for t in span) or _restated(cx, trig, root):
+        return 0, value
+    if trig.dep_ in ("relcl", "advcl", "acl") and trig.head.i in {t.i for t in span}:
+        return 0, value  # the clause qualifies the date: "the October when X was arrested"
+    h = clause_head(cx, root)
+    up = [a for a in trig.ancestors if f.ancestors[a.i] <= f.ancestors.get(h.i, 0)]
+    # how the date hangs on its clause: as an adverbial ("In 1935 X was ..."), not inside
+    # another argument ("X's murder set off the purges of the next decade")
+    via = next((a for a in [root, *root.ancestors] if a.head.i == h.i), root)
+    adverbial = via.dep_ in ("prep", "npadvmod", "advmod", "pobj", "nummod") and via.lower_ != "of"
+    if nounish(trig) and any(_relational(cx, a) for a in up):
+        return None  # "Arrested in 1881 in connection with X's murder": the arrest's date
+    if h.i == trig.i or (h.i == f.head.i and nounish(trig) and adverbial and not any(
+            a.lower_ in TEMPORAL_PREPS or a.lemma_.lower() in cx.lex.date_blockers for a in up)):
+        return 0, value  # "whose arrest followed on 20 August": the noun's own clause
+    if any(a.i == trig.i for a in root.ancestors):
+        return _rank_below(cx, trig, root, value)
+    if h.i in f.ancestors and not f.in_relcl and trig.dep_ != "advcl" and adverbial \
+            and not (trig.dep_ in ("amod", "acl") and trig.tag_ == "VBN"):  # "the recently founded X"
+        return _rank_above(cx, f, h, value)
+    return None
+
+
+def _rank_below(cx: ParseContext, trig: Any, root: Any, value: DateValue) -> tuple[int, DateValue] | None:
+    """A date in an adverbial clause under the trigger ("shot himself when they came on 31
+    May"); what a complement says ("testified that in December ...") is not the trigger's."""
+    below = [a for a in root.ancestors if trig.i in {x.i for x in a.ancestors}]
+    event_participle = bool(below) and nounish(trig) and below[-1].dep_ == "acl" \
+        and below[-1].tag_ == "VBN"  # "the trials, staged in March 1938"
+    if any(a.dep_ in ("ccomp", "relcl", "acl", "xcomp") for a in below) and not event_participle:
+        return None
+    if any(c.dep_ in ("mark", "advmod", "prep") and c.lower_ in TEMPORAL_PREPS
+           for a in below if a.dep_ in ("advcl", "prep", "pcomp") for c in [a, *a.children]):
+        return None  # "After X won in 1917, Y died": the date of what came before
+    return 1, value
+
+
+def _rank_above(cx: ParseContext, f: _Frame, h: Any, value: DateValue) -> tuple[int, DateValue] | None:
+    """A date whose clause governs the trigger ("In 1935 X was charged and exiled"), unless a
+    temporal preposition between them shifts the time ("days after X's suicide")."""
+    trig = f.trig
+    path = [a for a in trig.ancestors if f.ancestors[a.i] <= f.ancestors[h.i]]
+    if any(a.dep_ in ("ccomp", "csubj", "relcl") or any(c.dep_ == "mark" and c.lower_ == "that" for c in a.children)
+           for a in [trig, *path[:-1]]):
+        return None  # "In 1938 they testified that they had caused X's death", "a report that": not 1938
+    if any(a.lemma_.lower() in cx.lex.date_blockers for a in path):
+        return None  # "on 21 January, the anniversary of X's death": another year
+    clauses = [a for a in [trig, *path[:-1]] if a.dep_ == "advcl"]
+    mark = next((c for a in clauses for c in a.children if c.dep_ in ("mark", "advmod")
+                 and c.lower_ in ("after", "before")), None)
+    if mark is not None:  # "X came on 18 June, two months before the trial opened"
+        adv = next((c for c in [*mark.head.children, *mark.children] if c.dep_ == "npadvmod"
+                    and c.i < mark.i), None)
+        shifted = _shift(cx, value, mark, adv) if adv is not None else None
+        if shifted is None:
             return None
-        for e, v, sp in reversed(self.dates):
-            if sp is None or v is None or sp.start >= sent.start or not is_anchor(e, v) or self.aside(sp, strict=False):
+        value = shifted
+    preps = [a for a in path if a.lower_ in TEMPORAL_PREPS]
+    if preps:
+        shifted = _shift(cx, value, preps[0])  # "four days after X's suicide"
+        if shifted is None and not same_year_after(value, preps[0]):
+            return None
+        value = shifted or value
+    return f.ancestors[h.i] + 1, value
+
+
+def _inferred(cx: ParseContext, trig: Any, sent: Any) -> tuple[DateValue | None, float]:
+    """A date inferred from the passage: the latest anchor-able date before this sentence,
+    unless the sentence sets its own time ("Later", "During the purge") or has dates of its
+    own that the event does not take: then the sentence says when, just not for this event."""
+    scene = scene_reference(cx, sent)
+    if scene is not None:
+        return replace(scene, inferred=True), 0.7  # "At this same meeting X was elected"
+    if any(t.lower_ in TIME_CUES or t.lower_ in PERIOD_PREPS for t in sent):
+        return None, 1.0
+    if any(sp is not None and v is not None and sent.start <= sp.start < sent.end for _e, v, sp in cx.dates):
+        return None, 1.0
+    if not narrated(cx, trig):
+        return None, 1.0  # "the traitors who killed Kirov", "since Kirov's murder": told before
+    # the nearest of the two sentences before that dates the narrative (asides do not count)
+    # gives its date if it has only one
+    lo = sent.start
+    for _ in range(INFER_SENTENCES):
+        if lo == 0:
+            break
+        prev = cx.doc[lo - 1].sent
+        lo = prev.start
+        found = [(e, v, sp) for e, v, sp in cx.dates
+                 if sp is not None and v is not None and prev.start <= sp.start < prev.end and is_anchor(e, v)
+                 and v.precision in ("day", "month", "season", "year") and not _attributive(cx, sp)]
+        told = [(e, v, sp) for e, v, sp in found if not aside(cx, sp, strict=False)]
+        prior = {(v.start, v.end, v.precision): v for _e, v, _sp in told}
+        if len(prior) > 1:
+            break
+        if prior and not scene_date(cx, told[0][0], told[0][2]):
+            break  # "Two years earlier X had written ...": a flashback dates nothing after it
+        if prior and next_step(cx, trig, told[0][2], next(iter(prior.values()))):
+            break  # "On 2 May X became Y. He was promoted to Z.": his next step, not that day
+        if prior:
+            v = next(iter(prior.values()))
+            return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.7
+        if any(t.lower_ in TIME_CUES for t in prev):
+            break  # "Later ..." moves the time on from the sentence before
+    return None, 1.0
+
+
+def scene_reference(cx: ParseContext, sent: Any) -> DateValue | None:
+    """The date of the scene a sentence points back to ("at this very meeting", "at that
+    session", "at the same time"): the last date that set the scene in the sentences before,
+    while it is recent; None where the sentence points to no scene."""
+    if not any(t.lower_ in ("this", "that", "same") and t.head.lemma_.lower() in SCENE_NOUNS
+               and t.head.dep_ == "pobj" and t.head.head.lower_ in ("at", "in", "during") for t in sent):
+        return None
+    for e, v, sp in reversed(cx.dates):
+        if sp is None or v is None or sp.start >= sent.start or not is_anchor(e, v) or aside(cx, sp, strict=False):
+            continue
+        return v if _sentence_no(cx, sent.start_char) - _sentence_no(cx, sp.start_char) <= CARRY_SENTENCES else None
+    anchor, at = cx.entry_anchor
+    return anchor if anchor is not None and _sentence_no(cx, sent.start_char) - at <= CARRY_SENTENCES else None
+
+
+def _telling_year(cx: ParseContext, span: Any) -> bool:
+    """A date qualifying a work that tells of events ("his 1940 book", "a 1956 interview"):
+    the time of the telling, not of the story it tells."""
+    if not on("telling_year"):
+        return False
+    root = span.root
+    return root.dep_ in ("compound", "nmod", "amod", "nummod", "poss") and root.head.i >= span.end \
+        and root.head.lemma_.lower() in cx.lex.source_nouns
+
+
+def _attributive(cx: ParseContext, span: Any) -> bool:
+    """A date that modifies a noun before it ("the May 1935 treaty", "the 1936 constitution"):
+    it names which thing, and dates no scene the next sentence can take its date from."""
+    if not on("attributive_date"):
+        return False
+    root = span.root
+    return root.dep_ in ("compound", "nmod", "amod", "nummod") and nounish(root.head) and root.head.i > span.end - 1 \
+        and root.head.i not in {t.i for t in span}
+
+
+def _restated(cx: ParseContext, trig: Any, root: Any) -> bool:
+    """A date in a participle on "the one" that restates an event noun just before it ("the
+    next session of X, the one held on 3 May"): the noun's own date, however the parser hung it."""
+    if not on("restated_noun") or not nounish(trig):
+        return False
+    one = next((a for a in root.ancestors if a.lower_ == "one" and a.i > trig.i
+                and any(c.dep_ == "det" and c.lower_ in ("the", "that") for c in a.children)), None)
+    if one is None or not any(c.dep_ == "acl" and c.tag_ == "VBN" and root.i in {x.i for x in c.subtree}
+                              for c in one.children):
+        return False
+    between = cx.doc[trig.i + 1:one.i]
+    return not any(verbish(t) or (t.pos_ == "NOUN" and any(x.is_noun for x in cx.lex.by_lemma.get(t.lemma_.lower(), [])))
+                   for t in between)
+
+
+def _sentence_no(cx: ParseContext, char: int) -> int:
+    """The document-wide number of the sentence holding a character of this passage."""
+    return cx.first_sentence + bisect_right([s.start_char for s in cx.doc.sents], char) - 1
+
+
+def _about_another(cx: ParseContext, root: Any, trig: Any) -> bool:
+    """A date inside a phrase that ties the clause to something else ("in accordance with the
+    law of 1 December", "for the decree of May"), when the trigger is outside that phrase."""
+    head = clause_head(cx, root)
+    for a in root.ancestors:
+        if a.i == head.i:
+            break
+        if _relational(cx, a):
+            return trig.i not in {t.i for t in a.subtree}
+    return False
+
+
+def _of_an_earlier_event(cx: ParseContext, root: Any, trig: Any, span: Any) -> bool:
+    """A date inside a temporal phrase about another happening ("after the arrest of X on 3 March",
+    "following the death of Y in 1902"), when the trigger is outside that phrase: it dates that
+    happening, and the trigger's event only comes before or after it. Not "after 1930", where
+    the date is the phrase's own object."""
+    inside = {t.i for t in span}
+    for a in root.ancestors:
+        if trig.i in {t.i for t in a.subtree}:
+            break  # up to where the date and the trigger meet ("Following" may head its own clause)
+        if a.dep_ == "prep" and a.lower_ in TEMPORAL_PREPS:
+            return any(c.dep_ == "pobj" and c.i not in inside and c.lemma_.lower() not in cx.lex.day_part_nouns
+                       for c in a.children)
+    return False
+
+
+def _relational(cx: ParseContext, prep: Any) -> bool:
+    """A preposition that ties its clause to another matter ("in connection with", "for"),
+    not one that says how long or which time ("for a time", "for the first time")."""
+    return prep.dep_ == "prep" and prep.lower_ in cx.lex.relational_preps and not any(
+        c.dep_ == "pobj" and c.lemma_.lower() in cx.lex.duration_nouns for c in prep.children)
+
+
+def _nearer_event(cx: ParseContext, trig: Any, span: Any) -> bool:
+    """Another event noun coordinated under the trigger, between it and a date after it."""
+    for t in cx.doc[trig.i + 1:span.start]:
+        if t.dep_ == "conj" and t.pos_ == "NOUN" and trig.i in {a.i for a in t.ancestors} and (
+                t.lemma_.lower() in cx.lex.irrealis_heads
+                or any(x.is_noun for x in cx.lex.by_lemma.get(t.lemma_.lower(), []))):
+            return True
+    return False
+
+
+def scene_date(cx: ParseContext, expr: DateExpr, span: Any) -> bool:
+    """Whether a date sets the scene for what follows: not a step back ("two years earlier"),
+    not in a clause told in the pluperfect ("X had written in 1930"), not in a gerund or
+    infinitive ("accused him of betraying the revolution in 1919")."""
+    if expr.kind == "relative" and (expr.get("dir") or "").lower() in ("earlier", "before") \
+            or (expr.get("rel") or "").lower() in ("previous", "preceding"):
+        return False
+    h = clause_head(cx, span.root)
+    if any(c.dep_ == "aux" and c.lower_ == "had" for c in h.children):
+        return False
+    return not any(a.dep_ in ("pcomp", "xcomp") or (a.tag_ == "VBG" and a.dep_ not in ("ROOT", "conj"))
+                   for a in [h, *h.ancestors][:2] if verbish(a))
+
+
+def narrated(cx: ParseContext, trig: Any) -> bool:
+    """Whether a trigger tells its event as the story's next step (and so may take the date of
+    the sentences before) rather than referring back to it: a verb not in a relative or
+    participial clause, or an event noun that is the predicate ("The next step was X's
+    appointment"), the subject of a verb of occurring ("X's arrest followed") or what is
+    announced ("the news of X's death")."""
+    if cx.lex.by_lemma and any(t.type == "testimony" for t in cx.lex.by_lemma.get(trig.lemma_.lower(), [])):
+        return False  # what a witness testified to has a time of its own
+    if verbish(trig) and trig.tag_ == "VBG" and trig.dep_ in ("pcomp", "pobj", "acl", "xcomp", "dobj"):
+        return False  # "his motive for killing X", "the subject of removing X"
+    if verbish(trig):
+        auxes = {c.lower_ for c in trig.children if c.dep_ == "aux"}
+        if "had" in auxes or {"to", "have"} <= auxes:
+            return False  # "X had been arrested", "was said to have died": before the story's now
+        return not any(a.dep_ in ("relcl", "acl", "amod") for a in [trig, *trig.ancestors][:3])
+    if trig.dep_ in ("attr", "ROOT"):
+        return True
+    if announced(cx, trig):
+        return True
+    return trig.dep_ in SUBJ_DEPS and trig.head.lemma_ in cx.lex.occurrence_verbs
+
+
+def announced(cx: ParseContext, trig: Any) -> bool:
+    """An event noun told as news: "The memo signalled the creation of X", "The news of X's
+    death reached me" (so the news dates it)."""
+    if trig.dep_ == "dobj" and trig.head.lemma_ in cx.lex.announcing:
+        return True
+    return trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lemma_ in cx.lex.announcing
+
+
+def clause_timed(cx: ParseContext, trig: Any, sent: Any, excluded: set[int]) -> DateValue | None:
+    """The date of an adverbial clause from its main clause: "in 1935 he did A, two days after
+    B happened" dates B two days before A; "when B happened" dates B with A."""
+    mark = next((c for c in trig.children if c.dep_ in ("mark", "advmod")
+                 and c.lower_ in ("when", "while", "as", "after", "before")), None)
+    if mark is None:
+        return None
+    main, _ = date_for(cx, trig.head, sent, excluded | {t.i for t in trig.subtree}, infer=False)
+    if main is None or mark.lower_ in ("when", "while", "as"):
+        return main
+    adv = next((c for c in [*trig.children, *mark.children] if c.dep_ == "npadvmod" and c.i < mark.i), None)
+    # "A happened on D, two days after B": B is two days before D
+    return _shift(cx, main, mark, adv) if adv is not None else None
+
+
+def _shift(cx: ParseContext, value: DateValue, prep: Any, adv: Any | None = None) -> DateValue | None:
+    """The date of an event N units before/after a dated one ("four days after"), or None."""
+    if prep.lower_ not in ("after", "before"):
+        return None
+    adv = adv if adv is not None else next((c for c in prep.children if c.dep_ == "npadvmod"), None)
+    if adv is None:
+        return None
+    num = next((c for c in adv.children if c.dep_ == "nummod"), None)
+    text = f"{num.text if num is not None else 'a'} {adv.text} {'earlier' if prep.lower_ == 'after' else 'later'}"
+    exprs = find_dates(text)
+    if len(exprs) != 1 or exprs[0].kind != "relative":
+        return None
+    v = resolve(exprs[0], value)
+    lo, hi = min(adv.left_edge.i, prep.i), max(adv.left_edge.i, prep.i)
+    return None if v is None else DateValue(f"{prep.doc[lo:hi + 1].text} {value.text}",
+                                            v.start, v.end, v.precision, relative=True)
+
+
+def own_clause(cx: ParseContext, trig: Any) -> set[int]:
+    """The trigger's own phrase or clause: not clauses below it, nor (for an event noun) the
+    events coordinated with it ("the murder of X and the wounding of Y on 30 August",
+    "between X's murder and mid-1936")."""
+    out: set[int] = set()
+    stack = [trig]
+    while stack:
+        t = stack.pop()
+        out.add(t.i)
+        for c in t.children:
+            if c.dep_ in CLAUSAL and (verbish(c) or c.dep_ in ("relcl", "acl")):
                 continue
-            return v if self._sentence_no(sent.start_char) - self._sentence_no(sp.start_char) <= CARRY_SENTENCES else None
-        anchor, at = self.entry_anchor
-        return anchor if anchor is not None and self._sentence_no(sent.start_char) - at <= CARRY_SENTENCES else None
-
-    def _telling_year(self, span: Any) -> bool:
-        """A date qualifying a work that tells of events ("his 1940 book", "a 1956 interview"):
-        the time of the telling, not of the story it tells."""
-        if not on("telling_year"):
-            return False
-        root = span.root
-        return root.dep_ in ("compound", "nmod", "amod", "nummod", "poss") and root.head.i >= span.end \
-            and root.head.lemma_.lower() in self.lex.source_nouns
-
-    def _attributive(self, span: Any) -> bool:
-        """A date that modifies a noun before it ("the May 1935 treaty", "the 1936 constitution"):
-        it names which thing, and dates no scene the next sentence can take its date from."""
-        if not on("attributive_date"):
-            return False
-        root = span.root
-        return root.dep_ in ("compound", "nmod", "amod", "nummod") and nounish(root.head) and root.head.i > span.end - 1 \
-            and root.head.i not in {t.i for t in span}
-
-    def _restated(self, trig: Any, root: Any) -> bool:
-        """A date in a participle on "the one" that restates an event noun just before it ("the
-        next session of X, the one held on 3 May"): the noun's own date, however the parser hung it."""
-        if not on("restated_noun") or not nounish(trig):
-            return False
-        one = next((a for a in root.ancestors if a.lower_ == "one" and a.i > trig.i
-                    and any(c.dep_ == "det" and c.lower_ in ("the", "that") for c in a.children)), None)
-        if one is None or not any(c.dep_ == "acl" and c.tag_ == "VBN" and root.i in {x.i for x in c.subtree}
-                                  for c in one.children):
-            return False
-        between = self.doc[trig.i + 1:one.i]
-        return not any(verbish(t) or (t.pos_ == "NOUN" and any(x.is_noun for x in self.lex.by_lemma.get(t.lemma_.lower(), [])))
-                       for t in between)
-
-    def _sentence_no(self, char: int) -> int:
-        """The document-wide number of the sentence holding a character of this passage."""
-        return self.first_sentence + bisect_right([s.start_char for s in self.doc.sents], char) - 1
-
-    def _about_another(self, root: Any, trig: Any) -> bool:
-        """A date inside a phrase that ties the clause to something else ("in accordance with the
-        law of 1 December", "for the decree of May"), when the trigger is outside that phrase."""
-        head = self.clause_head(root)
-        for a in root.ancestors:
-            if a.i == head.i:
-                break
-            if self._relational(a):
-                return trig.i not in {t.i for t in a.subtree}
-        return False
-
-    def _of_an_earlier_event(self, root: Any, trig: Any, span: Any) -> bool:
-        """A date inside a temporal phrase about another happening ("after the arrest of X on 3 March",
-        "following the death of Y in 1902"), when the trigger is outside that phrase: it dates that
-        happening, and the trigger's event only comes before or after it. Not "after 1930", where
-        the date is the phrase's own object."""
-        inside = {t.i for t in span}
-        for a in root.ancestors:
-            if trig.i in {t.i for t in a.subtree}:
-                break  # up to where the date and the trigger meet ("Following" may head its own clause)
-            if a.dep_ == "prep" and a.lower_ in TEMPORAL_PREPS:
-                return any(c.dep_ == "pobj" and c.i not in inside and c.lemma_.lower() not in self.lex.day_part_nouns
-                           for c in a.children)
-        return False
-
-    def _relational(self, prep: Any) -> bool:
-        """A preposition that ties its clause to another matter ("in connection with", "for"),
-        not one that says how long or which time ("for a time", "for the first time")."""
-        return prep.dep_ == "prep" and prep.lower_ in self.lex.relational_preps and not any(
-            c.dep_ == "pobj" and c.lemma_.lower() in self.lex.duration_nouns for c in prep.children)
-
-    def _nearer_event(self, trig: Any, span: Any) -> bool:
-        """Another event noun coordinated under the trigger, between it and a date after it."""
-        for t in self.doc[trig.i + 1:span.start]:
-            if t.dep_ == "conj" and t.pos_ == "NOUN" and trig.i in {a.i for a in t.ancestors} and (
-                    t.lemma_.lower() in self.lex.irrealis_heads
-                    or any(x.is_noun for x in self.lex.by_lemma.get(t.lemma_.lower(), []))):
-                return True
-        return False
-
-    def scene_date(self, expr: DateExpr, span: Any) -> bool:
-        """Whether a date sets the scene for what follows: not a step back ("two years earlier"),
-        not in a clause told in the pluperfect ("X had written in 1930"), not in a gerund or
-        infinitive ("accused him of betraying the revolution in 1919")."""
-        if expr.kind == "relative" and (expr.get("dir") or "").lower() in ("earlier", "before") \
-                or (expr.get("rel") or "").lower() in ("previous", "preceding"):
-            return False
-        h = self.clause_head(span.root)
-        if any(c.dep_ == "aux" and c.lower_ == "had" for c in h.children):
-            return False
-        return not any(a.dep_ in ("pcomp", "xcomp") or (a.tag_ == "VBG" and a.dep_ not in ("ROOT", "conj"))
-                       for a in [h, *h.ancestors][:2] if verbish(a))
-
-    def narrated(self, trig: Any) -> bool:
-        """Whether a trigger tells its event as the story's next step (and so may take the date of
-        the sentences before) rather than referring back to it: a verb not in a relative or
-        participial clause, or an event noun that is the predicate ("The next step was X's
-        appointment"), the subject of a verb of occurring ("X's arrest followed") or what is
-        announced ("the news of X's death")."""
-        if self.lex.by_lemma and any(t.type == "testimony" for t in self.lex.by_lemma.get(trig.lemma_.lower(), [])):
-            return False  # what a witness testified to has a time of its own
-        if verbish(trig) and trig.tag_ == "VBG" and trig.dep_ in ("pcomp", "pobj", "acl", "xcomp", "dobj"):
-            return False  # "his motive for killing X", "the subject of removing X"
-        if verbish(trig):
-            auxes = {c.lower_ for c in trig.children if c.dep_ == "aux"}
-            if "had" in auxes or {"to", "have"} <= auxes:
-                return False  # "X had been arrested", "was said to have died": before the story's now
-            return not any(a.dep_ in ("relcl", "acl", "amod") for a in [trig, *trig.ancestors][:3])
-        if trig.dep_ in ("attr", "ROOT"):
-            return True
-        if self.announced(trig):
-            return True
-        return trig.dep_ in SUBJ_DEPS and trig.head.lemma_ in self.lex.occurrence_verbs
-
-    def announced(self, trig: Any) -> bool:
-        """An event noun told as news: "The memo signalled the creation of X", "The news of X's
-        death reached me" (so the news dates it)."""
-        if trig.dep_ == "dobj" and trig.head.lemma_ in self.lex.announcing:
-            return True
-        return trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lemma_ in self.lex.announcing
-
-    def clause_timed(self, trig: Any, sent: Any, excluded: set[int]) -> DateValue | None:
-        """The date of an adverbial clause from its main clause: "in 1935 he did A, two days after
-        B happened" dates B two days before A; "when B happened" dates B with A."""
-        mark = next((c for c in trig.children if c.dep_ in ("mark", "advmod")
-                     and c.lower_ in ("when", "while", "as", "after", "before")), None)
-        if mark is None:
-            return None
-        main, _ = self.date_for(trig.head, sent, excluded | {t.i for t in trig.subtree}, infer=False)
-        if main is None or mark.lower_ in ("when", "while", "as"):
-            return main
-        adv = next((c for c in [*trig.children, *mark.children] if c.dep_ == "npadvmod" and c.i < mark.i), None)
-        # "A happened on D, two days after B": B is two days before D
-        return self._shift(main, mark, adv) if adv is not None else None
-
-    def _shift(self, value: DateValue, prep: Any, adv: Any | None = None) -> DateValue | None:
-        """The date of an event N units before/after a dated one ("four days after"), or None."""
-        if prep.lower_ not in ("after", "before"):
-            return None
-        adv = adv if adv is not None else next((c for c in prep.children if c.dep_ == "npadvmod"), None)
-        if adv is None:
-            return None
-        num = next((c for c in adv.children if c.dep_ == "nummod"), None)
-        text = f"{num.text if num is not None else 'a'} {adv.text} {'earlier' if prep.lower_ == 'after' else 'later'}"
-        exprs = find_dates(text)
-        if len(exprs) != 1 or exprs[0].kind != "relative":
-            return None
-        v = resolve(exprs[0], value)
-        lo, hi = min(adv.left_edge.i, prep.i), max(adv.left_edge.i, prep.i)
-        return None if v is None else DateValue(f"{prep.doc[lo:hi + 1].text} {value.text}",
-                                                v.start, v.end, v.precision, relative=True)
-
-    def own_clause(self, trig: Any) -> set[int]:
-        """The trigger's own phrase or clause: not clauses below it, nor (for an event noun) the
-        events coordinated with it ("the murder of X and the wounding of Y on 30 August",
-        "between X's murder and mid-1936")."""
-        out: set[int] = set()
-        stack = [trig]
-        while stack:
-            t = stack.pop()
-            out.add(t.i)
-            for c in t.children:
-                if c.dep_ in CLAUSAL and (verbish(c) or c.dep_ in ("relcl", "acl")):
-                    continue
-                if c.dep_ == "conj" and (verbish(c) or (t.i == trig.i and nounish(trig))):
-                    continue
-                stack.append(c)
-        return out
+            if c.dep_ == "conj" and (verbish(c) or (t.i == trig.i and nounish(trig))):
+                continue
+            stack.append(c)
+    return out

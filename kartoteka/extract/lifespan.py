@@ -10,11 +10,15 @@ extract stage calls it once per passage beside the trigger rules.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kartoteka.extract import extractor
 from kartoteka.extract.dates import DateValue, lifespans
 from kartoteka.extract.rules import declare, on
 from kartoteka.extract.state import Candidate
+
+if TYPE_CHECKING:
+    from kartoteka.extract.context import ParseContext
 
 NAME = "lifespan"
 PHENOMENON = "a bracketed life span after a person's name gives their birth and death"
@@ -32,20 +36,20 @@ declare("birth_left_out", "candidates",
           [("death", "duroc", "1871-03-01")])])
 
 
-def lifespan_candidates(px: Any) -> list[Candidate]:
+def lifespan_candidates(cx: ParseContext) -> list[Candidate]:
     """Birth and death candidates for every bracketed life span right after a person's name."""
-    body = px.p.body
+    body = cx.p.body
     out: list[Candidate] = []
     for ls in lifespans(body):
         if ls.unborn and not on("birth_left_out"):
             continue
         if not _BEFORE.search(body[:ls.begin]):
             continue
-        tok = _token_before(px.doc, ls.begin)
-        m = px.mention_at(tok) if tok is not None else None
-        if m is None or not m.entity_id or px.etype(m) != "person":
+        tok = _token_before(cx.doc, ls.begin)
+        m = cx.mention_at(tok) if tok is not None else None
+        if m is None or not m.entity_id or cx.etype(m) != "person":
             continue
-        sent_span = px.sentence_span(tok.sent)
+        sent_span = extractor.sentence_span(cx, tok.sent)
         text = body[ls.begin:ls.stop]
         for typ, value in (("birth", ls.born), ("death", ls.died)):
             if value is not None:

@@ -1,6 +1,7 @@
 """The registry of extraction rules: each a small function with a name, the linguistic
-phenomenon it handles and fixture sentences of its own, that reads the shared parse context
-(a PassageExtractor: tokens, mentions, coreference, dates) and returns what it finds.
+phenomenon it handles and fixture sentences of its own, that reads the shared, read-only parse
+context (a ``ParseContext``, context.py: tokens, mentions, coreference, dates), passed as its
+first argument ``cx``, and returns what it finds.
 
 Like spaCy's registered components, a rule is looked up by name, and any rule can be switched
 off by name for an ablation: ``KARTOTEKA_RULES_OFF=noun_of_object,coref_topic``. A rule that is

@@ -8,9 +8,11 @@ from collections import Counter
 from typing import Any
 
 from kartoteka.analysis import Analysis, Factoid, Mention
+from kartoteka.extract import coref, extractor
 from kartoteka.extract.bodyref import document_body
+from kartoteka.extract.context import ParseContext
 from kartoteka.extract.dates import alternative_claim
-from kartoteka.extract.extractor import PassageExtractor, factoid_id
+from kartoteka.extract.extractor import factoid_id
 from kartoteka.extract.lexicon import Lexicon, default_lexicon
 from kartoteka.extract.lifespan import lifespan_candidates
 from kartoteka.extract.rules import declare, on
@@ -91,9 +93,9 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
         if doc is None:
             continue
         segs = [s for s in segments if s.start < p.end and p.start < s.end]
-        px = PassageExtractor(lex, p, doc, by_passage.get(p.seq, []), info, state, segs)
-        for c in [*px.run(), *lifespan_candidates(px)]:  # lifespan: "X (1890-1941)", see lifespan.py
-            if px.branch_subject(c.subject):
+        cx = ParseContext(lex, p, doc, by_passage.get(p.seq, []), info, state, segs)
+        for c in [*extractor.run(cx), *lifespan_candidates(cx)]:  # lifespan: "X (1890-1941)", see lifespan.py
+            if coref.branch_subject(cx, c.subject):
                 continue  # "provincial commissions were set up": the branches', not the body's (coref.py)
             f = to_factoid(a, p, c)
             f.attrs.update({"date_alternative": alt} if (alt := alternative_claim(c.date)) else {})  # dates.py
