@@ -90,6 +90,17 @@ declare("branch_name", "coref",
          ("The Academy of Sciences was founded in 1724 in Saint Petersburg.", [("founding", "academy_of_sciences", "1724")])])
 
 
+declare("recovered_subject_topic", "coref",
+        "a known person's name that the recogniser missed as a clause's subject ('X was urged to ...') "
+        "still makes that person the topic, so the next 'he' is X, not someone named before",
+        [("In 1930 Stalin praised Henrik Vaal, and Vaal thanked him. Stalin agreed. Vaal was urged to resign. "
+          "He died in 1931.", [("death", "vaal", "1931"), ("!death", "stalin", None)]),
+         ("In 1930 Stalin met Pavel Surin and praised Surin. Stalin agreed. Surin was urged to resign. "
+          "He was arrested in 1931.", [("arrest", "surin", "1931"), ("!arrest", "stalin", None)]),
+         ("In 1930 Stalin met Arvo Kask, and Kask wrote to him. Stalin agreed. Kask was urged to resign. "
+          "He died in 1931.", [("death", "kask", "1931"), ("!death", "stalin", None)])])
+
+
 class _Thread:
     """What the coreference pass carries along a passage: the topic (the last subject person),
     the sentence it was last a subject in, whether it came from the passage before, the
@@ -136,6 +147,8 @@ def coref_pass(cx: ParseContext) -> dict[int, Mention]:
         sn = th.sent_no[tok.i]
         _narrator_turn(cx, tok, sn, th)
         m = cx.by_token.get(tok.i)
+        if m is None and tok.dep_ in SUBJ_DEPS and on("recovered_subject_topic"):
+            m = phrases.unmentioned_person(cx, tok)  # "Frunze was urged ...": a known name the tagger missed
         if m is not None and m.entity_id and cx.etype(m) == "person":
             _named_person(cx, tok, m, sn, th)
             continue

@@ -21,6 +21,7 @@ from bisect import bisect_right
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from kartoteka.extract import phrases
 from kartoteka.extract.dates import (
     PRECISIONS,
     SEASONS,
@@ -58,6 +59,8 @@ CARRY_SENTENCES = 10
 # war"): the clause has a time of its own, so it takes no date from the sentences before.
 PERIOD_PREPS = {"during", "throughout", "amid", "amidst"}
 # What a sentence points back to as the scene it is still in: "at this same meeting", "at that time".
+# The steps of a career, told one after another: each has a time of its own.
+CAREER_STEPS = {"appointment", "election", "membership"}
 SCENE_NOUNS = {"meeting", "session", "sitting", "congress", "conference", "plenum", "assembly", "hearing",
                "time", "moment"}
 
@@ -82,6 +85,16 @@ declare("attributive_date", "date",
          ("The June 1871 decree shocked Lyon. The expulsion of Marcel Duroc from the Commune Council followed.",
           [("!expulsion", "duroc", "1871")])])
 
+declare("telling_year", "date",
+        "a year that qualifies a work telling of events ('in his 1940 book', 'a 1956 interview') is when "
+        "it was told: a yearless day the work reports does not take that year",
+        [("In 1939 the talks began. In his 1941 memoir, Emil Hartmann wrote that Ivan Petrov had met "
+          "Boris Orlov on 16 August.", [("!meeting", "petrov", "1941")]),
+         ("In 1870 Lyon was calm. In her 1902 book Nadia Soret wrote that Marcel Duroc had been arrested "
+          "on 3 May.", [("!arrest", "duroc", "1902")]),
+         ("In a 1962 interview Anna Volkova said that Gleb Morozov had been arrested on 9 June.",
+          [("!arrest", "morozov", "1962")])])
+
 declare("restated_noun", "date",
         "an event noun restated as 'the one held on D' right after it takes that date, wherever the "
         "parser hangs the restating phrase",
@@ -101,6 +114,51 @@ class _Frame:
         self.trig, self.head, self.own = trig, head, own
         self.ancestors = {a.i: k + 1 for k, a in enumerate(trig.ancestors)}
         self.in_relcl = head.dep_ == "relcl" or (head.dep_ == "conj" and head.head.dep_ == "relcl")
+
+
+declare("next_step_undated", "date",
+        "a day or month that dates one step of a person's career does not date the next step (an "
+        "appointment, an election, a joining) told of the same person in a later sentence ('On 2 May he became X. He was promoted to Y.'): the "
+        "story has moved on; a sentence restating the same happening (the same verb) still takes it",
+        [("On 2 April 1921 Anna Volkova became a teacher in Kazan. She was elected to the Writers' Union.",
+          [("election", "volkova", None), ("!election", "volkova", "1921-04-02")]),
+         ("On 14 March 1902 Boris Orlov became editor of a paper in Lyon. He was appointed commissar of the NKVD.",
+          [("!appointment", "orlov+organization=nkvd", "1902-03-14")]),
+         ("In May 1930 Ivan Petrov was at the Kazan Academy. Petrov joined the Communist Party and the Writers' Union.",
+          [("membership", "petrov", None), ("!membership", "petrov", "1930-05")]),
+         ("On 9 June 1891 several members of the Socialist League were expelled. Olga Brandt and Anna Volkova "
+          "were expelled for their articles.", [("expulsion", "brandt", "1891-06-09")])])
+
+
+def next_step(cx: ParseContext, trig: Any, span: Any, value: DateValue) -> bool:
+    """Whether a day or month in the sentence before dates another step of the trigger's own
+    person: its clause's subject and the trigger's stand for the same person, by another verb."""
+    if not on("next_step_undated") or value.precision not in ("day", "month") or not verbish(trig):
+        return False
+    kinds = {t.type for t in cx.lex.by_lemma.get(trig.lemma_.lower(), [])}
+    if not kinds or not kinds <= CAREER_STEPS:
+        return False  # an arrest or a meeting is told at the story's now: "X returned in May. X was arrested."
+    head = clause_head(cx, span.root)
+    if head.lemma_ == trig.lemma_:
+        return False  # "were replaced on 8 May ... A and B were replaced by C": the same happening
+    before, now = subject_of(head), subject_of(trig)
+    if before is None or now is None:
+        return False
+    ids = [{m.entity_id for m, _ in phrases.expand(cx, t, conjuncts=False) if m.entity_id} for t in (before, now)]
+    return bool(ids[0]) and ids[0] == ids[1] and all(cx.etype(m) == "person" for m, _ in phrases.expand(cx, now, conjuncts=False))
+
+
+def subject_of(verb: Any) -> Any | None:
+    """The grammatical subject of a verb, through the verbs it is coordinated with ("X came and joined")."""
+    v = verb
+    for _ in range(4):
+        subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj
+        if v.dep_ != "conj":
+            return None
+        v = v.head
+    return None
 
 
 def passage_dates(cx: ParseContext) -> list[tuple[DateExpr, DateValue | None, Any]]:
@@ -217,6 +275,8 @@ def _note(cx: ParseContext, expr: DateExpr, value: DateValue | None, span: Any, 
             st.days[(int(value.start[5:7]), int(value.start[8:10]))] = (value.year, cx.p.seq)
     if not is_anchor(expr, value) or value is None or value.flag:
         return
+    if span is not None and _telling_year(cx, span):
+        return  # "In his 1940 book X wrote that Y had met Z on 16 August": not 1940's August
     if st.anchor is not None and st.anchor.year and value.year and span is not None \
             and abs(value.year - st.anchor.year) > 1 and aside(cx, span):
         return  # a flashback inside a noun phrase or subordinate clause: "a note of 1923"
@@ -424,6 +484,8 @@ def _inferred(cx: ParseContext, trig: Any, sent: Any) -> tuple[DateValue | None,
             break
         if prior and not scene_date(cx, told[0][0], told[0][2]):
             break  # "Two years earlier X had written ...": a flashback dates nothing after it
+        if prior and next_step(cx, trig, told[0][2], next(iter(prior.values()))):
+            break  # "On 2 May X became Y. He was promoted to Z.": his next step, not that day
         if prior:
             v = next(iter(prior.values()))
             return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.7
@@ -445,6 +507,16 @@ def scene_reference(cx: ParseContext, sent: Any) -> DateValue | None:
         return v if _sentence_no(cx, sent.start_char) - _sentence_no(cx, sp.start_char) <= CARRY_SENTENCES else None
     anchor, at = cx.entry_anchor
     return anchor if anchor is not None and _sentence_no(cx, sent.start_char) - at <= CARRY_SENTENCES else None
+
+
+def _telling_year(cx: ParseContext, span: Any) -> bool:
+    """A date qualifying a work that tells of events ("his 1940 book", "a 1956 interview"):
+    the time of the telling, not of the story it tells."""
+    if not on("telling_year"):
+        return False
+    root = span.root
+    return root.dep_ in ("compound", "nmod", "amod", "nummod", "poss") and root.head.i >= span.end \
+        and root.head.lemma_.lower() in cx.lex.source_nouns
 
 
 def _attributive(cx: ParseContext, span: Any) -> bool:

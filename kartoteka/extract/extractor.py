@@ -59,6 +59,21 @@ declare("irrealis", "gate",
         [("In 1936 the police tried to arrest Ivan Petrov.", [("!arrest", "petrov", None)]),
          ("In 1870 Marcel Duroc feared that the guards would shoot him.", [("!execution", "duroc", None)]),
          ("The plan to expel Anna Volkova was dropped in 1935.", [("!expulsion", "volkova", None)])])
+declare("honour_received", "gate",
+        "receiving a distinction ('received the Order of X', 'received a medal') is an award, not a "
+        "visitor received: a meeting verb whose object is an honour gives no meeting",
+        [("On 3 May 1916 Ivan Petrov received the Order of Lenin.", [("!meeting", "petrov", None)]),
+         ("In 1809 Jean Lannes received the Legion of Honour from the emperor.", [("!meeting", "lannes", None)]),
+         ("In 1921 Boris Orlov received the Order of Lenin and later received Ivan Petrov in Kazan.",
+          [("!meeting", "orlov", "1921"), ("meeting", "petrov", None)])])
+declare("birth_name", "gate",
+        "'born' followed straight by a name ('X, born Y') gives the name a person was born with, "
+        "not a birth: no birth factoid (a birth is told with a place or a date: 'born in Kazan')",
+        [("In 1936 Gleb Morozov married Anna Volkova, born Anna Lanina, who came from Kazan.",
+          [("!birth", "lanina", None), ("!birth", "volkova", None)]),
+         ("Olga Brandt, born Olga Soret, joined the Socialist League in 1905.",
+          [("!birth", "brandt", None), ("membership", "brandt", "1905")]),
+         ("Ivan Petrov was born in Kazan in 1890.", [("birth", "petrov", "1890")])])
 declare("succession_partner", "candidates",
         "a succession names two people: 'X was replaced by Y' is Y's appointment, 'Y succeeded X' "
         "X's removal",
@@ -331,7 +346,24 @@ def admissible(cx: ParseContext, trig: Trigger, tok: Any) -> bool:
         refl = obj is not None and obj.lower_ in REFLEXIVE
         if (trig.object == "reflexive") != refl:
             return False
+    if trig.type == "birth" and tok.lower_ == "born" and on("birth_name") and 0 < tok.i < len(cx.doc) - 1 \
+            and cx.doc[tok.i - 1].text in (",", "(") \
+            and cx.doc[tok.i + 1].pos_ == "PROPN" and cx.mention_at(cx.doc[tok.i + 1]) is not None:
+        return False  # "X, born Y": the name she was born with
+    if trig.type == "meeting" and not trig.is_noun and on("honour_received") and honour_object(cx, tok):
+        return False  # "received the Order of X": a distinction, not a visitor
     return not (on("irrealis") and stance.irrealis(cx, tok))
+
+
+def honour_object(cx: ParseContext, tok: Any) -> bool:
+    """Whether the verb's direct object is a distinction ("the Order of X", "a medal"): its
+    head noun, or a word of a name like "Order of Lenin" or "Legion of Honour"."""
+    obj = phrases.gobject(cx, tok)
+    if obj is None:
+        return False
+    if obj.pos_ != "PROPN":
+        return obj.lemma_.lower() in cx.lex.honour_nouns
+    return any(t.lemma_.lower() in cx.lex.honour_nouns for t in obj.subtree)
 
 
 def is_passive_trigger(cx: ParseContext, tok: Any, trig: Trigger | None = None) -> bool:
@@ -422,7 +454,7 @@ def event_frame(cx: ParseContext, trig: Trigger, tok: Any, sent: Any, subj_toks:
     if new_name:
         attrs["new_name"] = new_name
     return {"date": date, "dconf": dconf, "span": span, "hedged": stance.hedged(cx, tok, sent),
-            "negated": stance.negated(cx, tok) and not framing(cx, trig, tok),
+            "negated": (stance.negated(cx, tok) and not framing(cx, trig, tok)) or stance.refused_offer(cx, tok),
             "voice": stance.voice_for(cx, tok, sent, cx.p.to_stored(*span)),
             "attrs": attrs}
 

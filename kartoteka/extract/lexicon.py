@@ -79,6 +79,10 @@ class Lexicon:
     relational_preps: frozenset[str] = frozenset()
     duration_nouns: frozenset[str] = frozenset()
     day_part_nouns: frozenset[str] = frozenset()
+    honour_nouns: frozenset[str] = frozenset()
+    source_nouns: frozenset[str] = frozenset()
+    offer_verbs: frozenset[str] = frozenset()
+    refusal_verbs: frozenset[str] = frozenset()
     defendant_verbs: frozenset[str] = frozenset()
     male_names_a: frozenset[str] = frozenset()
     implicative_heads: frozenset[str] = frozenset()
@@ -134,6 +138,10 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         relational_preps=frozenset(data.get("relational_preps", [])),
         duration_nouns=frozenset(data.get("duration_nouns", [])),
         day_part_nouns=frozenset(data.get("day_part_nouns", [])),
+        honour_nouns=frozenset(data.get("honour_nouns", [])),
+        source_nouns=frozenset(data.get("source_nouns", [])),
+        offer_verbs=frozenset(data.get("offer_verbs", [])),
+        refusal_verbs=frozenset(data.get("refusal_verbs", [])),
         defendant_verbs=frozenset(data.get("defendant_verbs", [])),
         male_names_a=frozenset(translit_key(x) for x in data.get("male_names_a", [])),
         implicative_heads=frozenset(data.get("implicative_heads", [])),

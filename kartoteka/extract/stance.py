@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from kartoteka.extract import phrases
+from kartoteka.extract.rules import declare, on
 from kartoteka.extract.syntax import (
     SUBJ_DEPS,
     TEMPORAL_PREPS,
@@ -15,6 +16,40 @@ from kartoteka.extract.syntax import (
     verbish,
 )
 
+declare("offer_refused", "gate",
+        "an event offered ('handed in his resignation', 'tendered her resignation') and refused or "
+        "rejected right after ('The board refused to accept it') did not take effect: it is denied",
+        [("In 1931 Ivan Petrov handed in his resignation. The Central Committee refused to accept it.",
+          [("!removal", "petrov", None)]),
+         ("In 1795 Jean Lannes tendered his resignation, but the Commune Council rejected it.",
+          [("!removal", "lannes", None)]),
+         ("In 1932 Anna Volkova handed in her resignation. The Writers' Union accepted it at once.",
+          [("removal", "volkova", "1932")]),
+         ("Gleb Morozov hands in his resignation in 1936. The Politburo refuses to accept it.",
+          [("!removal", "morozov", None)])])
+
+
+def refused_offer(cx: ParseContext, trig: Any) -> bool:
+    """Whether an event noun offered by a verb ("handed in his resignation") is refused in the
+    clause or sentence right after it: a refusal verb whose object (or its complement's object,
+    "refused to accept it") is "it" or the same noun."""
+    if not on("offer_refused") or not nounish(trig) or trig.dep_ not in ("dobj", "pobj"):
+        return False
+    offer = trig.head.head if trig.dep_ == "pobj" and trig.head.lower_ == "in" else trig.head
+    if offer.lemma_ not in cx.lex.offer_verbs:  # "handed in his resignation" (however "in" is parsed)
+        return False
+    sent = trig.sent
+    after = [t for t in sent if t.i > trig.i]
+    if sent.end < len(trig.doc):
+        after += list(trig.doc[sent.end].sent)
+    for v in after:
+        if v.lemma_ not in cx.lex.refusal_verbs or v.pos_ not in ("VERB", "AUX"):
+            continue
+        objs = [c for c in v.children if c.dep_ == "dobj"]
+        objs += [c for x in v.children if x.dep_ == "xcomp" for c in x.children if c.dep_ == "dobj"]
+        if any(o.lower_ == "it" or o.lemma_ == trig.lemma_ for o in objs):
+            return True
+    return False
 if TYPE_CHECKING:
     from kartoteka.extract.context import ParseContext
 
