@@ -80,7 +80,7 @@ class Bench:
                 out.append(it)
         return out
 
-    # -- dense ----------------------------------------------------------------------------------
+    # -- dense
 
     def query_vector(self, q: str) -> Any:
         import numpy as np
@@ -137,7 +137,7 @@ class Bench:
             " FROM mentions m JOIN entities e ON e.id = m.entity_id GROUP BY m.doc_id, e.id)"
             " SELECT doc_id, name FROM c WHERE rk = 1")}
 
-    # -- BM25 -----------------------------------------------------------------------------------
+    # -- BM25
 
     def bm25(self, expr: str, limit: int = 60) -> Ranked:
         return self.S.bm25_ranked(self.conn, expr, limit)
@@ -154,7 +154,7 @@ class Bench:
                                     f" LIMIT ?", (expr, limit + len(self.furniture))).fetchall()
         return [(r[0], r[1]) for r in rows if r[0] not in self.furniture][:limit]
 
-    # -- a row of the table -----------------------------------------------------------------------
+    # -- a row of the table
 
     def row(self, label: str, bm25: Callable[[dict[str, Any]], Ranked], dense: Callable[[dict[str, Any]], Ranked],
             beta: float = 0.0) -> str:

@@ -247,7 +247,7 @@ def _group_in(cx: ParseContext, tok: Any) -> Mention | None:
 
 def recent_group(cx: ParseContext, tok: Any) -> Mention | None:
     """The body an "it" refers to: the latest organization named in this sentence or the one
-    before ("a decree setting up the NKVD. Yagoda was appointed head of it")."""
+    before ("a decree founded the bureau. Ivanov was made head of it")."""
     lo = tok.sent.start
     if lo > 0:
         lo = cx.doc[lo - 1].sent.start

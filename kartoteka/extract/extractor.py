@@ -497,7 +497,7 @@ def candidates(cx: ParseContext, trig: Trigger, tok: Any, subjects_ok: list[tupl
         if office_tok is not None and trig.type != "sentence":
             own.update(eventroles.own_office(cx, m, office_tok, trig))
             own = {k: v for k, v in own.items() if v is not None}
-        # a denied suicide or execution is no denied death: "did not commit suicide, but was slain"
+        # a denied suicide or execution is no denied death: "not a suicide; he was killed"
         if m.features.get("inferred_from_group"):
             attrs["inferred"] = "group"
         for typ in (trig.type,) if ev["negated"] else (trig.type, *trig.also):
