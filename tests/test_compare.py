@@ -23,7 +23,7 @@ ESSAY_A = (
 ESSAY_B = (
     "Notes on the Terror\n\n"
     "Tukhachevsky was executed on 2 June 1937. "
-    "Gamarnik did not commit suicide, but was slain by the police. "
+    "Gamarnik never took his own life; the police murdered him. "
     "The commission counted 1,100 victims in 1937. "
     "Some 1,000 victims were counted by the commission in 1937. "
     "Volkov was arrested on 3 May 1938.\n"
@@ -70,10 +70,10 @@ def essay_b() -> list[F]:
     return [
         F("execution", "test:marshal", "Tukhachevsky was executed on 2 June 1937.", "2 June 1937",
           trigger="executed", subject_text="Tukhachevsky"),
-        F("suicide", "test:commissar", "Gamarnik did not commit suicide, but was slain by the police.",
-          trigger="commit", subject_text="Gamarnik", negated=True),
-        F("killing", "test:commissar", "Gamarnik did not commit suicide, but was slain by the police.",
-          trigger="slain", subject_text="Gamarnik"),
+        F("suicide", "test:commissar", "Gamarnik never took his own life; the police murdered him.",
+          trigger="took", subject_text="Gamarnik", negated=True),
+        F("killing", "test:commissar", "Gamarnik never took his own life; the police murdered him.",
+          trigger="murdered", subject_text="Gamarnik"),
         F("count", "test:nkvd", "The commission counted 1,100 victims in 1937.", "1937", value="1100",
           trigger="counted", subject_text="commission", attrs={"number_text": "1,100", "what": "victim"}),
         F("count", "test:nkvd", "Some 1,000 victims were counted by the commission in 1937.", "1937", value="1000",

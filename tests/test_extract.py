@@ -281,7 +281,7 @@ def test_impossible_date_is_kept_as_text() -> None:
 # -- voice, hedging, negation -----------------------------------------------------------------
 
 def test_negation_and_contrast() -> None:
-    fs = facts("Gleb Morozov did not commit suicide, but was slain by his guards.")
+    fs = facts("Gleb Morozov did not commit suicide, but was murdered by his guards.")
     assert find(fs, "suicide", "Gleb Morozov").negated
     k = find(fs, "killing", "Gleb Morozov")
     assert not k.negated
