@@ -288,6 +288,23 @@ MIGRATIONS.append(
     CREATE INDEX documents_genre ON documents(genre, doc);
     """
 )
+
+
+def _role_backfill(roles: tuple[str, ...]) -> str:
+    """One INSERT per role: the factoid_roles rows of the factoids whose role is a single entity id
+    (a JSON path must be a literal for the PostgreSQL translation, so no join over role names)."""
+    return "".join(
+        f"""    INSERT INTO factoid_roles (factoid_id, role, entity_id)
+        SELECT id, '{r}', json_extract(roles, '$.{r}') FROM factoids
+        WHERE substr(json_extract(roles, '$.{r}'), 1, 1) NOT IN ('', '[', '{{');
+""" for r in roles)
+
+
+# The roles a factoid can name an entity in when the factoid_roles migration runs (the office is a
+# text, not an entity).
+_ROLE_BACKFILL = _role_backfill(("subject", "agent", "organization", "place", "other"))
+
+
 MIGRATIONS.append(
     # The entities each factoid names in a role, as rows (issue 17): "the factoids that name X"
     # reads an index instead of matching the roles JSON with LIKE, which no index can serve.
@@ -306,22 +323,9 @@ MIGRATIONS.append(
         PRIMARY KEY (factoid_id, role, entity_id)
     );
     CREATE INDEX factoid_roles_entity ON factoid_roles(entity_id, factoid_id);
-    INSERT INTO factoid_roles (factoid_id, role, entity_id)
-        SELECT id, 'subject', json_extract(roles, '$.subject') FROM factoids
-        WHERE substr(json_extract(roles, '$.subject'), 1, 1) NOT IN ('', '[', '{');
-    INSERT INTO factoid_roles (factoid_id, role, entity_id)
-        SELECT id, 'agent', json_extract(roles, '$.agent') FROM factoids
-        WHERE substr(json_extract(roles, '$.agent'), 1, 1) NOT IN ('', '[', '{');
-    INSERT INTO factoid_roles (factoid_id, role, entity_id)
-        SELECT id, 'organization', json_extract(roles, '$.organization') FROM factoids
-        WHERE substr(json_extract(roles, '$.organization'), 1, 1) NOT IN ('', '[', '{');
-    INSERT INTO factoid_roles (factoid_id, role, entity_id)
-        SELECT id, 'place', json_extract(roles, '$.place') FROM factoids
-        WHERE substr(json_extract(roles, '$.place'), 1, 1) NOT IN ('', '[', '{');
-    INSERT INTO factoid_roles (factoid_id, role, entity_id)
-        SELECT id, 'other', json_extract(roles, '$.other') FROM factoids
-        WHERE substr(json_extract(roles, '$.other'), 1, 1) NOT IN ('', '[', '{');
-    INSERT OR IGNORE INTO factoid_roles (factoid_id, role, entity_id)
+"""
+    + _ROLE_BACKFILL
+    + """    INSERT OR IGNORE INTO factoid_roles (factoid_id, role, entity_id)
         SELECT factoids.id, 'other', json_each.value FROM factoids, json_each(json_extract(factoids.roles, '$.other'))
         WHERE substr(json_extract(factoids.roles, '$.other'), 1, 1) = '[' AND json_each.value != '';
     """
