@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import machine, percentile  # noqa: E402
+from benchlib import machine, percentile, timed_run  # noqa: E402
 
 # The cold cases of bench_ask.py.
 CASES = {"search (hybrid)": ["search", "Trotsky assassination in Mexico"],
@@ -31,21 +29,15 @@ CASES = {"search (hybrid)": ["search", "Trotsky assassination in Mexico"],
 
 def run_once(tree: Path, db: Path, args: list[str]) -> tuple[float, float]:
     """(wall ms, CPU ms) of one fresh process of ``tree``'s code."""
-    import time
-
     env = dict(os.environ, PYTHONPATH=str(tree))
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # both trees keep their byte-code caches
-    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
     # Run in the tree: `python -m` puts the working folder first on the import path, ahead of
     # PYTHONPATH (from another checkout's folder it would time that checkout's code).
-    p = subprocess.run([sys.executable, "-m", "kartoteka", "--db", str(db), "--json", *args], env=env,
-                       cwd=tree, capture_output=True, check=False)
-    wall = (time.perf_counter() - t0) * 1000
-    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, cpu, p = timed_run([sys.executable, "-m", "kartoteka", "--db", str(db), "--json", *args],
+                             env=env, cwd=tree)
     if p.returncode not in (0, 3):
         sys.exit(f"{tree}: {' '.join(args)} failed: {p.stderr.decode()[-300:]}")
-    return wall, 1000 * (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
+    return wall, cpu
 
 
 def main() -> int:

@@ -12,6 +12,7 @@ import platform
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -61,26 +62,35 @@ def write_section(marker: str, text: str, path: Path = RESULTS) -> None:
     path.write_text(new, encoding="utf-8")
 
 
+def timed_run(argv: list[str], **kwargs: Any) -> tuple[float, float, subprocess.CompletedProcess]:
+    """One child process of ``argv`` (``kwargs`` go to ``subprocess.run``): its wall milliseconds,
+    its CPU milliseconds (user + system of the child) and the finished process."""
+    import resource
+    import time
+
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.run(argv, capture_output=True, check=False, **kwargs)
+    wall = (time.perf_counter() - t0) * 1000
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, 1000 * (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime), p
+
+
 def time_command(argv: list[str], runs: int, cpu: list[float] | None = None) -> list[float]:
     """Milliseconds of each of ``runs`` fresh processes of ``argv`` (after one untimed run, so the
     page cache is as warm as for a second call); exits on a failure other than 'nothing found'.
     Where ``cpu`` is given, each run's CPU milliseconds (user + system of the child) are appended
     to it: on a shared machine they vary less than the wall times."""
-    import resource
     import shlex
     import sys
-    import time
 
     subprocess.run(argv, capture_output=True, check=False)
     times = []
     for _ in range(runs):
-        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        p = subprocess.run(argv, capture_output=True, check=False)
-        times.append((time.perf_counter() - t0) * 1000)
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall, cpu_ms, p = timed_run(argv)
+        times.append(wall)
         if cpu is not None:
-            cpu.append(1000 * (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime))
+            cpu.append(cpu_ms)
         if p.returncode not in (0, 3):
             sys.exit(f"{shlex.join(argv)} failed: {p.stderr.decode()[-300:]}")
     return times
