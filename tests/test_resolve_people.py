@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mention_lookup import ingested, linked
+from mention_lookup import ingested, linked, mention_at
 
 from kartoteka.api import KB
 from kartoteka.errors import Ambiguous, NotFound
+from kartoteka.resolve.evidence import namesake_warned
 from kartoteka.resolve.keys import translit_key, variant_keys
 from kartoteka.resolve.names import compatible, is_patronymic, parse_person
 
@@ -40,12 +41,17 @@ APART = [
     ("codenames.txt", "Raymond", 0, "soviet:gold_harry"),
     ("codenames.txt", "Kim", 0, "soviet:philby"),                       # a lighthouse keeper
     ("codenames.txt", "Kim", 1, "soviet:philby"),
+    # A bare surname whose pack bearer has a namesake the packs lack, and nothing ties it to him.
+    ("namesake_c_ferry.txt", "Chernov", 1, "soviet:chernov_mikhail"),   # a ferryman
+    ("namesake_d_rowers.txt", "Chernov", 0, "soviet:chernov_mikhail"),  # an oarsman of 1911
 ]
 
 # One person (or body) across spellings, initials, OCR damage, and with support in the text.
 SAME = [
     ("namesakes.txt", "Marshal Tukhachevsky", 0, "soviet:tukhachevsky"),
     ("namesakes.txt", "Anna Akhmatova", 0, "soviet:akhmatova"),         # a poet described as one
+    ("namesake_a_commissariat.txt", "Chernov", 0, "soviet:chernov_mikhail"),  # his role's word nearby
+    ("namesake_b_named.txt", "Chernov", 1, "soviet:chernov_mikhail"),        # named in full before
     ("spellings.txt", "Nikolai Jeschow", 0, "soviet:yezhov"),           # German
     ("spellings.txt", "Nikolai Iejov", 0, "soviet:yezhov"),             # French
     ("spellings.txt", "Nikolai Je\u017cow", 0, "soviet:yezhov"),        # Polish
@@ -77,6 +83,29 @@ def test_kept_apart(kb: KB, doc: str, needle: str, nth: int, not_id: str) -> Non
 @pytest.mark.parametrize(("doc", "needle", "nth", "eid"), SAME)
 def test_linked(kb: KB, doc: str, needle: str, nth: int, eid: str) -> None:
     assert linked(kb, doc, needle, nth) == eid
+
+
+def test_unsure_namesake_is_a_new_entity_with_the_reason_kept(kb: KB) -> None:
+    """A pack bearer set aside as unsure leaves a person of the document's own, not a gap: the
+    same surname in a later document joins that entity, and --why says why."""
+    first = mention_at(kb, "namesake_c_ferry.txt", "Chernov", 1)
+    later = mention_at(kb, "namesake_d_rowers.txt", "Chernov")
+    assert first is not None and later is not None
+    assert (first["entity"] or {}).get("id", "").startswith("u:"), first
+    assert (later["entity"] or {}).get("id") == first["entity"]["id"]
+    ways = {how for it in kb.link_evidence(first["entity"]["id"]) for how in it["how"]}
+    assert "namesake outside the packs: a new entity" in ways, ways
+
+
+@pytest.mark.parametrize(("description", "namesake"), [
+    ("Grain commissar; not to be confused with the SR leader Viktor Chernov.", "Viktor Chernov"),
+    ("Mill owner in Leeds, not to be confused with the Victorian engineer Isambard Brunel; died 1901.",
+     "Isambard Brunel"),
+    ("Botanist of the Cape, no relation to the admiral Horatio Nelson.", "Horatio Nelson"),
+    ("Court painter to three kings of Spain.", None),
+])
+def test_namesake_warned_by_a_description(description: str, namesake: str | None) -> None:
+    assert namesake_warned({"description": description}) == namesake
 
 
 def test_evidence_recorded(kb: KB) -> None:

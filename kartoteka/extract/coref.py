@@ -90,6 +90,18 @@ declare("branch_name", "coref",
          ("The Academy of Sciences was founded in 1724 in Saint Petersburg.", [("founding", "academy_of_sciences", "1724")])])
 
 
+declare("branch_attachment", "coref",
+        "a body's name followed by 'at' or 'under' a lower level ('the X at the district militia', "
+        "'X under the county court') is a bureau of that level bearing the name, not the body: its "
+        "founding is not the body's",
+        [("In March 1921 the ministry approved the establishment of the Commune Council at district level.",
+          [("!founding", "commune_council", None)]),
+         ("In 1923 the Socialist League under the county court was set up in Kent.",
+          [("!founding", "socialist_league", None)]),
+         ("On 5 May 1925 the NKVD at the regional militia was created.", [("!founding", "nkvd", None)]),
+         ("In 1919 the Politburo at the Central Committee was set up.", [("founding", "politburo", "1919")])])
+
+
 declare("recovered_subject_topic", "coref",
         "a known person's name that the recogniser missed as a clause's subject ('X was urged to ...') "
         "still makes that person the topic, so the next 'he' is X, not someone named before",
@@ -99,6 +111,20 @@ declare("recovered_subject_topic", "coref",
           "He was arrested in 1931.", [("arrest", "surin", "1931"), ("!arrest", "stalin", None)]),
          ("In 1930 Stalin met Arvo Kask, and Kask wrote to him. Stalin agreed. Kask was urged to resign. "
           "He died in 1931.", [("death", "kask", "1931"), ("!death", "stalin", None)])])
+
+
+declare("described_unknown_subject", "coref",
+        "a person the recogniser missed or took for a place, brought in by a description ('her niece "
+        "X') and then a main clause's subject ('X wrote ...'), holds the topic: the next 'she' is "
+        "unsure and yields nothing, neither the last one named nor the biography's subject",
+        [("Olga Brandt was arrested in 1937. Her niece Ariadna wrote to the prosecutor. She died in 1952.",
+          [("arrest", "brandt", "1937"), ("!death", "brandt", None)]),
+         ("Louis Varlin was exiled in 1871. His nephew Anselme kept the papers. He died in 1901.",
+          [("!death", "varlin", None)]),
+         ("Anna Volkova moved to Geneva in 1920. Her sister Agrippina stayed behind. Agrippina married "
+          "a teacher. She died in 1931.", [("!death", "volkova", None)]),
+         ("Ivan Petrov was arrested in 1937. Pravda printed the verdict. He was shot in 1938.",
+          [("execution", "petrov", "1938")])])
 
 
 class _Thread:
@@ -114,6 +140,7 @@ class _Thread:
         self.out: dict[int, Mention] = {}
         self.sent_no: dict[int, int] = {}
         self.chain: list[int] = []
+        self.unknown = -10  # the sentence where a described person without a mention was a subject
 
 
 def coref_pass(cx: ParseContext) -> dict[int, Mention]:
@@ -151,6 +178,9 @@ def coref_pass(cx: ParseContext) -> dict[int, Mention]:
             m = phrases.unmentioned_person(cx, tok)  # "Frunze was urged ...": a known name the tagger missed
         if m is not None and m.entity_id and cx.etype(m) == "person":
             _named_person(cx, tok, m, sn, th)
+            continue
+        if on("described_unknown_subject") and _described_unknown(cx, tok, m):
+            th.topic, th.inherited, th.unknown = None, False, sn  # "Her niece X ... X wrote": X, whom we cannot name
             continue
         if m is None and _unnamed_turn(cx, tok, sn, th):
             continue
@@ -250,7 +280,8 @@ def _subject_pronoun(cx: ParseContext, tok: Any, low: str, sn: int, th: _Thread,
             and not fits(topic) and (agree := _agreeing(cx, tok, low)) is not None:
         out[tok.i] = agree  # "X was arrested. She was expelled": the one woman just named
         th.topic, th.sent, th.inherited = agree, sn, False
-    elif th.doc_topic is not None and not before and (topic is None or sn - th.sent > 2) and fits(th.doc_topic):
+    elif th.doc_topic is not None and not before and (topic is None or sn - th.sent > 2) and fits(th.doc_topic) \
+            and sn - th.unknown > 2:
         out[tok.i] = th.doc_topic  # no one nearer to go back to: the biography's subject
         th.topic, th.sent, th.inherited = th.doc_topic, sn, False
 
@@ -325,7 +356,16 @@ def branch_subject(cx: ParseContext, m: Mention) -> bool:
         cm = cx.by_token.get(c.i)
         if c.dep_ in ("compound", "nmod", "poss") and cm is not None and cm is not m and cx.etype(cm) == "place":
             return True
-    return False
+    return on("branch_attachment") and _attached_to_level(cx, span.end)
+
+
+def _attached_to_level(cx: ParseContext, i: int) -> bool:
+    """The name is followed by "at" or "under" a lower level: a level word in that preposition's
+    object ("at Uyezd militsiya", "under the district soviet")."""
+    if i >= len(cx.doc) or cx.doc[i].lower_ not in ("at", "under") or cx.doc[i].dep_ != "prep":
+        return False
+    objs = [c for c in cx.doc[i].children if c.dep_ == "pobj"]
+    return bool(objs) and any(t.lower_ in cx.lex.branch_words for t in objs[0].subtree)
 
 
 def _description_key(cx: ParseContext, noun: Any) -> tuple[str, str] | None:
@@ -396,6 +436,27 @@ def _coarguments(cx: ParseContext, verb: Any) -> set[str]:
     if verb.dep_ == "relcl" and any(o.tag_ in ("WP", "WDT") for o in objects):
         objects.append(verb.head)
     return {m.entity_id for o in objects for m, _ in phrases.expand(cx, o) if m.entity_id}
+
+
+def _described_unknown(cx: ParseContext, tok: Any, m: Mention | None) -> bool:
+    """A main clause's subject that is someone no person mention stands for, brought in by a kin
+    or person noun: the noun with a bare name beside it ("her niece X wrote"), or the bare name
+    again after the passage gave it so ("X wrote")."""
+    if tok.dep_ not in SUBJ_DEPS or (m is not None and m.entity_id and cx.etype(m) == "person") \
+            or not (tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")):
+        return False
+    nouns = cx.lex.kin_nouns | cx.lex.person_nouns
+
+    def unnamed(t: Any) -> bool:
+        tm = cx.by_token.get(t.i)
+        return t.pos_ == "PROPN" and t.text.istitle() and not (tm is not None and tm.entity_id
+                                                                and cx.etype(tm) == "person")
+
+    if tok.pos_ == "NOUN" and tok.lemma_.lower() in nouns:
+        names = [c for c in tok.children if c.dep_ == "appos"]
+        return bool(names) and all(unnamed(c) for c in names)
+    return unnamed(tok) and any(t.i < tok.i and t.text == tok.text and t.dep_ == "appos"
+                                and t.head.lemma_.lower() in nouns for t in cx.doc)
 
 
 def _described_by_kin(cx: ParseContext, m: Mention) -> bool:

@@ -54,3 +54,32 @@ def ruled_out(roles: set[str], data: dict[str, Any], occupations: list[str], yea
     if year is not None and died is not None and year > died + 2:
         return f"cited for {year}, died {died}"
     return None
+
+
+# A run of capitalised words (a name, initials allowed) at the end of a clause.
+_LAST_NAME_RUN = re.compile(r"((?:[A-Z][\w'\u2019-]*\.?\s+){0,3}[A-Z][\w'\u2019-]+)\s*$")
+_CLAUSE_END = re.compile(r"[;)]|\.(?:\s+(?=[A-Z][a-z]{2,})|\s*$)")
+
+
+def namesake_warned(data: dict[str, Any]) -> str | None:
+    """The other bearer a pack description warns of ("not to be confused with the SR leader
+    Viktor Chernov": "Viktor Chernov"), or None. The name is the run of capitalised words that
+    ends the cue's clause, after any description of that bearer."""
+    desc = str(data.get("description") or "")
+    low = desc.lower()
+    for cue in name_data().namesake_cues:
+        i = low.find(cue)
+        if i < 0:
+            continue
+        rest = desc[i + len(cue):]
+        end = _CLAUSE_END.search(rest)
+        hit = _LAST_NAME_RUN.search(rest[:end.start()] if end else rest)
+        if hit:
+            return hit.group(1).strip()
+    return None
+
+
+def role_words(roles: set[str]) -> set[str]:
+    """The words of a pack person's roles ("kremlin_doctor": kremlin, doctor), as a text might
+    write them near his name when it means him."""
+    return {w for r in roles for w in r.lower().split("_") if len(w) >= 4}

@@ -32,6 +32,7 @@ class NameData:
     stop_prefixes: tuple[str, ...]
     initial_equivalents: tuple[frozenset[str], ...]
     descriptors: dict[str, tuple[str, ...]]
+    namesake_cues: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +78,7 @@ def name_data() -> NameData:
         stop_prefixes=tuple(str(x) for x in s["prefixes"]),
         initial_equivalents=tuple(frozenset(g) for g in d["initial_equivalents"]),
         descriptors={str(k): tuple(v) for k, v in (d.get("descriptors") or {}).items()},
+        namesake_cues=tuple(str(x) for x in d.get("namesake_cues") or []),
     )
 
 

@@ -22,7 +22,13 @@ from rapidfuzz import fuzz, process
 from kartoteka import yamldata
 from kartoteka.analysis import AliasRecord, Analysis, EntityRecord, Mention, Passage
 from kartoteka.resolve.cues import StatedPair, find_stated
-from kartoteka.resolve.evidence import citation_year, descriptor_before, ruled_out
+from kartoteka.resolve.evidence import (
+    citation_year,
+    descriptor_before,
+    namesake_warned,
+    role_words,
+    ruled_out,
+)
 from kartoteka.resolve.index import Index, Known, bag_key, org_words
 from kartoteka.resolve.keys import alias_key, ocr_key, slug, translit_key, variant_keys, variant_names
 from kartoteka.resolve.names import (
@@ -93,6 +99,10 @@ class DocResolver:
         # How the mention being resolved was linked (kept in its features as "link" for --why).
         self._how: dict[str, Any] | None = None
         self._pick_rule = ""
+        # Unlinked entities made for a bare surname whose pack bearer was set aside as unsure (a
+        # namesake outside the packs): a name, kept even where it occurs once.
+        self._namesake_new: set[str] = set()
+        self._doc_ties: dict[str, bool] = {}
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -736,6 +746,14 @@ class DocResolver:
             cands = self._short_candidates(p, word)
             self._short_cache[ck] = cands
         cands = self._admitted(cands, m, p)
+        cands, unsure = self._namesake_checked(cands, m, p, word)
+        if unsure and not cands:
+            self._note(None, "namesake outside the packs: a new entity", word, set())
+            assert self._how is not None
+            self._how["set_aside"] = m.features.get("set_aside")
+            eid = self._new_unlinked(word, "person", p)
+            self._namesake_new.add(eid)
+            return eid, 0.6, "person", p
         if cands and not p.titles and " " not in word and _after_article(self.a.text, m.start):
             # "the Reich", "the Kremlin": after an article a bare name is no person's surname, unless
             # the document names that person in full
@@ -758,6 +776,51 @@ class DocResolver:
             return None, 0.0, "person", p  # the known bearers are ruled out: leave it unresolved
         self._note(None, "first named here", word, set())
         return self._new_unlinked(word, "person", p), 0.6, "person", p
+
+    def _namesake_checked(self, cands: set[str], m: Mention, p: PersonName, word: str) -> tuple[set[str], set[str]]:
+        """A bare surname and pack bearers whose entry warns of a namesake the packs lack ("not to
+        be confused with the SR leader Viktor Chernov"): the surname alone names the other as much
+        as him, so he keeps it only where the document ties it to him. Returns the candidates
+        kept and those set aside (kept in the mention's features for --why)."""
+        if not p.surname or p.first or p.initials:
+            return cands, set()
+        vouched = self.look("by_key", alias_key(word))  # the pack lists the bare surname as his own name
+        unsure: set[str] = set()
+        for eid in sorted(cands - vouched):
+            other = self._namesake_outside(eid, p.surname)
+            if other is not None and not self._tied(eid, p, word):
+                m.features.setdefault("set_aside", {})[eid] = f"namesake outside the packs: {other}"
+                unsure.add(eid)
+        return cands - unsure, unsure
+
+    def _namesake_outside(self, eid: str, surname: str) -> str | None:
+        """The namesake the pack entry of ``eid`` warns of, where he bears ``surname`` and no pack
+        entry is his (a fuller form of his name is nobody's alias)."""
+        k = self.known(eid)
+        run = namesake_warned(k.data) if k is not None and k.linked and k.type == "person" else None
+        words = run.split() if run else []
+        if len(words) < 2 or not same_surname_spelt(surname_key(words[-1]), surname):
+            return None
+        for i in range(len(words) - 1):  # "Chekist Yefim Yevdokimov": the name is a tail of the run
+            if any(self.type_of(e) == "person" for e in self.base.lookup("by_key", alias_key(" ".join(words[i:])))):
+                return None
+        return run
+
+    def _tied(self, eid: str, p: PersonName, word: str) -> bool:
+        """The document ties the surname to this pack person: it names him more fully (initials,
+        given name), a title of the mention is one of his roles, or a paragraph that writes the
+        surname also writes a word of his roles ("agriculture" of an agriculture commissar)."""
+        c = self.clusters.get(eid)
+        if (c is not None and c.full) or self.roles_of(eid) & p.roles:
+            return True
+        if eid not in self._doc_ties:
+            words = role_words(self.roles_of(eid))
+            stems = "|".join(re.escape(w[:max(4, len(w) - 2)]) for w in sorted(words))
+            name = re.compile(rf"\b{re.escape(_strip_possessive(word))}\b")
+            role = re.compile(rf"\b(?:{stems})", re.IGNORECASE) if stems else None
+            self._doc_ties[eid] = role is not None and any(
+                name.search(q.body) and role.search(q.body) for q in self.a.passages)
+        return self._doc_ties[eid]
 
     def _risky_only(self, word: str) -> bool:
         """The word is a pack alias that needs support, and the document gives none."""
@@ -990,7 +1053,7 @@ class DocResolver:
                 self.assign[n] = (dst, c)
 
     def _evidence(self, c: Cluster) -> bool:
-        if c.linked or self.known(c.id):
+        if c.linked or self.known(c.id) or c.id in self._namesake_new:
             return True
         if c.strong == 0:
             return False
