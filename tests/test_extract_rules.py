@@ -15,7 +15,7 @@ PEOPLE = ["Ivan Petrov", "Petrov", "Boris Orlov", "Orlov", "Anna Volkova", "Volk
           "Marcel Duroc", "Duroc", "Louis Varlin", "Varlin", "Sergei Vavilov", "Vavilov", "Stalin",
           "Olga Brandt", "Brandt", "Pyotr Lanin", "Lanin", "Emil Hartmann", "Hartmann", "Nadia Soret", "Soret",
           "Jean Lannes", "Lannes"]
-ORGS = ["Order of Lenin", "Legion of Honour", "Communist Party", "Writers' Union", "Politburo", "Central Committee", "Socialist League", "NKVD",
+ORGS = ["Lyon Conference", "Paris Conference", "Order of Lenin", "Legion of Honour", "Communist Party", "Writers' Union", "Politburo", "Central Committee", "Socialist League", "NKVD",
         "Red Army", "Academy of Sciences", "Commune Council", "Jacobin Club", "Girondins", "Mensheviks", "Hebertists"]
 PLACES = ["Moscow", "Paris", "Geneva", "Kazan", "Tsaritsyn", "Stalingrad", "Perm", "Molotov Region", "Kharkov",
           "Berlin", "Vienna", "Lyon", "Lausanne", "Volgograd", "Koenigsberg", "Kaliningrad"]

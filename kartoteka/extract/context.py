@@ -56,6 +56,8 @@ class ParseContext:
         # passage opens) and the sentences set in a named period: all set by passage_dates
         self.entry_anchor: tuple[DateValue | None, int] = (None, 0)
         self.first_sentence = 0
+        self.entry_trial: tuple[DateValue, int] | None = None  # a trial dated by the passage before's last sentence
+        self.entry_frame: DateValue | None = None  # the frame the paragraph's passage before left open
         self.periods: list[int] = []
         self.dates = dating.passage_dates(self)
         self.quotes = stance.quote_spans(self)

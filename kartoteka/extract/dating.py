@@ -126,6 +126,8 @@ declare("next_step_undated", "date",
           [("!appointment", "orlov+organization=nkvd", "1902-03-14")]),
          ("In May 1930 Ivan Petrov was at the Kazan Academy. Petrov joined the Communist Party and the Writers' Union.",
           [("membership", "petrov", None), ("!membership", "petrov", "1930-05")]),
+         ("Ivan Petrov returned to Kazan in 1929. In November 1929 he was appointed head of the Kazan Academy. "
+          "Petrov became a member of the Writers' Union.", [("!membership", "petrov", "1929-11")]),
          ("On 9 June 1891 several members of the Socialist League were expelled. Olga Brandt and Anna Volkova "
           "were expelled for their articles.", [("expulsion", "brandt", "1891-06-09")])])
 
@@ -133,19 +135,29 @@ declare("next_step_undated", "date",
 def next_step(cx: ParseContext, trig: Any, span: Any, value: DateValue) -> bool:
     """Whether a day or month in the sentence before dates another step of the trigger's own
     person: its clause's subject and the trigger's stand for the same person, by another verb."""
-    if not on("next_step_undated") or value.precision not in ("day", "month") or not verbish(trig):
+    # an event noun a verb predicates of its subject ("X became a member of Y") is told by that verb
+    verb = trig if verbish(trig) else trig.head if trig.dep_ in ("attr", "oprd") and verbish(trig.head) else None
+    if not on("next_step_undated") or value.precision not in ("day", "month") or verb is None:
         return False
     kinds = {t.type for t in cx.lex.by_lemma.get(trig.lemma_.lower(), [])}
     if not kinds or not kinds <= CAREER_STEPS:
         return False  # an arrest or a meeting is told at the story's now: "X returned in May. X was arrested."
     head = clause_head(cx, span.root)
-    if head.lemma_ == trig.lemma_:
+    if head.lemma_ == verb.lemma_ and (verb is trig or any(c.lemma_ == trig.lemma_ for c in head.children)):
         return False  # "were replaced on 8 May ... A and B were replaced by C": the same happening
-    before, now = subject_of(head), subject_of(trig)
+    before, now = subject_of(head), subject_of(verb)
     if before is None or now is None:
         return False
-    ids = [{m.entity_id for m, _ in phrases.expand(cx, t, conjuncts=False) if m.entity_id} for t in (before, now)]
+    ids = [_person_ids(cx, t) for t in (before, now)]
     return bool(ids[0]) and ids[0] == ids[1] and all(cx.etype(m) == "person" for m, _ in phrases.expand(cx, now, conjuncts=False))
+
+
+def _person_ids(cx: ParseContext, tok: Any) -> set[str]:
+    """The entities a subject stands for: its names, or the person a pronoun points to
+    ("In May he was appointed X. Petrov joined Y.": the same person, by rule next_step_undated)."""
+    ids = {m.entity_id for m, _ in phrases.expand(cx, tok, conjuncts=False) if m.entity_id}
+    ref = cx.coref_map.get(tok.i) if tok.pos_ == "PRON" else None
+    return ids or ({ref.entity_id} if ref is not None and ref.entity_id else set())
 
 
 def subject_of(verb: Any) -> Any | None:
@@ -171,6 +183,7 @@ def passage_dates(cx: ParseContext) -> list[tuple[DateExpr, DateValue | None, An
     st = cx.state
     if st.anchor_section != cx.p.section:
         st.anchor, st.anchor_section, st.years, st.months, st.days = None, cx.p.section, [], {}, {}
+        st.trial_sentence = None
     cx.entry_anchor = (st.anchor, st.anchor_sentence)  # what the passage opens with
     cx.first_sentence = st.sentences
     body = cx.p.body
@@ -185,9 +198,15 @@ def passage_dates(cx: ParseContext) -> list[tuple[DateExpr, DateValue | None, An
         value = resolve(expr, _anchor_for(cx, exprs, i, here, span))
         out.append((expr, value, span))
         _note(cx, expr, value, span, here)
+    gap = st.text[st.passage_end:cx.p.start] if 0 <= st.passage_end <= cx.p.start else "\n"
+    same_paragraph = gap.strip() == "" and "\n" not in gap  # a long paragraph cut into passages
+    cx.entry_trial = st.trial_sentence if same_paragraph else None
+    cx.entry_frame = st.frame if same_paragraph else None
     st.sentences += len(starts)
     st.period_sentence = max(cx.periods)
-    return _explicit_after_relative(cx, _ranges(cx, exprs, out))
+    st.trial_sentence = _last_trial(cx, out)
+    st.frame, st.passage_end = _open_frame(cx, out), cx.p.end
+    return _explicit_after_relative(cx, _month_of_year(cx, exprs, _ranges(cx, exprs, out)))
 
 
 def _period_sentences(cx: ParseContext, exprs: list[DateExpr], starts: list[int]) -> list[int]:
@@ -215,6 +234,36 @@ def _ranges(cx: ParseContext, exprs: list[DateExpr], out: list[tuple[DateExpr, D
             continue
         rank = max(PRECISIONS.index(v1.precision or "day"), PRECISIONS.index(v2.precision or "day"))
         both = DateValue(cx.p.body[e1.begin:e2.stop], v1.start, v2.end, PRECISIONS[rank])
+        out[k], out[k + 1] = (e1, both, s1), (e2, both, s2)
+    return out
+
+
+declare("month_of_year", "date",
+        "a month or season followed by 'of' and a year told by reference ('in November of that year', 'the "
+        "spring of the following year') is one date: that month of that year, at month or season precision",
+        [("Ivan Petrov returned to Kazan in May 1929. In November of that year the Politburo appointed Petrov "
+          "head of the Kazan Academy.", [("appointment", "petrov", "1929-11")]),
+         ("Marcel Duroc came back to Lyon in 1869. In the spring of the following year he was arrested.",
+          [("arrest", "duroc", "1870-03")]),
+         ("Anna Volkova was released in 1946. In March of the same year she was expelled from the Writers' Union.",
+          [("expulsion", "volkova", "1946-03")])])
+
+
+def _month_of_year(cx: ParseContext, exprs: list[DateExpr], out: list[tuple[DateExpr, DateValue | None, Any]]
+                   ) -> list[tuple[DateExpr, DateValue | None, Any]]:
+    """"In November of that year": the month in the year the second phrase names, one date
+    for both phrases (whichever the clause takes)."""
+    if not on("month_of_year"):
+        return out
+    for k in range(len(out) - 1):
+        (e1, _v1, s1), (e2, v2, s2) = out[k], out[k + 1]
+        if e1.kind not in ("month", "season") or v2 is None or v2.precision != "year" or v2.year is None \
+                or not re.fullmatch(r"\s+of\s+", cx.p.body[e1.stop:e2.begin]):
+            continue
+        v = resolve(e1, year_value(str(v2.year), v2.year))
+        if v is None or not v.start:
+            continue
+        both = replace(v, text=cx.p.body[e1.begin:e2.stop], relative=v2.relative)
         out[k], out[k + 1] = (e1, both, s1), (e2, both, s2)
     return out
 
@@ -363,8 +412,11 @@ def date_for(cx: ParseContext, trig: Any, sent: Any, excluded: set[int], infer: 
         best = None  # "Seized a week later, X was shot on 3 May": not the seizure's date
     if best is not None:
         return best[2], 1.0 if best[0] == 0 else 0.9
-    if not cx.lex.infer_dates or not infer:
+    if not cx.lex.infer_dates:
         return None, 1.0
+    if not infer:  # a verdict is told after its trial: it takes the trial's date, nothing else
+        verdict = trial_verdict(cx, trig, sent)
+        return (verdict, 0.7) if verdict is not None else (None, 1.0)
     return _inferred(cx, trig, sent)
 
 
@@ -379,6 +431,10 @@ def _dates_another(cx: ParseContext, trig: Any, span: Any) -> bool:
         return True  # "the murder of A and the attempt on B, 30 August": B's date
     if root.dep_ == "conj" and root.head.i == trig.i:
         return True  # "between X's murder and mid-1936": the other end of a span of time
+    if prior_object(cx, span):
+        return True  # "met X and recalled their past disputes in the 1920s": the disputes' time
+    if not_until_after(cx, trig, span):
+        return True  # "It did not appear until after X's death in 1956": the appearing's date or the death's
     inside = {t.i for t in span}
     return any(a.lemma_.lower() in cx.lex.date_blockers and a.i not in inside for a in trig.ancestors
                if a.i != root.i and span.start <= a.i + 3)
@@ -390,6 +446,8 @@ def _rank(cx: ParseContext, f: _Frame, span: Any, value: DateValue) -> tuple[int
     trig, root = f.trig, span.root
     if root.i in f.own or any(t.i in f.own for t in span) or _restated(cx, trig, root):
         return 0, value
+    if bracket_after(cx, trig, span):
+        return 1, value  # "at the A Congress and at the B Congress (middle and end of May, 1891)"
     if trig.dep_ in ("relcl", "advcl", "acl") and trig.head.i in {t.i for t in span}:
         return 0, value  # the clause qualifies the date: "the October when X was arrested"
     h = clause_head(cx, root)
@@ -465,7 +523,13 @@ def _inferred(cx: ParseContext, trig: Any, sent: Any) -> tuple[DateValue | None,
         return None, 1.0
     if any(sp is not None and v is not None and sent.start <= sp.start < sent.end for _e, v, sp in cx.dates):
         return None, 1.0
+    titled = decree_title(cx, trig, sent)
+    if titled is not None:
+        return replace(titled, inferred=True), 0.7  # "X adopted a decree, _On the abolition of Y_"
     if not narrated(cx, trig):
+        framed = frame_date(cx, sent) if _attended(cx, trig) else None
+        if framed is not None:
+            return framed, 0.7  # "It was the winter of 1848. ... X came to attend the session."
         return None, 1.0  # "the traitors who killed Kirov", "since Kirov's murder": told before
     # the nearest of the two sentences before that dates the narrative (asides do not count)
     # gives its date if it has only one
@@ -491,6 +555,9 @@ def _inferred(cx: ParseContext, trig: Any, sent: Any) -> tuple[DateValue | None,
             return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True), 0.7
         if any(t.lower_ in TIME_CUES for t in prev):
             break  # "Later ..." moves the time on from the sentence before
+    framed = frame_date(cx, sent)
+    if framed is not None:
+        return framed, 0.7  # "It was the winter of 1848. ... X was summoned to a session."
     return None, 1.0
 
 
@@ -686,3 +753,287 @@ def own_clause(cx: ParseContext, trig: Any) -> set[int]:
                 continue
             stack.append(c)
     return out
+
+
+# -- frames and sequels: an undated event dated by the happening or the time it is told inside -------
+
+# The event kinds a trial ends in: told right after a trial dated to one day, they happened at it.
+VERDICT_KINDS = {"sentence"}
+TRIAL_NOUNS = {"trial", "hearing", "tribunal", "court-martial"}
+# Nouns of an enacted text whose title ("On the abolition of X") names what it does.
+DECREE_NOUNS = {"decree", "resolution", "law", "edict", "order", "ordinance", "ukase", "directive", "statute"}
+TITLE_PREPS = {"on", "about", "concerning"}
+# The subject of a sentence that only sets the time of what follows: "It was the spring of 1848."
+FRAME_SUBJECTS = {"this", "it", "that", "time", "year"}
+FRAME_PRECISIONS = ("month", "season", "year")
+HOLD_VERBS = {"hold", "convene", "convoke"}
+# Adjectives that mark a thing as from before the story's now: "the old quarrels", "past disputes".
+PRIOR_ADJECTIVES = {"prior", "previous", "past", "earlier", "former", "old", "bygone", "erstwhile"}
+
+declare("trial_verdict", "date",
+        "a conviction or sentence told right after a trial dated to one day ('At the trial on 11 June X kept "
+        "silent. He was convicted.') was handed down at that trial: it takes the trial's date; a trial "
+        "that only opened that day, or a newer date between them, leaves it undated",
+        [("Boris Orlov was arrested on 3 March 1938. At the closed trial on 14 April, Orlov refused to answer "
+          "the judges. He was convicted of treason and sabotage.", [("sentence", "orlov", "1938-04-14")]),
+         ("Marcel Duroc was arrested on 2 May 1871. At the hearing on 9 June Duroc denied everything. "
+          "He was sentenced to deportation.", [("sentence", "duroc", "1871-06-09")]),
+         ("Anna Volkova was tried on 5 October 1950 in Kazan. She was sentenced to ten years in the camps.",
+          [("sentence", "volkova", "1950-10-05")]),
+         ("Gleb Morozov stood silent at his trial on 8 August 1937.\n\nMorozov was convicted of treason.",
+          [("sentence", "morozov", None), ("!sentence", "morozov", "1937")]),
+         ("The trial of Ivan Petrov opened on 2 March 1938. The hearings lasted ten days. Petrov was convicted "
+          "of espionage.", [("!sentence", "petrov", "1938-03-02")])])
+
+declare("decree_title", "date",
+        "an event noun in the title of an enacted text ('adopted a resolution, On the abolition of X') is "
+        "what the text does: dated by the text's adoption even where the title stands as its own sentence",
+        [("On 20 January 1919 the Commune Council adopted a decree drafted by Duroc, _On the abolition of the "
+          "Jacobin Club_.", [("removal", "jacobin_club", "1919-01-20")]),
+         ("In March 1871 the Commune Council issued a resolution written by Louis Varlin, _On the dissolution "
+          "of the Socialist League_.", [("removal", "socialist_league", "1871-03")]),
+         ("On 5 June 1936 the Politburo approved an order prepared by the NKVD, \"On the abolition of the "
+          "Writers' Union\".", [("removal", "writers_union", "1936-06-05")])])
+
+declare("season_frame", "date",
+        "a sentence that only sets the time ('It was the spring of 1848.', 'This was in the winter of 1920.') "
+        "frames the paragraph it opens: a narrated event after it, with no newer date or move in time "
+        "between, takes the frame's season, month or year",
+        [("It is the autumn of 1905. The strike spreads to Kazan. The army approaches Perm. Ivan Petrov "
+          "is summoned from Perm to attend a session of the Central Committee.",
+          [("meeting", "central_committee", "1905-09")]),
+         ("It was the spring of 1848. Paris was restless and the clubs were full. Marcel Duroc was arrested "
+          "at the Jacobin Club.", [("arrest", "duroc", "1848-03")]),
+         ("This was in the winter of 1920. Kazan was hungry. The army was retreating. Anna Volkova was "
+          "expelled from the Writers' Union.", [("expulsion", "volkova", "1920-12")]),
+         ("This was in the winter of 1920. Kazan was hungry. Later Anna Volkova was expelled from the "
+          "Writers' Union.", [("!expulsion", "volkova", "1920")]),
+         ("This is in the summer of 1793. The army advances on Lyon. A meeting of the Jacobin Club is held. "
+          "Georges Danton argues that the siege must go on; Lyon must first be taken, and only after that should "
+          "troops march south. Marcel Duroc resigns.", [("meeting", "jacobin_club", "1793-06"), ("removal", "duroc", "1793-06")])])
+
+declare("not_until_after", "date",
+        "a date after 'until after the death of X in D' may be when the death happened or when the delayed "
+        "happening of the clause finally came: it does not date the death",
+        [("The book did not appear in France until after the death of Marcel Duroc in 1902.",
+          [("!death", "duroc", "1902")]),
+         ("Her letters were not printed until after the arrest of Boris Orlov in 1938.",
+          [("!arrest", "orlov", "1938")]),
+         ("The memoir stayed hidden until after the death of Anna Volkova in 1975.",
+          [("!death", "volkova", "1975")])])
+
+
+def trial_verdict(cx: ParseContext, trig: Any, sent: Any) -> DateValue | None:
+    """The date of the trial a verdict is told right after ("At the trial on 11 June ... He was
+    convicted."), or None: the sentence before that dates the story must date only that trial."""
+    if not on("trial_verdict") or not verbish(trig) or not narrated(cx, trig):
+        return None
+    kinds = {t.type for t in cx.lex.by_lemma.get(trig.lemma_.lower(), [])}
+    if not kinds or not kinds <= VERDICT_KINDS or _moved_on(cx, sent):
+        return None
+    lo = sent.start
+    for _ in range(INFER_SENTENCES):
+        if lo == 0:  # the passage before ended on the trial: "... at the trial on 11 June." | "He was ..."
+            told = cx.entry_trial
+            near = told is not None and _sentence_no(cx, sent.start_char) - told[1] <= INFER_SENTENCES
+            return replace(told[0], inferred=True) if near and told is not None else None
+        prev = cx.doc[lo - 1].sent
+        lo = prev.start
+        found = _sentence_dates(cx, prev)
+        if found:
+            v, sp = found[0]
+            if len({(x.start, x.end, x.precision) for x, _ in found}) > 1 or not _dates_trial(cx, sp):
+                return None
+            return replace(v, inferred=True) if v.precision in ("day", "month", "year") else None
+        if any(t.lower_ in TIME_CUES for t in prev):
+            return None
+    return None
+
+
+def _last_trial(cx: ParseContext, out: list[tuple[DateExpr, DateValue | None, Any]]) -> tuple[DateValue, int] | None:
+    """The one date of the passage's last sentence, with that sentence's number, where it dates a
+    trial (a passage may end inside a paragraph: the verdict opens the next one)."""
+    sents = list(cx.doc.sents)
+    if not sents or not on("trial_verdict"):
+        return None
+    last = sents[-1]
+    found = [(v, sp) for _e, v, sp in out if sp is not None and v is not None and last.start <= sp.start < last.end]
+    if len({(v.start, v.end, v.precision) for v, _ in found}) != 1 or not _dates_trial(cx, found[0][1]):
+        return None
+    v = found[0][0]
+    return (v, cx.state.sentences - 1) if v.precision in ("day", "month", "year") else None
+
+
+def _dates_trial(cx: ParseContext, span: Any) -> bool:
+    """A date on a trial itself ("at the trial on 11 June", "X was tried on 5 October"), not on a
+    clause about the trial ("the trial opened on 2 March": the verdict came later)."""
+    h = clause_head(cx, span.root)
+    between = [a for a in span.root.ancestors if a.i != h.i and h.i in {x.i for x in a.ancestors}]
+    if any(a.lemma_.lower() in TRIAL_NOUNS and nounish(a) for a in between):
+        return True
+    return h.lemma_.lower() == "try" and h.tag_ == "VBN"
+
+
+def _sentence_dates(cx: ParseContext, sent: Any) -> list[tuple[DateValue, Any]]:
+    return [(v, sp) for _e, v, sp in cx.dates if sp is not None and v is not None and sent.start <= sp.start < sent.end]
+
+
+def _moved_on(cx: ParseContext, sent: Any) -> bool:
+    """A sentence with a time of its own: a date, a time cue ("later") or a named period."""
+    return bool(_sentence_dates(cx, sent)) or any(t.lower_ in TIME_CUES or t.lower_ in PERIOD_PREPS for t in sent)
+
+
+def decree_title(cx: ParseContext, trig: Any, sent: Any) -> DateValue | None:
+    """The adoption date of the enacted text whose title a sentence is ("..., _On the abolition
+    of X_."): the sentence before ends, unfinished, on the text's noun and its own phrase."""
+    if not on("decree_title") or not nounish(trig) or trig.dep_ != "pobj" or sent.start == 0:
+        return None
+    prep = trig.head
+    if prep.lower_ not in TITLE_PREPS or prep.dep_ != "ROOT" or prep.i > sent.start + 1:
+        return None
+    prev = cx.doc[sent.start - 1].sent
+    if any(t.text in (".", "!", "?", ";") for t in prev[-2:]):
+        return None  # the sentence before is finished: this is no title of its text
+    decree = next((t for t in reversed(prev) if t.lemma_.lower() in DECREE_NOUNS and nounish(t)), None)
+    if decree is None:
+        return None
+    inside = {t.i for t in decree.subtree}
+    if any(t.i not in inside and not t.is_punct and t.pos_ != "PUNCT" and t.text != "_" for t in cx.doc[decree.i + 1:prev.end]):
+        return None  # "adopted a decree and left for Moscow, On ...": not the decree's title
+    value, _ = date_for(cx, decree, prev, set(), infer=False)
+    return value
+
+
+def frame_date(cx: ParseContext, sent: Any) -> DateValue | None:
+    """The time a frame sentence of the paragraph sets ("It was the spring of 1848."), if
+    nothing between it and ``sent`` dates the story anew or moves it on."""
+    if not on("season_frame"):
+        return None
+    for prev in reversed([s for s in cx.doc.sents if s.end <= sent.start]):
+        found = _sentence_dates(cx, prev)
+        framed = _as_frame(cx, prev, found)
+        if framed is not None:
+            return framed
+        if found or _time_moves(prev):
+            return None
+    return cx.entry_frame
+
+
+def _as_frame(cx: ParseContext, sent: Any, found: list[tuple[DateValue, Any]]) -> DateValue | None:
+    if len(found) != 1 or found[0][0].precision not in FRAME_PRECISIONS or not _frame_sentence(cx, sent, found[0][1]):
+        return None
+    v = found[0][0]
+    return DateValue(v.text, v.start, v.end, v.precision, v.flag, v.relative, inferred=True)
+
+
+def _open_frame(cx: ParseContext, out: list[tuple[DateExpr, DateValue | None, Any]]) -> DateValue | None:
+    """The frame still holding at the passage's end (set in it, or carried in and not ended)."""
+    if not on("season_frame"):
+        return None
+    frame = cx.entry_frame
+    for sent in cx.doc.sents:
+        found = [(v, sp) for _e, v, sp in out if sp is not None and v is not None and sent.start <= sp.start < sent.end]
+        framed = _as_frame(cx, sent, found)
+        if framed is not None:
+            frame = framed
+        elif found or _time_moves(sent):
+            frame = None
+    return frame
+
+
+def _time_moves(sent: Any) -> bool:
+    """A time cue or named period on the sentence's own clause ("Later, X ...", "During the war
+    ..."), not one inside what someone proposes ("X must go, and only after that should Y"), nor
+    in a sentence of what must or should be done."""
+    root = sent.root
+    if any(c.tag_ == "MD" for c in root.children):
+        return False  # "X must first be driven out, and only after that ...": a plan, not the story
+    return any((t.lower_ in TIME_CUES or t.lower_ in PERIOD_PREPS)
+               and (t.head.i == root.i or (t.dep_ == "mark" and t.head.head.i == root.i)) for t in sent)
+
+
+def _frame_sentence(cx: ParseContext, sent: Any, span: Any) -> bool:
+    """"It was the spring of 1848.", "This was in the winter of 1920.": a copula whose subject is
+    a bare pointer to the time, with nothing in the sentence but the date."""
+    root = sent.root
+    if root.lemma_ != "be":
+        return False
+    subj = [c for c in root.children if c.dep_ in SUBJ_DEPS]
+    if len(subj) != 1 or subj[0].lower_ not in FRAME_SUBJECTS or len(list(subj[0].subtree)) > 2:
+        return False
+    rest = [t for t in sent if not t.is_punct and t.i not in {x.i for x in subj[0].subtree}
+            and t.i != root.i and t.i not in {x.i for x in span}]
+    return len(rest) <= 4 and all(t.pos_ in ("ADP", "DET", "NOUN", "ADV") for t in rest)
+
+declare("prior_object", "date",
+        "a date after an object marked as from before ('discussed the old quarrels of the 1890s', "
+        "'recalled their past disputes in the 1920s') tells when that earlier thing was, whatever the parser "
+        "hangs it on: it dates no event of the clause",
+        [("Over dinner Boris Orlov met Ivan Petrov, and they discussed the old quarrels of their two towns in "
+          "the 1890s.", [("!meeting", "orlov", "1890")]),
+         ("Marcel Duroc met Louis Varlin in Lyon and discussed the earlier quarrels of the club in 1869.",
+          [("meeting", "duroc", None), ("!meeting", "duroc", "1869")]),
+         ("Anna Volkova met Gleb Morozov and recalled their past disputes in the 1920s.",
+          [("!meeting", "volkova", "1920")])])
+
+
+def prior_object(cx: ParseContext, span: Any) -> bool:
+    """A date hung on a verb after its object marked as earlier ("the old quarrels ... in
+    the 1890s"): the earlier thing's time."""
+    if not on("prior_object"):
+        return False
+    via = next((a for a in [span.root, *span.root.ancestors] if a.dep_ == "prep" or verbish(a.head)), None)
+    if via is None or not verbish(via.head):
+        return False
+    return any(c.dep_ == "dobj" and c.i < span.start and any(m.dep_ == "amod" and m.lower_ in PRIOR_ADJECTIVES
+                                                             for m in c.children) for c in via.head.children)
+
+
+def not_until_after(cx: ParseContext, trig: Any, span: Any) -> bool:
+    """A date after "until after the death of X" (or "before"): it may date the death or the
+    delayed happening of the clause, so not the death for sure."""
+    if not on("not_until_after") or not nounish(trig) or span.start <= trig.i or trig.dep_ != "pobj":
+        return False
+    prep = trig.head
+    if prep.lower_ not in ("after", "before"):
+        return False
+    return prep.head.lower_ == "until" or (prep.i > 0 and cx.doc[prep.i - 1].lower_ == "until")
+
+
+def _attended(cx: ParseContext, trig: Any) -> bool:
+    """An event noun that a narrated verb takes as its object ("X is called back to attend the session",
+    "they held a congress") or that is held ("A meeting is held."): told as happening then."""
+    if not nounish(trig) or not verbish(trig.head) or not narrated(cx, trig.head):
+        return False
+    return trig.dep_ == "dobj" or (trig.dep_ == "nsubjpass" and trig.head.lemma_.lower() in HOLD_VERBS)
+
+
+declare("bracket_after", "date",
+        "a bracket holding only a date that closes the phrase naming a meeting ('at the Lyon Conference and "
+        "at the Paris Conference (middle and end of May, 1891)') dates the meetings of that phrase, wherever "
+        "the parser hangs the bracket",
+        [("See also the speeches made at the Lyon Conference of the Socialist League and at the Paris Conference "
+          "(middle and end of May, 1891).", [("meeting", "lyon_conference", "1891-05")]),
+         ("Read the report given at the Lyon Conference (early June 1871).",
+          [("meeting", "lyon_conference", "1871-06")]),
+         ("Compare the notes taken at the Paris Conference and at the Politburo (end of March, 1925), and the "
+          "letters of 1926.", [("meeting", "paris_conference", "1925-03")])])
+
+# What may stand in a bracket before its date: "(middle and end of April, 1917)", "(early May 1920)".
+_BRACKET_LEAD = re.compile(r"\(\s*(?:(?:in\s+)?(?:the\s+)?(?:middle|end|beginning|start|first|second|latter|"
+                           r"early|late|mid)[\s-]*(?:half\s+)?(?:and\s+)?)*$", re.I)
+
+
+def bracket_after(cx: ParseContext, trig: Any, span: Any) -> bool:
+    """A date alone in a bracket right after the phrase of a meeting noun, with no verb between
+    (the bracket closes that phrase, not a clause after it)."""
+    if not on("bracket_after") or not nounish(trig) or span.start <= trig.i or span.start - trig.i > 16:
+        return False
+    body = cx.p.body
+    lead = _BRACKET_LEAD.search(body[:span.start_char])
+    if lead is None or not re.match(r"\s*\)", body[span.end_char:]):
+        return False
+    if any(x.type != "meeting" for x in cx.lex.by_lemma.get(trig.lemma_.lower(), [])) and trig.lemma_.lower() not in SCENE_NOUNS:
+        return False
+    between = cx.doc[trig.i + 1:span.start]
+    return not any(verbish(t) or t.pos_ in ("VERB", "AUX") or t.text in (";", ".") for t in between)

@@ -82,7 +82,7 @@ def extract(a: Analysis, conn: sqlite3.Connection | None = None, cache: dict[str
     for m in a.mentions:
         if m.passage_seq is not None:
             by_passage.setdefault(m.passage_seq, []).append(m)
-    state = DocState()
+    state = DocState(text=a.text)  # dating asks whether a passage goes on with the paragraph before
     if on("document_topic"):
         state.topic = document_topic(a, info)
     state.body = document_body(a, info) if state.topic is None else None  # an article on a body

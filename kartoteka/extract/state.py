@@ -42,6 +42,10 @@ class DocState:
     anchor_sentence: int = 0  # the sentence the anchor was found in
     days: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (month, day) -> (year, seq)
     period_sentence: int = -1  # the last sentence set in a named, undated period ("During the purge")
+    trial_sentence: tuple[DateValue, int] | None = None  # the last sentence's one date, a trial's (dating.trial_verdict)
+    frame: DateValue | None = None  # the time a frame sentence set, still holding as the passage ended (dating.frame_date)
+    passage_end: int = -1  # where the passage before ended in ``text`` (the document's stored text)
+    text: str = ""
 
 
 @dataclass
