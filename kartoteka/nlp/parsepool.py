@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 POLL_S = 1.0
 
 
+def can_fork() -> bool:
+    """Whether workers can inherit the loaded model (no fork on Windows: spaCy's workers then)."""
+    return "fork" in mp.get_all_start_methods()
+
+
 class ParsePool:
     """``n`` forked copies of ``nlp`` (its pipeline as it is now, ruler included)."""
 

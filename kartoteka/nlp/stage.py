@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from kartoteka.analysis import Analysis, Mention, Passage
 from kartoteka.nlp.model import common_words, load_model, pipe, with_ruler, workers_for
 from kartoteka.nlp.namecues import name_cues
-from kartoteka.nlp.parsepool import ParsePool
+from kartoteka.nlp.parsepool import ParsePool, can_fork
 from kartoteka.pipeline import Context, register, register_prefetch
 from kartoteka.resolve.index import ruler_patterns
 from kartoteka.resolve.keys import fold, translit_key
@@ -63,7 +63,7 @@ def parse_pool(ctx: Context, texts: list[str]) -> ParsePool | None:
     """The run's parser processes: started for the first document large enough to be worth them
     (``workers_for``), then used for every later document; None while parsing stays in-process."""
     pool = ctx.cache.get("nlp.pool")
-    if pool is None and workers_for(texts, ctx.n_process) > 1:
+    if pool is None and workers_for(texts, ctx.n_process) > 1 and can_fork():
         pool = ParsePool(parser(ctx), ctx.n_process)
         ctx.cache["nlp.pool"] = pool
         ctx.closers.append(lambda: ctx.cache.pop("nlp.pool").close())
@@ -87,8 +87,8 @@ def nlp_prefetch(a: Analysis, ctx: Context) -> None:
 def _parses(a: Analysis, texts: list[str], ctx: Context) -> Iterator[Doc]:
     ahead = ctx.cache.get("nlp.ahead", {}).pop(id(a), None)
     pool = parse_pool(ctx, texts)
-    if pool is None:
-        return pipe(parser(ctx), texts)
+    if pool is None:  # in this process (or spaCy's own workers where fork is missing)
+        return pipe(parser(ctx), texts, ctx.n_process)
     if ahead is not None and ahead[0] is a and ahead[1] == texts:
         return pool.docs(ahead[2])
     if ahead is not None:  # the passages changed since (a stage between): parse them again
