@@ -26,6 +26,13 @@ class Context:
     # Told (passages done, passages in the document) as a long document is parsed: progress.
     on_passage: Callable[[int, int], None] | None = None
     skip: set[str] = field(default_factory=set)  # stages switched off for this run (ingest --no-embed)
+    # What a stage keeps for the whole run and must stop at its end (the parser processes).
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Stop what the run's stages started (``closers``, last first)."""
+        while self.closers:
+            self.closers.pop()()
 
 
 Stage = Callable[[Analysis, Context], None]
@@ -54,6 +61,28 @@ def register(name: str) -> Callable[[Stage], Stage]:
         return fn
 
     return deco
+
+
+# A stage's prefetch starts its work on a document in other processes before the document's turn
+# (the nlp stage sends its passages to the parser processes): the ingest loop calls it for the next
+# document before the stages of the current one, so the workers parse while this process resolves
+# and writes. It changes nothing in the Analysis; the stage itself collects the result.
+PREFETCH: dict[str, Stage] = {}
+
+
+def register_prefetch(name: str) -> Callable[[Stage], Stage]:
+    def deco(fn: Stage) -> Stage:
+        PREFETCH[name] = fn
+        return fn
+
+    return deco
+
+
+def prefetch(a: Analysis, ctx: Context) -> None:
+    """Every prefetch of this run's stages over ``a`` (after ``load_stages()``)."""
+    for name in stage_names():
+        if name in PREFETCH and name in STAGES:
+            PREFETCH[name](a, ctx)
 
 
 # Stages that run once the run's documents are written (the KB is searchable before them):

@@ -15,7 +15,7 @@ from kartoteka.analysis import Analysis, Passage, Segment
 from kartoteka.errors import RejectedInput
 from kartoteka.ingest.readers import RawDocument, read_document
 from kartoteka.ingest.structure import detect_structure
-from kartoteka.pipeline import Context, deferred_stages, load_stages
+from kartoteka.pipeline import Context, deferred_stages, load_stages, prefetch
 from kartoteka.store.writer import finish_document, insert_document, insert_records, write_analysis
 
 
@@ -135,7 +135,11 @@ def read_analysis(path: Path, digest: str) -> tuple[Analysis, list[tuple[int, in
 def analyse(path: Path, digest: str, ctx: Context) -> tuple[Analysis, bool]:
     """Read and analyse one file: (its analysis, whether it is already stored: a long document
     is written part by part as it is analysed). Raises RejectedInput."""
-    analysis, parts = read_analysis(path, digest)
+    return analyse_read(*read_analysis(path, digest), ctx)
+
+
+def analyse_read(analysis: Analysis, parts: list[tuple[int, int]] | None, ctx: Context) -> tuple[Analysis, bool]:
+    """``analyse`` of a document already read (``read_analysis``)."""
     stages = load_stages()
     if not parts or len(parts) < 2:
         for _name, stage in stages:
@@ -256,20 +260,71 @@ def ingest_paths(
     on_result: Callable[[IngestResult], None] | None = None,
     on_file: Callable[[str], None] | None = None,
 ) -> list[IngestResult]:
+    """Ingest the files one after the other, each in its own transaction. The next file is read,
+    and its prefetch started (its parse on the parser processes), before the stages of the current
+    one run: the workers parse it while this process resolves and writes the current one."""
     files = batch_files(ctx, paths)
     if on_start:
         on_start(len(files))
     known = known_documents(ctx)
     seen: dict[str, Path] = {}
     results: list[IngestResult] = []
-    for path, problem in files:
-        if on_file:
-            on_file(safe_name(path.name))
-        result = _ingest_one(ctx, path, problem, known, seen)
-        results.append(result)
-        if on_result:
-            on_result(result)
+    try:
+        ahead = _read_ahead(ctx, *files[0], known, seen) if files else None
+        for k, (path, _problem) in enumerate(files):
+            if on_file:
+                on_file(safe_name(path.name))
+            current, ahead = ahead, (_read_ahead(ctx, *files[k + 1], known, seen) if k + 1 < len(files) else None)
+            result = current if isinstance(current, IngestResult) else store_read(ctx, path, current, known)
+            results.append(result)
+            if on_result:
+                on_result(result)
+    finally:
+        ctx.close()
     return results
+
+
+# A file at least this large is not read before its turn (it holds its text and offsets meanwhile).
+READ_AHEAD_MAX_BYTES = PART_CHARS
+ReadAhead = IngestResult | RejectedInput | tuple[str, Analysis | None, list[tuple[int, int]] | None]
+
+
+def _read_ahead(ctx: Context, path: Path, problem: str | None, known: dict[str, tuple[str, str]],
+                seen: dict[str, Path]) -> ReadAhead:
+    """One file of the batch before its turn: its result where it is not analysed (``triage``),
+    else its digest and, unless it is large, its analysis as read, the prefetch started."""
+    verdict = triage(path, problem, known, seen)
+    if isinstance(verdict, IngestResult):
+        return verdict
+    try:
+        if path.stat().st_size >= READ_AHEAD_MAX_BYTES:
+            return verdict, None, None
+        analysis, parts = read_analysis(path, verdict)
+    except RejectedInput as e:
+        return e
+    except OSError:  # gone or unreadable since triage: read again at its turn, which says why
+        return verdict, None, None
+    if not parts or len(parts) < 2:
+        load_stages()
+        prefetch(analysis, ctx)
+    return verdict, analysis, parts
+
+
+def store_read(ctx: Context, path: Path, ahead: ReadAhead, known: dict[str, tuple[str, str]]) -> IngestResult:
+    """``analyse_and_store`` of a file read ahead (``_read_ahead``)."""
+    if isinstance(ahead, RejectedInput):
+        return IngestResult(safe_name(path.name), safe_name(path), "rejected", str(ahead))
+    assert not isinstance(ahead, IngestResult)
+    digest, analysis, parts = ahead
+    if analysis is None:
+        return analyse_and_store(ctx, path, digest, known)
+    try:
+        analysis, stored = analyse_read(analysis, parts, ctx)
+    except RejectedInput as e:
+        return IngestResult(safe_name(path.name), safe_name(path), "rejected", str(e))
+    if not stored:
+        write_analysis(ctx.conn, analysis)
+    return stored_result(analysis, known)
 
 
 def batch_files(ctx: Context, paths: Iterable[str | Path]) -> list[tuple[Path, str | None]]:
@@ -318,14 +373,6 @@ def _clash(path: Path, old_path: str | None) -> bool:
         return False
     old = Path(old_path)
     return old.is_file() and _resolved(old) != _resolved(path)
-
-
-def _ingest_one(ctx: Context, path: Path, problem: str | None, known: dict[str, tuple[str, str]],
-                seen: dict[str, Path]) -> IngestResult:
-    verdict = triage(path, problem, known, seen)
-    if isinstance(verdict, IngestResult):
-        return verdict
-    return analyse_and_store(ctx, path, verdict, known)
 
 
 def analyse_and_store(ctx: Context, path: Path, digest: str, known: dict[str, tuple[str, str]]) -> IngestResult:

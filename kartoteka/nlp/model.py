@@ -83,7 +83,7 @@ def pipe(nlp: Language, texts: list[str], n_process: int = 1) -> Iterator[Doc]:
     Workers forked here die with this process, however it ends (kill -9 included)."""
     procs = workers_for(texts, n_process)
     if procs > 1:
-        _arm_worker_death()
+        arm_worker_death()
     yield from nlp.pipe(_iter(texts), n_process=procs, batch_size=BATCH_SIZE)
 
 
@@ -91,7 +91,7 @@ _PARENT: list[int] = []  # the pid of the process that forked this one (once arm
 PR_SET_PDEATHSIG = 1
 
 
-def _arm_worker_death() -> None:
+def arm_worker_death() -> None:
     """From now on a process forked from this one asks the kernel for SIGKILL when its parent
     dies: spaCy's workers would otherwise wait on their queue forever after a killed ingest."""
     if not _PARENT:

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
 from kartoteka.analysis import Analysis, Mention, Passage
-from kartoteka.nlp.model import common_words, load_model, pipe, with_ruler
+from kartoteka.nlp.model import common_words, load_model, pipe, with_ruler, workers_for
 from kartoteka.nlp.namecues import name_cues
-from kartoteka.pipeline import Context, register
+from kartoteka.nlp.parsepool import ParsePool, can_fork
+from kartoteka.pipeline import Context, register, register_prefetch
 from kartoteka.resolve.index import ruler_patterns
 from kartoteka.resolve.keys import fold, translit_key
 from kartoteka.resolve.names import known_given, name_data
 from kartoteka.resolve.state import run_state
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc, Token
 
 KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "NORP"}
@@ -49,15 +52,55 @@ def selected(a: Analysis) -> list[int]:
             if p.layer not in SKIP_LAYERS and p.body.strip() and not _inside(starts, ends, p.start, p.end)]
 
 
-@register("nlp")
-def nlp_stage(a: Analysis, ctx: Context) -> None:
+def parser(ctx: Context) -> Language:
+    """The model with the run's EntityRuler (the packs' aliases) before its NER."""
     st = run_state(ctx)
     nlp = load_model()
-    nlp = with_ruler(nlp, st.key, lambda: ruler_patterns(st.index, common_words(nlp), common_words(nlp, nouns=False)))
+    return with_ruler(nlp, st.key, lambda: ruler_patterns(st.index, common_words(nlp), common_words(nlp, nouns=False)))
+
+
+def parse_pool(ctx: Context, texts: list[str]) -> ParsePool | None:
+    """The run's parser processes: started for the first document large enough to be worth them
+    (``workers_for``), then used for every later document; None while parsing stays in-process."""
+    pool = ctx.cache.get("nlp.pool")
+    if pool is None and workers_for(texts, ctx.n_process) > 1 and can_fork():
+        pool = ParsePool(parser(ctx), ctx.n_process)
+        ctx.cache["nlp.pool"] = pool
+        ctx.closers.append(lambda: ctx.cache.pop("nlp.pool").close())
+    return pool
+
+
+def _texts(a: Analysis) -> tuple[list[int], list[str]]:
     chosen = selected(a)
+    return chosen, [a.passages[n].body for n in chosen]
+
+
+@register_prefetch("nlp")
+def nlp_prefetch(a: Analysis, ctx: Context) -> None:
+    """Send the document's passages to the parser processes now (see ``kartoteka.pipeline.prefetch``)."""
+    _, texts = _texts(a)
+    pool = parse_pool(ctx, texts)
+    if pool is not None:
+        ctx.cache.setdefault("nlp.ahead", {})[id(a)] = (a, texts, pool.submit(texts))
+
+
+def _parses(a: Analysis, texts: list[str], ctx: Context) -> Iterator[Doc]:
+    ahead = ctx.cache.get("nlp.ahead", {}).pop(id(a), None)
+    pool = parse_pool(ctx, texts)
+    if pool is None:  # in this process (or spaCy's own workers where fork is missing)
+        return pipe(parser(ctx), texts, ctx.n_process)
+    if ahead is not None and ahead[0] is a and ahead[1] == texts:
+        return pool.docs(ahead[2])
+    if ahead is not None:  # the passages changed since (a stage between): parse them again
+        pool.discard(ahead[2])
+    return pool.docs(pool.submit(texts))
+
+
+@register("nlp")
+def nlp_stage(a: Analysis, ctx: Context) -> None:
+    chosen, texts = _texts(a)
     docs: list = [None] * len(a.passages)
-    texts = [a.passages[n].body for n in chosen]
-    for done, (n, doc) in enumerate(zip(chosen, pipe(nlp, texts, ctx.n_process), strict=True), 1):
+    for done, (n, doc) in enumerate(zip(chosen, _parses(a, texts, ctx), strict=True), 1):
         docs[n] = doc
         if ctx.on_passage and (done % 50 == 0 or done == len(chosen)):
             ctx.on_passage(done, len(chosen))
