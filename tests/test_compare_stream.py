@@ -5,6 +5,7 @@ document's profile counted subject by subject is the profile of all its factoids
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from compare_kb import F, analysis, build
 
 from kartoteka.api import KB
 from kartoteka.compare.facts import FactReader, fact_subjects, load_facts, load_subject_facts
+from kartoteka.compare.profile import hedge_rate, ocr_noise
 
 # Our own sentences about invented people; the clerk's voice comes first in the document but
 # belongs to the subject compared last, so a tally kept in subject order would list it second.
@@ -86,3 +88,25 @@ def test_recomputing_twice_changes_no_row(kb: KB, tmp_path: Path) -> None:
     before = snapshot()
     kb.recompute_comparisons()
     assert snapshot() == before
+
+
+def _hedge_rate_at_once(text: str, words: frozenset[str], phrases: tuple[str, ...]) -> float:
+    """hedge_rate as it was, every word of the text in one list."""
+    tokens = re.findall(r"\b\w+\b", text)
+    if not tokens:
+        return 0.0
+    low = " ".join(t.lower() for t in tokens)
+    hits = sum(1 for t in tokens if t.lower() in words and t != "May") + sum(low.count(p) for p in phrases)
+    return round(hits * 1000.0 / len(tokens), 2)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 40, 1 << 20])
+def test_hedging_counted_a_chunk_at_a_time_is_counted_as_at_once(chunk: int) -> None:
+    # Our own text: hedges and hedging phrases that straddle any cut, a month named May, OCR slips.
+    text = ("Perhaps the ferryman Tomas Rieck left Kelport in May 1851; it is said that he\nreturned,\t"
+            "possibly twice. It is said\n\nthat the harbour   board doubted it, perhaps rightly. Caf6 tHe ") * 3
+    words, phrases = frozenset({"perhaps", "possibly", "may"}), ("it is said", "said that")
+    assert hedge_rate(text, words, phrases, chunk) == _hedge_rate_at_once(text, words, phrases) > 0
+    assert hedge_rate("", words, phrases, chunk) == 0.0
+    noise = ocr_noise(text)
+    assert noise["suspect_tokens"] == 6 and noise["examples"] == ["Caf6", "tHe"]

@@ -9,6 +9,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from kartoteka.compare.conflicts import Conflict
@@ -26,13 +27,21 @@ _LEGIT = re.compile(r"\d+(?:st|nd|rd|th|s|d|am|pm|km|kg|mm|cm|m)|\d{4}-\d\d")
 
 
 def ocr_noise(text: str) -> dict[str, Any]:
-    words = max(1, len(_WORD.findall(text)))
-    suspects = [s for s in _OCR_SUSPECT.findall(text) if not _LEGIT.fullmatch(s)]
-    rate = len(suspects) * 1000.0 / words
+    # Counted match by match, not as lists: a long document's millions of words are never all held.
+    words = max(1, sum(1 for _ in _WORD.finditer(text)))
+    count = 0
+    examples: dict[str, None] = {}  # the first eight distinct, in order
+    for m in _OCR_SUSPECT.finditer(text):
+        s = m.group()
+        if _LEGIT.fullmatch(s):
+            continue
+        count += 1
+        if len(examples) < 8 and s.strip():
+            examples.setdefault(s, None)
+    rate = count * 1000.0 / words
     cfg = rules()["ocr_noise"]
     level = "high" if rate >= cfg["high"] else "medium" if rate >= cfg["medium"] else "low"
-    examples = list(dict.fromkeys(s for s in suspects if s.strip()))[:8]
-    return {"suspect_tokens": len(suspects), "per_1000_words": round(rate, 2), "level": level, "examples": examples}
+    return {"suspect_tokens": count, "per_1000_words": round(rate, 2), "level": level, "examples": list(examples)}
 
 
 def voice_layers(text_len: int, passages: list[tuple[str, int, int, str]], boilerplate: int,
@@ -115,15 +124,39 @@ class DocTally:
         }
 
 
-def hedge_rate(text: str, words: frozenset[str], phrases: tuple[str, ...]) -> float:
-    """Hedging words and phrases per 1,000 words."""
-    tokens = _WORD.findall(text)
-    if not tokens:
+def hedge_rate(text: str, words: frozenset[str], phrases: tuple[str, ...], chunk: int = 1 << 20) -> float:
+    """Hedging words and phrases per 1,000 words. The phrases are counted in the lower-cased words
+    joined by single spaces; the words are read a chunk of text at a time (cut at white space,
+    which no word spans), so a long document's words are never all held as a list."""
+    n = hits = 0
+    lows: list[str] = []
+    for piece in _chunks(text, chunk):
+        tokens = _WORD.findall(piece)
+        if not tokens:
+            continue
+        n += len(tokens)
+        # "May" the month is no hedge.
+        hits += sum(1 for t in tokens if t.lower() in words and t != "May")
+        lows.append(" ".join(t.lower() for t in tokens))
+    if not n:
         return 0.0
-    low = " ".join(t.lower() for t in tokens)
-    # "May" the month is no hedge.
-    hits = sum(1 for t in tokens if t.lower() in words and t != "May") + sum(low.count(p) for p in phrases)
-    return round(hits * 1000.0 / len(tokens), 2)
+    low = " ".join(lows)
+    del lows
+    hits += sum(low.count(p) for p in phrases)
+    return round(hits * 1000.0 / n, 2)
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _chunks(text: str, size: int = 1 << 20) -> Iterator[str]:
+    """``text`` in pieces of about ``size`` characters, each cut just before a white-space character."""
+    at = 0
+    while at < len(text):
+        m = _SPACE.search(text, at + size)
+        cut = m.start() if m else len(text)
+        yield text[at:cut]
+        at = cut
 
 
 def document_profile(conn: sqlite3.Connection, d: dict[str, Any], text_genre: str | None, fiction: dict[str, Any],
