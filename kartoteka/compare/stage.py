@@ -147,8 +147,9 @@ def _compare_subject(conn: sqlite3.Connection, facts: list[Fact], ents: Entities
     groups, counted, witnesses, conflicts, events = _happenings(real, real_checks, ents, authors)
     info = corroboration(groups + counted, witnesses, ents)
     for c in conflicts:
+        cid = c.id  # hashed from every factoid id of the conflict: once, not once per factoid
         for f in c.facts:
-            info.setdefault(f.id, {}).setdefault("conflicts", []).append(c.id)
+            info.setdefault(f.id, {}).setdefault("conflicts", []).append(cid)
     for c in checks:
         entry = {"agrees": c.agrees, "field": c.field, "value": c.value, "entry": c.entry}
         if c.misprint:
