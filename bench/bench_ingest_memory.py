@@ -97,8 +97,9 @@ def tree_usage(root: int) -> tuple[float, float, float]:
 
 def kb_progress(db: Path | None) -> tuple[int, bool]:
     """(the highest factoid rowid written, whether the comparisons are marked stale) of the KB
-    being ingested, read without writing: the parts commit their factoids as they go, the
-    comparisons clear the mark when done. (-1, False) before the KB has its tables."""
+    being ingested, read without writing: a document's factoids become visible when it commits
+    (with the stale mark), the comparisons clear the mark when done. (-1, False) before the KB
+    has its tables."""
     import sqlite3
 
     if db is None or not db.exists():
@@ -135,9 +136,10 @@ def sample(pid: int, log: Path, every: float, started: float, db: Path | None = 
 
 def stage_peaks(log: Path) -> dict[str, tuple[float, float]]:
     """Per stage of one run, from its samples: (peak PSS MB, CPU s spent in it). "parse": the
-    parser's workers live; "rest": one process while parts are analysed and written (and the
-    start); then, every factoid written, "compare" while the comparisons are marked stale and
-    "embed" once they cleared the mark. A stage shorter than a sample may be missed."""
+    parser's workers live; "rest": one process before the document commits (the start, and each
+    part's resolution, extraction and writing); then, every factoid committed, "compare" while
+    the comparisons are marked stale and "embed" once they cleared the mark. A stage shorter than
+    a sample (2 s) may be missed."""
     rows = [line.split("\t") for line in log.read_text(encoding="utf-8").splitlines()[1:]]
     final = max((int(r[5]) for r in rows if len(r) > 6), default=-1)
     out: dict[str, list[float]] = {}
