@@ -95,19 +95,70 @@ def tree_usage(root: int) -> tuple[float, float, float]:
     return rss, pss, cpu
 
 
-def sample(pid: int, log: Path, every: float, started: float) -> tuple[float, float, float]:
-    """Sample the tree of ``pid`` until it ends, a line per sample appended to ``log``; returns
-    the peak RSS sum, the peak PSS sum and the last CPU time seen."""
+def kb_progress(db: Path | None) -> tuple[int, bool]:
+    """(the highest factoid rowid written, whether the comparisons are marked stale) of the KB
+    being ingested, read without writing: a document's factoids become visible when it commits
+    (with the stale mark), the comparisons clear the mark when done. (-1, False) before the KB
+    has its tables."""
+    import sqlite3
+
+    if db is None or not db.exists():
+        return -1, False
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            top = conn.execute("SELECT MAX(rowid) FROM factoids").fetchone()[0] or 0
+            stale = conn.execute("SELECT 1 FROM kb_state WHERE key = 'comparisons_stale'").fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return -1, False
+    return top, stale
+
+
+def sample(pid: int, log: Path, every: float, started: float, db: Path | None = None) -> tuple[float, float, float]:
+    """Sample the tree of ``pid`` until it ends, a line per sample appended to ``log`` (with the
+    KB's progress, ``kb_progress``, where ``db`` is given); returns the peak RSS sum, the peak PSS
+    sum and the last CPU time seen."""
     peak_rss = peak_pss = cpu = 0.0
     with log.open("w", encoding="utf-8") as out:
-        out.write("wall_s\tcpu_s\trss_mb\tpss_mb\tprocesses\n")
+        out.write("wall_s\tcpu_s\trss_mb\tpss_mb\tprocesses\tfactoid_top\tstale\n")
         while Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid):
             rss, pss, now_cpu = tree_usage(pid)
+            top, stale = kb_progress(db)
             peak_rss, peak_pss, cpu = max(peak_rss, rss), max(peak_pss, pss), max(cpu, now_cpu)
-            out.write(f"{time.monotonic() - started:.1f}\t{now_cpu:.1f}\t{rss:.0f}\t{pss:.0f}\t{len(tree(pid))}\n")
+            out.write(f"{time.monotonic() - started:.1f}\t{now_cpu:.1f}\t{rss:.0f}\t{pss:.0f}\t{len(tree(pid))}"
+                      f"\t{top}\t{int(stale)}\n")
             out.flush()
             time.sleep(every)
     return peak_rss, peak_pss, cpu
+
+
+def stage_peaks(log: Path) -> dict[str, tuple[float, float]]:
+    """Per stage of one run, from its samples: (peak PSS MB, CPU s spent in it). "parse": the
+    parser's workers live; "rest": one process before the document commits (the start, and each
+    part's resolution, extraction and writing); then, every factoid committed, "compare" while
+    the comparisons are marked stale and "embed" once they cleared the mark. A stage shorter than
+    a sample (2 s) may be missed."""
+    rows = [line.split("\t") for line in log.read_text(encoding="utf-8").splitlines()[1:]]
+    final = max((int(r[5]) for r in rows if len(r) > 6), default=-1)
+    out: dict[str, list[float]] = {}
+    last_cpu = 0.0
+    for r in rows:
+        if len(r) < 7:
+            continue
+        cpu, pss, procs, top, stale = float(r[1]), float(r[3]), int(r[4]), int(r[5]), r[6] == "1"
+        if procs > 1:
+            stage = "parse"
+        elif top < final or top <= 0:
+            stage = "rest"
+        else:
+            stage = "compare" if stale else "embed"
+        peak = out.setdefault(stage, [0.0, 0.0])
+        peak[0] = max(peak[0], pss)
+        peak[1] += max(0.0, cpu - last_cpu)
+        last_cpu = cpu
+    return {k: (v[0], v[1]) for k, v in out.items()}
 
 
 def _state(pid: int) -> str:
@@ -130,7 +181,7 @@ def measure(megabytes: float, workdir: Path, env: dict[str, str], every: float =
     with (workdir / f"ingest_{megabytes:g}mb.log").open("w", encoding="utf-8") as out:
         proc = subprocess.Popen([sys.executable, "-m", "kartoteka", "--db", str(db), "ingest", str(src)],
                                 stdout=out, stderr=subprocess.STDOUT, cwd=benchlib.ROOT, env=env)
-        peak_rss, peak, cpu = sample(proc.pid, workdir / f"samples_{megabytes:g}mb.tsv", every, started)
+        peak_rss, peak, cpu = sample(proc.pid, workdir / f"samples_{megabytes:g}mb.tsv", every, started, db)
         proc.wait()
     seconds = time.monotonic() - started
     if proc.returncode != 0:
@@ -138,7 +189,7 @@ def measure(megabytes: float, workdir: Path, env: dict[str, str], every: float =
     # The reaped child's own total (its workers included) is exact; the samples may miss the end.
     total_cpu = children_cpu() - cpu_before
     return {"mb": size / 1_000_000, "seconds": seconds, "cpu": max(cpu, total_cpu), "peak_mb": peak,
-            "peak_rss_mb": peak_rss}
+            "peak_rss_mb": peak_rss, "stages": stage_peaks(workdir / f"samples_{megabytes:g}mb.tsv")}
 
 
 def children_cpu() -> float:
@@ -170,7 +221,8 @@ def main() -> None:
             rows.append(measure(mb, workdir, env))
             r = rows[-1]
             print(f"{r['mb']:.2f} MB: {r['cpu']:.1f} CPU s, {r['seconds']:.1f} s wall, peak PSS {r['peak_mb']:.0f} MB"
-                  f" (RSS summed {r['peak_rss_mb']:.0f} MB)",
+                  f" (RSS summed {r['peak_rss_mb']:.0f} MB); by stage (peak PSS MB, CPU s): "
+                  + ", ".join(f"{k} {p:.0f} MB {c:.0f} s" for k, (p, c) in r["stages"].items()),
                   flush=True)
     small, large = rows[0], rows[-1]
     ratio = large["cpu"] / (small["cpu"] * large["mb"] / small["mb"])
@@ -178,10 +230,11 @@ def main() -> None:
     lines = ["## Ingest memory and time on one large generated text (bench_ingest_memory)", "",
              f"Command: `python bench/bench_ingest_memory.py --sizes {' '.join(f'{s:g}' for s in args.sizes)}"
              + (f" --part-chars {args.part_chars}" if args.part_chars else "") + " --write`", "", f"Machine: {benchlib.machine()}; code {benchlib.code_version()}.", "",
-             "| size (MB) | CPU time (s) | wall time (s) | peak PSS of the tree (MB) | peak RSS summed (MB) |",
-             "|---:|---:|---:|---:|---:|"]
-    lines += [f"| {r['mb']:.2f} | {r['cpu']:.1f} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['peak_rss_mb']:.0f} |"
-              for r in rows]
+             "| size (MB) | CPU time (s) | wall time (s) | peak PSS of the tree (MB) | peak RSS summed (MB) |"
+             " PSS peak by stage (MB) |",
+             "|---:|---:|---:|---:|---:|---|"]
+    lines += [f"| {r['mb']:.2f} | {r['cpu']:.1f} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['peak_rss_mb']:.0f} | "
+              + ", ".join(f"{k} {p:.0f}" for k, (p, _c) in r["stages"].items()) + " |" for r in rows]
     lines += ["", f"Linearity: largest CPU time / (size ratio x smallest) = {ratio:.2f} (target at most 1.2);"
               f" peak at the largest size {large['peak_mb']:.0f} MB (target under 2048 MB)."]
     if args.write:

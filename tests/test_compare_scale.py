@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import random
 
-from kartoteka.compare.facts import Fact, gap_days
-from kartoteka.compare.grouping import Claim, close_pairs
+from kartoteka.compare.conflicts import office_conflicts
+from kartoteka.compare.facts import Fact, gap_days, overlaps, rules
+from kartoteka.compare.grouping import Claim, claims_of, close_pairs
+from kartoteka.compare.offices import office_tokens
 
 
 def _claim(n: int, start: str, end: str) -> Claim:
@@ -37,3 +39,34 @@ def test_close_pairs_are_every_pair_within_the_window() -> None:
 def test_dates_not_in_day_form_are_compared_all_with_all() -> None:
     claims = [_claim(0, "1937", "1937"), _claim(1, "1950-01-01", "1950-01-01"), _claim(2, "1901-01-01", "1901-01-01")]
     assert set(close_pairs(claims, 0)) == {(0, 1), (0, 2), (1, 2)}
+
+
+def _office_conflicts_all_pairs(facts: list[Fact]) -> list[str]:
+    """office_conflicts as it was: every pair of one subject's and body's appointments."""
+    ranks = frozenset(w[:5] for w in rules()["rank_words"])
+    claims = [c for c in claims_of(facts) if c.date_ok() and c.lead.precision in ("day", "month")]
+    out = []
+    for i, a in enumerate(claims):
+        for b in claims[i + 1:]:
+            la, lb = a.lead, b.lead
+            if not overlaps(la.date_start, la.date_end, lb.date_start, lb.date_end):
+                continue
+            ta, tb = office_tokens(a.role("office")), office_tokens(b.role("office"))
+            if ta - ranks == tb - ranks and ta & ranks != tb & ranks:
+                out.append("|".join(a.ids + b.ids))
+    return out
+
+
+def test_office_conflicts_swept_in_date_order_are_those_of_every_pair() -> None:
+    rnd = random.Random(9)
+    offices = ["harbour master", "deputy harbour master", "first secretary of the guild", "secretary of the guild"]
+    facts = []
+    for n in range(300):
+        day = _day(rnd)
+        end = day if rnd.random() < 0.7 else day[:8] + "28"
+        facts.append(Fact(id=f"a{n}", doc=f"d{n % 3}", doc_id=n % 3, type="appointment", subject="p",
+                          roles={"office": rnd.choice(offices), "organization": "o"}, start=n, end=n + 1, quote="",
+                          date_start=min(day, end), date_end=max(day, end), precision="day", date_use="firm"))
+    found = ["|".join(c.values[0]["factoids"] + c.values[1]["factoids"]) for c in office_conflicts(facts, None)]
+    assert found == _office_conflicts_all_pairs(facts)
+    assert len(found) > 5

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kartoteka.compare.facts import Fact, is_noun_trigger, overlaps, rules
-from kartoteka.compare.grouping import Claim, Group, claims_of, dates_disagree
+from kartoteka.compare.grouping import Claim, Group, claims_of, close_pairs, dates_disagree
 from kartoteka.compare.offices import office_tokens
 
 
@@ -250,16 +250,18 @@ def office_conflicts(facts: list[Fact], ents: Entities) -> list[Conflict]:
     for c in claims:
         by_key[(c.facts[0].subject or "", c.role("organization"))].append(c)
     for (subject, _org), cs in by_key.items():
-        for i, a in enumerate(cs):
-            for b in cs[i + 1:]:
-                la, lb = a.lead, b.lead
-                assert la.date_start and la.date_end and lb.date_start and lb.date_end
-                if not overlaps(la.date_start, la.date_end, lb.date_start, lb.date_end):
-                    continue
-                ta, tb = office_tokens(a.role("office")), office_tokens(b.role("office"))
-                if ta - ranks == tb - ranks and ta & ranks != tb & ranks:
-                    g = Group("", subject, "appointment", [a, b])
-                    out.append(_conflict(g, a.type, "office", {a.role("office"): [a], b.role("office"): [b]}))
+        # Only pairs whose dates may overlap (a sweep in date order, not all with all: a long
+        # document's many appointments of one person), taken in the order all pairs were.
+        for i, j in sorted(close_pairs(cs, 0)):
+            a, b = cs[i], cs[j]
+            la, lb = a.lead, b.lead
+            assert la.date_start and la.date_end and lb.date_start and lb.date_end
+            if not overlaps(la.date_start, la.date_end, lb.date_start, lb.date_end):
+                continue
+            ta, tb = office_tokens(a.role("office")), office_tokens(b.role("office"))
+            if ta - ranks == tb - ranks and ta & ranks != tb & ranks:
+                g = Group("", subject, "appointment", [a, b])
+                out.append(_conflict(g, a.type, "office", {a.role("office"): [a], b.role("office"): [b]}))
     return out
 
 

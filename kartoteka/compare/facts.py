@@ -78,6 +78,7 @@ class Fact:
     subject_sure: bool = True
     identity_doubt: bool = False
     stance: str = "asserts"  # asserts, disputes, hedged (compare.disputes)
+    row: int = 0  # the factoid's rowid: its place among factoids of one start (document profiles)
 
     @property
     def grounds(self) -> bool:
@@ -315,45 +316,83 @@ def _date_attached(quote: str, trigger: str, date_text: str, noun: bool) -> bool
 def load_facts(conn: sqlite3.Connection) -> list[Fact]:
     """Every factoid in the KB, with its quote and page. This is the ONE way factoids enter
     comparison (groups, events, conflicts, corroboration, reference checks): a filter on which
-    factoids count (a historian's rejection) belongs here and nowhere else."""
-    texts: dict[int, str] = {}
-    docs: dict[int, str] = {}
-    for r in conn.execute("SELECT id, doc FROM documents"):
-        docs[r[0]] = r[1]
-    pages = _pages(conn)
-    out = []
-    # One object per distinct value: a long document's hundreds of thousands of factoids repeat a
-    # few types, subjects, voices and dates, and each row read would otherwise be its own copy.
-    one: dict[Any, Any] = {}
-    same = one.setdefault
-    rows = conn.execute(
-        "SELECT id, doc_id, type, subject_id, roles, date_text, date_start, date_end, date_precision, date_flag,"
-        " value, start, end, voice, hedged, negated, fiction, confidence, attrs FROM factoids ORDER BY doc_id, start")
-    for r in rows:
+    factoids count (a historian's rejection) belongs here and nowhere else (``load_subject_facts``
+    reads the same rows a subject at a time, through the same reader)."""
+    reader = FactReader(conn)
+    rows = conn.execute(f"SELECT {_columns(conn)} FROM factoids ORDER BY doc_id, start, {_tie(conn)}")
+    return [f for r in rows for f in reader.facts(r)]
+
+
+def fact_subjects(conn: sqlite3.Connection) -> list[str | None]:
+    """The distinct subjects of the KB's factoids (None for factoids without one), in sorted order."""
+    return [r[0] for r in conn.execute("SELECT DISTINCT subject_id FROM factoids ORDER BY subject_id")]
+
+
+def load_subject_facts(conn: sqlite3.Connection, subject: str | None, reader: FactReader) -> list[Fact]:
+    """The factoids of one subject (None: those without a subject), as ``load_facts`` gives them and
+    in its order (document, start, row): the compare stage streams the KB a subject at a time, so
+    its memory follows the largest subject, not the KB."""
+    where = "subject_id IS NULL" if subject is None else "subject_id = ?"
+    rows = conn.execute(f"SELECT {_columns(conn)} FROM factoids WHERE {where} ORDER BY doc_id, start, {_tie(conn)}",
+                        () if subject is None else (subject,))
+    return [f for r in rows.fetchall() for f in reader.facts(r)]
+
+
+def _tie(conn: Any) -> str:
+    """What orders factoids of one document and start: on SQLite the rowid (the order its stable
+    sort gave the plain ORDER BY doc_id, start, which scans the factoids_doc index); PostgreSQL has
+    no rowid and never promised an order of ties: the id."""
+    return "rowid" if isinstance(conn, sqlite3.Connection) else "id"
+
+
+def _columns(conn: Any) -> str:
+    return ("rowid" if isinstance(conn, sqlite3.Connection) else "0") + " AS tie, " + _FACT_COLUMNS
+
+
+_FACT_COLUMNS = ("id, doc_id, type, subject_id, roles, date_text, date_start, date_end, date_precision, date_flag,"
+                 " value, start, end, voice, hedged, negated, fiction, confidence, attrs")
+
+
+class FactReader:
+    """Factoid rows to Facts: the documents' names, texts (read once each) and page segments, and one
+    object per distinct value (a long document's hundreds of thousands of factoids repeat a few
+    types, subjects, voices and dates, and each row read would otherwise be its own copy)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.docs = {r[0]: r[1] for r in conn.execute("SELECT id, doc FROM documents")}
+        self.pages = _pages(conn)
+        self.texts: dict[int, str] = {}
+        self.one: dict[Any, Any] = {}
+
+    def text(self, doc_id: int) -> str:
+        if doc_id not in self.texts:
+            self.texts[doc_id] = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+        return self.texts[doc_id]
+
+    def facts(self, r: Any) -> list[Fact]:
+        """The fact of one row, and its bracketed alternative's (``alternative_fact``) if it has one."""
+        same = self.one.setdefault
         doc_id = r["doc_id"]
-        if doc_id not in texts:
-            texts[doc_id] = conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+        text = self.text(doc_id)
         attrs = _shared_values(json.loads(r["attrs"] or "{}"), same)
         f = Fact(
-            id=r["id"], doc=docs[doc_id], doc_id=doc_id, type=same(r["type"], r["type"]),
+            id=r["id"], doc=self.docs[doc_id], doc_id=doc_id, type=same(r["type"], r["type"]),
             subject=same(r["subject_id"], r["subject_id"]),
             roles=_shared_values(json.loads(r["roles"] or "{}"), same), start=r["start"], end=r["end"],
-            quote=same(q := texts[doc_id][r["start"]:r["end"]], q), date_text=same(r["date_text"], r["date_text"]),
+            quote=same(q := text[r["start"]:r["end"]], q), date_text=same(r["date_text"], r["date_text"]),
             date_start=same(r["date_start"], r["date_start"]),
             date_end=same(d := r["date_end"] or r["date_start"], d), precision=same(r["date_precision"], r["date_precision"]),
             date_flag=r["date_flag"], value=same(r["value"], r["value"]), voice=same(r["voice"], r["voice"]),
             hedged=bool(r["hedged"]), negated=bool(r["negated"]),
             fiction=bool(r["fiction"]), confidence=float(r["confidence"]), attrs=attrs,
-            page=attrs.get("page") or _page_at(pages.get(doc_id, []), r["start"]),
+            page=attrs.get("page") or _page_at(self.pages.get(doc_id, []), r["start"]), row=r["tie"],
         )
         f.date_use = date_use(f)
         f.asserted = asserted(f)
-        f.subject_sure = subject_named(f, texts[doc_id][max(0, f.start - _BODY_BACK_CHARS):f.start])
-        out.append(f)
+        f.subject_sure = subject_named(f, text[max(0, f.start - _BODY_BACK_CHARS):f.start])
         alt = alternative_fact(f)
-        if alt is not None:
-            out.append(alt)
-    return out
+        return [f] if alt is None else [f, alt]
 
 
 def _shared_values(d: dict[str, Any], same: Any) -> dict[str, Any]:

@@ -4,7 +4,6 @@ subject died) and in the sentence (the subject's name is only a part or a modifi
 
 from __future__ import annotations
 
-import bisect
 import re
 import sqlite3
 
@@ -16,9 +15,15 @@ _PARTICLES = ("von", "van", "de", "da", "di", "du", "del", "der", "le", "la", "i
 _AFTER_NAME = re.compile(r"(?:['’]s)?\s+((?:(?:" + "|".join(_PARTICLES) + r")\s+)?)([\w'’-]+)")
 
 
-def mark_identity_doubt(facts: list[Fact], ents: Entities) -> None:
+def place_names(ents: Entities) -> set[str]:
+    """The places' names, lower-cased (names_a_branch)."""
+    return {ents.names[e].lower() for e, t in ents.types.items() if t == "place" and e in ents.names}
+
+
+def mark_identity_doubt(facts: list[Fact], ents: Entities, places: set[str] | None = None) -> None:
+    """``places``: place_names(ents), where the caller marks many lists against one KB's entities."""
     lifespan = int(rules()["lifespan_years"])
-    places = {ents.names[e].lower() for e, t in ents.types.items() if t == "place" and e in ents.names}
+    places = place_names(ents) if places is None else places
     for f in facts:
         data = ents.data.get(f.subject or "", {})
         if f.date_end and f.date_use in ("firm", "partial") and f.type != "birth":
@@ -112,25 +117,33 @@ def confirm_pronoun_subjects(conn: sqlite3.Connection, facts: list[Fact], ents: 
     """A subject the sentence gives only as a pronoun is sure enough to contradict another source
     where it is the person last named before the sentence, and the pronoun before the trigger is
     not feminine (the packs' people are mostly men: "she" resolved to one of them is a woman the
-    resolver did not know)."""
-    pending = [f for f in facts if not f.subject_sure and ents.types.get(f.subject or "") == "person"]
-    if not pending:
-        return
-    people: dict[int, tuple[list[int], list[str]]] = {}
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for doc_id in {f.doc_id for f in pending}:
-        # A person the resolver could not link is still the last person named (a visiting poet
-        # introduced just before "he came from a family of clockmakers"): the pronoun is his.
-        rows = conn.execute("SELECT start, end, entity_id, label FROM mentions WHERE doc_id = ? ORDER BY start",
-                            (doc_id,)).fetchall()
-        spans[doc_id] = [(r[0], r[1]) for r in rows]
-        rows = [r for r in rows if ents.types.get(r[2]) == "person" or (r[2] is None and r[3] == "PERSON")]
-        people[doc_id] = ([r[0] for r in rows], [r[2] or "" for r in rows])
-    for f in pending:
-        starts, ids = people[f.doc_id]
-        i = bisect.bisect_left(starts, f.start) - 1
-        f.subject_sure = (i >= 0 and ids[i] == f.subject and not _feminine_before_trigger(f)
-                          and not _unknown_name_before_pronoun(f, spans[f.doc_id]))
+    resolver did not know). The mentions are read from SQL around each such factoid, so a long
+    document's mentions are never all held (the stage calls this a subject at a time)."""
+    longest: dict[int, int] = {}
+    for f in facts:
+        if f.subject_sure or ents.types.get(f.subject or "") != "person":
+            continue
+        if f.doc_id not in longest:
+            longest[f.doc_id] = int(conn.execute("SELECT COALESCE(MAX(end - start), 0) FROM mentions WHERE doc_id = ?",
+                                                 (f.doc_id,)).fetchone()[0])
+        # Mentions that may cover a word of the sentence: none starts more than the longest before it.
+        spans = [(r[0], r[1]) for r in conn.execute(
+            "SELECT start, end FROM mentions WHERE doc_id = ? AND start >= ? AND start <= ?",
+            (f.doc_id, f.start - longest[f.doc_id], f.end))]
+        f.subject_sure = (_last_person(conn, f) == f.subject and not _feminine_before_trigger(f)
+                          and not _unknown_name_before_pronoun(f, spans))
+
+
+def _last_person(conn: sqlite3.Connection, f: Fact) -> str | None:
+    """The person last named before the factoid's sentence. A person the resolver could not link is
+    still the last person named (a visiting poet introduced just before "he came from a family of
+    clockmakers"): the pronoun is his, and nobody's the resolver knows."""
+    tie = ", m.rowid DESC" if isinstance(conn, sqlite3.Connection) else ""
+    row = conn.execute(
+        "SELECT m.entity_id FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id WHERE m.doc_id = ? AND m.start < ?"
+        " AND (e.type = 'person' OR (m.entity_id IS NULL AND m.label = 'PERSON'))"
+        f" ORDER BY m.start DESC{tie} LIMIT 1", (f.doc_id, f.start)).fetchone()
+    return None if row is None else row[0] or ""
 
 
 def _feminine_before_trigger(f: Fact) -> bool:

@@ -9,6 +9,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from kartoteka.compare.conflicts import Conflict
@@ -26,13 +27,21 @@ _LEGIT = re.compile(r"\d+(?:st|nd|rd|th|s|d|am|pm|km|kg|mm|cm|m)|\d{4}-\d\d")
 
 
 def ocr_noise(text: str) -> dict[str, Any]:
-    words = max(1, len(_WORD.findall(text)))
-    suspects = [s for s in _OCR_SUSPECT.findall(text) if not _LEGIT.fullmatch(s)]
-    rate = len(suspects) * 1000.0 / words
+    # Counted match by match, not as lists: a long document's millions of words are never all held.
+    words = max(1, sum(1 for _ in _WORD.finditer(text)))
+    count = 0
+    examples: dict[str, None] = {}  # the first eight distinct, in order
+    for m in _OCR_SUSPECT.finditer(text):
+        s = m.group()
+        if _LEGIT.fullmatch(s):
+            continue
+        count += 1
+        if len(examples) < 8 and s.strip():
+            examples.setdefault(s, None)
+    rate = count * 1000.0 / words
     cfg = rules()["ocr_noise"]
     level = "high" if rate >= cfg["high"] else "medium" if rate >= cfg["medium"] else "low"
-    examples = list(dict.fromkeys(s for s in suspects if s.strip()))[:8]
-    return {"suspect_tokens": len(suspects), "per_1000_words": round(rate, 2), "level": level, "examples": examples}
+    return {"suspect_tokens": count, "per_1000_words": round(rate, 2), "level": level, "examples": list(examples)}
 
 
 def voice_layers(text_len: int, passages: list[tuple[str, int, int, str]], boilerplate: int,
@@ -56,65 +65,132 @@ def voice_layers(text_len: int, passages: list[tuple[str, int, int, str]], boile
     return {k: round(v / total, 4) for k, v in chars.most_common() if v > 0}
 
 
-def factoid_summary(facts: list[Fact], info: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    n = len(facts)
-    voices = Counter(f.voice for f in facts)
-    real = [f for f in facts if not f.fiction]
-    corroborated = sum(1 for f in real if info.get(f.id, {}).get("corroboration", 0) > 0)
-    out: dict[str, Any] = {
-        "factoids": n,
-        "hedged_share": round(sum(f.hedged for f in facts) / n, 3) if n else 0.0,
-        "negated_share": round(sum(f.negated for f in facts) / n, 3) if n else 0.0,
-        "corroborated": corroborated,
-        "corroborated_share": round(corroborated / len(real), 3) if real else 0.0,
-        "voices": {k: v for k, v in voices.most_common(8)},
-    }
-    return out
+class DocTally:
+    """What a document's profile counts of its factoids, reference checks and conflicts, added up a
+    subject at a time (the compare stage streams the KB by subject): the figures are those of the
+    whole document's lists, and the voices keep the order of their first factoid in the document."""
+
+    def __init__(self) -> None:
+        self.n = self.hedged = self.negated = self.real = self.corroborated = 0
+        self.voices: dict[str, list[Any]] = {}  # voice -> [count, (start, row, alternative) of its first]
+        self.checks: Counter[str] = Counter()
+        self.conflicts: Counter[str] = Counter()
+        self.conflict_ids: list[str] = []
+
+    def add_facts(self, facts: list[Fact], info: dict[str, dict[str, Any]]) -> None:
+        prev = None
+        for f in facts:
+            self.n += 1
+            self.hedged += f.hedged
+            self.negated += f.negated
+            if not f.fiction:
+                self.real += 1
+                self.corroborated += info.get(f.id, {}).get("corroboration", 0) > 0
+            # a bracketed alternative shares its row's id and follows it (facts.alternative_fact)
+            key = (f.start, f.row, int(f.id == prev))
+            prev = f.id
+            entry = self.voices.setdefault(f.voice, [0, key])
+            entry[0] += 1
+            entry[1] = min(entry[1], key)
+
+    def add_checks(self, checks: list[RefCheck]) -> None:
+        for c in checks:
+            if c.field == "date":
+                self.checks["checked"] += 1
+                self.checks["agree" if c.agrees else "contradict"] += 1
+            elif not c.agrees:
+                self.checks["manner_contradictions"] += 1
+
+    def add_conflict(self, c: Conflict) -> None:
+        """Conflicts must come in the stage's order (entity, type, field, id): the first 50 ids are kept."""
+        self.conflicts["total"] += 1
+        self.conflicts["self"] += c.kind == "self"
+        self.conflicts["with_sources"] += c.kind == "sources"
+        self.conflicts["with_reference"] += c.kind == "reference" or bool(c.reference)
+        if len(self.conflict_ids) < 50:
+            self.conflict_ids.append(c.id)
+
+    def summary(self) -> dict[str, Any]:
+        n, real = self.n, self.real
+        order = sorted(self.voices.items(), key=lambda kv: kv[1][1])
+        voices = Counter({k: v[0] for k, v in order})
+        return {
+            "factoids": n,
+            "hedged_share": round(self.hedged / n, 3) if n else 0.0,
+            "negated_share": round(self.negated / n, 3) if n else 0.0,
+            "corroborated": self.corroborated,
+            "corroborated_share": round(self.corroborated / real, 3) if real else 0.0,
+            "voices": {k: v for k, v in voices.most_common(8)},
+        }
 
 
-def hedge_rate(text: str, words: frozenset[str], phrases: tuple[str, ...]) -> float:
-    """Hedging words and phrases per 1,000 words."""
-    tokens = _WORD.findall(text)
-    if not tokens:
+def hedge_rate(text: str, words: frozenset[str], phrases: tuple[str, ...], chunk: int = 1 << 20) -> float:
+    """Hedging words and phrases per 1,000 words. The phrases are counted in the lower-cased words
+    joined by single spaces; the words are read a chunk of text at a time (cut at white space,
+    which no word spans), so a long document's words are never all held as a list."""
+    n = hits = 0
+    lows: list[str] = []
+    for piece in _chunks(text, chunk):
+        tokens = _WORD.findall(piece)
+        if not tokens:
+            continue
+        n += len(tokens)
+        # "May" the month is no hedge.
+        hits += sum(1 for t in tokens if t.lower() in words and t != "May")
+        lows.append(" ".join(t.lower() for t in tokens))
+    if not n:
         return 0.0
-    low = " ".join(t.lower() for t in tokens)
-    # "May" the month is no hedge.
-    hits = sum(1 for t in tokens if t.lower() in words and t != "May") + sum(low.count(p) for p in phrases)
-    return round(hits * 1000.0 / len(tokens), 2)
+    low = " ".join(lows)
+    del lows
+    hits += sum(low.count(p) for p in phrases)
+    return round(hits * 1000.0 / n, 2)
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _chunks(text: str, size: int = 1 << 20) -> Iterator[str]:
+    """``text`` in pieces of about ``size`` characters, each cut just before a white-space character."""
+    at = 0
+    while at < len(text):
+        m = _SPACE.search(text, at + size)
+        cut = m.start() if m else len(text)
+        yield text[at:cut]
+        at = cut
 
 
 def document_profile(conn: sqlite3.Connection, d: dict[str, Any], text_genre: str | None, fiction: dict[str, Any],
-            facts: list[Fact], checks: list[RefCheck], conflicts: list[Conflict],
-            info: dict[str, dict[str, Any]]) -> dict[str, Any]:
+                     tally: DocTally) -> dict[str, Any]:
     from kartoteka.extract.lexicon import default_lexicon
 
     lex = default_lexicon()
-    passages = [(r[0], r[1], r[2], r[3]) for r in conn.execute(
-        "SELECT layer, start, end, body FROM passages WHERE doc_id = ? ORDER BY seq", (d["id"],))]
+    text = conn.execute("SELECT text FROM documents WHERE id = ?", (d["id"],)).fetchone()[0]
+    # the passages stream from the cursor: a long document's bodies are not all held
+    passages = ((r[0], r[1], r[2], r[3]) for r in conn.execute(
+        "SELECT layer, start, end, body FROM passages WHERE doc_id = ? ORDER BY seq", (d["id"],)))
     boiler = conn.execute("SELECT COALESCE(SUM(end - start), 0) FROM segments WHERE doc_id = ? AND kind = 'boilerplate'",
                           (d["id"],)).fetchone()[0]
-    mine = [c for c in conflicts if d["doc"] in c.docs]
     real_names = conn.execute(
         "SELECT COUNT(DISTINCT m.entity_id) FROM mentions m JOIN entities e ON e.id = m.entity_id"
         " WHERE m.doc_id = ? AND e.linked = 1", (d["id"],)).fetchone()[0]
-    dated = [c for c in checks if c.field == "date"]
     meta = json.loads(d["meta"] or "{}")
-    stats = _text_stats(d, lex)
+    stats = _text_stats(d, text, lex)
+    layers = voice_layers(len(text), passages, int(boiler), lex.inline_layers)
+    del text
+    kinds = tally.conflicts
     out: dict[str, Any] = {
         "genre": "fiction" if fiction["fiction"] else text_genre,
         "genre_from_text": text_genre,
         "fiction": {**fiction, "pack_entities_named": int(real_names)},
-        "layers": voice_layers(len(d["text"]), passages, int(boiler), lex.inline_layers),
+        "layers": layers,
         "ocr_noise": stats["ocr_noise"],
         "hedge_words_per_1000": stats["hedge_words_per_1000"],
-        **factoid_summary(facts, info),
-        "conflicts": {"total": len(mine), "self": sum(1 for c in mine if c.kind == "self"),
-                      "with_sources": sum(1 for c in mine if c.kind == "sources"),
-                      "with_reference": sum(1 for c in mine if c.kind == "reference" or c.reference),
-                      "ids": [c.id for c in mine][:50]},
-        "reference": {"checked": len(dated), "agree": sum(1 for c in dated if c.agrees),
-                      "contradict": sum(1 for c in dated if not c.agrees),
-                      "manner_contradictions": sum(1 for c in checks if c.field == "manner" and not c.agrees)},
+        **tally.summary(),
+        "conflicts": {"total": kinds["total"], "self": kinds["self"], "with_sources": kinds["with_sources"],
+                      "with_reference": kinds["with_reference"], "ids": list(tally.conflict_ids)},
+        "reference": {"checked": tally.checks["checked"], "agree": tally.checks["agree"],
+                      "contradict": tally.checks["contradict"],
+                      "manner_contradictions": tally.checks["manner_contradictions"]},
     }
     if meta.get("genre_features"):
         out["genre_features"] = meta["genre_features"]
@@ -125,7 +201,7 @@ def document_profile(conn: sqlite3.Connection, d: dict[str, Any], text_genre: st
 TEXT_STATS_VERSION = 1
 
 
-def _text_stats(d: dict[str, Any], lex: Any) -> dict[str, Any]:
+def _text_stats(d: dict[str, Any], text: str, lex: Any) -> dict[str, Any]:
     """OCR noise and hedging of the text: they depend on the text alone, so a profile computed for
     the same text (same sha256, same rules) is reused rather than rescanned."""
     key = {"sha256": d["sha256"], "version": TEXT_STATS_VERSION,
@@ -134,5 +210,5 @@ def _text_stats(d: dict[str, Any], lex: Any) -> dict[str, Any]:
     old = json.loads(d.get("profile") or "{}")
     if old.get("text_stats") == key and "ocr_noise" in old:
         return {"key": key, "ocr_noise": old["ocr_noise"], "hedge_words_per_1000": old["hedge_words_per_1000"]}
-    return {"key": key, "ocr_noise": ocr_noise(d["text"]),
-            "hedge_words_per_1000": hedge_rate(d["text"], lex.hedge_words, lex.hedge_phrases)}
+    return {"key": key, "ocr_noise": ocr_noise(text),
+            "hedge_words_per_1000": hedge_rate(text, lex.hedge_words, lex.hedge_phrases)}

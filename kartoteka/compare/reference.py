@@ -44,6 +44,13 @@ def check_all(facts: list[Fact], ents: Entities) -> list[RefCheck]:
     return [c for _, c in best.values()]
 
 
+def may_check(data: dict[str, Any]) -> bool:
+    """Whether an entry holds anything ``check`` compares with (a dated field, events, offices, a
+    manner of death, an event's own dates): a subject without one has no reference checks."""
+    fields = set(rules()["reference"]["dates"].values()) | {"events", "offices", "death", "date", "from"}
+    return any(data.get(k) for k in fields)
+
+
 def check(f: Fact, ents: Entities) -> list[RefCheck]:
     data = ents.data[f.subject or ""]
     ref = rules()["reference"]

@@ -7,19 +7,19 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from kartoteka.compare.conflicts import Conflict, Entities, count_conflicts, group_conflicts, office_conflicts
 from kartoteka.compare.corroboration import corroboration
 from kartoteka.compare.disputes import stance_of
-from kartoteka.compare.facts import Fact, load_facts, rules
+from kartoteka.compare.facts import Fact, FactReader, fact_subjects, load_subject_facts, rules
 from kartoteka.compare.genre import genre_of
 from kartoteka.compare.grouping import Group, build_groups, count_groups
 from kartoteka.compare.happenings import Event, build_events, conflict_rank, link_conflicts
-from kartoteka.compare.identity import confirm_pronoun_subjects, mark_identity_doubt
-from kartoteka.compare.profile import document_profile
-from kartoteka.compare.reference import RefCheck, check_all, reference_conflicts
+from kartoteka.compare.identity import confirm_pronoun_subjects, mark_identity_doubt, place_names
+from kartoteka.compare.profile import DocTally, document_profile
+from kartoteka.compare.reference import RefCheck, check_all, may_check, reference_conflicts
 from kartoteka.compare.witnesses import Witnesses, document_authors, shingles
 from kartoteka.pipeline import Context, register_finisher
 from kartoteka.store.db import transaction
@@ -62,54 +62,124 @@ def load_entities(conn: sqlite3.Connection) -> Entities:
 
 
 def recompute(conn: sqlite3.Connection) -> dict[str, Any]:
-    """Recompute everything this stage derives, for the whole KB; returns a summary."""
+    """Recompute everything this stage derives, for the whole KB; returns a summary. Every
+    comparison is within one subject (groups, conflicts, events, corroboration and reference
+    checks are all of one entity's factoids), so the KB is read a subject at a time and each
+    subject's rows are written before the next is read: memory follows the largest subject, not
+    the KB. Two passes: the first counts each document's reference checks (a document contradicting
+    the packs is fiction, and fiction decides which factoids the second pass compares); the second
+    compares and writes. All derived rows are replaced in one transaction."""
     t0 = time.perf_counter()
-    docs = {r["id"]: dict(r) for r in conn.execute("SELECT id, doc, genre, meta, text, sha256, profile FROM documents")}
-    facts = load_facts(conn)
+    docs = {r["id"]: dict(r) for r in conn.execute("SELECT id, doc, genre, meta, sha256, profile FROM documents")}
     ents = load_entities(conn)
-    mark_identity_doubt(facts, ents)
+    reader = FactReader(conn)
+    subjects = fact_subjects(conn)
+    places = place_names(ents)
+    text_genre = {i: _text_genre(d) for i, d in docs.items()}
+    counts = _reference_counts(conn, reader, subjects, ents, places)
+    fiction = {i: _fiction(text_genre[i], *counts.get(i, (0, 0))) for i in docs}
+    ids_of: dict[str, list[int]] = defaultdict(list)
+    for i, d in docs.items():
+        ids_of[d["doc"]].append(i)
+    tallies: dict[int, DocTally] = defaultdict(DocTally)
+    totals: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    authors = document_authors(docs)
+    with transaction(conn):
+        for table in ("factoid_groups", "conflicts", "event_factoids", "events"):
+            conn.execute(f"DELETE FROM {table}")
+        for subject in subjects:
+            facts = _annotated(conn, reader, subject, ents, places)
+            for f in facts:
+                f.fiction = fiction[f.doc_id]["fiction"]
+            conflicts, info, checks = _compare_subject(conn, facts, ents, authors, totals)
+            _tally(tallies, ids_of, facts, info, checks, conflicts)
+            kinds.update(c.kind for c in conflicts)
+        reader.texts.clear()
+        for i, d in docs.items():
+            p = document_profile(conn, d, text_genre[i], fiction[i], tallies.pop(i, DocTally()))
+            conn.execute("UPDATE documents SET genre = ?, profile = ? WHERE id = ?",
+                         (p["genre"], json.dumps(p, ensure_ascii=False), i))
+            conn.execute("UPDATE factoids SET fiction = ? WHERE doc_id = ? AND fiction != ?",
+                         (int(fiction[i]["fiction"]), i, int(fiction[i]["fiction"])))
+    return {"documents": len(docs), "factoids": totals["factoids"], "groups": totals["groups"],
+            "events": totals["events"], "conflicts": totals["conflicts"], "by_kind": dict(kinds),
+            "reference_checked": totals["reference_checked"],
+            "reference_contradictions": totals["reference_contradictions"],
+            "seconds": round(time.perf_counter() - t0, 3)}
+
+
+def _annotated(conn: sqlite3.Connection, reader: FactReader, subject: str | None, ents: Entities,
+               places: set[str]) -> list[Fact]:
+    """One subject's facts with what comparison judges of each alone: identity doubt, a pronoun
+    subject confirmed, stance."""
+    facts = load_subject_facts(conn, subject, reader)
+    mark_identity_doubt(facts, ents, places)
     confirm_pronoun_subjects(conn, facts, ents)
     for f in facts:
         f.stance = stance_of(f)
-    checks = check_all(facts, ents)
+    return facts
 
-    text_genre = {i: _text_genre(d) for i, d in docs.items()}
-    by_doc: dict[int, list[Fact]] = defaultdict(list)
-    for f in facts:
-        by_doc[f.doc_id].append(f)
-    checks_by_doc: dict[int, list[RefCheck]] = defaultdict(list)
-    for c in checks:
-        checks_by_doc[c.fact.doc_id].append(c)
-    fiction = {i: _fiction(text_genre[i], checks_by_doc.get(i, [])) for i in docs}
-    for f in facts:
-        f.fiction = fiction[f.doc_id]["fiction"]
+
+def _reference_counts(conn: sqlite3.Connection, reader: FactReader, subjects: list[str | None], ents: Entities,
+                      places: set[str]) -> dict[int, tuple[int, int]]:
+    """Per document: its dated reference checks, and how many contradict the pack (not a misprint).
+    Only the facts of an entity with reference data are checked (check_all), so only those subjects are read."""
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for subject in subjects:
+        if subject is None or not may_check(ents.data.get(subject, {})):
+            continue
+        for c in check_all(_annotated(conn, reader, subject, ents, places), ents):
+            if c.field == "date":
+                out[c.fact.doc_id][0] += 1
+                out[c.fact.doc_id][1] += not c.agrees and not c.misprint
+    return {i: (n, k) for i, (n, k) in out.items()}
+
+
+def _compare_subject(conn: sqlite3.Connection, facts: list[Fact], ents: Entities, authors: dict[str, str],
+                     totals: Counter[str]) -> tuple[list[Conflict], dict[str, dict[str, Any]], list[RefCheck]]:
+    """Compare one subject's facts and write its rows; returns its conflicts (in the stage's
+    order), the details per factoid and the reference checks, for the document profiles."""
+    checks = check_all(facts, ents)
     # Fiction never corroborates and never conflicts with history: it makes no events.
     real = [f for f in facts if not f.fiction]
-
     real_checks = [c for c in checks if not c.fact.fiction]
-    groups, counted, witnesses, conflicts, events = _happenings(real, real_checks, ents, document_authors(docs))
-
+    groups, counted, witnesses, conflicts, events = _happenings(real, real_checks, ents, authors)
     info = corroboration(groups + counted, witnesses, ents)
     for c in conflicts:
+        cid = c.id  # hashed from every factoid id of the conflict: once, not once per factoid
         for f in c.facts:
-            info.setdefault(f.id, {}).setdefault("conflicts", []).append(c.id)
+            info.setdefault(f.id, {}).setdefault("conflicts", []).append(cid)
     for c in checks:
         entry = {"agrees": c.agrees, "field": c.field, "value": c.value, "entry": c.entry}
         if c.misprint:
             entry["misprint"] = True
         info.setdefault(c.fact.id, {}).setdefault("reference", []).append(entry)
-
-    profiles = {}
-    for i, d in docs.items():
-        profiles[i] = document_profile(conn, d, text_genre[i], fiction[i], by_doc.get(i, []), checks_by_doc.get(i, []),
-                              conflicts, info)
-    _write(conn, docs, facts, fiction, profiles, info, conflicts)
+    _write(conn, facts, info, conflicts)
     _write_events(conn, events)
-    return {"documents": len(docs), "factoids": len(facts), "groups": len(groups), "events": len(events),
-            "conflicts": len(conflicts), "by_kind": _counts(c.kind for c in conflicts),
-            "reference_checked": len(real_checks),
-            "reference_contradictions": sum(1 for c in real_checks if not c.agrees),
-            "seconds": round(time.perf_counter() - t0, 3)}
+    totals.update(factoids=len(facts), groups=len(groups), events=len(events), conflicts=len(conflicts),
+                  reference_checked=len(real_checks),
+                  reference_contradictions=sum(1 for c in real_checks if not c.agrees))
+    return conflicts, info, checks
+
+
+def _tally(tallies: dict[int, DocTally], ids_of: dict[str, list[int]], facts: list[Fact],
+           info: dict[str, dict[str, Any]], checks: list[RefCheck], conflicts: list[Conflict]) -> None:
+    """Add one subject's facts, checks and conflicts to the profiles' counts of their documents."""
+    by_doc: dict[int, list[Fact]] = defaultdict(list)
+    for f in facts:
+        by_doc[f.doc_id].append(f)
+    for i, fs in by_doc.items():
+        tallies[i].add_facts(fs, info)
+    checks_by_doc: dict[int, list[RefCheck]] = defaultdict(list)
+    for c in checks:
+        checks_by_doc[c.fact.doc_id].append(c)
+    for i, cs in checks_by_doc.items():
+        tallies[i].add_checks(cs)
+    for c in conflicts:
+        for doc in c.docs:
+            for i in ids_of[doc]:
+                tallies[i].add_conflict(c)
 
 
 def _happenings(real: list[Fact], real_checks: list[RefCheck], ents: Entities, authors: dict[str, str]) -> tuple[
@@ -145,17 +215,16 @@ def _text_genre(d: dict[str, Any]) -> str | None:
     return genre_of(feats) if isinstance(feats, dict) and feats else d["genre"]
 
 
-def _fiction(genre: str | None, checks: list[RefCheck]) -> dict[str, Any]:
+def _fiction(genre: str | None, checked: int, contra: int) -> dict[str, Any]:
     """Fiction by the text's features, or by the reference check: a document whose dated claims
-    contradict the pack more often than not invents its history (a misprinted year is a
-    transcriber's slip, not invention, and does not count)."""
-    dated = [c for c in checks if c.field == "date"]
-    contra = sum(1 for c in dated if not c.agrees and not c.misprint)
+    contradict the pack more often than not invents its history (``checked`` dated checks,
+    ``contra`` of them contradicting; a misprinted year is a transcriber's slip, not invention,
+    and does not count)."""
     out: dict[str, Any] = {"fiction": genre == "fiction", "by": "text" if genre == "fiction" else None,
-                           "reference_checked": len(dated), "reference_contradictions": contra}
+                           "reference_checked": checked, "reference_contradictions": contra}
     cfg = rules()["fiction"]
-    if (genre != "fiction" and len(dated) >= cfg["min_checked"] and contra >= cfg["min_contradictions"]
-            and contra / len(dated) >= cfg["min_share"]):
+    if (genre != "fiction" and checked >= cfg["min_checked"] and contra >= cfg["min_contradictions"]
+            and contra / checked >= cfg["min_share"]):
         out.update(fiction=True, by="reference")
     return out
 
@@ -167,28 +236,17 @@ def _dedupe(conflicts: list[Conflict]) -> list[Conflict]:
     return sorted(seen.values(), key=lambda c: (c.entity, c.type, c.field, c.id))
 
 
-def _write(conn: sqlite3.Connection, docs: dict[int, dict[str, Any]], facts: list[Fact],
-           fiction: dict[int, dict[str, Any]], profiles: dict[int, dict[str, Any]],
-           info: dict[str, dict[str, Any]], conflicts: list[Conflict]) -> None:
-    # Rows are handed to the database as they are made (generators, not lists): a KB of a
-    # long document's hundreds of thousands of factoids never holds all its rows at once.
-    with transaction(conn):
-        for i, p in profiles.items():
-            conn.execute("UPDATE documents SET genre = ?, profile = ? WHERE id = ?",
-                         (p["genre"], json.dumps(p, ensure_ascii=False), i))
-        for i, fx in fiction.items():
-            conn.execute("UPDATE factoids SET fiction = ? WHERE doc_id = ? AND fiction != ?",
-                         (int(fx["fiction"]), i, int(fx["fiction"])))
-        conn.execute("DELETE FROM factoid_groups")
-        conn.executemany(
-            "INSERT INTO factoid_groups (factoid_id, group_id, corroboration, info) VALUES (?,?,?,?)",
-            ((f.id, info.get(f.id, {}).get("group", ""), info.get(f.id, {}).get("corroboration", 0),
-              json.dumps(info.get(f.id, {}), ensure_ascii=False)) for f in _stored(facts)))
-        conn.execute("DELETE FROM conflicts")
-        conn.executemany(
-            "INSERT INTO conflicts (id, entity_id, type, field, kind, data, docs, event_id, rank) VALUES (?,?,?,?,?,?,?,?,?)",
-            ((c.id, c.entity, c.type, c.field, c.kind, json.dumps(_data(c), ensure_ascii=False), json.dumps(c.docs),
-              c.event, _rank_value(c)) for c in conflicts))
+def _write(conn: sqlite3.Connection, facts: list[Fact], info: dict[str, dict[str, Any]],
+           conflicts: list[Conflict]) -> None:
+    # Rows are handed to the database as they are made (generators, not lists).
+    conn.executemany(
+        "INSERT INTO factoid_groups (factoid_id, group_id, corroboration, info) VALUES (?,?,?,?)",
+        ((f.id, info.get(f.id, {}).get("group", ""), info.get(f.id, {}).get("corroboration", 0),
+          json.dumps(info.get(f.id, {}), ensure_ascii=False)) for f in _stored(facts)))
+    conn.executemany(
+        "INSERT INTO conflicts (id, entity_id, type, field, kind, data, docs, event_id, rank) VALUES (?,?,?,?,?,?,?,?,?)",
+        ((c.id, c.entity, c.type, c.field, c.kind, json.dumps(_data(c), ensure_ascii=False), json.dumps(c.docs),
+          c.event, _rank_value(c)) for c in conflicts))
 
 
 def _stored(facts: list[Fact]) -> list[Fact]:
@@ -205,21 +263,18 @@ def _rank_value(c: Conflict) -> int:
 
 
 def _write_events(conn: sqlite3.Connection, events: list[Event]) -> None:
-    with transaction(conn):
-        conn.execute("DELETE FROM event_factoids")
-        conn.execute("DELETE FROM events")
-        conn.executemany(
-            "INSERT INTO events (id, type, family, subject_id, label, date_text, date_start, date_end, date_precision,"
-            " date_disputed, sources, independent, conflict_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            ((e.id, e.type, e.family, e.subject, e.label, (e.date or {}).get("text"), (e.date or {}).get("start"),
-              (e.date or {}).get("end"), (e.date or {}).get("precision"), int(bool((e.date or {}).get("disputed"))),
-              e.sources, e.independent, e.conflict) for e in events))
-        conn.executemany(
-            # a bracketed alternative is a second claim of its stored row (facts.alternative_fact):
-            # the row joins its event once, as the main claim
-            "INSERT OR IGNORE INTO event_factoids (event_id, factoid_id, voice, stance, witness, independent)"
-            " VALUES (?,?,?,?,?,?)",
-            ((e.id, m.fact.id, m.fact.voice, m.stance, m.witness, int(m.independent)) for e in events for m in e.members))
+    conn.executemany(
+        "INSERT INTO events (id, type, family, subject_id, label, date_text, date_start, date_end, date_precision,"
+        " date_disputed, sources, independent, conflict_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        ((e.id, e.type, e.family, e.subject, e.label, (e.date or {}).get("text"), (e.date or {}).get("start"),
+          (e.date or {}).get("end"), (e.date or {}).get("precision"), int(bool((e.date or {}).get("disputed"))),
+          e.sources, e.independent, e.conflict) for e in events))
+    conn.executemany(
+        # a bracketed alternative is a second claim of its stored row (facts.alternative_fact):
+        # the row joins its event once, as the main claim
+        "INSERT OR IGNORE INTO event_factoids (event_id, factoid_id, voice, stance, witness, independent)"
+        " VALUES (?,?,?,?,?,?)",
+        ((e.id, m.fact.id, m.fact.voice, m.stance, m.witness, int(m.independent)) for e in events for m in e.members))
 
 
 def _data(c: Conflict) -> dict[str, Any]:

@@ -32,6 +32,7 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 128
 DIM = 384
 BATCH_SIZE = 32
+ONEDNN_CACHE = 16  # oneDNN primitives kept (load_passage_model)
 VECTOR_DTYPE = "<f2"  # unit vectors; half precision is plenty for ranking and halves the KB's share
 # A passage's vector sees its first 128 word pieces and blends every sentence it has, so a
 # question about one sentence deep inside a long encyclopedia paragraph matched it weakly. A
@@ -142,6 +143,13 @@ def load_passage_model() -> Any:
         # Ingestion has its own progress display; the libraries' bars and notices stay off stderr.
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        # oneDNN (torch's CPU kernels) keeps a compiled primitive per layer and input shape, up to
+        # 1,024 by default; every padded batch length is a new shape, so over a long ingest the
+        # cache grew the process by about 230 MB per 3,700 passages. A small cache holds this
+        # model's shapes of the moment; the vectors are the same (it caches kernels, not results)
+        # and the CPU time within noise (bench/RESULTS.md, issue 18). Read when torch first runs
+        # a kernel, so it is set before torch is imported; the environment may still override it.
+        os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", str(ONEDNN_CACHE))
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
