@@ -78,7 +78,7 @@ class Fact:
     subject_sure: bool = True
     identity_doubt: bool = False
     stance: str = "asserts"  # asserts, disputes, hedged (compare.disputes)
-    row: int = 0  # the factoid's rowid: its place among factoids of one start (document profiles)
+    row: str = ""  # the factoid's id: its place among factoids of one start (document profiles)
 
     @property
     def grounds(self) -> bool:
@@ -319,7 +319,7 @@ def load_facts(conn: sqlite3.Connection) -> list[Fact]:
     factoids count (a historian's rejection) belongs here and nowhere else (``load_subject_facts``
     reads the same rows a subject at a time, through the same reader)."""
     reader = FactReader(conn)
-    rows = conn.execute(f"SELECT {_columns(conn)} FROM factoids ORDER BY doc_id, start, {_tie(conn)}")
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM factoids ORDER BY doc_id, start, id")
     return [f for r in rows for f in reader.facts(r)]
 
 
@@ -330,26 +330,17 @@ def fact_subjects(conn: sqlite3.Connection) -> list[str | None]:
 
 def load_subject_facts(conn: sqlite3.Connection, subject: str | None, reader: FactReader) -> list[Fact]:
     """The factoids of one subject (None: those without a subject), as ``load_facts`` gives them and
-    in its order (document, start, row): the compare stage streams the KB a subject at a time, so
+    in its order (document, start, id): the compare stage streams the KB a subject at a time, so
     its memory follows the largest subject, not the KB."""
     where = "subject_id IS NULL" if subject is None else "subject_id = ?"
-    rows = conn.execute(f"SELECT {_columns(conn)} FROM factoids WHERE {where} ORDER BY doc_id, start, {_tie(conn)}",
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM factoids WHERE {where} ORDER BY doc_id, start, id",
                         () if subject is None else (subject,))
     return [f for r in rows.fetchall() for f in reader.facts(r)]
 
 
-def _tie(conn: Any) -> str:
-    """What orders factoids of one document and start: on SQLite the rowid (the order its stable
-    sort gave the plain ORDER BY doc_id, start, which scans the factoids_doc index); PostgreSQL has
-    no rowid and never promised an order of ties: the id."""
-    return "rowid" if isinstance(conn, sqlite3.Connection) else "id"
-
-
-def _columns(conn: Any) -> str:
-    return ("rowid" if isinstance(conn, sqlite3.Connection) else "0") + " AS tie, " + _FACT_COLUMNS
-
-
-_FACT_COLUMNS = ("id, doc_id, type, subject_id, roles, date_text, date_start, date_end, date_precision, date_flag,"
+# Ties of one document and start are ordered by id on both backends (SQLite's rowid is not
+# PostgreSQL's, and the grouping of ties depends on their order, so the backends must agree).
+_COLUMNS = ("id AS tie, id, doc_id, type, subject_id, roles, date_text, date_start, date_end, date_precision, date_flag,"
                  " value, start, end, voice, hedged, negated, fiction, confidence, attrs")
 
 
