@@ -119,6 +119,7 @@ class SearchCache:
     texts: dict[int, str] = field(default_factory=dict)
     dense: Any = None          # kartoteka.query.dense.DenseIndex, or False when the KB has none
     expansions: dict[str, list[str]] = field(default_factory=dict)
+    words: Any = None          # kartoteka.query.softmatch.WordIndex, or False when the KB has none
 
 
 def search(conn: sqlite3.Connection, query: str, limit: int = 10, source: str | None = None, *,
@@ -155,7 +156,11 @@ def rank(conn: sqlite3.Connection, query: str, expr: str, limit: int, doc_id: in
     if mode == "dense":
         return dense[:limit]
     bm25 = bm25_ranked(conn, expr, pool, doc_id, furniture=furniture)
-    return fuse(bm25, dense, limit)
+    # Every fused candidate is reranked by its soft word match to the query (query.softmatch).
+    from kartoteka.query.softmatch import rerank
+
+    fused = fuse(bm25, dense, len(bm25) + len(dense))
+    return rerank(conn, query, fused, index, cache)[:limit]
 
 
 def fuse(bm25: list[tuple[int, float]], dense: list[tuple[int, float]], limit: int) -> list[tuple[int, float]]:

@@ -330,3 +330,18 @@ MIGRATIONS.append(
         WHERE substr(json_extract(factoids.roles, '$.other'), 1, 1) = '[' AND json_each.value != '';
     """
 )
+MIGRATIONS.append(
+    # Word vectors of the KB's vocabulary (issue 15): each word that occurs in at least two indexed
+    # passages, encoded once by the embedding model at embed time, with its passage count. Search
+    # reranks its candidates by how closely a passage's words match the query's words in meaning
+    # ("uprising" for "insurrection"), which the model's passage vectors blur and BM25 cannot see
+    # (kartoteka.query.softmatch). Rebuilt for new words whenever passages are embedded.
+    """
+    CREATE TABLE word_vectors (
+        word TEXT PRIMARY KEY,
+        model TEXT NOT NULL,
+        passages INTEGER NOT NULL,         -- passages the word occurs in (its document frequency)
+        vector BLOB NOT NULL
+    );
+    """
+)
