@@ -35,7 +35,7 @@ def neighbours(word: str, index: Any, dense: Any, threshold: float, most: int = 
     from kartoteka.query.sentences import stem
     from kartoteka.query.softmatch import query_vectors
 
-    sims = index.matrix @ query_vectors([word], index, dense)[0]
+    sims = index.matrix.astype(np.float32) @ query_vectors([word], index, dense)[0]
     words = sorted(index.rows, key=index.rows.get)
     out = []
     for j in np.argsort(-sims)[:most + 6]:

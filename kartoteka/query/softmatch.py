@@ -41,8 +41,8 @@ class WordIndex:
     """The vocabulary's vectors as one matrix, and each word's row and passage count."""
 
     rows: dict[str, int]
-    matrix: np.ndarray
-    passages: list[int]
+    matrix: np.ndarray                                # half floats, one row per word
+    passages: np.ndarray                              # each word's passage count
     total: int                                        # passages with vectors: the idf's N
     words_of: dict[int, tuple[set[str], list[int]]]   # passage id -> (its words, vocabulary rows)
 
@@ -53,18 +53,22 @@ def word_index(conn: sqlite3.Connection, cache: SearchCache, total: int) -> Word
         return cache.words or None
     import numpy as np
 
-    from kartoteka.nlp.embed import DIM, VECTOR_DTYPE
+    from kartoteka.nlp.embed import DIM, VECTOR_DTYPE, model_tag
+    from kartoteka.nlp.word_vectors import COUNT_DTYPE
 
     try:
-        got = conn.execute("SELECT word, passages, vector FROM word_vectors ORDER BY word").fetchall()
+        row = conn.execute("SELECT words, passages, vectors FROM word_vectors ORDER BY model = ? DESC LIMIT 1",
+                           (model_tag(),)).fetchone()
     except sqlite3.OperationalError:  # a KB from before the table
-        got = []
-    if not got:
+        row = None
+    if row is None or not row[0]:
         cache.words = False
         return None
-    matrix = np.frombuffer(b"".join(r[2] for r in got), dtype=VECTOR_DTYPE).astype(np.float32).reshape(-1, DIM)
-    cache.words = WordIndex({r[0]: i for i, r in enumerate(got)}, matrix, [int(r[1]) for r in got],
-                            max(total, 1), {})
+    # Half floats as stored: only the rows a query compares are widened (widening all 11,500 was
+    # most of a cold search's cost of loading them).
+    matrix = np.frombuffer(bytes(row[2]), dtype=VECTOR_DTYPE).reshape(-1, DIM)
+    cache.words = WordIndex({w: i for i, w in enumerate(row[0].split("\n"))}, matrix,
+                            np.frombuffer(bytes(row[1]), dtype=COUNT_DTYPE), max(total, 1), {})
     return cache.words
 
 
@@ -96,7 +100,7 @@ def soft_scores(conn: sqlite3.Connection, words: list[str], pids: list[int], ind
     passage_words = words_of(conn, pids, index)
     union = sorted({r for _w, rows in passage_words.values() for r in rows})
     at = {r: i for i, r in enumerate(union)}
-    sims = index.matrix[union] @ query_vectors(words, index, dense).T if union else None
+    sims = index.matrix[union].astype(np.float32) @ query_vectors(words, index, dense).T if union else None
     idf = np.array([math.log(index.total / (index.passages[index.rows[w]] + 1) if w in index.rows
                              else index.total / 2) for w in words])
     out: dict[int, float] = {}
@@ -118,7 +122,8 @@ def query_vectors(words: list[str], index: WordIndex, dense: DenseIndex) -> np.n
 
     missing = [w for w in words if w not in index.rows]
     fresh = dict(zip(missing, dense.encode(missing), strict=True)) if missing else {}
-    return np.stack([index.matrix[index.rows[w]] if w in index.rows else fresh[w] for w in words])
+    return np.stack([index.matrix[index.rows[w]].astype(np.float32) if w in index.rows else fresh[w]
+                     for w in words])
 
 
 def words_of(conn: sqlite3.Connection, pids: list[int], index: WordIndex) -> dict[int, tuple[set[str], list[int]]]:

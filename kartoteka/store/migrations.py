@@ -335,13 +335,15 @@ MIGRATIONS.append(
     # passages, encoded once by the embedding model at embed time, with its passage count. Search
     # reranks its candidates by how closely a passage's words match the query's words in meaning
     # ("uprising" for "insurrection"), which the model's passage vectors blur and BM25 cannot see
-    # (kartoteka.query.softmatch). Rebuilt for new words whenever passages are embedded.
+    # (kartoteka.query.softmatch). Rebuilt for new words whenever passages are embedded. One row
+    # per model, each column one block: a cold search reads it whole, and one blob of 8.9 MB reads
+    # several times faster than 11,500 rows of 768 bytes.
     """
     CREATE TABLE word_vectors (
-        word TEXT PRIMARY KEY,
-        model TEXT NOT NULL,
-        passages INTEGER NOT NULL,         -- passages the word occurs in (its document frequency)
-        vector BLOB NOT NULL
+        model TEXT PRIMARY KEY,
+        words TEXT NOT NULL,               -- the vocabulary, one word a line, sorted
+        passages BLOB NOT NULL,            -- int32 per word: the passages it occurs in
+        vectors BLOB NOT NULL              -- half floats, one vector per word, in the words' order
     );
     """
 )
