@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_retrieval_expand.py --db KB             # rerank weight x floor
     .venv/bin/python bench/bench_retrieval_expand.py --db KB --expand    # + BM25 OR-expansion by word neighbours
     .venv/bin/python bench/bench_retrieval_expand.py --db KB --descriptions
+    .venv/bin/python bench/bench_retrieval_expand.py --db KB --timing    # load and per-query ms
 
 KB: one whose vectors include the vocabulary's (``kartoteka embed`` adds them). The rerank
 (kartoteka.query.softmatch) adds SOFT_WEIGHT x a passage's soft word match to its fused score;
@@ -104,11 +105,34 @@ def descriptions(kb: Any, golds: dict[str, list[dict[str, Any]]]) -> None:
             print(f"| {name} | {it['q'][:48]} | {found or '-'} |")
 
 
+def timing(kb: Any) -> None:
+    """Milliseconds to load the word vectors in a fresh cache, and per warm hybrid search without
+    and with the rerank (queries written for the bench, none a gold item)."""
+    import time
+
+    from kartoteka.query.dense import dense_index
+    from kartoteka.query.softmatch import word_index
+
+    queries = ["Trotsky assassination in Mexico", "famine in the Ukraine villages", "purge of the army commanders",
+               "insurrection in the capital", "show trial confessions"]
+    dense = dense_index(kb.conn, kb.search_cache)
+    t = time.perf_counter()
+    word_index(kb.conn, kb.search_cache, len(dense.ids))
+    print(f"| load word vectors | {1000 * (time.perf_counter() - t):.1f} |")
+    for soft in (False, True, False, True):
+        t = time.perf_counter()
+        for q in queries * 3:
+            kb.search(q, limit=10, soft=soft)
+        print(f"| hybrid search, rerank {'on' if soft else 'off'}, ms a query | "
+              f"{1000 * (time.perf_counter() - t) / (3 * len(queries)):.1f} |")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", required=True)
     ap.add_argument("--expand", action="store_true", help="also the BM25 OR-expansion by word neighbours")
     ap.add_argument("--descriptions", action="store_true", help="entities a description pair would pick out")
+    ap.add_argument("--timing", action="store_true", help="load and per-query milliseconds of the rerank")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from kartoteka import KB
@@ -118,6 +142,9 @@ def main() -> int:
     with KB(args.db, create=False) as kb:
         if args.descriptions:
             descriptions(kb, golds)
+            return 0
+        if args.timing:
+            timing(kb)
             return 0
         print("| expansion | weight | floor | dev | dev2 |\n|---|---|---|---|---|")
         thresholds: list[float | None] = [None, 0.85, 0.8, 0.75] if args.expand else [None]
