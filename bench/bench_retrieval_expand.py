@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_retrieval_expand.py --db KB --expand    # + BM25 OR-expansion by word neighbours
     .venv/bin/python bench/bench_retrieval_expand.py --db KB --descriptions
     .venv/bin/python bench/bench_retrieval_expand.py --db KB --timing    # load and per-query ms
+    .venv/bin/python bench/bench_retrieval_expand.py --db KB --pool      # candidates per ranker
 
 KB: one whose vectors include the vocabulary's (``kartoteka embed`` adds them). The rerank
 (kartoteka.query.softmatch) adds SOFT_WEIGHT x a passage's soft word match to its fused score;
@@ -133,6 +134,7 @@ def main() -> int:
     ap.add_argument("--expand", action="store_true", help="also the BM25 OR-expansion by word neighbours")
     ap.add_argument("--descriptions", action="store_true", help="entities a description pair would pick out")
     ap.add_argument("--timing", action="store_true", help="load and per-query milliseconds of the rerank")
+    ap.add_argument("--pool", action="store_true", help="the rerank over 40-150 candidates from each ranker")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from kartoteka import KB
@@ -145,6 +147,13 @@ def main() -> int:
             return 0
         if args.timing:
             timing(kb)
+            return 0
+        if args.pool:
+            from kartoteka.query import search
+
+            for pool in (40, 60, 80, 100, 150):
+                search.POOL = pool
+                print(f"| pool {pool} | {softmatch.SOFT_WEIGHT} | {softmatch.SOFT_FLOOR} | {measure(kb, golds, None)} |", flush=True)
             return 0
         print("| expansion | weight | floor | dev | dev2 |\n|---|---|---|---|---|")
         thresholds: list[float | None] = [None, 0.85, 0.8, 0.75] if args.expand else [None]
