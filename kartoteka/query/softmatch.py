@@ -101,8 +101,12 @@ def soft_scores(conn: sqlite3.Connection, words: list[str], pids: list[int], ind
     union = sorted({r for _w, rows in passage_words.values() for r in rows})
     at = {r: i for i, r in enumerate(union)}
     sims = index.matrix[union].astype(np.float32) @ query_vectors(words, index, dense).T if union else None
-    idf = np.array([math.log(index.total / (index.passages[index.rows[w]] + 1) if w in index.rows
-                             else index.total / 2) for w in words])
+    # Rarity weights, none below zero (in a KB of a few passages a word in all of them would weigh
+    # less than nothing); where every weight is zero the passages have no soft score.
+    idf = np.array([max(0.0, math.log(index.total / (index.passages[index.rows[w]] + 1) if w in index.rows
+                                      else index.total / 2)) for w in words])
+    if idf.sum() <= 0:
+        return dict.fromkeys(pids, 0.0)
     out: dict[int, float] = {}
     for pid in pids:
         own, rows = passage_words[pid]
