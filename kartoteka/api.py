@@ -151,13 +151,14 @@ class KB(CorrectionQueries, EntityQueries, FactoidQueries, ConflictQueries, Even
         return segments(self.conn, doc, kind)
 
     def search(self, query: str, limit: int = 10, source: str | None = None, *, mode: str = "hybrid",
-               lineage: bool = False, furniture: bool = False) -> list[dict[str, Any]]:
+               lineage: bool = False, furniture: bool = False, soft: bool = True) -> list[dict[str, Any]]:
         """Passages best first: BM25 and dense vectors fused by rank (``mode`` picks one or both);
-        ``furniture`` also ranks captions, reference lists and navigation."""
+        ``furniture`` also ranks captions, reference lists and navigation; ``soft`` reranks the
+        hybrid candidates by their soft word match to the query."""
         from kartoteka.query.search import search
 
         return search(self.conn, query, limit=limit, source=source, mode=mode, lineage=lineage,
-                      furniture=furniture, cache=self.search_cache)
+                      furniture=furniture, cache=self.search_cache, soft=soft)
 
 
 def default_processes() -> int:

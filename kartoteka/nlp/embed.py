@@ -301,4 +301,8 @@ def embed_missing(conn: Any, batch: int = EMBED_CHUNK, *, doc_ids: list[int] | N
                              [(r[0], tag, b) for r, b in zip(chunk, blobs, strict=True)])
         if on_progress:
             on_progress(i + len(wanted), len(ids))
+    # The vocabulary's word vectors (query-side soft word match) follow the passages they come from.
+    from kartoteka.nlp.word_vectors import update_word_vectors
+
+    update_word_vectors(conn)
     return len(ids)

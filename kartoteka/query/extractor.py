@@ -125,7 +125,10 @@ class Extractor:
     # -- retrieval --------------------------------------------------------------------------
 
     def passages(self) -> list[dict[str, Any]]:
-        hits = self.kb.search(self.q.text, limit=PASSAGES + 8)
+        # The reader's constants and the confidence calibration were set on the fused ranking; the
+        # soft word rerank (tuned for retrieval) changed which passages it read and cost a dev2
+        # question (a date read from another passage), so the reader keeps the fused ranking.
+        hits = self.kb.search(self.q.text, limit=PASSAGES + 8, soft=False)
         doc_ids = {r[0]: r[1] for r in self.conn.execute("SELECT doc, id FROM documents")}
         out = [h for h in hits if h["doc"] in doc_ids]
         for h in out:

@@ -119,15 +119,17 @@ class SearchCache:
     texts: dict[int, str] = field(default_factory=dict)
     dense: Any = None          # kartoteka.query.dense.DenseIndex, or False when the KB has none
     expansions: dict[str, list[str]] = field(default_factory=dict)
+    words: Any = None          # kartoteka.query.softmatch.WordIndex, or False when the KB has none
 
 
 def search(conn: sqlite3.Connection, query: str, limit: int = 10, source: str | None = None, *,
            mode: str = "hybrid", lineage: bool = False, expand: bool = True, furniture: bool = False,
-           cache: SearchCache | None = None) -> list[dict[str, Any]]:
+           cache: SearchCache | None = None, soft: bool = True) -> list[dict[str, Any]]:
     """Passages best first, as CONTRACT.md's search shape (plus page, section, layer, highlights).
 
     Furniture passages (captions, reference lists, navigation: layer ``furniture``) are ranked
-    only when ``furniture`` asks for them."""
+    only when ``furniture`` asks for them. ``soft`` reranks hybrid candidates by their soft word
+    match to the query (kartoteka.query.softmatch)."""
     if mode not in MODES:
         raise UsageError(f"unknown search mode {mode!r} (choose from {', '.join(MODES)})")
     if not query.strip():
@@ -136,12 +138,12 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 10, source: str | 
     doc_id = _doc_id(conn, source) if source else None
     phrases = entity_phrases(conn, query, lineage=lineage, cache=cache) if expand else []
     expr = fts_query(query, phrases)
-    ranked = rank(conn, query, expr, limit, doc_id, mode=mode, cache=cache, furniture=furniture)
+    ranked = rank(conn, query, expr, limit, doc_id, mode=mode, cache=cache, furniture=furniture, soft=soft)
     return render(conn, ranked, expr, cache)
 
 
 def rank(conn: sqlite3.Connection, query: str, expr: str, limit: int, doc_id: int | None, *, mode: str,
-         cache: SearchCache, furniture: bool = False) -> list[tuple[int, float]]:
+         cache: SearchCache, furniture: bool = False, soft: bool = True) -> list[tuple[int, float]]:
     """(passage id, score) best first."""
     from kartoteka.query.dense import dense_index
 
@@ -155,7 +157,13 @@ def rank(conn: sqlite3.Connection, query: str, expr: str, limit: int, doc_id: in
     if mode == "dense":
         return dense[:limit]
     bm25 = bm25_ranked(conn, expr, pool, doc_id, furniture=furniture)
-    return fuse(bm25, dense, limit)
+    # Every fused candidate is reranked by its soft word match to the query (query.softmatch).
+    if not soft:
+        return fuse(bm25, dense, limit)
+    from kartoteka.query.softmatch import rerank
+
+    fused = fuse(bm25, dense, len(bm25) + len(dense))
+    return rerank(conn, query, fused, index, cache)[:limit]
 
 
 def fuse(bm25: list[tuple[int, float]], dense: list[tuple[int, float]], limit: int) -> list[tuple[int, float]]:
