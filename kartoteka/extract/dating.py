@@ -759,16 +759,11 @@ def own_clause(cx: ParseContext, trig: Any) -> set[int]:
 
 # The event kinds a trial ends in: told right after a trial dated to one day, they happened at it.
 VERDICT_KINDS = {"sentence"}
-TRIAL_NOUNS = {"trial", "hearing", "tribunal", "court-martial"}
-# Nouns of an enacted text whose title ("On the abolition of X") names what it does.
-DECREE_NOUNS = {"decree", "resolution", "law", "edict", "order", "ordinance", "ukase", "directive", "statute"}
+# The prepositions that open an enacted text's title ("On the abolition of X"; rule decree_title).
 TITLE_PREPS = {"on", "about", "concerning"}
 # The subject of a sentence that only sets the time of what follows: "It was the spring of 1848."
 FRAME_SUBJECTS = {"this", "it", "that", "time", "year"}
 FRAME_PRECISIONS = ("month", "season", "year")
-HOLD_VERBS = {"hold", "convene", "convoke"}
-# Adjectives that mark a thing as from before the story's now: "the old quarrels", "past disputes".
-PRIOR_ADJECTIVES = {"prior", "previous", "past", "earlier", "former", "old", "bygone", "erstwhile"}
 
 declare("trial_verdict", "date",
         "a conviction or sentence told right after a trial dated to one day ('At the trial on 11 June X kept "
@@ -869,7 +864,7 @@ def _dates_trial(cx: ParseContext, span: Any) -> bool:
     clause about the trial ("the trial opened on 2 March": the verdict came later)."""
     h = clause_head(cx, span.root)
     between = [a for a in span.root.ancestors if a.i != h.i and h.i in {x.i for x in a.ancestors}]
-    if any(a.lemma_.lower() in TRIAL_NOUNS and nounish(a) for a in between):
+    if any(a.lemma_.lower() in cx.lex.trial_nouns and nounish(a) for a in between):
         return True
     return h.lemma_.lower() == "try" and h.tag_ == "VBN"
 
@@ -894,7 +889,7 @@ def decree_title(cx: ParseContext, trig: Any, sent: Any) -> DateValue | None:
     prev = cx.doc[sent.start - 1].sent
     if any(t.text in (".", "!", "?", ";") for t in prev[-2:]):
         return None  # the sentence before is finished: this is no title of its text
-    decree = next((t for t in reversed(prev) if t.lemma_.lower() in DECREE_NOUNS and nounish(t)), None)
+    decree = next((t for t in reversed(prev) if t.lemma_.lower() in cx.lex.decree_nouns and nounish(t)), None)
     if decree is None:
         return None
     inside = {t.i for t in decree.subtree}
@@ -985,7 +980,7 @@ def prior_object(cx: ParseContext, span: Any) -> bool:
     via = next((a for a in [span.root, *span.root.ancestors] if a.dep_ == "prep" or verbish(a.head)), None)
     if via is None or not verbish(via.head):
         return False
-    return any(c.dep_ == "dobj" and c.i < span.start and any(m.dep_ == "amod" and m.lower_ in PRIOR_ADJECTIVES
+    return any(c.dep_ == "dobj" and c.i < span.start and any(m.dep_ == "amod" and m.lower_ in cx.lex.prior_adjectives
                                                              for m in c.children) for c in via.head.children)
 
 
@@ -1005,7 +1000,7 @@ def _attended(cx: ParseContext, trig: Any) -> bool:
     "they held a congress") or that is held ("A meeting is held."): told as happening then."""
     if not nounish(trig) or not verbish(trig.head) or not narrated(cx, trig.head):
         return False
-    return trig.dep_ == "dobj" or (trig.dep_ == "nsubjpass" and trig.head.lemma_.lower() in HOLD_VERBS)
+    return trig.dep_ == "dobj" or (trig.dep_ == "nsubjpass" and trig.head.lemma_.lower() in cx.lex.hold_verbs)
 
 
 declare("bracket_after", "date",

@@ -76,6 +76,10 @@ class Lexicon:
     occurrence_verbs: frozenset[str] = frozenset()
     announcing: frozenset[str] = frozenset()
     date_blockers: frozenset[str] = frozenset()
+    trial_nouns: frozenset[str] = frozenset()
+    decree_nouns: frozenset[str] = frozenset()
+    hold_verbs: frozenset[str] = frozenset()
+    prior_adjectives: frozenset[str] = frozenset()
     relational_preps: frozenset[str] = frozenset()
     duration_nouns: frozenset[str] = frozenset()
     day_part_nouns: frozenset[str] = frozenset()
@@ -135,6 +139,10 @@ def load_lexicon(data: dict[str, Any]) -> Lexicon:
         occurrence_verbs=frozenset(data.get("occurrence_verbs", [])),
         announcing=frozenset(data.get("announcing", [])),
         date_blockers=frozenset(data.get("date_blockers", [])),
+        trial_nouns=frozenset(data.get("trial_nouns", [])),
+        decree_nouns=frozenset(data.get("decree_nouns", [])),
+        hold_verbs=frozenset(data.get("hold_verbs", [])),
+        prior_adjectives=frozenset(data.get("prior_adjectives", [])),
         relational_preps=frozenset(data.get("relational_preps", [])),
         duration_nouns=frozenset(data.get("duration_nouns", [])),
         day_part_nouns=frozenset(data.get("day_part_nouns", [])),
