@@ -318,13 +318,8 @@ def store_read(ctx: Context, path: Path, ahead: ReadAhead, known: dict[str, tupl
     digest, analysis, parts = ahead
     if analysis is None:
         return analyse_and_store(ctx, path, digest, known)
-    try:
-        analysis, stored = analyse_read(analysis, parts, ctx)
-    except RejectedInput as e:
-        return IngestResult(safe_name(path.name), safe_name(path), "rejected", str(e))
-    if not stored:
-        write_analysis(ctx.conn, analysis)
-    return stored_result(analysis, known)
+    read = analysis
+    return _store(ctx, path, known, lambda: analyse_read(read, parts, ctx))
 
 
 def batch_files(ctx: Context, paths: Iterable[str | Path]) -> list[tuple[Path, str | None]]:
@@ -378,8 +373,15 @@ def _clash(path: Path, old_path: str | None) -> bool:
 def analyse_and_store(ctx: Context, path: Path, digest: str, known: dict[str, tuple[str, str]]) -> IngestResult:
     """Every stage of one document in this process, then its transaction (unless the analysis
     already stored it part by part); a file that turns out unreadable is a rejection."""
+    return _store(ctx, path, known, lambda: analyse(path, digest, ctx))
+
+
+def _store(ctx: Context, path: Path, known: dict[str, tuple[str, str]],
+           run: Callable[[], tuple[Analysis, bool]]) -> IngestResult:
+    """Run the stages (``run``: the analysis, and whether it is already stored), write it unless
+    it is, and say so; a rejection on the way is the file's result."""
     try:
-        analysis, stored = analyse(path, digest, ctx)
+        analysis, stored = run()
     except RejectedInput as e:
         return IngestResult(safe_name(path.name), safe_name(path), "rejected", str(e))
     if not stored:
