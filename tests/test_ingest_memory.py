@@ -40,6 +40,25 @@ def test_a_long_text_is_released_part_by_part_and_stored_whole(tmp_path: Path,
         assert len(bodies) == len(analysis.passages) and all(b[0].strip() for b in bodies)
 
 
+def test_a_text_up_to_four_parts_long_is_analysed_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts are small (memory follows the part), but a book no longer than four of them keeps its
+    discourse state in one piece; only a longer text is cut, into parts of the part size."""
+    text = long_text(80)
+    src = tmp_path / "long.txt"
+    src.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(pipeline, "PART_CHARS", len(text) // 3)
+    assert pipeline.whole_chars() > len(text)
+    _analysis, parts = pipeline.read_analysis(src, pipeline.sha256_of(src))
+    assert parts is None, "a text under four parts' length is analysed in one piece"
+    monkeypatch.setattr(pipeline, "PART_CHARS", len(text) // 5)
+    _analysis, parts = pipeline.read_analysis(src, pipeline.sha256_of(src))
+    assert parts is not None and len(parts) >= 5, "a longer one is cut into parts of the part size"
+    assert parts[0][0] == 0 and parts[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(parts, parts[1:], strict=False))
+    monkeypatch.setenv("KARTOTEKA_WHOLE_CHARS", str(len(text)))
+    assert pipeline.read_analysis(src, pipeline.sha256_of(src))[1] is None, "$KARTOTEKA_WHOLE_CHARS moves the line"
+
+
 def test_passage_offsets_take_four_bytes_a_character() -> None:
     small = pipeline.compact_offsets(range(0, 5000))
     assert small.itemsize == 4 and list(small) == list(range(5000))

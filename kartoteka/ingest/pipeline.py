@@ -108,10 +108,18 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-# A plain-text document longer than this is analysed in parts of about this size, each part's
-# parses dropped before the next: memory follows the part, not the document (a 50 MB file would
-# otherwise hold every sentence's parse and every character's offset as a Python object at once).
-PART_CHARS = int(os.environ.get("KARTOTEKA_PART_CHARS", 2_000_000))
+# A plain-text document longer than ``whole_chars()`` is analysed in parts of about PART_CHARS,
+# each part's parses dropped before the next: memory follows the part, not the document (a 50 MB
+# file would otherwise hold every sentence's parse and every character's offset as a Python object
+# at once). A part's parses cost about 450 MB per million characters, on top of the whole text and
+# its passages that the document holds meanwhile, so parts are small; a book up to four parts long
+# is still analysed whole, its discourse state (topics, year frames) never cut at a part's edge.
+PART_CHARS = int(os.environ.get("KARTOTEKA_PART_CHARS", 500_000))
+
+
+def whole_chars() -> int:
+    """The longest plain text analysed in one piece ($KARTOTEKA_WHOLE_CHARS, else four parts)."""
+    return int(os.environ.get("KARTOTEKA_WHOLE_CHARS", 4 * PART_CHARS))
 # Stages that judge the whole document (its genre) run once over all of it, before the parts.
 WHOLE_DOCUMENT_STAGES = {"genre"}
 
@@ -120,7 +128,8 @@ def read_analysis(path: Path, digest: str) -> tuple[Analysis, list[tuple[int, in
     """Read one file and find its structure: (the analysis before any stage, the parts a long
     document is analysed in, or None). Raises RejectedInput."""
     raw = read_document(path)
-    parts = split_parts(raw.text, PART_CHARS) if raw.format in ("txt", "md") and not raw.pages else None
+    long_text = raw.format in ("txt", "md") and not raw.pages and len(raw.text) > whole_chars()
+    parts = split_parts(raw.text, PART_CHARS) if long_text else None
     segments, passages = (structure_in_parts(raw, parts) if parts and len(parts) > 1 else detect_structure(raw))
     for p in passages:  # 4 bytes per character instead of a Python int (about 36) each
         p.offsets = compact_offsets(p.offsets)  # type: ignore[assignment]
@@ -285,7 +294,7 @@ def ingest_paths(
 
 
 # A file at least this large is not read before its turn (it holds its text and offsets meanwhile).
-READ_AHEAD_MAX_BYTES = PART_CHARS
+READ_AHEAD_MAX_BYTES = whole_chars()
 ReadAhead = IngestResult | RejectedInput | tuple[str, Analysis | None, list[tuple[int, int]] | None]
 
 
