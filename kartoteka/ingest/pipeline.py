@@ -120,6 +120,8 @@ PART_CHARS = int(os.environ.get("KARTOTEKA_PART_CHARS", 500_000))
 def whole_chars() -> int:
     """The longest plain text analysed in one piece ($KARTOTEKA_WHOLE_CHARS, else four parts)."""
     return int(os.environ.get("KARTOTEKA_WHOLE_CHARS", 4 * PART_CHARS))
+
+
 # Stages that judge the whole document (its genre) run once over all of it, before the parts.
 WHOLE_DOCUMENT_STAGES = {"genre"}
 
