@@ -5,13 +5,15 @@ the passage, not the document, and time must grow linearly with size.
 
 For each size (MB of UTF-8 text) a file of invented, varied paragraphs is written, ingested into a
 fresh KB by `python -m kartoteka ingest` in a child process, and the memory of its whole process
-tree (proportional set size summed over the main process and the parser's workers, with the RSS
-sum beside it) is sampled every 2 s, with the tree's CPU time (user + system); the peak of
-that sum, the CPU time and the wall time are reported. ``--keep DIR`` keeps the file, the KB, the ingest's output and the samples (a TSV of
-wall s, CPU s, RSS MB, PSS MB, processes, highest factoid rowid committed, comparisons stale) in DIR, so that a run too long to wait for can be judged from its curve. CPU time is what the linearity check compares (the largest size's against
-(largest / smallest) x the smallest's): on a shared machine wall time measures the neighbours.
-``--part-chars N`` sets $KARTOTEKA_PART_CHARS, so that a small machine can show the per-part
-bound at small sizes. ``--write`` records the table in bench/RESULTS.md.
+tree (proportional set size summed over the main process and the parser's workers, with the RSS sum
+beside it) is sampled every 2 s, with the tree's CPU time (user + system); the peak of that sum, the
+CPU time and the wall time are reported. ``--keep DIR`` keeps the file, the KB, the ingest's output
+and the samples (a TSV of wall s, CPU s, RSS MB, PSS MB, processes, highest factoid rowid committed,
+comparisons stale) in DIR, so that a run too long to wait for can be judged from its curve. CPU time
+is what the linearity check compares (the largest size's against (largest / smallest) x the
+smallest's): on a shared machine wall time measures the neighbours. ``--part-chars N`` sets
+$KARTOTEKA_PART_CHARS, so that a small machine can show the per-part bound at small sizes.
+``--write`` records the table in bench/RESULTS.md.
 """
 
 from __future__ import annotations
